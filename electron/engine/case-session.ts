@@ -1,0 +1,140 @@
+import { randomUUID } from 'node:crypto';
+import { WorkerClient, workerEntry, type Methods, type Notice } from './workers/rpc.ts';
+import type { ReaderMethods } from './workers/reader-methods.ts';
+import { expandInputs } from './ingest/expand-inputs.ts';
+import type { FormatId } from './ingest/types.ts';
+import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shared/domain/import.ts';
+
+type Writer = Methods & {
+  open(path: string): { ftsReady: boolean };
+  importFile(path: string, options: { jobId: string; format?: FormatId; mapping?: Record<string, string>; maxRecordBytes?: number }): ImportFileResult;
+  cancel(jobId: string): boolean;
+  ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean };
+  indexAll(): number;
+  close(): void;
+};
+type Reader = Methods & ReaderMethods;
+
+export interface ImportOptions {
+  format?: FormatId;
+  mapping?: Record<string, string>;
+  maxRecordBytes?: number;
+  jobId?: string;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+/**
+ * An open case: the engine's entry point. Writes go to one writer thread, reads to one reader
+ * thread, so the caller's thread (Electron main, the CLI, the serve transport) never blocks.
+ */
+export class CaseSession {
+  readonly path: string;
+  readonly read: WorkerClient<Reader>['call'];
+  private readonly writerClient: WorkerClient<Writer> | undefined;
+  private readonly reader: WorkerClient<Reader>;
+  private readonly progressListeners = new Set<(progress: ImportProgress) => void>();
+  private readonly ftsListeners = new Set<(status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void>();
+  private readonly cancelled = new Set<string>();
+
+  private constructor(path: string, readOnly: boolean) {
+    this.path = path;
+    const onNotice = (notice: Notice): void => {
+      if (notice.notice === 'import-progress') for (const l of this.progressListeners) l(notice.payload as ImportProgress);
+      if (notice.notice === 'fts-progress') for (const l of this.ftsListeners) l(notice.payload as never);
+    };
+    this.writerClient = readOnly ? undefined : new WorkerClient<Writer>(workerEntry('writer-worker'), {}, onNotice);
+    this.reader = new WorkerClient<Reader>(workerEntry('reader-worker'), {});
+    this.read = this.reader.call;
+  }
+
+  /**
+   * Opens or creates the case file at `path`. `readOnly` starts no writer: for queries beside a
+   * process that may be importing into the same case.
+   */
+  static async open(path: string, options: { readOnly?: boolean } = {}): Promise<CaseSession> {
+    const session = new CaseSession(path, options.readOnly ?? false);
+    try {
+      if (session.writerClient) await session.writerClient.call.open(path);
+      await session.reader.call.open(path);
+    } catch (error) {
+      await session.close();
+      throw error;
+    }
+    return session;
+  }
+
+  onImportProgress(listener: (progress: ImportProgress) => void): () => void {
+    this.progressListeners.add(listener);
+    return () => this.progressListeners.delete(listener);
+  }
+
+  onFtsProgress(listener: (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void): () => void {
+    this.ftsListeners.add(listener);
+    return () => this.ftsListeners.delete(listener);
+  }
+
+  /** Imports files and folders, one file after another; every file ends with a result. */
+  async import(inputs: string[], options: ImportOptions = {}): Promise<ImportSummary> {
+    const started = Date.now();
+    const jobId = options.jobId ?? randomUUID();
+    const files = await expandInputs(inputs);
+    const unsubscribe = options.onProgress ? this.onImportProgress(options.onProgress) : undefined;
+    const results: ImportFileResult[] = [];
+    try {
+      for (const file of files) {
+        if (this.cancelled.has(jobId)) break;
+        results.push(
+          await this.writer.call.importFile(file, {
+            jobId,
+            format: options.format,
+            mapping: options.mapping,
+            maxRecordBytes: options.maxRecordBytes,
+          }),
+        );
+      }
+    } finally {
+      unsubscribe?.();
+      this.cancelled.delete(jobId);
+    }
+    const elapsedMs = Date.now() - started;
+    const sum = (pick: (r: ImportFileResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
+    const accepted = sum((r) => r.accepted);
+    return {
+      files: results,
+      totals: {
+        accepted,
+        duplicates: sum((r) => r.duplicates),
+        rejected: sum((r) => r.rejected),
+        bytes: sum((r) => r.size ?? 0),
+        failedFiles: results.filter((r) => r.status !== 'complete').length,
+      },
+      elapsedMs,
+      eventsPerSecond: elapsedMs > 0 ? Math.round((accepted + sum((r) => r.duplicates)) / (elapsedMs / 1000)) : 0,
+    };
+  }
+
+  async cancelImport(jobId: string): Promise<void> {
+    this.cancelled.add(jobId);
+    await this.writer.call.cancel(jobId);
+  }
+
+  ftsStatus(): Promise<{ indexedThrough: number; lastRowid: number; ready: boolean }> {
+    return this.writer.call.ftsStatus();
+  }
+
+  /** Finishes the free-text index now instead of in the background. */
+  buildFreeTextIndex(): Promise<number> {
+    return this.writer.call.indexAll();
+  }
+
+  private get writer(): WorkerClient<Writer> {
+    if (!this.writerClient) throw new Error('this case was opened read-only');
+    return this.writerClient;
+  }
+
+  async close(): Promise<void> {
+    const writer = this.writerClient;
+    await Promise.allSettled([this.reader.call.close(), writer?.call.close()]);
+    await Promise.allSettled([this.reader.terminate(), writer?.terminate()]);
+  }
+}

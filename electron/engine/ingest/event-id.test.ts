@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalJson, eventId } from './event-id.ts';
+
+describe('eventId', () => {
+  it('uses the source event id when there is one', () => {
+    expect(eventId('aws.cloudtrail', 'abc-123', { a: 1 })).toBe('abc-123');
+  });
+
+  it('hashes the canonical record: key order and whitespace do not matter', () => {
+    const a = JSON.parse('{"b":1,"a":{"y":[1,2,{"q":null}],"x":"s"}}');
+    const b = JSON.parse('{ "a" : { "x" : "s", "y" : [1, 2, {"q": null}] }, "b" : 1 }');
+    expect(eventId('generic', undefined, a)).toBe(eventId('generic', undefined, b));
+    expect(eventId('generic', undefined, a)).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(eventId('okta', undefined, a)).not.toBe(eventId('generic', undefined, a));
+  });
+
+  it('writes canonical JSON with sorted keys and survives deep nesting', () => {
+    expect(canonicalJson({ b: [1, 'x'], a: { d: true, c: null } })).toBe('{"a":{"c":null,"d":true},"b":[1,"x"]}');
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(() => canonicalJson(deep)).not.toThrow();
+  });
+
+  it('treats a __proto__ key as data', () => {
+    const value = JSON.parse('{"__proto__":{"isAdmin":true}}');
+    expect(canonicalJson(value)).toBe('{"__proto__":{"isAdmin":true}}');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});

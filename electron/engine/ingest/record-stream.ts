@@ -1,0 +1,61 @@
+import { maybeGunzip, readRecords, sniffContainer, type RecordItem } from './containers/index.ts';
+import { groupAuditdLines, type AuditdLine } from './normalize/linux-auditd.ts';
+import type { ContainerKind } from './types.ts';
+
+export interface ContainerInfo {
+  kind: ContainerKind;
+  wrapperKey?: string;
+  delimiter?: string;
+}
+
+export interface RecordStreamOptions {
+  maxRecordBytes: number;
+}
+
+export const DEFAULT_RECORD_OPTIONS: RecordStreamOptions = { maxRecordBytes: 32 * 1024 * 1024 };
+
+/** Decompressed bytes → container sniffing, from the first bytes only. */
+export async function sniffStream(source: AsyncIterable<Uint8Array>, headBytes = 256 * 1024): Promise<ContainerInfo | null> {
+  const parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of maybeGunzip(source)) {
+    parts.push(chunk);
+    length += chunk.length;
+    if (length >= headBytes) break;
+  }
+  return sniffContainer(Buffer.concat(parts).subarray(0, headBytes));
+}
+
+/**
+ * Every record of an input as the container holds it, auditd lines grouped into events. Rejects
+ * of the container layer (bad JSON, oversize records) come through in order with the records.
+ */
+export async function* recordStream(
+  source: AsyncIterable<Uint8Array>,
+  container: ContainerInfo,
+  options: RecordStreamOptions,
+): AsyncIterable<RecordItem> {
+  const items = readRecords(maybeGunzip(source), container, { maxRecordBytes: options.maxRecordBytes });
+  if (container.kind !== 'auditd') {
+    yield* items;
+    return;
+  }
+  const rejects: RecordItem[] = [];
+  async function* lines(): AsyncIterable<AuditdLine> {
+    for await (const item of items) {
+      if (item.kind === 'reject') rejects.push(item);
+      else
+        yield {
+          text: item.record.text,
+          offset: item.record.offset,
+          line: item.record.line,
+          encodingError: item.record.encodingError,
+        };
+    }
+  }
+  for await (const item of groupAuditdLines(lines())) {
+    while (rejects.length > 0) yield rejects.shift() as RecordItem;
+    yield item;
+  }
+  yield* rejects;
+}

@@ -1,0 +1,66 @@
+import { HashingFileReader } from './read-file.ts';
+import { recordStream, sniffStream, DEFAULT_RECORD_OPTIONS, type ContainerInfo } from './record-stream.ts';
+import { NORMALIZERS } from './normalize/index.ts';
+import { linuxAuditdNormalizer } from './normalize/linux-auditd.ts';
+import type { Normalizer, SourceRecord } from './types.ts';
+
+const SAMPLE_RECORDS = 50;
+
+export class UnrecognizedInputError extends Error {}
+
+export interface FilePlan {
+  container: ContainerInfo;
+  normalizer: Normalizer;
+}
+
+/**
+ * Decides how to read a file before anything is written: the container from its first bytes, the
+ * format by letting every normalizer score the first records. A file nothing recognizes is an
+ * error that leaves the case untouched.
+ */
+export async function planFile(path: string, forced?: Normalizer): Promise<FilePlan> {
+  const container = await sniffStream(new HashingFileReader(path).chunks());
+  if (!container) {
+    throw new UnrecognizedInputError(`${path}: not a recognized audit log (expected JSON, NDJSON, CSV or auditd text)`);
+  }
+  if (container.kind === 'auditd') return { container, normalizer: forced ?? linuxAuditdNormalizer };
+
+  const sample: SourceRecord[] = [];
+  for await (const item of recordStream(new HashingFileReader(path).chunks(), container, DEFAULT_RECORD_OPTIONS)) {
+    if (item.kind === 'record') sample.push(item.record);
+    if (sample.length >= SAMPLE_RECORDS) break;
+  }
+  if (sample.length === 0) {
+    throw new UnrecognizedInputError(`${path}: no readable records in the first part of the file`);
+  }
+  const normalizer = forced ?? bestNormalizer(sample);
+  if (!normalizer) {
+    throw new UnrecognizedInputError(`${path}: not a recognized audit log (no record has a usable timestamp)`);
+  }
+  return { container, normalizer };
+}
+
+function bestNormalizer(sample: SourceRecord[]): Normalizer | undefined {
+  let best: Normalizer | undefined;
+  let bestScore = 0;
+  for (const normalizer of NORMALIZERS) {
+    const score = sample.reduce((sum, record) => sum + normalizer.detect(record.value), 0) / sample.length;
+    if (score > bestScore) {
+      best = normalizer;
+      bestScore = score;
+    }
+  }
+  if (best && bestScore >= 0.5) return best;
+  // No vendor format fits: the generic mapper, if it can read at least one sampled record.
+  const generic = NORMALIZERS.find((n) => n.format === 'generic');
+  return generic && sample.some((record) => normalizes(generic, record)) ? generic : undefined;
+}
+
+function normalizes(normalizer: Normalizer, record: SourceRecord): boolean {
+  try {
+    normalizer.normalize(record);
+    return true;
+  } catch {
+    return false;
+  }
+}

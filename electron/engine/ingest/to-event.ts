@@ -1,0 +1,42 @@
+import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
+import { toEventRow, type EventRow } from '../store/event-row.ts';
+import { eventId } from './event-id.ts';
+import type { Normalizer, RecordReject, SourceRecord } from './types.ts';
+
+const HEAD_BYTES = 256;
+
+/**
+ * One source record → the stored row, or a reject saying why not. The raw text is kept exactly;
+ * the parsed document is stored beside it only when the raw text is not itself a JSON object, so
+ * raw field paths stay queryable for CSV rows, auditd groups and JSON-in-a-string lines.
+ */
+export function toRow(record: SourceRecord, normalizer: Normalizer, importId: number): EventRow | RecordReject {
+  let normalized;
+  try {
+    normalized = normalizer.normalize(record);
+  } catch (error) {
+    return rejectOf(record, `not a ${normalizer.label} record: ${(error as Error).message}`);
+  }
+  const { sourceEventId, ...fields } = normalized;
+  const event: AuditEvent = {
+    ...fields,
+    id: eventId(fields.source, sourceEventId, record.value),
+    raw: record.text,
+    encodingError: record.encodingError,
+    origin: { importId, offset: record.offset, line: record.line },
+  };
+  const rawIsJsonObject = record.document === undefined && record.text.trimStart().startsWith('{');
+  const document = rawIsJsonObject ? null : JSON.stringify(record.document ?? record.value);
+  return toEventRow(event, document);
+}
+
+export function rejectOf(record: SourceRecord, reason: string): RecordReject {
+  const bytes = Buffer.from(record.text, 'utf8');
+  return {
+    offset: record.offset,
+    line: record.line,
+    reason,
+    head: bytes.subarray(0, HEAD_BYTES),
+    length: bytes.length,
+  };
+}

@@ -1,0 +1,114 @@
+import type { CaseDb } from '../store/case-db.ts';
+
+const SECOND = 1_000_000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+/** Bucket widths a person reads easily, smallest first (epoch microseconds). */
+export const HISTOGRAM_INTERVALS = [
+  SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND,
+  MINUTE, 5 * MINUTE, 10 * MINUTE, 30 * MINUTE,
+  HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
+  DAY, 7 * DAY, 30 * DAY,
+] as const;
+
+export type StackBy = 'outcome' | 'category';
+
+export interface HistogramBucket {
+  /** Bucket start, epoch microseconds. */
+  start: number;
+  /** Count per stack key (an outcome or a category). */
+  counts: Record<string, number>;
+  total: number;
+}
+
+export interface Histogram {
+  interval: number;
+  from: number;
+  to: number;
+  buckets: HistogramBucket[];
+}
+
+export interface HistogramRequest {
+  where: string;
+  params: (string | number)[];
+  /** True when the query has no filter beyond [from, to): the pre-aggregated counts then answer. */
+  unfiltered: boolean;
+  from?: number;
+  to?: number;
+  stackBy: StackBy;
+  /** Bucket width; chosen from the span when absent. */
+  interval?: number;
+  maxBuckets?: number;
+}
+
+/** The smallest readable interval that keeps the span within `maxBuckets` buckets. */
+export function chooseInterval(span: number, maxBuckets = 120): number {
+  for (const interval of HISTOGRAM_INTERVALS) if (span / interval <= maxBuckets) return interval;
+  return HISTOGRAM_INTERVALS[HISTOGRAM_INTERVALS.length - 1] as number;
+}
+
+/**
+ * Event counts over time. Unfiltered views read the per-minute counts the writer keeps, so the
+ * cost depends on the span, not on millions of rows; filtered views group the matching rows.
+ */
+export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
+  const bounds = db
+    .prepare(`SELECT min(time), max(time) FROM events WHERE ${request.where}`)
+    .raw()
+    .get(...request.params) as [number | null, number | null];
+  const low = request.from ?? bounds[0] ?? 0;
+  const high = request.to ?? (bounds[1] ?? low) + 1;
+  const interval = request.interval ?? chooseInterval(Math.max(1, high - low), request.maxBuckets);
+  // Without an explicit range, snap to whole buckets so the first and last bars are not partial.
+  const from = request.from ?? Math.floor(low / interval) * interval;
+  const to = request.to ?? Math.ceil(high / interval) * interval;
+  const stack = request.stackBy === 'category' ? 'category' : 'outcome';
+  const origin = Math.floor(from / interval) * interval;
+
+  const rows: [number, string, number][] = [];
+  const countEvents = (rangeFrom: number, rangeTo: number): void => {
+    if (rangeFrom >= rangeTo) return;
+    rows.push(
+      ...(db
+        .prepare(
+          `SELECT ((time - ?) / ${interval}), ${stack}, count(*) FROM events
+           WHERE (${request.where}) AND time >= ? AND time < ? GROUP BY 1, 2`,
+        )
+        .raw()
+        .all(origin, ...request.params, rangeFrom, rangeTo) as [number, string, number][]),
+    );
+  };
+  if (request.unfiltered && interval % MINUTE === 0) {
+    // Whole minutes come from the pre-aggregated counts; only the partial edge minutes scan events.
+    const firstMinute = Math.ceil(from / MINUTE);
+    const endMinute = Math.max(firstMinute, Math.floor(to / MINUTE));
+    rows.push(
+      ...(db
+        .prepare(
+          `SELECT ((minute * ${MINUTE} - ?) / ${interval}), ${stack}, sum(count) FROM minute_counts
+           WHERE minute >= ? AND minute < ? GROUP BY 1, 2`,
+        )
+        .raw()
+        .all(origin, firstMinute, endMinute) as [number, string, number][]),
+    );
+    countEvents(from, Math.min(to, firstMinute * MINUTE));
+    countEvents(Math.max(from, endMinute * MINUTE), to);
+  } else {
+    countEvents(from, to);
+  }
+
+  const buckets = new Map<number, HistogramBucket>();
+  for (const [index, key, count] of rows) {
+    const start = origin + index * interval;
+    let bucket = buckets.get(start);
+    if (!bucket) {
+      bucket = { start, counts: {}, total: 0 };
+      buckets.set(start, bucket);
+    }
+    bucket.counts[key] = (bucket.counts[key] ?? 0) + count;
+    bucket.total += count;
+  }
+  return { interval, from, to, buckets: [...buckets.values()].sort((a, b) => a.start - b.start) };
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCaseForWriting, type CaseDb } from '../store/case-db.ts';
+import { EventWriter } from '../store/event-writer.ts';
+import { sampleRow } from '../store/sample-rows.ts';
+import { CaseQueries } from './case-queries.ts';
+import { tempDir } from '../../../test/support/temp-case.ts';
+
+const N = 3000;
+const temp = tempDir();
+let db: CaseDb;
+let queries: CaseQueries;
+
+beforeAll(() => {
+  db = openCaseForWriting(temp.file('rs.auditscope'));
+  const writer = new EventWriter(db);
+  const importId = writer.beginImport({ path: '/gen', format: 'generic', container: 'ndjson' });
+  // Times with ties (every 3 events share a second) and inserted out of order, as real exports are.
+  const rows = Array.from({ length: N }, (_, i) =>
+    sampleRow(`e${i}`, 1_700_000_000_000_000 + Math.floor(((i * 7919) % N) / 3) * 1_000_000, {
+      outcome: i % 10 === 0 ? 'failure' : 'success',
+      actor: i % 2 ? 'alice' : 'bob',
+    }),
+  );
+  writer.insertBatch(importId, rows, []);
+  queries = new CaseQueries(db);
+});
+afterAll(() => {
+  db.close();
+  temp.cleanup();
+});
+
+function expectedOrder(filter: (seq: number) => boolean, order: 'asc' | 'desc'): number[] {
+  const all = db.prepare('SELECT rowid, time FROM events ORDER BY time, rowid').raw().all() as [number, number][];
+  const seqs = all.map(([seq]) => seq).filter(filter);
+  return order === 'asc' ? seqs : seqs.reverse();
+}
+
+describe('ResultSet random access', () => {
+  it.each(['asc', 'desc'] as const)('returns the exact rows for any window (%s)', (order) => {
+    const handle = queries.openResult({ order });
+    expect(queries.count(handle)).toBe(N);
+    const expected = expectedOrder(() => true, order);
+    for (const start of [0, 1, 255, 256, 257, 1000, 2799, 2990, N - 1]) {
+      const rows = queries.rows(handle, start, 200);
+      expect(rows.map((r) => r.seq)).toEqual(expected.slice(start, start + 200));
+    }
+    expect(queries.rows(handle, N, 10)).toEqual([]);
+  });
+
+  it('pages a filtered result by position', () => {
+    const handle = queries.openResult({ filter: { kind: 'field', field: 'outcome', op: 'eq', value: 'failure' }, order: 'desc' });
+    const failures = new Set(db.prepare(`SELECT rowid FROM events WHERE outcome = 'failure'`).pluck().all() as number[]);
+    const expected = expectedOrder((seq) => failures.has(seq), 'desc');
+    expect(queries.count(handle)).toBe(expected.length);
+    expect(queries.rows(handle, 17, 50).map((r) => r.seq)).toEqual(expected.slice(17, 67));
+    expect(queries.rows(handle, 0, 5).every((r) => r.outcome === 'failure')).toBe(true);
+  });
+
+  it('builds histograms from pre-aggregated counts that match a scan', () => {
+    const fromCounts = queries.histogram({});
+    const scanned = queries.histogram({ filter: { kind: 'field', field: 'source', op: 'eq', value: 'generic' } });
+    expect(fromCounts.buckets).toEqual(scanned.buckets);
+    expect(fromCounts.buckets.reduce((n, b) => n + b.total, 0)).toBe(N);
+    // An explicit range that does not fall on whole minutes still counts exactly.
+    const from = 1_700_000_000_000_000 + 90_500_000;
+    const to = from + 600_000_000;
+    const partial = queries.histogram({ from, to }, { interval: 60_000_000 });
+    const exact = db.prepare('SELECT count(*) FROM events WHERE time >= ? AND time < ?').pluck().get(from, to);
+    expect(partial.buckets.reduce((n, b) => n + b.total, 0)).toBe(exact);
+  });
+
+  it('gives top values with counts', () => {
+    const top = queries.topValues({}, 'actor', 5);
+    expect(top.total).toBe(N);
+    expect(top.values).toEqual([{ value: 'alice', count: N / 2 }, { value: 'bob', count: N / 2 }]);
+  });
+});

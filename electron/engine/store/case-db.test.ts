@@ -1,0 +1,61 @@
+import { writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCaseForReading, openCaseForWriting, CaseFileError } from './case-db.ts';
+import { EventWriter } from './event-writer.ts';
+import { MIGRATIONS } from './schema.ts';
+import { tempDir } from '../../../test/support/temp-case.ts';
+import { sampleRow } from './sample-rows.ts';
+
+let temp: ReturnType<typeof tempDir>;
+beforeEach(() => {
+  temp = tempDir();
+});
+afterEach(() => temp.cleanup());
+
+describe('case file', () => {
+  it('writes with WAL and synchronous=FULL before the first commit (imported means durable)', () => {
+    const db = openCaseForWriting(temp.file('a.auditscope'));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    db.close();
+  });
+
+  it('marks imports a killed process left running as interrupted', () => {
+    const path = temp.file('b.auditscope');
+    const db = openCaseForWriting(path);
+    const writer = new EventWriter(db);
+    writer.beginImport({ path: '/x', format: 'okta', container: 'ndjson' });
+    db.close();
+    const reopened = openCaseForWriting(path);
+    expect(reopened.prepare('SELECT status FROM imports').pluck().get()).toBe('interrupted');
+    reopened.close();
+  });
+
+  it('refuses files that are not case files', () => {
+    const text = temp.file('notes.auditscope');
+    writeFileSync(text, 'hello');
+    expect(() => openCaseForWriting(text)).toThrow();
+    const other = temp.file('other.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE t (x)');
+    db.close();
+    expect(() => openCaseForWriting(other)).toThrow(CaseFileError);
+    expect(() => openCaseForReading(temp.file('missing.auditscope'))).toThrow(CaseFileError);
+  });
+
+  it('commits a batch whole with exact duplicate counts and per-minute counts', () => {
+    const db = openCaseForWriting(temp.file('c.auditscope'));
+    const writer = new EventWriter(db);
+    const id = writer.beginImport({ path: '/x', format: 'generic', container: 'ndjson' });
+    const rows = [sampleRow('a', 60_000_000), sampleRow('b', 61_000_000), sampleRow('a', 62_000_000)];
+    expect(writer.insertBatch(id, rows, [])).toEqual({ accepted: 2, duplicates: 1, rejected: 0 });
+    expect(writer.insertBatch(id, [sampleRow('b', 1), sampleRow('c', 120_000_000)], [
+      { offset: 10, line: 2, reason: 'invalid JSON', head: new Uint8Array([123]), length: 5 },
+    ])).toEqual({ accepted: 1, duplicates: 1, rejected: 1 });
+    expect(db.prepare('SELECT accepted, duplicates, rejected FROM imports').get()).toEqual({ accepted: 3, duplicates: 2, rejected: 1 });
+    expect(db.prepare('SELECT minute, count FROM minute_counts ORDER BY minute').raw().all()).toEqual([[1, 2], [2, 1]]);
+    db.close();
+  });
+});

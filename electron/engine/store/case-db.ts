@@ -1,0 +1,69 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS } from './schema.ts';
+import { registerSqlFunctions } from '../query/ip-match.ts';
+
+export type CaseDb = Database.Database;
+
+export class CaseFileError extends Error {}
+
+/**
+ * Opens (creating if needed) a case file for writing: WAL so readers never block the writer,
+ * `synchronous=FULL` because "imported" must mean durable (better-sqlite3 defaults WAL to NORMAL),
+ * migrations applied, stale imports of a crashed process marked interrupted.
+ */
+export function openCaseForWriting(path: string): CaseDb {
+  const db = new Database(path);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -131072');
+    db.pragma('temp_store = MEMORY');
+    migrate(db);
+    // A process killed mid-import left its import row 'running'; its committed batches stay.
+    db.prepare(`UPDATE imports SET status = 'interrupted' WHERE status = 'running'`).run();
+    registerSqlFunctions(db);
+    return db;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Opens an existing case file read-only for queries, from any thread, alongside the writer. */
+export function openCaseForReading(path: string): CaseDb {
+  let db: CaseDb;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new CaseFileError(`cannot open case file ${path}: ${(error as Error).message}`);
+  }
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version === 0 || version > MIGRATIONS.length) {
+    db.close();
+    throw new CaseFileError(
+      version === 0 ? `${path} is not an Auditscope case file` : `${path} was written by a newer Auditscope`,
+    );
+  }
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  registerSqlFunctions(db);
+  return db;
+}
+
+function migrate(db: CaseDb): void {
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > MIGRATIONS.length) {
+    throw new CaseFileError('this case file was written by a newer Auditscope');
+  }
+  if (version === 0 && db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).pluck().get() !== 0) {
+    throw new CaseFileError('this file is an SQLite database but not an Auditscope case file');
+  }
+  for (let next = version; next < MIGRATIONS.length; next++) {
+    const sql = MIGRATIONS[next] as string;
+    db.transaction(() => {
+      db.exec(sql);
+      db.pragma(`user_version = ${next + 1}`);
+    })();
+  }
+}

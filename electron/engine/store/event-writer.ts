@@ -1,0 +1,99 @@
+import type { CaseDb } from './case-db.ts';
+import { COL, EVENT_COLUMNS, type EventRow } from './event-row.ts';
+import type { RecordReject } from '../ingest/types.ts';
+
+export interface ImportStart {
+  path: string;
+  format: string;
+  container: string;
+}
+
+export interface ImportEnd {
+  status: 'complete' | 'failed' | 'cancelled';
+  size: number | null;
+  sha256: string | null;
+  error?: string;
+}
+
+export interface BatchResult {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+}
+
+const MICROS_PER_MINUTE = 60_000_000;
+
+/**
+ * All writes of an import. One batch is one transaction: a batch is either wholly visible with its
+ * counts, or not at all, so a killed process never leaves a half batch behind.
+ */
+export class EventWriter {
+  private readonly db: CaseDb;
+  private readonly insertEvent;
+  private readonly insertReject;
+  private readonly addMinuteCount;
+  private readonly addImportCounts;
+  private readonly writeBatch;
+
+  constructor(db: CaseDb) {
+    this.db = db;
+    this.insertEvent = db.prepare(
+      `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT(event_id) DO NOTHING`,
+    );
+    this.insertReject = db.prepare(
+      `INSERT INTO rejects (import_id, byte_offset, line, length, reason, head) VALUES (?, ?, ?, ?, ?, ?)`,
+    );
+    this.addMinuteCount = db.prepare(
+      `INSERT INTO minute_counts (minute, outcome, category, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT(minute, outcome, category) DO UPDATE SET count = count + excluded.count`,
+    );
+    this.addImportCounts = db.prepare(
+      `UPDATE imports SET accepted = accepted + ?, duplicates = duplicates + ?, rejected = rejected + ? WHERE id = ?`,
+    );
+    this.writeBatch = db.transaction((importId: number, rows: EventRow[], rejects: RecordReject[]) => {
+      const minutes = new Map<string, number>();
+      let accepted = 0;
+      for (const row of rows) {
+        row[COL.import_id] = importId;
+        if (this.insertEvent.run(row).changes === 0) continue;
+        accepted++;
+        const minute = Math.floor((row[COL.time] as number) / MICROS_PER_MINUTE);
+        const key = `${minute}\u0000${row[COL.outcome]}\u0000${row[COL.category]}`;
+        minutes.set(key, (minutes.get(key) ?? 0) + 1);
+      }
+      for (const [key, count] of minutes) {
+        const [minute, outcome, category] = key.split('\u0000');
+        this.addMinuteCount.run(Number(minute), outcome, category, count);
+      }
+      for (const reject of rejects) {
+        this.insertReject.run(importId, reject.offset, reject.line, reject.length, reject.reason, Buffer.from(reject.head));
+      }
+      const result = { accepted, duplicates: rows.length - accepted, rejected: rejects.length };
+      this.addImportCounts.run(result.accepted, result.duplicates, result.rejected, importId);
+      return result;
+    });
+  }
+
+  beginImport(start: ImportStart): number {
+    const info = this.db
+      .prepare(`INSERT INTO imports (path, format, container, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
+      .run(start.path, start.format, start.container, Date.now());
+    return Number(info.lastInsertRowid);
+  }
+
+  insertBatch(importId: number, rows: EventRow[], rejects: RecordReject[]): BatchResult {
+    return this.writeBatch(importId, rows, rejects);
+  }
+
+  finishImport(importId: number, end: ImportEnd): void {
+    this.db
+      .prepare(`UPDATE imports SET status = ?, size = ?, sha256 = ?, error = ?, ended_at = ? WHERE id = ?`)
+      .run(end.status, end.size, end.sha256, end.error ?? null, Date.now(), importId);
+  }
+
+  /** Folds the write-ahead log back into the case file (after an import, and on close). */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+  }
+}

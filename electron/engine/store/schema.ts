@@ -1,0 +1,80 @@
+/**
+ * Versioned migrations of a case file. Each entry moves the schema from version i to i+1 and runs
+ * in one transaction; `PRAGMA user_version` records where a file stands. Never edit a released
+ * migration: add a new one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  /* 1: events, imports, rejects, counts, free-text index, metadata */ `
+  CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
+
+  CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    size INTEGER,
+    sha256 TEXT,
+    format TEXT,
+    container TEXT,
+    accepted INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    rejected INTEGER NOT NULL DEFAULT 0,
+    started_at INTEGER NOT NULL,
+    ended_at INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'failed', 'cancelled', 'interrupted')),
+    error TEXT
+  ) STRICT;
+
+  -- rowid order is insertion order; queries order by (time, rowid), which the time index covers.
+  CREATE TABLE events (
+    rowid INTEGER PRIMARY KEY,
+    event_id TEXT NOT NULL,
+    time INTEGER NOT NULL,
+    time_original TEXT NOT NULL,
+    source TEXT NOT NULL,
+    action TEXT NOT NULL,
+    category TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    actor_id TEXT, actor_name TEXT, actor_email TEXT, actor_type TEXT,
+    target_type TEXT, target_id TEXT, target_name TEXT,
+    ip TEXT, user_agent TEXT, session_id TEXT, request_id TEXT, severity TEXT, message TEXT,
+    changes TEXT,
+    raw TEXT NOT NULL,
+    document TEXT,
+    encoding_error INTEGER NOT NULL DEFAULT 0,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    byte_offset INTEGER NOT NULL,
+    line INTEGER NOT NULL
+  ) STRICT;
+  CREATE UNIQUE INDEX events_event_id ON events(event_id);
+  CREATE INDEX events_time ON events(time);
+
+  CREATE TABLE rejects (
+    id INTEGER PRIMARY KEY,
+    import_id INTEGER NOT NULL REFERENCES imports(id),
+    byte_offset INTEGER NOT NULL,
+    line INTEGER NOT NULL,
+    length INTEGER NOT NULL,
+    reason TEXT NOT NULL,
+    head BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX rejects_import ON rejects(import_id, byte_offset);
+
+  -- Pre-aggregated counts per minute, kept in step with events by the writer, so the
+  -- unfiltered histogram never scans events.
+  CREATE TABLE minute_counts (
+    minute INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    category TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (minute, outcome, category)
+  ) STRICT, WITHOUT ROWID;
+
+  -- Values-only free-text index, filled in the background after an import (see fts-indexer.ts).
+  CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1);
+
+  -- Indexes for the filters and facets analysts use most (each keyed on time for ordered pages).
+  CREATE INDEX events_action_time ON events(action, time);
+  CREATE INDEX events_actor_time ON events(actor_name, time);
+  CREATE INDEX events_ip_time ON events(ip, time);
+  CREATE INDEX events_outcome_time ON events(outcome, time);
+  `,
+];

@@ -1,0 +1,134 @@
+import { statSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import type { EventWriter } from '../store/event-writer.ts';
+import type { FormatId } from '../ingest/types.ts';
+import { workerEntry } from './rpc.ts';
+import type { ParseJob, ParseMessage, WriterMessage } from './parse-protocol.ts';
+import type { ImportFileResult, ImportProgress } from '../../../shared/domain/import.ts';
+
+export interface ImportFileOptions {
+  jobId: string;
+  format?: FormatId;
+  mapping?: Record<string, string>;
+  maxRecordBytes?: number;
+}
+
+/**
+ * Runs one file's import: a parse worker reads and normalizes, this thread commits each batch in
+ * its own transaction and hands back a credit, so at most a few batches are ever in memory.
+ */
+export function runImport(
+  writer: EventWriter,
+  path: string,
+  options: ImportFileOptions,
+  onProgress: (progress: ImportProgress) => void,
+  registerCancel: (cancel: () => void) => void,
+): Promise<ImportFileResult> {
+  const job: ParseJob = {
+    path,
+    format: options.format,
+    mapping: options.mapping,
+    maxRecordBytes: options.maxRecordBytes ?? 32 * 1024 * 1024,
+  };
+  const worker = new Worker(workerEntry('parse-worker'), { workerData: job });
+  const send = (message: WriterMessage): void => worker.postMessage(message);
+  registerCancel(() => send({ type: 'cancel' }));
+
+  const startedAt = Date.now();
+  const result: ImportFileResult = {
+    path,
+    importId: null,
+    format: null,
+    container: null,
+    status: 'running',
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    size: null,
+    sha256: null,
+    bytesRead: 0,
+    totalBytes: fileSize(path),
+    elapsedMs: 0,
+  };
+  let lastProgress = 0;
+  const progress = (force: boolean): void => {
+    const now = Date.now();
+    if (!force && now - lastProgress < 200) return;
+    lastProgress = now;
+    result.elapsedMs = now - startedAt;
+    onProgress({ jobId: options.jobId, path, ...pick(result) });
+  };
+
+  return new Promise<ImportFileResult>((resolve) => {
+    const finish = (status: 'complete' | 'failed' | 'cancelled' | 'unrecognized', error?: string): void => {
+      result.status = status;
+      if (error) result.error = error;
+      result.elapsedMs = Date.now() - startedAt;
+      if (result.importId !== null) {
+        writer.finishImport(result.importId, {
+          status: status === 'unrecognized' ? 'failed' : status,
+          size: result.size,
+          sha256: result.sha256,
+          error,
+        });
+      }
+      void worker.terminate();
+      progress(true);
+      resolve(result);
+    };
+    worker.on('error', (error) => finish('failed', error.message));
+    worker.on('message', (message: ParseMessage) => {
+      try {
+        switch (message.type) {
+          case 'unrecognized':
+            return finish('unrecognized', message.message);
+          case 'plan':
+            result.format = message.format;
+            result.container = message.container;
+            result.importId = writer.beginImport({ path, format: message.format, container: message.container });
+            return send({ type: 'start', importId: result.importId });
+          case 'batch': {
+            const counts = writer.insertBatch(result.importId as number, message.rows, message.rejects);
+            result.accepted += counts.accepted;
+            result.duplicates += counts.duplicates;
+            result.rejected += counts.rejected;
+            result.bytesRead = message.bytesRead;
+            send({ type: 'credit' });
+            return progress(false);
+          }
+          case 'done':
+            result.size = message.size;
+            result.bytesRead = message.size;
+            result.sha256 = message.sha256;
+            return finish(message.cancelled ? 'cancelled' : 'complete');
+          case 'failed':
+            return finish('failed', message.message);
+        }
+      } catch (error) {
+        send({ type: 'cancel' });
+        finish('failed', (error as Error).message);
+      }
+    });
+  });
+}
+
+function pick(result: ImportFileResult): Omit<ImportProgress, 'jobId' | 'path'> {
+  return {
+    status: result.status,
+    format: result.format,
+    accepted: result.accepted,
+    duplicates: result.duplicates,
+    rejected: result.rejected,
+    bytesRead: result.bytesRead,
+    totalBytes: result.totalBytes,
+    elapsedMs: result.elapsedMs,
+  };
+}
+
+function fileSize(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,26 @@
+import type { FormatId, RecordReject } from '../ingest/types.ts';
+import type { EventRow } from '../store/event-row.ts';
+
+/** What the writer hands a parse worker at start. */
+export interface ParseJob {
+  path: string;
+  /** Force a format instead of detecting it. */
+  format?: FormatId;
+  /** Explicit column mapping for the generic format. */
+  mapping?: Record<string, string>;
+  maxRecordBytes: number;
+}
+
+/** Parse worker → writer. */
+export type ParseMessage =
+  | { type: 'plan'; format: FormatId; label: string; container: string }
+  | { type: 'unrecognized'; message: string }
+  | { type: 'batch'; rows: EventRow[]; rejects: RecordReject[]; bytesRead: number }
+  | { type: 'done'; size: number; sha256: string | null; cancelled: boolean }
+  | { type: 'failed'; message: string };
+
+/** Writer → parse worker. */
+export type WriterMessage = { type: 'start'; importId: number } | { type: 'credit' } | { type: 'cancel' };
+
+/** Batches a parse worker may have in flight before it waits for the writer. */
+export const BATCHES_IN_FLIGHT = 4;

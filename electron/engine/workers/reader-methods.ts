@@ -1,0 +1,36 @@
+import { openCaseForReading, type CaseDb } from '../store/case-db.ts';
+import { CaseQueries } from '../query/case-queries.ts';
+
+/** The reader thread's method table (kept apart from the worker entry so callers can type it). */
+export function createReaderMethods() {
+  let db: CaseDb | undefined;
+  let queries: CaseQueries | undefined;
+  const open = (): CaseQueries => {
+    if (!queries) throw new Error('no case is open');
+    return queries;
+  };
+  return {
+    open(path: string): void {
+      db?.close();
+      db = openCaseForReading(path);
+      queries = new CaseQueries(db);
+    },
+    openResult: (...args: Parameters<CaseQueries['openResult']>) => open().openResult(...args),
+    count: (...args: Parameters<CaseQueries['count']>) => open().count(...args),
+    rows: (...args: Parameters<CaseQueries['rows']>) => open().rows(...args),
+    closeResult: (...args: Parameters<CaseQueries['closeResult']>) => open().closeResult(...args),
+    histogram: (...args: Parameters<CaseQueries['histogram']>) => open().histogram(...args),
+    topValues: (...args: Parameters<CaseQueries['topValues']>) => open().topValues(...args),
+    event: (...args: Parameters<CaseQueries['event']>) => open().event(...args),
+    stats: () => open().stats(),
+    imports: () => open().imports(),
+    rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
+    close(): void {
+      db?.close();
+      db = undefined;
+      queries = undefined;
+    },
+  };
+}
+
+export type ReaderMethods = ReturnType<typeof createReaderMethods>;

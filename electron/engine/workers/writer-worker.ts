@@ -1,0 +1,103 @@
+// The one thread that writes a case file: imports, and the free-text index in the background.
+import { parentPort } from 'node:worker_threads';
+import { openCaseForWriting, type CaseDb } from '../store/case-db.ts';
+import { EventWriter } from '../store/event-writer.ts';
+import { FtsIndexer } from '../store/fts-indexer.ts';
+import { runImport, type ImportFileOptions } from './import-runner.ts';
+import { serve, type Notice } from './rpc.ts';
+import type { ImportProgress } from '../../../shared/domain/import.ts';
+
+const port = parentPort;
+if (!port) throw new Error('writer-worker must run as a worker thread');
+
+/** Rows per free-text indexing transaction: small enough that an import waits at most ~100 ms. */
+const FTS_CHUNK = 2000;
+
+let db: CaseDb | undefined;
+let writer: EventWriter | undefined;
+let fts: FtsIndexer | undefined;
+let activeImports = 0;
+let ftsScheduled = false;
+const cancels = new Map<string, () => void>();
+
+const notify = (notice: string, payload: unknown): void => port.postMessage({ notice, payload } satisfies Notice);
+
+function requireOpen(): { db: CaseDb; writer: EventWriter; fts: FtsIndexer } {
+  if (!db || !writer || !fts) throw new Error('no case is open');
+  return { db, writer, fts };
+}
+
+function ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean } {
+  const open = requireOpen();
+  const lastRowid = Number(open.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get());
+  const indexedThrough = open.fts.indexedThrough();
+  return { indexedThrough, lastRowid, ready: indexedThrough >= lastRowid };
+}
+
+/** Indexes in small steps between other work; pauses while an import writes. */
+function scheduleFts(): void {
+  if (ftsScheduled || !fts) return;
+  ftsScheduled = true;
+  setImmediate(function step() {
+    ftsScheduled = false;
+    if (!fts || activeImports > 0) return;
+    const indexed = fts.indexNext(FTS_CHUNK);
+    const status = ftsStatus();
+    notify('fts-progress', status);
+    if (indexed > 0) scheduleFts();
+  });
+}
+
+serve(port, {
+  open(path: string): { ftsReady: boolean } {
+    if (db) throw new Error('a case is already open in this writer');
+    db = openCaseForWriting(path);
+    writer = new EventWriter(db);
+    fts = new FtsIndexer(db);
+    scheduleFts();
+    return { ftsReady: ftsStatus().ready };
+  },
+
+  async importFile(path: string, options: ImportFileOptions) {
+    const open = requireOpen();
+    activeImports++;
+    try {
+      return await runImport(
+        open.writer,
+        path,
+        options,
+        (progress: ImportProgress) => notify('import-progress', progress),
+        (cancel) => cancels.set(options.jobId, cancel),
+      );
+    } finally {
+      activeImports--;
+      open.writer.checkpoint();
+      scheduleFts();
+    }
+  },
+
+  cancel(jobId: string): boolean {
+    const cancel = cancels.get(jobId);
+    cancel?.();
+    return cancel !== undefined;
+  },
+
+  ftsStatus,
+
+  /** Builds the whole free-text index now (CLI and tests; the app lets it run in the background). */
+  indexAll(): number {
+    const open = requireOpen();
+    let total = 0;
+    for (let n = open.fts.indexNext(FTS_CHUNK * 10); n > 0; n = open.fts.indexNext(FTS_CHUNK * 10)) total += n;
+    return total;
+  },
+
+  close(): void {
+    if (!db) return;
+    writer?.checkpoint();
+    db.close();
+    db = undefined;
+    writer = undefined;
+    fts = undefined;
+  },
+});

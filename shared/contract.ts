@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { AuditEvent } from './domain/audit-event.ts';
+import { EventQuery } from './domain/query.ts';
+import { CaseStats, FieldValueCount } from './domain/case.ts';
+import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
+
+/**
+ * The one contract between the UI and the engine: every call the renderer can make, with the
+ * schema its arguments must pass at the engine side (the renderer is untrusted) and the shape of
+ * its answer. Electron IPC and the serve-mode WebSocket are both generated from this table.
+ */
+const Handle = z.string().regex(/^r\d{1,12}$/);
+const Position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+const PageSize = z.number().int().min(1).max(5000);
+const FieldName = z.string().min(1).max(512);
+const Path = z.string().min(1).max(4096);
+
+export const StoredEvent = AuditEvent.extend({ seq: z.number().int() });
+export type StoredEvent = z.infer<typeof StoredEvent>;
+
+export const HistogramBucket = z.object({ start: z.number(), counts: z.record(z.string(), z.number()), total: z.number() });
+export const Histogram = z.object({ interval: z.number(), from: z.number(), to: z.number(), buckets: z.array(HistogramBucket) });
+export type Histogram = z.infer<typeof Histogram>;
+
+export const HistogramOptions = z.object({
+  stackBy: z.enum(['outcome', 'category']).optional(),
+  interval: z.number().int().positive().optional(),
+  maxBuckets: z.number().int().min(1).max(2000).optional(),
+});
+
+export const contract = {
+  'case.stats': { input: z.tuple([]), output: CaseStats },
+  'case.imports': { input: z.tuple([]), output: z.array(ImportRecord) },
+  'case.rejects': {
+    input: z.tuple([z.number().int().optional(), Position, PageSize]),
+    output: z.array(RejectRow),
+  },
+  'import.files': {
+    input: z.tuple([z.array(Path).min(1).max(10_000), z.object({ jobId: z.string().max(64).optional() })]),
+    output: ImportSummary,
+  },
+  'import.cancel': { input: z.tuple([z.string().max(64)]), output: z.void() },
+  'query.open': { input: z.tuple([EventQuery]), output: Handle },
+  'query.count': { input: z.tuple([Handle]), output: z.number().int() },
+  'query.rows': { input: z.tuple([Handle, Position, PageSize]), output: z.array(StoredEvent) },
+  'query.close': { input: z.tuple([Handle]), output: z.void() },
+  'query.histogram': { input: z.tuple([EventQuery, HistogramOptions]), output: Histogram },
+  'query.topValues': {
+    input: z.tuple([EventQuery, FieldName, z.number().int().min(1).max(1000)]),
+    output: z.object({ total: z.number().int(), values: z.array(FieldValueCount) }),
+  },
+  'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
+} as const satisfies Record<string, { input: z.ZodTuple; output: z.ZodType }>;
+
+export type Contract = typeof contract;
+export type CallName = keyof Contract;
+export type CallArgs<C extends CallName> = z.infer<Contract[C]['input']>;
+export type CallResult<C extends CallName> = z.infer<Contract[C]['output']>;
+
+/** Events the engine pushes to the UI. */
+export const pushes = {
+  'import.progress': ImportProgress,
+  'fts.progress': z.object({ indexedThrough: z.number(), lastRowid: z.number(), ready: z.boolean() }),
+} as const;
+export type PushName = keyof typeof pushes;
+export type PushPayload<P extends PushName> = z.infer<(typeof pushes)[P]>;
+
+/** What every transport returns: Electron IPC cannot carry error classes, so errors are data. */
+export type CallOutcome<T> = { ok: true; value: T } | { ok: false; error: { code: string; message: string } };

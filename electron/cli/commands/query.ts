@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { CaseSession } from '../../engine/case-session.ts';
+import { parseSearch } from '../../../shared/query/parse-search.ts';
+import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
+import type { EventQuery } from '../../../shared/domain/query.ts';
+import { UsageError } from '../cli-error.ts';
+import { openExistingCase } from './open-case.ts';
+import { writeEvents, type OutputFormat } from '../output.ts';
+
+export const QUERY_HELP = `Usage: auditscope query --case <file> [options] ['<search>']
+
+Searches a case. The search syntax: field:value terms (actor:alice action:iam.* outcome:failure
+ip:10.0.0.0/8 userIdentity.arn:*admin*), free words and "phrases", -negation, OR, parentheses.
+
+Options:
+  --case <file>      the case file (required)
+  --from <time>      events at or after: ISO 8601, epoch (s/ms/µs/ns), or an age like 24h, 7d, 30m
+  --to <time>        events before (same forms)
+  --limit <n>        at most n events (default 100; 0 = all)
+  --order asc|desc   by time (default desc, newest first)
+  --format <f>       table (default on a terminal), ndjson (AuditEvents including raw), csv, json
+  --count            print only the number of matching events
+  -h, --help         show this help`;
+
+const FORMATS = ['table', 'ndjson', 'csv', 'json'] as const;
+const AGE = /^(\d+)(s|m|h|d|w)$/;
+const MICROS: Record<string, number> = { s: 1e6, m: 60e6, h: 3600e6, d: 86400e6, w: 604800e6 };
+
+/** A --from/--to value as epoch microseconds. */
+export function parseTimeOption(name: string, text: string, now = Date.now()): number {
+  const age = AGE.exec(text);
+  if (age) return now * 1000 - Number(age[1]) * (MICROS[age[2] as string] as number);
+  const parsed = parseTimestamp(text, { now });
+  if (!parsed) throw new UsageError(`query: --${name} ${text} is not a time (ISO 8601, epoch, or an age like 24h)`);
+  return parsed.time;
+}
+
+export async function queryCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      case: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      limit: { type: 'string' },
+      order: { type: 'string' },
+      format: { type: 'string' },
+      count: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(QUERY_HELP);
+    return 0;
+  }
+  if (!values.case) throw new UsageError('query: --case <file> is required');
+  const format = (values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson')) as OutputFormat;
+  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`query: unknown --format ${format}`);
+  if (values.order && values.order !== 'asc' && values.order !== 'desc') throw new UsageError('query: --order is asc or desc');
+  const limit = values.limit === undefined ? 100 : Number(values.limit);
+  if (!Number.isInteger(limit) || limit < 0) throw new UsageError('query: --limit takes a whole number ≥ 0');
+
+  const text = positionals.join(' ');
+  const parsed = parseSearch(text);
+  if (!parsed.ok) {
+    throw new UsageError(`query: ${parsed.error.message} (at character ${parsed.error.offset + 1} of the search)`);
+  }
+  const query: EventQuery = {
+    filter: parsed.filter,
+    from: values.from ? parseTimeOption('from', values.from) : undefined,
+    to: values.to ? parseTimeOption('to', values.to) : undefined,
+    order: (values.order as 'asc' | 'desc' | undefined) ?? 'desc',
+  };
+
+  const session = await openExistingCase(values.case);
+  try {
+    const handle = await session.read.openResult(query);
+    if (values.count) {
+      console.log(await session.read.count(handle));
+      return 0;
+    }
+    await writeEvents(process.stdout, format, async function* () {
+      const page = 1000;
+      for (let start = 0; limit === 0 || start < limit; start += page) {
+        const rows = await session.read.rows(handle, start, limit === 0 ? page : Math.min(page, limit - start));
+        if (rows.length === 0) return;
+        yield rows;
+      }
+    });
+    return 0;
+  } finally {
+    await session.close();
+  }
+}
+
+export type { CaseSession };

@@ -1,0 +1,71 @@
+import type { Writable } from 'node:stream';
+import type { AuditEvent } from '../../shared/domain/audit-event.ts';
+import { csvCell, makeControlsVisible, terminalSafeJson } from '../../shared/lib/visible-text.ts';
+import { formatTimeUtc } from '../../shared/lib/format-time.ts';
+
+export type OutputFormat = 'table' | 'ndjson' | 'csv' | 'json';
+type Page = (AuditEvent & { seq?: number })[];
+
+const CSV_COLUMNS: [string, (e: AuditEvent) => string | undefined][] = [
+  ['id', (e) => e.id],
+  ['time', (e) => formatTimeUtc(e.time)],
+  ['time_original', (e) => e.timeOriginal],
+  ['source', (e) => e.source],
+  ['action', (e) => e.action],
+  ['category', (e) => e.category],
+  ['outcome', (e) => e.outcome],
+  ['actor_id', (e) => e.actor.id],
+  ['actor_name', (e) => e.actor.name],
+  ['actor_email', (e) => e.actor.email],
+  ['actor_type', (e) => e.actor.type],
+  ['target_type', (e) => e.target.type],
+  ['target_id', (e) => e.target.id],
+  ['target_name', (e) => e.target.name],
+  ['ip', (e) => e.ip],
+  ['user_agent', (e) => e.userAgent],
+  ['session_id', (e) => e.sessionId],
+  ['request_id', (e) => e.requestId],
+  ['message', (e) => e.message],
+];
+
+const TABLE_COLUMNS: [string, number, (e: AuditEvent) => string][] = [
+  ['TIME', 24, (e) => formatTimeUtc(e.time)],
+  ['SOURCE', 14, (e) => e.source],
+  ['ACTION', 34, (e) => e.action],
+  ['OUTCOME', 7, (e) => e.outcome],
+  ['ACTOR', 26, (e) => e.actor.name ?? e.actor.email ?? e.actor.id ?? ''],
+  ['TARGET', 30, (e) => e.target.name ?? e.target.id ?? ''],
+  ['IP', 0, (e) => e.ip ?? ''],
+];
+
+/** Writes pages of events in a format; text never reaches the terminal with live control codes. */
+export async function writeEvents(out: Writable, format: OutputFormat, pages: () => AsyncIterable<Page>): Promise<void> {
+  const write = (text: string): Promise<void> =>
+    new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
+  let first = true;
+  if (format === 'csv') await write(CSV_COLUMNS.map(([name]) => name).join(',') + '\r\n');
+  if (format === 'table') await write(tableLine(TABLE_COLUMNS.map(([name]) => name)) + '\n');
+  if (format === 'json') await write('[');
+  for await (const page of pages()) {
+    let text = '';
+    for (const { seq: _seq, ...event } of page) {
+      if (format === 'ndjson') text += terminalSafeJson(JSON.stringify(event)) + '\n';
+      else if (format === 'json') text += (first ? '\n' : ',\n') + terminalSafeJson(JSON.stringify(event));
+      else if (format === 'csv') text += CSV_COLUMNS.map(([, get]) => csvCell(get(event) ?? '')).join(',') + '\r\n';
+      else text += tableLine(TABLE_COLUMNS.map(([, , get]) => makeControlsVisible(get(event)))) + '\n';
+      first = false;
+    }
+    await write(text);
+  }
+  if (format === 'json') await write(first ? ']\n' : '\n]\n');
+}
+
+function tableLine(cells: string[]): string {
+  return cells
+    .map((cell, i) => {
+      const width = TABLE_COLUMNS[i]?.[1] ?? 0;
+      if (width === 0) return cell;
+      return cell.length > width ? `${cell.slice(0, width - 1)}…` : cell.padEnd(width);
+    })
+    .join(' ');
+}

@@ -1,0 +1,79 @@
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
+import { CaseQueries } from '../../electron/engine/query/case-queries.ts';
+import { parseSearch } from '../../shared/query/parse-search.ts';
+import type { EventQuery } from '../../shared/domain/query.ts';
+import { prng } from './generate-cloudtrail.ts';
+import { summarize, timeMs } from './stats.ts';
+
+const REPS = 15;
+
+function search(text: string): EventQuery {
+  const parsed = parseSearch(text);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  return { filter: parsed.filter, order: 'desc' };
+}
+
+/** Query latencies on a built case: in the engine (same thread as SQLite), medians of REPS runs. */
+export async function benchQueries(casePath: string) {
+  // Reopen to first page, through the real session (threads, RPC), cold process state each time.
+  const reopen: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    const session = await CaseSession.open(casePath, { readOnly: true });
+    const handle = await session.read.openResult({ order: 'desc' });
+    await session.read.rows(handle, 0, 200);
+    reopen.push(performance.now() - start);
+    await session.close();
+  }
+
+  const db = openCaseForReading(casePath);
+  const queries = new CaseQueries(db);
+  const repeat = (run: () => unknown): ReturnType<typeof summarize> => {
+    const samples: number[] = [];
+    for (let i = 0; i < REPS; i++) samples.push(timeMs(run)[1]);
+    return summarize(samples);
+  };
+
+  const all = queries.openResult({ order: 'desc' });
+  const total = queries.count(all);
+  const [, checkpointsMs] = timeMs(() => queries.rows(all, total - 1000, 200));
+  const random = prng(7);
+  const windows: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const position = Math.floor(random() * (total - 200));
+    windows.push(timeMs(() => queries.rows(all, position, 200))[1]);
+  }
+
+  const term = (text: string) => {
+    const query = search(text);
+    return {
+      count: repeat(() => queries.count(queries.openResult(query))),
+      firstPage: repeat(() => queries.rows(queries.openResult(query), 0, 200)),
+      matches: queries.count(queries.openResult(query)),
+    };
+  };
+  const filtered = search('action:s3:GetObject outcome:failure');
+  const result = {
+    totalEvents: total,
+    reopenToFirstPageMs: summarize(reopen),
+    firstPageMs: repeat(() => queries.rows(queries.openResult({ order: 'desc' }), 0, 200)),
+    positionIndexBuildMs: checkpointsMs,
+    window200RandomMs: summarize(windows),
+    filteredCount: {
+      query: 'action:s3:GetObject outcome:failure',
+      ms: repeat(() => queries.count(queries.openResult(filtered))),
+      matches: queries.count(queries.openResult(filtered)),
+    },
+    freeText: {
+      rare: { term: 'StopLogging', ...term('StopLogging') },
+      common: { term: 'AccessDenied', ...term('AccessDenied') },
+      veryCommon: { term: 'GetObject', ...term('GetObject') },
+    },
+    histogramMs: repeat(() => queries.histogram({})),
+    histogramFilteredMs: repeat(() => queries.histogram(filtered)),
+    topActorsMs: repeat(() => queries.topValues({}, 'actor', 20)),
+  };
+  db.close();
+  return result;
+}

@@ -1,0 +1,99 @@
+// The `auditscope` command end to end, as a user runs it: real process, real files, exit codes.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT, dataset } from '../support/paths.ts';
+import { tempDir } from '../support/temp-case.ts';
+
+const BIN = path.join(REPO_ROOT, 'electron/cli/bin.js');
+
+function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('auditscope CLI', () => {
+  const temp = tempDir();
+  const casePath = temp.file('cli.auditscope');
+  afterAll(() => temp.cleanup());
+
+  it('documents its commands', () => {
+    const help = cli('--help');
+    expect(help.status).toBe(0);
+    for (const text of ['import <files or folders…> --case', 'query --case', 'stats --case', '--format', '--count', '--json']) {
+      expect(help.stdout).toContain(text);
+    }
+  });
+
+  it('imports with a JSON summary: per file path, SHA-256, format, counts; totals; events per second', () => {
+    const run = cli('import', dataset('aws-cloudtrail', 'stratus-red-team-detonation-logs'), dataset('okta-system-log'), '--case', casePath, '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary.files).toHaveLength(19);
+    const okta = summary.files.find((f: { path: string }) => f.path.endsWith('okta_system_log.part1.ndjson'));
+    expect(okta).toMatchObject({ format: 'okta', accepted: 50, duplicates: 0, rejected: 0, status: 'complete' });
+    expect(okta.sha256).toBe(createHash('sha256').update(readFileSync(okta.path)).digest('hex'));
+    expect(summary.totals.accepted).toBe(175 + 50);
+    expect(summary.eventsPerSecond).toBeGreaterThan(0);
+  });
+
+  it('queries with the search syntax in every output format', () => {
+    const count = cli('query', '--case', casePath, '--count', 'source:okta');
+    expect(count.status, count.stderr).toBe(0);
+    expect(count.stdout.trim()).toBe('50');
+
+    const ndjson = cli('query', '--case', casePath, '--format', 'ndjson', '--limit', '5', '--order', 'asc', 'source:aws.cloudtrail');
+    const events = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    expect(events).toHaveLength(5);
+    for (const event of events) {
+      expect(event.source).toBe('aws.cloudtrail');
+      expect(JSON.parse(event.raw).eventID).toBe(event.id);
+    }
+    expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort((a, b) => a - b));
+
+    const csv = cli('query', '--case', casePath, '--format', 'csv', '--limit', '3', 'source:okta');
+    const lines = csv.stdout.trim().split('\r\n');
+    expect(lines[0]).toMatch(/^id,time,time_original,source,action/);
+    expect(lines).toHaveLength(4);
+
+    const json = cli('query', '--case', casePath, '--format', 'json', '--limit', '2', 'source:okta');
+    expect(JSON.parse(json.stdout)).toHaveLength(2);
+
+    const table = cli('query', '--case', casePath, '--format', 'table', '--limit', '2', 'source:okta');
+    expect(table.stdout.split('\n')[0]).toMatch(/^TIME\s+SOURCE\s+ACTION/);
+  });
+
+  it('prints stats as text and JSON', () => {
+    const stats = cli('stats', '--case', casePath, '--json');
+    expect(stats.status, stats.stderr).toBe(0);
+    const parsed = JSON.parse(stats.stdout);
+    expect(parsed.events).toBe(225);
+    expect(parsed.bySource).toEqual(expect.arrayContaining([{ value: 'okta', count: 50 }, { value: 'aws.cloudtrail', count: 175 }]));
+    expect(parsed.span.first).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(cli('stats', '--case', casePath).stdout).toContain('by source');
+  });
+
+  it('fails with one clear line on stderr and a non-zero exit code', () => {
+    const missing = cli('query', '--case', temp.file('nope.auditscope'), 'x');
+    expect(missing.status).toBe(1);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('no case file');
+
+    const badSearch = cli('query', '--case', casePath, 'actor:(');
+    expect(badSearch.status).toBe(2);
+    expect(badSearch.stderr.trim().split('\n')).toHaveLength(1);
+
+    const unknown = cli('frobnicate');
+    expect(unknown.status).toBe(2);
+
+    const notLog = temp.file('notes.txt');
+    writeFileSync(notLog, 'just some words\n');
+    const fresh = temp.file('fresh.auditscope');
+    const refused = cli('import', notLog, '--case', fresh);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/not a recognized audit log|no readable records/);
+    expect(cli('stats', '--case', fresh).stderr).toContain('no case file'); // nothing was created
+  });
+});

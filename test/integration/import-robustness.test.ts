@@ -1,0 +1,102 @@
+// Bad and repeated input: duplicates across files and gzip, unrecognized files, malformed records,
+// oversize records, prototype-polluting keys. Every input ends as an event, a duplicate or a reject.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import { dataset } from '../support/paths.ts';
+import { tempDir } from '../support/temp-case.ts';
+
+const OKTA = dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson');
+const oktaLines = readFileSync(OKTA, 'utf8').split('\n').filter((line) => line.trim() !== '');
+
+describe('import robustness', () => {
+  const temp = tempDir();
+  let session: CaseSession;
+  beforeAll(async () => {
+    session = await CaseSession.open(temp.file('robust.auditscope'));
+  });
+  afterAll(async () => {
+    await session.close();
+    temp.cleanup();
+  });
+
+  it('counts the same events arriving as the file, its gzip, a multi-member gzip and overlapping exports', async () => {
+    const first = await session.import([OKTA]);
+    expect(first.totals).toMatchObject({ accepted: 50, duplicates: 0, rejected: 0 });
+
+    const gz = temp.file('okta.ndjson.gz');
+    writeFileSync(gz, gzipSync(readFileSync(OKTA)));
+    expect((await session.import([gz])).totals).toMatchObject({ accepted: 0, duplicates: 50, rejected: 0 });
+
+    // Two gzip members back to back (what `cat a.gz b.gz` makes) are one stream.
+    const multi = temp.file('okta-multi.ndjson.gz');
+    const half = oktaLines.slice(0, 20).join('\n') + '\n';
+    const rest = oktaLines.slice(20).join('\n') + '\n';
+    writeFileSync(multi, Buffer.concat([gzipSync(half), gzipSync(rest)]));
+    expect((await session.import([multi])).totals).toMatchObject({ accepted: 0, duplicates: 50 });
+
+    // Re-serialized with other whitespace: Okta's uuid makes it the same event.
+    const respaced = temp.file('okta-respaced.ndjson');
+    writeFileSync(respaced, oktaLines.map((l) => JSON.stringify(JSON.parse(l), null, 0)).join('\r\n'));
+    expect((await session.import([respaced])).totals).toMatchObject({ accepted: 0, duplicates: 50 });
+    expect((await session.read.stats()).events).toBe(50);
+  });
+
+  it('rejects malformed records with their line and offset and imports the rest', async () => {
+    const bad = ['{"published": "2025-07-01T00:00:00Z", "broken": ', '{"a": NaN}', '[1,2,3]', '{"trailing": 1,}'];
+    const lines = [...oktaLines.slice(0, 3), ...bad, ...oktaLines.slice(3, 6)];
+    const file = temp.file('okta-malformed.ndjson');
+    writeFileSync(file, lines.join('\n') + '\n');
+    const summary = await session.import([file]);
+    const result = summary.files[0];
+    expect(result?.status).toBe('complete');
+    expect(result?.rejected).toBe(4);
+    expect((result?.accepted ?? 0) + (result?.duplicates ?? 0)).toBe(6);
+    const rejects = await session.read.rejects(result?.importId ?? -1, 0, 100);
+    expect(rejects.map((r) => r.line)).toEqual([4, 5, 6, 7]);
+    const text = readFileSync(file, 'utf8');
+    for (const reject of rejects) {
+      expect(text.slice(reject.offset).startsWith(reject.head.slice(0, 10))).toBe(true);
+      expect(reject.reason.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('rejects an oversize record without stopping the import', async () => {
+    const file = temp.file('oversize.ndjson');
+    const huge = JSON.stringify({ published: '2025-07-01T00:00:00Z', blob: 'x'.repeat(200_000) });
+    writeFileSync(file, [oktaLines[0], huge, oktaLines[1]].join('\n'));
+    const summary = await session.import([file], { maxRecordBytes: 64 * 1024 });
+    expect(summary.files[0]?.rejected).toBe(1);
+    expect(summary.files[0]?.duplicates).toBe(2);
+    const [reject] = await session.read.rejects(summary.files[0]?.importId ?? -1, 0, 10);
+    expect(reject?.line).toBe(2);
+    expect(reject?.length).toBe(huge.length);
+  });
+
+  it('refuses a file nothing recognizes and writes nothing', async () => {
+    const before = await session.read.imports();
+    const file = temp.file('notes.txt');
+    writeFileSync(file, 'These are my notes.\nNothing here is an audit log.\n');
+    const binary = temp.file('blob.bin');
+    writeFileSync(binary, Buffer.from([0, 1, 2, 3, 255, 254, 0, 7, 8]));
+    const summary = await session.import([file, binary]);
+    expect(summary.files.map((f) => f.status)).toEqual(['unrecognized', 'unrecognized']);
+    expect(summary.files[0]?.error).toMatch(/not a recognized audit log|no readable records/);
+    expect(await session.read.imports()).toEqual(before);
+  });
+
+  it('treats __proto__ and constructor keys as data', async () => {
+    const file = temp.file('proto.ndjson');
+    writeFileSync(
+      file,
+      '{"timestamp":"2025-01-01T00:00:00Z","user":"mallory","action":"login","__proto__":{"isAdmin":true},"a":{"constructor":{"prototype":{"x":1}}}}\n',
+    );
+    const summary = await session.import([file]);
+    expect(summary.totals.accepted).toBe(1);
+    const handle = await session.read.openResult({ filter: { kind: 'field', field: 'actor', op: 'eq', value: 'mallory' } });
+    const [event] = await session.read.rows(handle, 0, 1);
+    expect(event?.raw).toContain('"__proto__":{"isAdmin":true}');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+});

@@ -71,10 +71,11 @@ export const MIGRATIONS: readonly string[] = [
   -- Values-only free-text index, filled in the background after an import (see fts-indexer.ts).
   CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1);
 
-  -- Indexes for the filters and facets analysts use most (each keyed on time for ordered pages).
-  CREATE INDEX events_action_time ON events(action, time);
-  CREATE INDEX events_actor_time ON events(actor_name, time);
-  CREATE INDEX events_ip_time ON events(ip, time);
-  CREATE INDEX events_outcome_time ON events(outcome, time);
+  -- Indexes for the filters and facets analysts use most, each keyed on time for ordered pages.
+  -- NOCASE because field equality in the search syntax is case-insensitive.
+  CREATE INDEX events_action_time ON events(action COLLATE NOCASE, time);
+  CREATE INDEX events_actor_time ON events(actor_name COLLATE NOCASE, time);
+  CREATE INDEX events_ip_time ON events(ip COLLATE NOCASE, time);
+  CREATE INDEX events_outcome_time ON events(outcome COLLATE NOCASE, time);
   `,
 ];

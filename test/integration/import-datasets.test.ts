@@ -74,7 +74,7 @@ describe('importing the real datasets', () => {
     expect(again.totals.rejected).toBe(0);
   });
 
-  it('reports a folder's non-log files as unrecognized without failing the rest', async () => {
+  it("reports a folder's non-log files as unrecognized without failing the rest", async () => {
     const summary = await session.import([DATASETS]);
     const provenance = summary.files.find((f) => f.path.endsWith('PROVENANCE.md'));
     expect(provenance?.status).toBe('unrecognized');

@@ -86,6 +86,62 @@ describe('import robustness', () => {
     expect(await session.read.imports()).toEqual(before);
   });
 
+  it('flags invalid UTF-8 instead of silently replacing it', async () => {
+    const file = temp.file('latin1.ndjson');
+    const good = Buffer.from('{"timestamp":"2025-01-02T00:00:00Z","user":"ren","action":"login"}\n');
+    const bad = Buffer.concat([
+      Buffer.from('{"timestamp":"2025-01-02T00:00:01Z","user":"r'),
+      Buffer.from([0xe9, 0xc0, 0xaf]), // Latin-1 é, then an overlong encoding of '/'
+      Buffer.from('n","action":"login"}\n'),
+    ]);
+    writeFileSync(file, Buffer.concat([good, bad]));
+    const summary = await session.import([file]);
+    expect(summary.totals.accepted).toBe(2);
+    const handle = await session.read.openResult({ filter: { kind: 'field', field: 'action', op: 'eq', value: 'login' }, order: 'asc' });
+    const rows = (await session.read.rows(handle, 0, 10)).filter((e) => e.origin?.importId === summary.files[0]?.importId);
+    expect(rows.map((e) => e.encodingError ?? false)).toEqual([false, true]);
+  });
+
+  it('ends a truncated gzip with a clear error and keeps what came before', async () => {
+    const file = temp.file('truncated.ndjson.gz');
+    const whole = gzipSync(readFileSync(OKTA));
+    writeFileSync(file, whole.subarray(0, Math.floor(whole.length * 0.6)));
+    const summary = await session.import([file]);
+    expect(summary.files[0]?.status).toBe('failed');
+    expect(summary.files[0]?.error).toMatch(/truncated/i);
+    const imports = await session.read.imports();
+    expect(imports.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated/i) });
+  });
+
+  it('stops a gzip bomb in bounded time and memory', async () => {
+    const file = temp.file('bomb.ndjson.gz');
+    // Real records repeated: it sniffs as Okta, then inflates far past any plausible ratio.
+    const line = Buffer.from(`${oktaLines[0]}\n`);
+    writeFileSync(file, gzipSync(Buffer.alloc(line.length * Math.ceil((300 * 1024 * 1024) / line.length), line)));
+    const started = Date.now();
+    const summary = await session.import([file]);
+    expect(summary.files[0]?.status).toBe('failed');
+    expect(summary.files[0]?.error ?? '').toMatch(/ratio|exceeds/i);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
+  it('reads a GitHub CSV export as the same events as its JSON export', async () => {
+    const json = dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_logs.json');
+    const records = readFileSync(json, 'utf8').split('\n').filter(Boolean).slice(0, 8).map((l) => JSON.parse(l));
+    const keys = ['@timestamp', '_document_id', 'action', 'actor', 'actor_id', 'created_at', 'operation_type', 'user', 'org', 'repo'];
+    const cell = (v: unknown): string => {
+      const text = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+    };
+    const csv = [keys.join(','), ...records.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\r\n') + '\r\n';
+    const file = temp.file('github-export.csv');
+    writeFileSync(file, csv);
+    const fromJson = await session.import([json]);
+    expect(fromJson.totals.accepted).toBe(63);
+    const fromCsv = await session.import([file]);
+    expect(fromCsv.files[0]).toMatchObject({ format: 'github', container: 'csv', accepted: 0, duplicates: 8, rejected: 0 });
+  });
+
   it('treats __proto__ and constructor keys as data', async () => {
     const file = temp.file('proto.ndjson');
     writeFileSync(

@@ -1,8 +1,7 @@
 import { HashingFileReader } from './read-file.ts';
 import { recordStream, sniffStream, DEFAULT_RECORD_OPTIONS, type ContainerInfo } from './record-stream.ts';
-import { NORMALIZERS } from './normalize/index.ts';
-import { linuxAuditdNormalizer } from './normalize/linux-auditd.ts';
-import type { Normalizer, SourceRecord } from './types.ts';
+import { NORMALIZERS, normalizerFor } from './normalize/index.ts';
+import type { FormatId, Normalizer, SourceRecord } from './types.ts';
 
 const SAMPLE_RECORDS = 50;
 
@@ -18,12 +17,15 @@ export interface FilePlan {
  * format by letting every normalizer score the first records. A file nothing recognizes is an
  * error that leaves the case untouched.
  */
-export async function planFile(path: string, forced?: Normalizer): Promise<FilePlan> {
+export async function planFile(path: string, force?: { format?: FormatId; normalizer?: Normalizer }): Promise<FilePlan> {
   const container = await sniffStream(new HashingFileReader(path).chunks());
   if (!container) {
     throw new UnrecognizedInputError(`${path}: not a recognized audit log (expected JSON, NDJSON, CSV or auditd text)`);
   }
-  if (container.kind === 'auditd') return { container, normalizer: forced ?? linuxAuditdNormalizer };
+  const forced = force?.normalizer ?? (force?.format ? normalizerFor(force.format, container.kind) : undefined);
+  if (container.kind === 'auditd') {
+    return { container, normalizer: forced ?? (normalizerFor('linux.auditd', 'auditd') as Normalizer) };
+  }
 
   const sample: SourceRecord[] = [];
   for await (const item of recordStream(new HashingFileReader(path).chunks(), container, DEFAULT_RECORD_OPTIONS)) {
@@ -52,7 +54,7 @@ function bestNormalizer(sample: SourceRecord[]): Normalizer | undefined {
   }
   if (best && bestScore >= 0.5) return best;
   // No vendor format fits: the generic mapper, if it can read at least one sampled record.
-  const generic = NORMALIZERS.find((n) => n.format === 'generic');
+  const generic = NORMALIZERS.find((n: Normalizer) => n.format === 'generic');
   return generic && sample.some((record) => normalizes(generic, record)) ? generic : undefined;
 }
 

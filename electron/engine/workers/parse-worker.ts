@@ -4,7 +4,6 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { planFile, type FilePlan } from '../ingest/sniff-file.ts';
 import { readFileBatches } from '../ingest/import-file.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
-import { normalizerFor } from '../ingest/normalize/index.ts';
 import { BATCHES_IN_FLIGHT, type ParseJob, type ParseMessage, type WriterMessage } from './parse-protocol.ts';
 
 const port = parentPort;
@@ -27,12 +26,10 @@ port.on('message', (message: WriterMessage) => {
 async function run(): Promise<void> {
   let plan: FilePlan;
   try {
-    const forced = job.mapping
-      ? createGenericNormalizer(job.mapping)
-      : job.format
-        ? normalizerFor(job.format)
-        : undefined;
-    plan = await planFile(job.path, forced);
+    plan = await planFile(job.path, {
+      format: job.format,
+      normalizer: job.mapping ? createGenericNormalizer(job.mapping) : undefined,
+    });
   } catch (error) {
     send({ type: 'unrecognized', message: (error as Error).message });
     return;

@@ -5,6 +5,7 @@ describe('makeControlsVisible', () => {
   it('shows terminal escapes as glyphs instead of letting them act', () => {
     const shown = makeControlsVisible('\u001b]0;pwned\u0007 \u001b[2J \u009b31m a\rb \u0000');
     expect(shown).toBe('␛]0;pwned␇ ␛[2J ⟨U+009B⟩31m a␍b ␀');
+    // eslint-disable-next-line no-control-regex
     expect(shown).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
   });
 
@@ -20,6 +21,7 @@ describe('terminalSafeJson', () => {
   it('escapes C1 and bidi characters and keeps the JSON value', () => {
     const value = { user: 'admin\u202Egnp.exe', esc: '\u009b31m\u001b' };
     const text = terminalSafeJson(JSON.stringify(value));
+    // eslint-disable-next-line no-control-regex
     expect(text).not.toMatch(/[\u001b\u009b\u202e]/);
     expect(JSON.parse(text)).toEqual(value);
   });

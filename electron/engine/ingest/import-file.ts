@@ -36,7 +36,7 @@ export async function* readFileBatches(
   for await (const item of recordStream(reader.chunks(signal), plan.container, options)) {
     if (item.kind === 'reject') rejects.push(item.reject);
     else {
-      const row = toRow(item.record, plan.normalizer, importId);
+      const row = toRow(item.record, plan.normalizer, importId, item.raw);
       if (Array.isArray(row)) rows.push(row);
       else rejects.push(row);
     }

@@ -1,6 +1,11 @@
-import { maybeGunzip, readRecords, sniffContainer, type RecordItem } from './containers/index.ts';
+import { maybeGunzip, readRecords, sniffContainer } from './containers/index.ts';
 import { groupAuditdLines, type AuditdLine } from './normalize/linux-auditd.ts';
-import type { ContainerKind } from './types.ts';
+import type { ContainerKind, RecordReject, SourceRecord } from './types.ts';
+
+/** A record with, when its bytes were not valid UTF-8, those exact bytes; or a reject. */
+export type StreamItem =
+  | { kind: 'record'; record: SourceRecord; raw?: Uint8Array }
+  | { kind: 'reject'; reject: RecordReject };
 
 export interface ContainerInfo {
   kind: ContainerKind;
@@ -34,13 +39,13 @@ export async function* recordStream(
   source: AsyncIterable<Uint8Array>,
   container: ContainerInfo,
   options: RecordStreamOptions,
-): AsyncIterable<RecordItem> {
+): AsyncIterable<StreamItem> {
   const items = readRecords(maybeGunzip(source), container, { maxRecordBytes: options.maxRecordBytes });
   if (container.kind !== 'auditd') {
     yield* items;
     return;
   }
-  const rejects: RecordItem[] = [];
+  const rejects: StreamItem[] = [];
   async function* lines(): AsyncIterable<AuditdLine> {
     for await (const item of items) {
       if (item.kind === 'reject') rejects.push(item);
@@ -54,7 +59,7 @@ export async function* recordStream(
     }
   }
   for await (const item of groupAuditdLines(lines())) {
-    while (rejects.length > 0) yield rejects.shift() as RecordItem;
+    while (rejects.length > 0) yield rejects.shift() as StreamItem;
     yield item;
   }
   yield* rejects;

@@ -10,7 +10,12 @@ const HEAD_BYTES = 256;
  * the parsed document is stored beside it only when the raw text is not itself a JSON object, so
  * raw field paths stay queryable for CSV rows, auditd groups and JSON-in-a-string lines.
  */
-export function toRow(record: SourceRecord, normalizer: Normalizer, importId: number): EventRow | RecordReject {
+export function toRow(
+  record: SourceRecord,
+  normalizer: Normalizer,
+  importId: number,
+  rawBytes?: Uint8Array,
+): EventRow | RecordReject {
   let normalized;
   try {
     normalized = normalizer.normalize(record);
@@ -27,7 +32,7 @@ export function toRow(record: SourceRecord, normalizer: Normalizer, importId: nu
   };
   const rawIsJsonObject = record.document === undefined && record.text.trimStart().startsWith('{');
   const document = rawIsJsonObject ? null : JSON.stringify(record.document ?? record.value);
-  return toEventRow(event, document);
+  return toEventRow(event, document, rawBytes);
 }
 
 export function rejectOf(record: SourceRecord, reason: string): RecordReject {

@@ -28,18 +28,19 @@ export const EVENT_COLUMNS = [
   'changes',
   'raw',
   'document',
+  'raw_bytes',
   'encoding_error',
   'import_id',
   'byte_offset',
   'line',
 ] as const;
 
-export type EventRowValue = string | number | null;
+export type EventRowValue = string | number | Uint8Array | null;
 /** One event as the writer stores it, values in EVENT_COLUMNS order. */
 export type EventRow = EventRowValue[];
 
 /** Builds the stored row for an event; `importId` is filled in by the writer. */
-export function toEventRow(event: AuditEvent, document: string | null): EventRow {
+export function toEventRow(event: AuditEvent, document: string | null, rawBytes?: Uint8Array): EventRow {
   return [
     event.id,
     event.time,
@@ -64,6 +65,7 @@ export function toEventRow(event: AuditEvent, document: string | null): EventRow
     event.changes.length > 0 ? JSON.stringify(event.changes) : null,
     event.raw,
     document,
+    rawBytes ?? null,
     event.encodingError ? 1 : 0,
     event.origin?.importId ?? 0,
     event.origin?.offset ?? 0,
@@ -77,17 +79,17 @@ export const COL = Object.fromEntries(EVENT_COLUMNS.map((name, index) => [name, 
 >;
 
 /** The SELECT list that `fromStoredRow` reads, in order. */
-export const SELECT_EVENT_COLUMNS = `rowid, ${EVENT_COLUMNS.filter((c) => c !== 'document').join(', ')}`;
+const UNSELECTED = new Set<string>(['document', 'raw_bytes']);
+const SELECTED = EVENT_COLUMNS.filter((c) => !UNSELECTED.has(c));
+const SELECTED_INDEX = new Map<string, number>(SELECTED.map((name, index) => [name, index]));
+export const SELECT_EVENT_COLUMNS = `rowid, ${SELECTED.join(', ')}`;
 
 /** A row as SELECT_EVENT_COLUMNS returns it (better-sqlite3 `.raw()` mode). */
 export type StoredRow = unknown[];
 
 export function fromStoredRow(row: StoredRow): AuditEvent & { seq: number } {
-  // Offsets: row[0] is rowid, then EVENT_COLUMNS without `document` (which sits after `raw`).
-  const at = (name: (typeof EVENT_COLUMNS)[number]): unknown => {
-    const index = COL[name];
-    return row[1 + (index > COL.document ? index - 1 : index)];
-  };
+  // row[0] is rowid, then SELECTED in order.
+  const at = (name: (typeof EVENT_COLUMNS)[number]): unknown => row[1 + (SELECTED_INDEX.get(name) as number)];
   const text = (name: (typeof EVENT_COLUMNS)[number]): string | undefined => {
     const value = at(name);
     return value === null || value === undefined ? undefined : String(value);

@@ -39,6 +39,8 @@ export const MIGRATIONS: readonly string[] = [
     changes TEXT,
     raw TEXT NOT NULL,
     document TEXT,
+    -- The exact input bytes, kept only when they were not valid UTF-8 (raw is then a lossy decoding).
+    raw_bytes BLOB,
     encoding_error INTEGER NOT NULL DEFAULT 0,
     import_id INTEGER NOT NULL REFERENCES imports(id),
     byte_offset INTEGER NOT NULL,

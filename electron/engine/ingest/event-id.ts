@@ -24,8 +24,13 @@ export function canonicalJson(value: unknown): string {
       continue;
     }
     const node = item.value;
-    if (node === null || typeof node !== 'object' || item.depth >= MAX_DEPTH) {
+    if (node === null || typeof node !== 'object') {
       out.push(JSON.stringify(node ?? null) ?? 'null');
+      continue;
+    }
+    if (item.depth >= MAX_DEPTH) {
+      // Containers reject records this deep; never recurse (JSON.stringify would) on what remains.
+      out.push('"[nested too deep]"');
       continue;
     }
     if (Array.isArray(node)) {

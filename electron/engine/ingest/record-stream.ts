@@ -23,10 +23,15 @@ export const DEFAULT_RECORD_OPTIONS: RecordStreamOptions = { maxRecordBytes: 32 
 export async function sniffStream(source: AsyncIterable<Uint8Array>, headBytes = 256 * 1024): Promise<ContainerInfo | null> {
   const parts: Buffer[] = [];
   let length = 0;
-  for await (const chunk of maybeGunzip(source)) {
-    parts.push(chunk);
-    length += chunk.length;
-    if (length >= headBytes) break;
+  try {
+    for await (const chunk of maybeGunzip(source)) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length >= headBytes) break;
+    }
+  } catch (error) {
+    // A damaged gzip is still sniffed from what it gave; the import then ends with the error.
+    if (length === 0) throw error;
   }
   return sniffContainer(Buffer.concat(parts).subarray(0, headBytes));
 }

@@ -28,9 +28,14 @@ export async function planFile(path: string, force?: { format?: FormatId; normal
   }
 
   const sample: SourceRecord[] = [];
-  for await (const item of recordStream(new HashingFileReader(path).chunks(), container, DEFAULT_RECORD_OPTIONS)) {
-    if (item.kind === 'record') sample.push(item.record);
-    if (sample.length >= SAMPLE_RECORDS) break;
+  try {
+    for await (const item of recordStream(new HashingFileReader(path).chunks(), container, DEFAULT_RECORD_OPTIONS)) {
+      if (item.kind === 'record') sample.push(item.record);
+      if (sample.length >= SAMPLE_RECORDS) break;
+    }
+  } catch (error) {
+    // A damaged stream (truncated gzip) is judged on the records before the damage.
+    if (sample.length === 0) throw error;
   }
   if (sample.length === 0) {
     throw new UnrecognizedInputError(`${path}: no readable records in the first part of the file`);

@@ -68,6 +68,19 @@ const SYSTEM_WORDS = words(
  * (`CreateAccessKey` → create access key, `user.failed_login` → user failed login).
  */
 export function actionTokens(action: string): string[] {
+  // Imports see the same few hundred action names millions of times: remember their tokens.
+  const cached = TOKEN_CACHE.get(action);
+  if (cached) return cached;
+  const tokens = splitActionTokens(action);
+  if (TOKEN_CACHE.size >= TOKEN_CACHE_LIMIT) TOKEN_CACHE.clear();
+  TOKEN_CACHE.set(action, tokens);
+  return tokens;
+}
+
+const TOKEN_CACHE = new Map<string, string[]>();
+const TOKEN_CACHE_LIMIT = 10_000;
+
+function splitActionTokens(action: string): string[] {
   return action
     .slice(0, 512)
     .replace(/([a-z])([A-Z])/g, '$1 $2')

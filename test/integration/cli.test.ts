@@ -43,6 +43,8 @@ describe('auditscope CLI', () => {
     const count = cli('query', '--case', casePath, '--count', 'source:okta');
     expect(count.status, count.stderr).toBe(0);
     expect(count.stdout.trim()).toBe('50');
+    // A negated term needs no `--` in front of it.
+    expect(cli('query', '--case', casePath, '--count', '-source:okta').stdout.trim()).toBe('175');
 
     const ndjson = cli('query', '--case', casePath, '--format', 'ndjson', '--limit', '5', '--order', 'asc', 'source:aws.cloudtrail');
     const events = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line));

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { CaseSession } from '../../engine/case-session.ts';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { EventQuery } from '../../../shared/domain/query.ts';
 import { UsageError } from '../cli-error.ts';
+import { separateSearchTerms } from '../search-args.ts';
 import { openExistingCase } from './open-case.ts';
 import { writeEvents, type OutputFormat } from '../output.ts';
 
@@ -35,20 +35,22 @@ export function parseTimeOption(name: string, text: string, now = Date.now()): n
   return parsed.time;
 }
 
+const OPTIONS = {
+  case: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  limit: { type: 'string' },
+  order: { type: 'string' },
+  format: { type: 'string' },
+  count: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
 export async function queryCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: argv,
+    args: separateSearchTerms(argv, OPTIONS),
     allowPositionals: true,
-    options: {
-      case: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      limit: { type: 'string' },
-      order: { type: 'string' },
-      format: { type: 'string' },
-      count: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: OPTIONS,
   });
   if (values.help) {
     console.log(QUERY_HELP);
@@ -94,4 +96,3 @@ export async function queryCommand(argv: string[]): Promise<number> {
   }
 }
 
-export type { CaseSession };

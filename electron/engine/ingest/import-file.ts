@@ -17,7 +17,13 @@ export interface ReadOutcome {
   sha256: string | null;
 }
 
-export const BATCH_SIZE = 5000;
+/**
+ * Records per committed batch: small at first so the first rows show within a moment, then larger,
+ * because every commit rewrites the index pages it touched into the WAL.
+ */
+export function batchSize(batchIndex: number): number {
+  return Math.min(25_000, 1000 * 2 ** batchIndex);
+}
 
 /**
  * Streams a planned file as batches of stored rows and rejects. Memory is one batch plus the
@@ -33,6 +39,7 @@ export async function* readFileBatches(
   const reader = new HashingFileReader(path);
   let rows: EventRow[] = [];
   let rejects: RecordReject[] = [];
+  let batchIndex = 0;
   for await (const item of recordStream(reader.chunks(signal), plan.container, options)) {
     if (item.kind === 'reject') rejects.push(item.reject);
     else {
@@ -40,7 +47,8 @@ export async function* readFileBatches(
       if (Array.isArray(row)) rows.push(row);
       else rejects.push(row);
     }
-    if (rows.length + rejects.length >= BATCH_SIZE) {
+    if (rows.length + rejects.length >= batchSize(batchIndex)) {
+      batchIndex++;
       yield { rows, rejects, bytesRead: reader.bytesRead };
       rows = [];
       rejects = [];

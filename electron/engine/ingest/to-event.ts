@@ -30,7 +30,7 @@ export function toRow(
     encodingError: record.encodingError,
     origin: { importId, offset: record.offset, line: record.line },
   };
-  const rawIsJsonObject = record.document === undefined && record.text.trimStart().startsWith('{');
+  const rawIsJsonObject = record.document === undefined && firstNonSpace(record.text) === '{';
   const document = rawIsJsonObject ? null : JSON.stringify(record.document ?? record.value);
   return toEventRow(event, document, rawBytes);
 }
@@ -44,4 +44,12 @@ export function rejectOf(record: SourceRecord, reason: string): RecordReject {
     head: bytes.subarray(0, HEAD_BYTES),
     length: bytes.length,
   };
+}
+
+function firstNonSpace(text: string): string | undefined {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i] as string;
+    if (ch !== ' ' && ch !== '\t' && ch !== '\n' && ch !== '\r' && ch !== '\ufeff') return ch;
+  }
+  return undefined;
 }

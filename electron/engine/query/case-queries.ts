@@ -1,15 +1,29 @@
 import type { CaseDb } from '../store/case-db.ts';
 import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
-import { ResultSet } from './result-set.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
-import { compileSqlite } from './compile-sqlite.ts';
+import { compileSqlite, toFtsQuery } from './compile-sqlite.ts';
+import { ResultSet, type ResultPlan } from './result-set.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
-import type { EventQuery } from '../../../shared/domain/query.ts';
+import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import type { ImportRecord, RejectRow } from '../../../shared/domain/import.ts';
 import type { CaseStats, FieldValueCount } from '../../../shared/domain/case.ts';
 
 export type StoredEvent = AuditEvent & { seq: number };
+
+/** Matches above which a free-text first page walks the time index instead of sorting matches. */
+const TIME_SCAN_ABOVE = 2000;
+
+function containsText(filter: Filter): boolean {
+  const stack: Filter[] = [filter];
+  while (stack.length > 0) {
+    const node = stack.pop() as Filter;
+    if (node.kind === 'text') return true;
+    if (node.kind === 'and' || node.kind === 'or') stack.push(...node.children);
+    if (node.kind === 'not') stack.push(node.child);
+  }
+  return false;
+}
 
 /**
  * Every read a case answers. Runs on the reader thread over a read-only connection, so queries
@@ -39,8 +53,23 @@ export class CaseQueries {
 
   openResult(query: EventQuery): string {
     const handle = `r${this.nextHandle++}`;
-    this.results.set(handle, new ResultSet(this.db, { ...this.compile(query), order: query.order ?? 'desc' }));
+    const ftsReady = this.ftsReady();
+    const compiled = compileSqlite(query, { ftsReady });
+    this.results.set(handle, new ResultSet(this.db, { ...compiled, order: query.order ?? 'desc' }, this.plan(query, ftsReady)));
     return handle;
+  }
+
+  private plan(query: EventQuery, ftsReady: boolean): ResultPlan {
+    const filter = query.filter;
+    if (!ftsReady || !filter || !containsText(filter)) return {};
+    const plan: ResultPlan = { timeScanAbove: TIME_SCAN_ABOVE };
+    if (filter.kind === 'text' && query.from === undefined && query.to === undefined) {
+      plan.count = {
+        sql: 'SELECT count(*) FROM events_fts WHERE events_fts MATCH ?',
+        params: [toFtsQuery(filter.text, filter.phrase)],
+      };
+    }
+    return plan;
   }
 
   private result(handle: string): ResultSet {

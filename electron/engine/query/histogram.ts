@@ -43,6 +43,12 @@ export interface HistogramRequest {
   maxBuckets?: number;
 }
 
+/** Pre-aggregated count tables, coarsest first. */
+const PRE_AGGREGATED = [
+  { name: 'hour_counts', column: 'hour', unit: HOUR },
+  { name: 'minute_counts', column: 'minute', unit: MINUTE },
+] as const;
+
 /** The smallest readable interval that keeps the span within `maxBuckets` buckets. */
 export function chooseInterval(span: number, maxBuckets = 120): number {
   for (const interval of HISTOGRAM_INTERVALS) if (span / interval <= maxBuckets) return interval;
@@ -80,24 +86,28 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
         .all(origin, ...request.params, rangeFrom, rangeTo) as [number, string, number][]),
     );
   };
-  if (request.unfiltered && interval % MINUTE === 0) {
-    // Whole minutes come from the pre-aggregated counts; only the partial edge minutes scan events.
-    const firstMinute = Math.ceil(from / MINUTE);
-    const endMinute = Math.max(firstMinute, Math.floor(to / MINUTE));
+  // Unfiltered counts come from the pre-aggregated tables: whole hours from hour_counts, whole
+  // minutes at the edges from minute_counts, and only the partial edge minutes scan events.
+  const levels = PRE_AGGREGATED.filter((level) => request.unfiltered && interval % level.unit === 0);
+  const countRange = (rangeFrom: number, rangeTo: number, level: number): void => {
+    const table = levels[level];
+    if (!table) return countEvents(rangeFrom, rangeTo);
+    const first = Math.ceil(rangeFrom / table.unit);
+    const end = Math.max(first, Math.floor(rangeTo / table.unit));
+    if (first * table.unit >= rangeTo) return countRange(rangeFrom, rangeTo, level + 1);
     rows.push(
       ...(db
         .prepare(
-          `SELECT ((minute * ${MINUTE} - ?) / ${interval}), ${stack}, sum(count) FROM minute_counts
-           WHERE minute >= ? AND minute < ? GROUP BY 1, 2`,
+          `SELECT ((${table.column} * ${table.unit} - ?) / ${interval}), ${stack}, sum(count) FROM ${table.name}
+           WHERE ${table.column} >= ? AND ${table.column} < ? GROUP BY 1, 2`,
         )
         .raw()
-        .all(origin, firstMinute, endMinute) as [number, string, number][]),
+        .all(origin, first, end) as [number, string, number][]),
     );
-    countEvents(from, Math.min(to, firstMinute * MINUTE));
-    countEvents(Math.max(from, endMinute * MINUTE), to);
-  } else {
-    countEvents(from, to);
-  }
+    countRange(rangeFrom, Math.min(rangeTo, first * table.unit), level + 1);
+    countRange(Math.max(rangeFrom, end * table.unit), rangeTo, level + 1);
+  };
+  countRange(from, to, 0);
 
   const buckets = new Map<number, HistogramBucket>();
   for (const [index, key, count] of rows) {

@@ -61,6 +61,11 @@ describe('ResultSet random access', () => {
     const scanned = queries.histogram({ filter: { kind: 'field', field: 'source', op: 'eq', value: 'generic' } });
     expect(fromCounts.buckets).toEqual(scanned.buckets);
     expect(fromCounts.buckets.reduce((n, b) => n + b.total, 0)).toBe(N);
+    // Hour buckets read hour_counts, and agree with a scan too.
+    const source = { kind: 'field', field: 'source', op: 'eq', value: 'generic' } as const;
+    const hourly = queries.histogram({}, { interval: 3_600_000_000 });
+    expect(hourly.buckets).toEqual(queries.histogram({ filter: source }, { interval: 3_600_000_000 }).buckets);
+    expect(hourly.buckets.reduce((n, b) => n + b.total, 0)).toBe(N);
     // An explicit range that does not fall on whole minutes still counts exactly.
     const from = 1_700_000_000_000_000 + 90_500_000;
     const to = from + 600_000_000;

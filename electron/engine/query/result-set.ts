@@ -10,6 +10,17 @@ export interface CompiledQuery {
   order: 'asc' | 'desc';
 }
 
+/** Shortcuts the caller knows from the query's shape. */
+export interface ResultPlan {
+  /** A cheaper statement giving the same count (a free-text search counted in the index alone). */
+  count?: { sql: string; params: (string | number)[] };
+  /**
+   * Free-text matches arrive in index order: past this many, the first page walks the time index
+   * and keeps matches (a few hundred rows read) instead of sorting every match by time.
+   */
+  timeScanAbove?: number;
+}
+
 /**
  * A query's result with random access by position, for a virtualized table over millions of rows.
  * Rows are ordered by (time, rowid); positions map to keys through checkpoints taken every
@@ -22,16 +33,20 @@ export class ResultSet {
   private total: number | undefined;
   private checkpoints: [number, number][] | undefined;
 
-  constructor(db: CaseDb, query: CompiledQuery) {
+  private readonly plan: ResultPlan;
+
+  constructor(db: CaseDb, query: CompiledQuery, plan: ResultPlan = {}) {
     this.db = db;
     this.query = query;
+    this.plan = plan;
   }
 
   count(): number {
-    this.total ??= this.db
-      .prepare(`SELECT count(*) FROM events WHERE ${this.query.where}`)
-      .pluck()
-      .get(...this.query.params) as number;
+    const { sql, params } = this.plan.count ?? {
+      sql: `SELECT count(*) FROM events WHERE ${this.query.where}`,
+      params: this.query.params,
+    };
+    this.total ??= this.db.prepare(sql).pluck().get(...params) as number;
     return this.total;
   }
 
@@ -42,8 +57,12 @@ export class ResultSet {
     if (start === 0) {
       // The first page needs no positions: a plain ordered scan, as fast as a reopen can be.
       const direction = order === 'asc' ? 'ASC' : 'DESC';
+      const scanTime = this.plan.timeScanAbove !== undefined && this.count() > this.plan.timeScanAbove;
       return this.db
-        .prepare(`SELECT ${SELECT_EVENT_COLUMNS} FROM events WHERE ${where} ORDER BY time ${direction}, rowid ${direction} LIMIT ?`)
+        .prepare(
+          `SELECT ${SELECT_EVENT_COLUMNS} FROM events ${scanTime ? 'INDEXED BY events_time' : ''}
+           WHERE ${where} ORDER BY time ${direction}, rowid ${direction} LIMIT ?`,
+        )
         .raw()
         .all(...params, limit) as StoredRow[];
     }

@@ -19,6 +19,8 @@ export function openCaseForWriting(path: string): CaseDb {
     db.pragma('foreign_keys = ON');
     db.pragma('cache_size = -131072');
     db.pragma('temp_store = MEMORY');
+    // Checkpoint every 64 MiB of WAL rather than every 4 MiB: bulk imports rewrite fewer pages.
+    db.pragma('wal_autocheckpoint = 16384');
     migrate(db);
     // A process killed mid-import left its import row 'running'; its committed batches stay.
     db.prepare(`UPDATE imports SET status = 'interrupted' WHERE status = 'running'`).run();

@@ -22,6 +22,7 @@ export interface BatchResult {
 }
 
 const MICROS_PER_MINUTE = 60_000_000;
+const MINUTES_PER_HOUR = 60;
 
 /**
  * All writes of an import. One batch is one transaction: a batch is either wholly visible with its
@@ -32,6 +33,7 @@ export class EventWriter {
   private readonly insertEvent;
   private readonly insertReject;
   private readonly addMinuteCount;
+  private readonly addHourCount;
   private readonly addImportCounts;
   private readonly writeBatch;
 
@@ -48,6 +50,10 @@ export class EventWriter {
       `INSERT INTO minute_counts (minute, outcome, category, count) VALUES (?, ?, ?, ?)
        ON CONFLICT(minute, outcome, category) DO UPDATE SET count = count + excluded.count`,
     );
+    this.addHourCount = db.prepare(
+      `INSERT INTO hour_counts (hour, outcome, category, count) VALUES (?, ?, ?, ?)
+       ON CONFLICT(hour, outcome, category) DO UPDATE SET count = count + excluded.count`,
+    );
     this.addImportCounts = db.prepare(
       `UPDATE imports SET accepted = accepted + ?, duplicates = duplicates + ?, rejected = rejected + ? WHERE id = ?`,
     );
@@ -62,9 +68,16 @@ export class EventWriter {
         const key = `${minute}\u0000${row[COL.outcome]}\u0000${row[COL.category]}`;
         minutes.set(key, (minutes.get(key) ?? 0) + 1);
       }
+      const hours = new Map<string, number>();
       for (const [key, count] of minutes) {
         const [minute, outcome, category] = key.split('\u0000');
         this.addMinuteCount.run(Number(minute), outcome, category, count);
+        const hourKey = `${Math.floor(Number(minute) / MINUTES_PER_HOUR)}\u0000${outcome}\u0000${category}`;
+        hours.set(hourKey, (hours.get(hourKey) ?? 0) + count);
+      }
+      for (const [key, count] of hours) {
+        const [hour, outcome, category] = key.split('\u0000');
+        this.addHourCount.run(Number(hour), outcome, category, count);
       }
       for (const reject of rejects) {
         this.insertReject.run(importId, reject.offset, reject.line, reject.length, reject.reason, Buffer.from(reject.head));

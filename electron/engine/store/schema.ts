@@ -69,6 +69,14 @@ export const MIGRATIONS: readonly string[] = [
     count INTEGER NOT NULL,
     PRIMARY KEY (minute, outcome, category)
   ) STRICT, WITHOUT ROWID;
+  -- The same per hour: a month of history is ~700 hours, so long spans read a few thousand rows.
+  CREATE TABLE hour_counts (
+    hour INTEGER NOT NULL,
+    outcome TEXT NOT NULL,
+    category TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (hour, outcome, category)
+  ) STRICT, WITHOUT ROWID;
 
   -- Values-only free-text index, filled in the background after an import (see fts-indexer.ts).
   CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1);

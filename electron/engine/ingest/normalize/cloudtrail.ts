@@ -65,6 +65,8 @@ function csvColumns(value: JsonObject): Map<string, string> {
 }
 
 function isCsvExport(value: JsonObject): boolean {
+  // JSON records (the vast majority) carry eventTime or @timestamp: skip the column scan for them.
+  if (Object.hasOwn(value, 'eventTime') || Object.hasOwn(value, '@timestamp')) return false;
   const cols = csvColumns(value);
   return cols.has('event name') && (cols.has('event datetime') || cols.has('event time'));
 }

@@ -17,7 +17,8 @@ export function isObject(value: unknown): value is JsonObject {
 
 function ownValue(container: unknown, key: string): unknown {
   if (Array.isArray(container)) {
-    return /^\d+$/.test(key) ? container[Number(key)] : undefined;
+    const index = Number(key);
+    return Number.isInteger(index) && index >= 0 && String(index) === key ? container[index] : undefined;
   }
   if (isObject(container) && Object.hasOwn(container, key)) return container[key];
   return undefined;
@@ -29,9 +30,29 @@ function ownValue(container: unknown, key: string): unknown {
  * the longest literal key wins.
  */
 export function getPath(record: unknown, path: string): unknown {
-  const segments = path.split('.');
+  const segments = splitPath(path);
   if (segments.length > MAX_PATH_SEGMENTS) return undefined;
+  // Nested objects are the common case and cost one lookup per segment; flat dotted keys are the
+  // exception, searched for only when the plain walk finds nothing.
+  let node: unknown = record;
+  for (const segment of segments) {
+    node = ownValue(node, segment);
+    if (node === undefined) break;
+  }
+  if (node !== undefined || segments.length === 1) return node;
   return walk(record, segments, 0);
+}
+
+const PATH_CACHE = new Map<string, readonly string[]>();
+
+/** Normalizers ask for the same few dozen paths for every record: split each once. */
+function splitPath(path: string): readonly string[] {
+  let segments = PATH_CACHE.get(path);
+  if (!segments) {
+    segments = path.split('.');
+    if (PATH_CACHE.size < 10_000) PATH_CACHE.set(path, segments);
+  }
+  return segments;
 }
 
 function walk(node: unknown, segments: readonly string[], from: number): unknown {

@@ -73,13 +73,14 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
   const stack = request.stackBy === 'category' ? 'category' : 'outcome';
   const origin = Math.floor(from / interval) * interval;
 
+  // Bound numbers arrive as REAL: the CASTs keep bucket numbers whole.
   const rows: [number, string, number][] = [];
   const countEvents = (rangeFrom: number, rangeTo: number): void => {
     if (rangeFrom >= rangeTo) return;
     rows.push(
       ...(db
         .prepare(
-          `SELECT ((time - ?) / ${interval}), ${stack}, count(*) FROM events
+          `SELECT CAST((time - ?) / ${interval} AS INTEGER), ${stack}, count(*) FROM events
            WHERE (${request.where}) AND time >= ? AND time < ? GROUP BY 1, 2`,
         )
         .raw()
@@ -98,7 +99,7 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
     rows.push(
       ...(db
         .prepare(
-          `SELECT ((${table.column} * ${table.unit} - ?) / ${interval}), ${stack}, sum(count) FROM ${table.name}
+          `SELECT CAST((${table.column} * ${table.unit} - ?) / ${interval} AS INTEGER), ${stack}, sum(count) FROM ${table.name}
            WHERE ${table.column} >= ? AND ${table.column} < ? GROUP BY 1, 2`,
         )
         .raw()

@@ -1,7 +1,7 @@
 import { contract, type CallName, type CallOutcome } from '../../shared/contract.ts';
 import type { CaseSession } from './case-session.ts';
 
-type Implementation = { [C in CallName]: (...args: never[]) => Promise<unknown> };
+export type Implementation = { [C in CallName]: (...args: never[]) => Promise<unknown> };
 
 /** Binds every contract call to an open case. */
 export function implementContract(session: CaseSession): Implementation {

@@ -1,7 +1,7 @@
 import type { CaseDb } from '../store/case-db.ts';
 import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
-import { compileSqlite, toFtsQuery } from './compile-sqlite.ts';
+import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
 import { ResultSet, type ResultPlan } from './result-set.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
 import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
@@ -32,6 +32,9 @@ function containsText(filter: Filter): boolean {
 export class CaseQueries {
   private readonly db: CaseDb;
   private readonly results = new Map<string, ResultSet>();
+  /** Position checkpoints per query, valid while the case holds the same events. */
+  private readonly checkpoints = new Map<string, [number, number][]>();
+  private checkpointsValidFor = -1;
   private nextHandle = 1;
 
   constructor(db: CaseDb) {
@@ -60,9 +63,16 @@ export class CaseQueries {
   }
 
   private plan(query: EventQuery, ftsReady: boolean): ResultPlan {
+    const lastRowid = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    if (lastRowid !== this.checkpointsValidFor) {
+      this.checkpoints.clear(); // events were added: every remembered position may have moved
+      this.checkpointsValidFor = lastRowid;
+    }
+    if (this.checkpoints.size > 32) this.checkpoints.clear();
+    const plan: ResultPlan = { checkpointCache: this.checkpoints };
     const filter = query.filter;
-    if (!ftsReady || !filter || !containsText(filter)) return {};
-    const plan: ResultPlan = { timeScanAbove: TIME_SCAN_ABOVE };
+    if (!ftsReady || !filter || !containsText(filter)) return plan;
+    plan.timeScanAbove = TIME_SCAN_ABOVE;
     if (filter.kind === 'text' && query.from === undefined && query.to === undefined) {
       plan.count = {
         sql: 'SELECT count(*) FROM events_fts WHERE events_fts MATCH ?',
@@ -106,16 +116,31 @@ export class CaseQueries {
   /** The most frequent values of a field (normalized name or raw path) among the query's matches. */
   topValues(query: EventQuery, field: string, limit = 20): { total: number; values: FieldValueCount[] } {
     const { where, params } = this.compile(query);
-    const { expression, expressionParams } = facetExpression(field);
-    const rows = this.db
-      .prepare(
-        `SELECT value, count(*) AS n FROM (SELECT ${expression} AS value FROM events WHERE ${where})
-         WHERE value IS NOT NULL AND value <> '' GROUP BY value ORDER BY n DESC, value LIMIT ?`,
-      )
-      .raw()
-      .all(...expressionParams, ...params, limit) as [string | number, number][];
+    const counts = new Map<string, number>();
+    // A field over several columns (actor: name, else email, else id) counts each row once, by
+    // its first filled column; each pass is a GROUP BY one column, which an index can serve.
+    // Case-insensitive, like field equality in searches (and like the NOCASE indexes).
+    const columns = facetColumns(field);
+    columns.forEach(({ expression, expressionParams }, index) => {
+      // Normalizers store missing values as NULL, never '': IS NULL keeps these passes on the index.
+      const earlierEmpty = columns.slice(0, index).map((c) => `${c.expression} IS NULL`);
+      const earlierParams = columns.slice(0, index).flatMap((c) => c.expressionParams);
+      const rows = this.db
+        .prepare(
+          `SELECT ${expression} AS value, count(*) AS n FROM events
+           WHERE (${where}) ${earlierEmpty.map((c) => `AND ${c}`).join(' ')} AND value IS NOT NULL AND value <> ''
+           GROUP BY value COLLATE NOCASE ORDER BY n DESC LIMIT ?`,
+        )
+        .raw()
+        .all(...expressionParams, ...params, ...earlierParams, limit) as [string | number, number][];
+      for (const [value, count] of rows) counts.set(String(value), (counts.get(String(value)) ?? 0) + count);
+    });
+    const values = [...counts]
+      .map(([value, count]) => ({ value, count }))
+      .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+      .slice(0, limit);
     const total = this.db.prepare(`SELECT count(*) FROM events WHERE ${where}`).pluck().get(...params) as number;
-    return { total, values: rows.map(([value, count]) => ({ value: String(value), count })) };
+    return { total, values };
   }
 
   event(seq: number): StoredEvent | undefined {
@@ -177,20 +202,20 @@ export class CaseQueries {
   }
 }
 
-/** The SQL expression a facet groups by; raw paths go through json_extract with a bound path. */
-function facetExpression(field: string): { expression: string; expressionParams: string[] } {
+interface FacetColumn {
+  expression: string;
+  expressionParams: string[];
+}
+
+/** The SQL expressions a facet groups by, in order of preference; raw paths bind their JSON path. */
+function facetColumns(field: string): FacetColumn[] {
   const def = resolveField(field);
   if (def) {
     // A person reads names before emails before opaque ids.
     const rank = (column: string): number => (column.endsWith('_name') ? 0 : column.endsWith('_email') ? 1 : 2);
-    const columns = [...def.columns].sort((a, b) => rank(a) - rank(b));
-    const expression = columns.length > 1 ? `coalesce(${columns.join(', ')})` : (columns[0] as string);
-    return { expression, expressionParams: [] };
+    return [...def.columns].sort((a, b) => rank(a) - rank(b)).map((column) => ({ expression: column, expressionParams: [] }));
   }
   const path = parseRawPath(field);
   if (!path.ok) throw new Error(path.message);
-  return {
-    expression: 'json_extract(coalesce(document, raw), ?)',
-    expressionParams: ['$' + path.segments.map((s) => `."${s}"`).join('')],
-  };
+  return [{ expression: 'json_extract(coalesce(document, raw), ?)', expressionParams: [toJsonPath(field)] }];
 }

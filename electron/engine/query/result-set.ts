@@ -14,6 +14,8 @@ export interface CompiledQuery {
 export interface ResultPlan {
   /** A cheaper statement giving the same count (a free-text search counted in the index alone). */
   count?: { sql: string; params: (string | number)[] };
+  /** Where to keep position checkpoints so later results of the same query reuse them. */
+  checkpointCache?: Map<string, [number, number][]>;
   /**
    * Free-text matches arrive in index order: past this many, the first page walks the time index
    * and keeps matches (a few hundred rows read) instead of sorting every match by time.
@@ -89,7 +91,10 @@ export class ResultSet {
   }
 
   private buildCheckpoints(): [number, number][] {
-    this.checkpoints ??= this.db
+    const cacheKey = JSON.stringify([this.query.where, this.query.params]);
+    this.checkpoints ??= this.plan.checkpointCache?.get(cacheKey);
+    if (this.checkpoints) return this.checkpoints;
+    this.checkpoints = this.db
       .prepare(
         `SELECT time, rowid FROM (
            SELECT time, rowid, row_number() OVER (ORDER BY time, rowid) - 1 AS position
@@ -98,6 +103,7 @@ export class ResultSet {
       )
       .raw()
       .all(...this.query.params) as [number, number][];
+    this.plan.checkpointCache?.set(cacheKey, this.checkpoints);
     return this.checkpoints;
   }
 }

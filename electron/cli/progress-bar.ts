@@ -12,7 +12,6 @@ export function formatProgress(progress: ImportProgress, fileIndex: number, file
   const mbPerSecond = progress.bytesRead / 1e6 / seconds;
   const remaining = fraction > 0 && fraction < 1 ? (seconds / fraction) * (1 - fraction) : 0;
   const files = fileCount > 1 ? `[${fileIndex}/${fileCount}] ` : '';
-  if (progress.status === 'indexing') return `${files}${formatCount(events)} events in; building indexes…`;
   return (
     `${files}${bar} ${(fraction * 100).toFixed(0).padStart(3)}%  ` +
     `${formatCount(events)} events  ${formatCount(Math.round(events / seconds))}/s  ${mbPerSecond.toFixed(1)} MB/s` +

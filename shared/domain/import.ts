@@ -1,7 +1,6 @@
 import { z } from 'zod';
 
-/** `indexing`: rows are all in, the indexes of a bulk load are being built. */
-export const ImportStatus = z.enum(['running', 'indexing', 'complete', 'failed', 'cancelled', 'unrecognized']);
+export const ImportStatus = z.enum(['running', 'complete', 'failed', 'cancelled', 'unrecognized']);
 export type ImportStatus = z.infer<typeof ImportStatus>;
 
 /** Progress of one file's import, pushed a few times a second. Rates derive from these counts. */

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { MIGRATIONS, SECONDARY_INDEXES } from './schema.ts';
+import { MIGRATIONS } from './schema.ts';
 import { registerSqlFunctions } from '../query/ip-match.ts';
 
 export type CaseDb = Database.Database;
@@ -24,8 +24,6 @@ export function openCaseForWriting(path: string): CaseDb {
     migrate(db);
     // A process killed mid-import left its import row 'running'; its committed batches stay.
     db.prepare(`UPDATE imports SET status = 'interrupted' WHERE status = 'running'`).run();
-    // ...and may have dropped the secondary indexes for a bulk load: put them back.
-    for (const index of SECONDARY_INDEXES) db.exec(index.sql);
     registerSqlFunctions(db);
     return db;
   } catch (error) {

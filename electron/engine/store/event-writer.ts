@@ -1,11 +1,6 @@
 import type { CaseDb } from './case-db.ts';
 import { COL, EVENT_COLUMNS, type EventRow } from './event-row.ts';
 import type { RecordReject } from '../ingest/types.ts';
-import { SECONDARY_INDEXES } from './schema.ts';
-
-/** Inputs at least this large, into a case not much larger, are loaded with indexes deferred. */
-const BULK_MIN_BYTES = 64 * 1024 * 1024;
-const DEFERRED_KEY = 'secondary_indexes_deferred';
 
 export interface ImportStart {
   path: string;
@@ -108,30 +103,6 @@ export class EventWriter {
     this.db
       .prepare(`UPDATE imports SET status = ?, size = ?, sha256 = ?, error = ?, ended_at = ? WHERE id = ?`)
       .run(end.status, end.size, end.sha256, end.error ?? null, Date.now(), importId);
-  }
-
-  /**
-   * Before a large load: drop the secondary indexes, so rows go in at the speed of the table and
-   * the time index alone. Only when the input is large against what the case already holds, since
-   * the rebuild covers every event. A crash in between is repaired by `restoreIndexes` on open.
-   */
-  deferIndexesFor(inputBytes: number | null): boolean {
-    if (inputBytes === null || inputBytes < BULK_MIN_BYTES) return false;
-    const existing = this.db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-    if (existing * 1000 > inputBytes) return false; // ~1 KB a record: the case is the bigger part
-    this.db.transaction(() => {
-      this.db.prepare(`INSERT OR REPLACE INTO meta (key, value) VALUES ('${DEFERRED_KEY}', '1')`).run();
-      for (const index of SECONDARY_INDEXES) this.db.exec(`DROP INDEX IF EXISTS ${index.name}`);
-    })();
-    return true;
-  }
-
-  /** Builds any missing secondary index (after a bulk load, or on open after a crash during one). */
-  restoreIndexes(): void {
-    this.db.transaction(() => {
-      for (const index of SECONDARY_INDEXES) this.db.exec(index.sql);
-      this.db.prepare(`DELETE FROM meta WHERE key = '${DEFERRED_KEY}'`).run();
-    })();
   }
 
   /** Folds the write-ahead log back into the case file (after an import, and on close). */

@@ -3,18 +3,6 @@
  * in one transaction; `PRAGMA user_version` records where a file stands. Never edit a released
  * migration: add a new one.
  */
-/**
- * Indexes for the filters and facets analysts use most, each keyed on time for ordered pages;
- * NOCASE because field equality in the search syntax is case-insensitive. A bulk import drops
- * and rebuilds them (event-writer.ts): one sorted build is far cheaper than a million updates.
- */
-export const SECONDARY_INDEXES: readonly { name: string; sql: string }[] = [
-  { name: 'events_action_time', sql: 'CREATE INDEX IF NOT EXISTS events_action_time ON events(action COLLATE NOCASE, time)' },
-  { name: 'events_actor_time', sql: 'CREATE INDEX IF NOT EXISTS events_actor_time ON events(actor_name COLLATE NOCASE, time)' },
-  { name: 'events_ip_time', sql: 'CREATE INDEX IF NOT EXISTS events_ip_time ON events(ip COLLATE NOCASE, time)' },
-  { name: 'events_outcome_time', sql: 'CREATE INDEX IF NOT EXISTS events_outcome_time ON events(outcome COLLATE NOCASE, time)' },
-];
-
 export const MIGRATIONS: readonly string[] = [
   /* 1: events, imports, rejects, counts, free-text index, metadata */ `
   CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
@@ -93,5 +81,11 @@ export const MIGRATIONS: readonly string[] = [
   -- Values-only free-text index, filled in the background after an import (see fts-indexer.ts).
   CREATE VIRTUAL TABLE events_fts USING fts5(body, content='', contentless_delete=1);
 
+  -- Indexes for the filters and facets analysts use most, each keyed on time for ordered pages.
+  -- NOCASE because field equality in the search syntax is case-insensitive.
+  CREATE INDEX events_action_time ON events(action COLLATE NOCASE, time);
+  CREATE INDEX events_actor_time ON events(actor_name COLLATE NOCASE, time);
+  CREATE INDEX events_ip_time ON events(ip COLLATE NOCASE, time);
+  CREATE INDEX events_outcome_time ON events(outcome COLLATE NOCASE, time);
   `,
 ];

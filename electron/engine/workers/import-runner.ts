@@ -60,12 +60,7 @@ export function runImport(
   };
 
   return new Promise<ImportFileResult>((resolve) => {
-    let deferredIndexes = false;
     const finish = (status: 'complete' | 'failed' | 'cancelled' | 'unrecognized', error?: string): void => {
-      if (deferredIndexes) {
-        onProgress({ jobId: options.jobId, path, ...pick(result), status: 'indexing' });
-        writer.restoreIndexes();
-      }
       result.status = status;
       if (error) result.error = error;
       result.elapsedMs = Date.now() - startedAt;
@@ -91,7 +86,6 @@ export function runImport(
             result.format = message.format;
             result.container = message.container;
             result.importId = writer.beginImport({ path, format: message.format, container: message.container });
-            deferredIndexes = writer.deferIndexesFor(result.totalBytes);
             return send({ type: 'start', importId: result.importId });
           case 'batch': {
             const counts = writer.insertBatch(result.importId as number, message.rows, message.rejects);

@@ -2,7 +2,7 @@ import type { CaseDb } from '../store/case-db.ts';
 import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
 import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
-import { ResultSet, type ResultPlan } from './result-set.ts';
+import { KnownKeys, ResultSet, type ResultPlan } from './result-set.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
 import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
@@ -33,7 +33,7 @@ export class CaseQueries {
   private readonly db: CaseDb;
   private readonly results = new Map<string, ResultSet>();
   /** Position checkpoints per query, valid while the case holds the same events. */
-  private readonly checkpoints = new Map<string, [number, number][]>();
+  private readonly checkpoints = new Map<string, KnownKeys>();
   private checkpointsValidFor = -1;
   private nextHandle = 1;
 

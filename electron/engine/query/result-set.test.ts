@@ -47,6 +47,20 @@ describe('ResultSet random access', () => {
     expect(queries.rows(handle, N, 10)).toEqual([]);
   });
 
+  it('answers jumps in any order, seeking from the nearest known position', () => {
+    for (const order of ['asc', 'desc'] as const) {
+      const handle = queries.openResult({ filter: { kind: 'field', field: 'actor', op: 'eq', value: 'alice' }, order });
+      const alice = new Set(db.prepare(`SELECT rowid FROM events WHERE actor_name = 'alice'`).pluck().all() as number[]);
+      const expected = expectedOrder((seq) => alice.has(seq), order);
+      let seed = 7;
+      for (let i = 0; i < 40; i++) {
+        seed = (seed * 1103515245 + 12345) % 2 ** 31;
+        const start = seed % expected.length;
+        expect(queries.rows(handle, start, 30).map((r) => r.seq)).toEqual(expected.slice(start, start + 30));
+      }
+    }
+  });
+
   it('pages a filtered result by position', () => {
     const handle = queries.openResult({ filter: { kind: 'field', field: 'outcome', op: 'eq', value: 'failure' }, order: 'desc' });
     const failures = new Set(db.prepare(`SELECT rowid FROM events WHERE outcome = 'failure'`).pluck().all() as number[]);

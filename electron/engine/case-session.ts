@@ -15,6 +15,12 @@ type Writer = Methods & {
 };
 type Reader = Methods & ReaderMethods;
 
+/**
+ * The writer only ever holds a couple of batches: a small young generation makes V8 collect them
+ * early instead of letting the heap (and the process RSS) grow to its defaults.
+ */
+const WRITER_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 16 };
+
 export interface ImportOptions {
   format?: FormatId;
   mapping?: Record<string, string>;
@@ -42,7 +48,7 @@ export class CaseSession {
       if (notice.notice === 'import-progress') for (const l of this.progressListeners) l(notice.payload as ImportProgress);
       if (notice.notice === 'fts-progress') for (const l of this.ftsListeners) l(notice.payload as never);
     };
-    this.writerClient = readOnly ? undefined : new WorkerClient<Writer>(workerEntry('writer-worker'), {}, onNotice);
+    this.writerClient = readOnly ? undefined : new WorkerClient<Writer>(workerEntry('writer-worker'), { resourceLimits: WRITER_LIMITS }, onNotice);
     this.reader = new WorkerClient<Reader>(workerEntry('reader-worker'), {});
     this.read = this.reader.call;
   }

@@ -6,6 +6,12 @@ import { workerEntry } from './rpc.ts';
 import type { ParseJob, ParseMessage, WriterMessage } from './parse-protocol.ts';
 import type { ImportFileResult, ImportProgress } from '../../../shared/domain/import.ts';
 
+/**
+ * The parse worker's heap: room for a few batches and one record at the size limit (32 MiB of
+ * JSON parses to a few times that), with a small young generation so garbage goes early.
+ */
+const PARSE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 };
+
 export interface ImportFileOptions {
   jobId: string;
   format?: FormatId;
@@ -30,7 +36,7 @@ export function runImport(
     mapping: options.mapping,
     maxRecordBytes: options.maxRecordBytes ?? 32 * 1024 * 1024,
   };
-  const worker = new Worker(workerEntry('parse-worker'), { workerData: job });
+  const worker = new Worker(workerEntry('parse-worker'), { workerData: job, resourceLimits: PARSE_LIMITS });
   const send = (message: WriterMessage): void => worker.postMessage(message);
   registerCancel(() => send({ type: 'cancel' }));
 

@@ -16,10 +16,10 @@ type Writer = Methods & {
 type Reader = Methods & ReaderMethods;
 
 /**
- * The writer only ever holds a couple of batches: a small young generation makes V8 collect them
+ * The writer only ever holds a couple of batches: a bounded young generation makes V8 collect them
  * early instead of letting the heap (and the process RSS) grow to its defaults.
  */
-const WRITER_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 16 };
+const WRITER_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 48 };
 
 export interface ImportOptions {
   format?: FormatId;

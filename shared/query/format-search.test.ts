@@ -3,18 +3,8 @@ import type { FieldFilter, Filter } from '../domain/query.ts';
 import { FIELDS, formatTimeValue, resolveField } from './fields.ts';
 import { formatSearch } from './format-search.ts';
 import { parseSearch } from './parse-search.ts';
+import { prng } from '../../test/support/prng.ts';
 
-/** mulberry32: a tiny seeded PRNG so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ALPHABET = [
   'a',

@@ -3,18 +3,9 @@
 // ties, about 1 % of events out of order by up to five minutes.
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { prng } from '../support/prng.ts';
 
-/** Mulberry32: small, fast, seedable; the same seed always gives the same file. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const ACTIONS: [service: string, name: string, weight: number, readOnly: boolean][] = [
   ['s3', 'GetObject', 21, true], ['s3', 'PutObject', 8, false], ['s3', 'ListBucket', 6, true],

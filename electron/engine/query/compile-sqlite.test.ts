@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { FieldOp, Filter } from '../../../shared/domain/query.ts';
 import { compileSqlite, globToLike, QueryCompileError, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
+import { prng } from '../../../test/support/prng.ts';
 
 const fts = { ftsReady: true };
 const field = (name: string, op: FieldOp, value?: string): Filter => ({
@@ -133,17 +134,6 @@ describe('globToLike / toFtsQuery', () => {
   });
 });
 
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ADVERSARIAL: readonly string[] = [
   "' OR 1=1--",

@@ -8,9 +8,9 @@ import type { ImportFileResult, ImportProgress } from '../../../shared/domain/im
 
 /**
  * The parse worker's heap: room for a few batches and one record at the size limit (32 MiB of
- * JSON parses to a few times that), with a small young generation so garbage goes early.
+ * JSON parses to a few times that), with a bounded young generation so garbage goes early.
  */
-const PARSE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 16 };
+const PARSE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 48 };
 
 export interface ImportFileOptions {
   jobId: string;

@@ -1,47 +1,26 @@
 import { isBlank } from './bytes.ts';
-import type { ContainerReader, RecordItem } from './container-types.ts';
+import type { RecordItem } from './container-types.ts';
 import { decodeRecordText } from './decode-text.ts';
-import { LineSplitter, type LineSpan } from './line-splitter.ts';
+import { LineRecordReader } from './line-record-reader.ts';
+import type { LineSpan } from './line-splitter.ts';
 import { oversizeReject, recordItem } from './record-items.ts';
 
 /**
  * auditd: one record per non-blank line, with an empty value and the line as `text`. Grouping
  * the lines of one event (same `msg=audit(…)` serial) is the auditd normalizer's job.
  */
-export class AuditdReader implements ContainerReader {
-  private readonly splitter: LineSplitter;
+export class AuditdReader extends LineRecordReader {
   private readonly maxRecordBytes: number;
 
   constructor(maxRecordBytes: number, startOffset: number) {
+    super(maxRecordBytes, startOffset);
     this.maxRecordBytes = maxRecordBytes;
-    this.splitter = new LineSplitter(maxRecordBytes, startOffset);
   }
 
-  *push(chunk: Buffer): Generator<RecordItem> {
-    for (const line of this.splitter.push(chunk)) {
-      const item = this.toItem(line);
-      if (item !== null) yield item;
-    }
-  }
-
-  *finish(): Generator<RecordItem> {
-    for (const line of this.splitter.finish()) {
-      const item = this.toItem(line);
-      if (item !== null) yield item;
-    }
-  }
-
-  private toItem({ span, offset, line }: LineSpan): RecordItem | null {
+  protected toItem({ span, offset, line }: LineSpan): RecordItem | null {
     if (span.oversize) return oversizeReject(offset, line, this.maxRecordBytes, span.head, span.length);
     if (isBlank(span.bytes)) return null;
     const { text, encodingError } = decodeRecordText(span.bytes);
-    return recordItem(
-      span.bytes,
-      text,
-      encodingError,
-      offset,
-      line,
-      Object.create(null) as Record<string, unknown>,
-    );
+    return recordItem(span.bytes, text, encodingError, offset, line, Object.create(null) as Record<string, unknown>);
   }
 }

@@ -4,6 +4,7 @@ import { dataset } from '../../../../test/support/paths.ts';
 import type { NormalizedEvent } from '../../../../shared/domain/audit-event.ts';
 import type { JsonObject, SourceRecord } from '../types.ts';
 import { cloudtrailNormalizer, parsePythonDict, serviceOf } from './cloudtrail.ts';
+import { csvRows } from '../../../../test/support/csv-rows.ts';
 
 const asRecord = (value: JsonObject): SourceRecord => ({
   value,
@@ -32,39 +33,6 @@ function otrfNdjson(): JsonObject[] {
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as JsonObject);
-}
-/** Minimal RFC 4180 split: quoted cells with doubled quotes, CRLF rows; null-prototype row objects. */
-function csvRows(text: string): JsonObject[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  const [header = [], ...body] = rows;
-  return body.map((cells) => {
-    const obj = Object.create(null) as JsonObject;
-    header.forEach((name, i) => (obj[name] = cells[i] ?? ''));
-    return obj;
-  });
 }
 
 describe('cloudtrail: every real record normalizes and is detected', () => {

@@ -4,40 +4,8 @@ import { describe, it, expect } from 'vitest';
 import { DATASETS } from '../../../../test/support/paths.ts';
 import type { FormatId, JsonObject } from '../types.ts';
 import { NORMALIZERS, normalizerFor } from './index.ts';
+import { csvRows } from '../../../../test/support/csv-rows.ts';
 
-/** RFC 4180 rows (quoted fields, doubled quotes, CRLF) as null-prototype objects keyed by header. */
-function csvRows(text: string): JsonObject[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(cell);
-      cell = '';
-    } else if (c === '\n') {
-      row.push(cell.replace(/\r$/, ''));
-      rows.push(row);
-      row = [];
-      cell = '';
-    } else cell += c;
-  }
-  if (cell !== '' || row.length > 0) rows.push([...row, cell]);
-  const [header = [], ...body] = rows;
-  return body.map((cells) => {
-    const obj = Object.create(null) as JsonObject;
-    header.forEach((name, i) => (obj[name] = cells[i] ?? ''));
-    return obj;
-  });
-}
 
 function datasetRecords(file: string): JsonObject[] {
   const text = fs.readFileSync(file, 'utf8');

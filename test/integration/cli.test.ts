@@ -67,6 +67,27 @@ describe('auditscope CLI', () => {
     expect(table.stdout.split('\n')[0]).toMatch(/^TIME\s+SOURCE\s+ACTION/);
   });
 
+  it('imports an unknown CSV layout with an explicit field mapping', () => {
+    const file = temp.file('app-audit.csv');
+    writeFileSync(
+      file,
+      'when,who,what,from_addr,result\r\n2025-03-01 10:00:00,ana,record.view,10.1.2.3,ok\r\n2025-03-01 10:05:00,ben,record.delete,10.1.2.4,denied\r\n',
+    );
+    const mapped = temp.file('mapped.auditscope');
+    const run = cli('import', file, '--case', mapped, '--json', '--map', 'time=when', '--map', 'actor=who', '--map', 'action=what', '--map', 'ip=from_addr', '--map', 'outcome=result');
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).files[0]).toMatchObject({ format: 'generic', accepted: 2, rejected: 0 });
+    const rows = cli('query', '--case', mapped, '--format', 'ndjson', '--order', 'asc', 'ip:10.1.2.0/24')
+      .stdout.trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(rows.map((e) => [e.actor.name, e.action, e.ip])).toEqual([
+      ['ana', 'record.view', '10.1.2.3'],
+      ['ben', 'record.delete', '10.1.2.4'],
+    ]);
+    expect(rows[0].time).toBe(Date.UTC(2025, 2, 1, 10) * 1000);
+  });
+
   it('prints stats as text and JSON', () => {
     const stats = cli('stats', '--case', casePath, '--json');
     expect(stats.status, stats.stderr).toBe(0);

@@ -22,7 +22,7 @@ export interface ReadOutcome {
  * because every commit rewrites the index pages it touched into the WAL.
  */
 export function batchSize(batchIndex: number): number {
-  return Math.min(16_000, 1000 * 2 ** batchIndex);
+  return Math.min(25_000, 1000 * 2 ** batchIndex);
 }
 
 /**

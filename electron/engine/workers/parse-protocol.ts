@@ -23,4 +23,4 @@ export type ParseMessage =
 export type WriterMessage = { type: 'start'; importId: number } | { type: 'credit' } | { type: 'cancel' };
 
 /** Batches a parse worker may have in flight before it waits for the writer. */
-export const BATCHES_IN_FLIGHT = 2;
+export const BATCHES_IN_FLIGHT = 4;

@@ -18,8 +18,17 @@ const Path = z.string().min(1).max(4096);
 export const StoredEvent = AuditEvent.extend({ seq: z.number().int() });
 export type StoredEvent = z.infer<typeof StoredEvent>;
 
-export const HistogramBucket = z.object({ start: z.number(), counts: z.record(z.string(), z.number()), total: z.number() });
-export const Histogram = z.object({ interval: z.number(), from: z.number(), to: z.number(), buckets: z.array(HistogramBucket) });
+export const HistogramBucket = z.object({
+  start: z.number(),
+  counts: z.record(z.string(), z.number()),
+  total: z.number(),
+});
+export const Histogram = z.object({
+  interval: z.number(),
+  from: z.number(),
+  to: z.number(),
+  buckets: z.array(HistogramBucket),
+});
 export type Histogram = z.infer<typeof Histogram>;
 
 export const HistogramOptions = z.object({

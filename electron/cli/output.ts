@@ -39,7 +39,11 @@ const TABLE_COLUMNS: [string, number, (e: AuditEvent) => string][] = [
 ];
 
 /** Writes pages of events in a format; text never reaches the terminal with live control codes. */
-export async function writeEvents(out: Writable, format: OutputFormat, pages: () => AsyncIterable<Page>): Promise<void> {
+export async function writeEvents(
+  out: Writable,
+  format: OutputFormat,
+  pages: () => AsyncIterable<Page>,
+): Promise<void> {
   const write = (text: string): Promise<void> =>
     new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
   let first = true;
@@ -51,7 +55,8 @@ export async function writeEvents(out: Writable, format: OutputFormat, pages: ()
     for (const { seq: _seq, ...event } of page) {
       if (format === 'ndjson') text += terminalSafeJson(JSON.stringify(event)) + '\n';
       else if (format === 'json') text += (first ? '\n' : ',\n') + terminalSafeJson(JSON.stringify(event));
-      else if (format === 'csv') text += CSV_COLUMNS.map(([, get]) => csvCell(get(event) ?? '')).join(',') + '\r\n';
+      else if (format === 'csv')
+        text += CSV_COLUMNS.map(([, get]) => csvCell(get(event) ?? '')).join(',') + '\r\n';
       else text += tableLine(TABLE_COLUMNS.map(([, , get]) => makeControlsVisible(get(event)))) + '\n';
       first = false;
     }

@@ -2,7 +2,10 @@
  * Moves negated search terms (`-source:okta`, `-word`) out of the way of the option parser, so
  * `auditscope query --case c -source:okta` works without `--`. Known options stay options.
  */
-export function separateSearchTerms(argv: string[], options: Record<string, { type: 'string' | 'boolean'; short?: string }>): string[] {
+export function separateSearchTerms(
+  argv: string[],
+  options: Record<string, { type: 'string' | 'boolean'; short?: string }>,
+): string[] {
   const known = new Set<string>();
   const takesValue = new Set<string>();
   for (const [name, spec] of Object.entries(options)) {

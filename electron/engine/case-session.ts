@@ -7,7 +7,10 @@ import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shar
 
 type Writer = Methods & {
   open(path: string): { ftsReady: boolean };
-  importFile(path: string, options: { jobId: string; format?: FormatId; mapping?: Record<string, string>; maxRecordBytes?: number }): ImportFileResult;
+  importFile(
+    path: string,
+    options: { jobId: string; format?: FormatId; mapping?: Record<string, string>; maxRecordBytes?: number },
+  ): ImportFileResult;
   cancel(jobId: string): boolean;
   ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean };
   indexAll(): number;
@@ -39,16 +42,21 @@ export class CaseSession {
   private readonly writerClient: WorkerClient<Writer> | undefined;
   private readonly reader: WorkerClient<Reader>;
   private readonly progressListeners = new Set<(progress: ImportProgress) => void>();
-  private readonly ftsListeners = new Set<(status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void>();
+  private readonly ftsListeners = new Set<
+    (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
+  >();
   private readonly cancelled = new Set<string>();
 
   private constructor(path: string, readOnly: boolean) {
     this.path = path;
     const onNotice = (notice: Notice): void => {
-      if (notice.notice === 'import-progress') for (const l of this.progressListeners) l(notice.payload as ImportProgress);
+      if (notice.notice === 'import-progress')
+        for (const l of this.progressListeners) l(notice.payload as ImportProgress);
       if (notice.notice === 'fts-progress') for (const l of this.ftsListeners) l(notice.payload as never);
     };
-    this.writerClient = readOnly ? undefined : new WorkerClient<Writer>(workerEntry('writer-worker'), { resourceLimits: WRITER_LIMITS }, onNotice);
+    this.writerClient = readOnly
+      ? undefined
+      : new WorkerClient<Writer>(workerEntry('writer-worker'), { resourceLimits: WRITER_LIMITS }, onNotice);
     this.reader = new WorkerClient<Reader>(workerEntry('reader-worker'), {});
     this.read = this.reader.call;
   }
@@ -74,7 +82,9 @@ export class CaseSession {
     return () => this.progressListeners.delete(listener);
   }
 
-  onFtsProgress(listener: (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void): () => void {
+  onFtsProgress(
+    listener: (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void,
+  ): () => void {
     this.ftsListeners.add(listener);
     return () => this.ftsListeners.delete(listener);
   }
@@ -103,7 +113,8 @@ export class CaseSession {
       this.cancelled.delete(jobId);
     }
     const elapsedMs = Date.now() - started;
-    const sum = (pick: (r: ImportFileResult) => number): number => results.reduce((total, r) => total + pick(r), 0);
+    const sum = (pick: (r: ImportFileResult) => number): number =>
+      results.reduce((total, r) => total + pick(r), 0);
     const accepted = sum((r) => r.accepted);
     return {
       files: results,
@@ -115,7 +126,8 @@ export class CaseSession {
         failedFiles: results.filter((r) => r.status !== 'complete').length,
       },
       elapsedMs,
-      eventsPerSecond: elapsedMs > 0 ? Math.round((accepted + sum((r) => r.duplicates)) / (elapsedMs / 1000)) : 0,
+      eventsPerSecond:
+        elapsedMs > 0 ? Math.round((accepted + sum((r) => r.duplicates)) / (elapsedMs / 1000)) : 0,
     };
   }
 

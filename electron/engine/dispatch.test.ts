@@ -14,8 +14,13 @@ function recording(): { implementation: Implementation; ran: string[] } {
 describe('dispatch (the engine side of every transport)', () => {
   it('runs a call whose arguments pass the contract', async () => {
     const { implementation, ran } = recording();
-    expect(await dispatch(implementation, 'query.rows', ['r1', 0, 200])).toEqual({ ok: true, value: 'query.rows' });
-    expect(await dispatch(implementation, 'query.open', [{ filter: { kind: 'text', text: 'x', phrase: false } }])).toMatchObject({ ok: true });
+    expect(await dispatch(implementation, 'query.rows', ['r1', 0, 200])).toEqual({
+      ok: true,
+      value: 'query.rows',
+    });
+    expect(
+      await dispatch(implementation, 'query.open', [{ filter: { kind: 'text', text: 'x', phrase: false } }]),
+    ).toMatchObject({ ok: true });
     expect(ran).toEqual(['query.rows', 'query.open']);
   });
 
@@ -47,7 +52,13 @@ describe('dispatch (the engine side of every transport)', () => {
 
   it('turns a failing call into an error value', async () => {
     const { implementation } = recording();
-    const failing = { ...implementation, 'case.stats': async () => Promise.reject(new Error('disk full')) } as Implementation;
-    expect(await dispatch(failing, 'case.stats', [])).toEqual({ ok: false, error: { code: 'failed', message: 'disk full' } });
+    const failing = {
+      ...implementation,
+      'case.stats': async () => Promise.reject(new Error('disk full')),
+    } as Implementation;
+    expect(await dispatch(failing, 'case.stats', [])).toEqual({
+      ok: false,
+      error: { code: 'failed', message: 'disk full' },
+    });
   });
 });

@@ -10,7 +10,9 @@ const CALL_CHANNEL = 'auditscope:call';
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const casePath = process.argv.find((arg) => arg.endsWith('.auditscope')) ?? path.join(app.getPath('userData'), 'demo.auditscope');
+  const casePath =
+    process.argv.find((arg) => arg.endsWith('.auditscope')) ??
+    path.join(app.getPath('userData'), 'demo.auditscope');
   const session = await CaseSession.open(casePath);
   const implementation = implementContract(session);
 
@@ -18,7 +20,10 @@ async function start(): Promise<void> {
   ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) => {
     // Only our own top-level page may call the engine.
     if (event.senderFrame !== window.webContents.mainFrame) {
-      return { ok: false, error: { code: 'forbidden', message: 'calls are accepted from the main window only' } };
+      return {
+        ok: false,
+        error: { code: 'forbidden', message: 'calls are accepted from the main window only' },
+      };
     }
     return dispatch(implementation, call, args);
   });

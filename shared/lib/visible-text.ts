@@ -5,8 +5,9 @@
  */
 
 // C0 controls except TAB, DEL, C1 controls; bidi embeddings/overrides/isolates and marks; zero-width chars.
-// eslint-disable-next-line no-control-regex -- finding control characters is the point
-const INVISIBLE = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
+  /[\u0000-\u0008\u000a-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff]/g;
 
 /** Replaces control, bidi and zero-width characters with visible stand-ins (␛, ␊, ⟨U+202E⟩ …). */
 export function makeControlsVisible(text: string): string {

@@ -5,7 +5,6 @@ import { formatSearch } from './format-search.ts';
 import { parseSearch } from './parse-search.ts';
 import { prng } from '../../test/support/prng.ts';
 
-
 const ALPHABET = [
   'a',
   'B',

@@ -56,5 +56,6 @@ const text = JSON.stringify(result, null, 2);
 writeFileSync(path.join(workDir, 'results.json'), text);
 console.log(text);
 for (let run = 0; run < runs - 1; run++) {
-  for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(workDir, `bench-${run}.auditscope`) + suffix, { force: true });
+  for (const suffix of ['', '-wal', '-shm'])
+    rmSync(path.join(workDir, `bench-${run}.auditscope`) + suffix, { force: true });
 }

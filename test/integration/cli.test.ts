@@ -22,18 +22,38 @@ describe('auditscope CLI', () => {
   it('documents its commands', () => {
     const help = cli('--help');
     expect(help.status).toBe(0);
-    for (const text of ['import <files or folders…> --case', 'query --case', 'stats --case', '--format', '--count', '--json']) {
+    for (const text of [
+      'import <files or folders…> --case',
+      'query --case',
+      'stats --case',
+      '--format',
+      '--count',
+      '--json',
+    ]) {
       expect(help.stdout).toContain(text);
     }
   });
 
   it('imports with a JSON summary: per file path, SHA-256, format, counts; totals; events per second', () => {
-    const run = cli('import', dataset('aws-cloudtrail', 'stratus-red-team-detonation-logs'), dataset('okta-system-log'), '--case', casePath, '--json');
+    const run = cli(
+      'import',
+      dataset('aws-cloudtrail', 'stratus-red-team-detonation-logs'),
+      dataset('okta-system-log'),
+      '--case',
+      casePath,
+      '--json',
+    );
     expect(run.status, run.stderr).toBe(0);
     const summary = JSON.parse(run.stdout);
     expect(summary.files).toHaveLength(19);
     const okta = summary.files.find((f: { path: string }) => f.path.endsWith('okta_system_log.part1.ndjson'));
-    expect(okta).toMatchObject({ format: 'okta', accepted: 50, duplicates: 0, rejected: 0, status: 'complete' });
+    expect(okta).toMatchObject({
+      format: 'okta',
+      accepted: 50,
+      duplicates: 0,
+      rejected: 0,
+      status: 'complete',
+    });
     expect(okta.sha256).toBe(createHash('sha256').update(readFileSync(okta.path)).digest('hex'));
     expect(summary.totals.accepted).toBe(175 + 50);
     expect(summary.eventsPerSecond).toBeGreaterThan(0);
@@ -46,8 +66,22 @@ describe('auditscope CLI', () => {
     // A negated term needs no `--` in front of it.
     expect(cli('query', '--case', casePath, '--count', '-source:okta').stdout.trim()).toBe('175');
 
-    const ndjson = cli('query', '--case', casePath, '--format', 'ndjson', '--limit', '5', '--order', 'asc', 'source:aws.cloudtrail');
-    const events = ndjson.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const ndjson = cli(
+      'query',
+      '--case',
+      casePath,
+      '--format',
+      'ndjson',
+      '--limit',
+      '5',
+      '--order',
+      'asc',
+      'source:aws.cloudtrail',
+    );
+    const events = ndjson.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(events).toHaveLength(5);
     for (const event of events) {
       expect(event.source).toBe('aws.cloudtrail');
@@ -74,7 +108,23 @@ describe('auditscope CLI', () => {
       'when,who,what,from_addr,result\r\n2025-03-01 10:00:00,ana,record.view,10.1.2.3,ok\r\n2025-03-01 10:05:00,ben,record.delete,10.1.2.4,denied\r\n',
     );
     const mapped = temp.file('mapped.auditscope');
-    const run = cli('import', file, '--case', mapped, '--json', '--map', 'time=when', '--map', 'actor=who', '--map', 'action=what', '--map', 'ip=from_addr', '--map', 'outcome=result');
+    const run = cli(
+      'import',
+      file,
+      '--case',
+      mapped,
+      '--json',
+      '--map',
+      'time=when',
+      '--map',
+      'actor=who',
+      '--map',
+      'action=what',
+      '--map',
+      'ip=from_addr',
+      '--map',
+      'outcome=result',
+    );
     expect(run.status, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).files[0]).toMatchObject({ format: 'generic', accepted: 2, rejected: 0 });
     const rows = cli('query', '--case', mapped, '--format', 'ndjson', '--order', 'asc', 'ip:10.1.2.0/24')
@@ -93,7 +143,12 @@ describe('auditscope CLI', () => {
     expect(stats.status, stats.stderr).toBe(0);
     const parsed = JSON.parse(stats.stdout);
     expect(parsed.events).toBe(225);
-    expect(parsed.bySource).toEqual(expect.arrayContaining([{ value: 'okta', count: 50 }, { value: 'aws.cloudtrail', count: 175 }]));
+    expect(parsed.bySource).toEqual(
+      expect.arrayContaining([
+        { value: 'okta', count: 50 },
+        { value: 'aws.cloudtrail', count: 175 },
+      ]),
+    );
     expect(parsed.span.first).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(cli('stats', '--case', casePath).stdout).toContain('by source');
   });

@@ -15,7 +15,8 @@ const EVENTS = 100_000;
 /** Event counts at which a batch ends: a sound case holds one of these, never a half batch. */
 function batchBoundaries(total: number): Set<number> {
   const boundaries = new Set<number>([0]);
-  for (let index = 0, sum = 0; sum < total; index++) boundaries.add((sum = Math.min(total, sum + batchSize(index))));
+  for (let index = 0, sum = 0; sum < total; index++)
+    boundaries.add((sum = Math.min(total, sum + batchSize(index))));
   return boundaries;
 }
 
@@ -42,10 +43,13 @@ describe('a killed import', () => {
   afterAll(() => temp.cleanup());
 
   it('leaves whole batches and a sound file, and a re-run completes it exactly', async () => {
-    const child = spawn(process.execPath, [BIN, 'import', input, '--case', casePath, '--skip-fts'], { stdio: 'ignore' });
+    const child = spawn(process.execPath, [BIN, 'import', input, '--case', casePath, '--skip-fts'], {
+      stdio: 'ignore',
+    });
     // Kill once a few batches are committed, well before the end.
     const deadline = Date.now() + 60_000;
-    while (countEvents(casePath) < 10_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    while (countEvents(casePath) < 10_000 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
@@ -61,13 +65,18 @@ describe('a killed import', () => {
 
     // An independent SQLite build agrees the file is sound.
     const sqlite3 = spawnSync('sqlite3', [casePath, 'PRAGMA integrity_check;'], { encoding: 'utf8' });
-    if (sqlite3.error) throw new Error('the sqlite3 command is needed for this test (apt-get install sqlite3)');
+    if (sqlite3.error)
+      throw new Error('the sqlite3 command is needed for this test (apt-get install sqlite3)');
     expect(sqlite3.stdout.trim()).toBe('ok');
 
-    const rerun = spawnSync(process.execPath, [BIN, 'import', input, '--case', casePath, '--json', '--skip-fts'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const rerun = spawnSync(
+      process.execPath,
+      [BIN, 'import', input, '--case', casePath, '--json', '--skip-fts'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(rerun.status, rerun.stderr).toBe(0);
     const summary = JSON.parse(rerun.stdout);
     expect(summary.totals.duplicates).toBe(survived);
@@ -75,7 +84,10 @@ describe('a killed import', () => {
     expect(countEvents(casePath)).toBe(EVENTS);
 
     const after = new Database(casePath, { readonly: true });
-    expect(after.prepare(`SELECT status FROM imports ORDER BY id`).pluck().all()).toEqual(['interrupted', 'complete']);
+    expect(after.prepare(`SELECT status FROM imports ORDER BY id`).pluck().all()).toEqual([
+      'interrupted',
+      'complete',
+    ]);
     expect(after.prepare('SELECT count(DISTINCT event_id) FROM events').pluck().get()).toBe(EVENTS);
     after.close();
   });

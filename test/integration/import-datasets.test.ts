@@ -59,7 +59,9 @@ describe('importing the real datasets', () => {
       if (event.source === 'linux.auditd' && !event.raw.startsWith('{')) {
         expect(bytes.toString('utf8')).toContain(event.raw.split('\n')[0]);
       } else {
-        expect(bytes.subarray(origin.offset, origin.offset + Buffer.byteLength(event.raw)).toString('utf8')).toBe(event.raw);
+        expect(
+          bytes.subarray(origin.offset, origin.offset + Buffer.byteLength(event.raw)).toString('utf8'),
+        ).toBe(event.raw);
       }
     }
   });
@@ -70,7 +72,9 @@ describe('importing the real datasets', () => {
     const stats = await session.read.stats();
     expect(stats.events).toBe(first.reduce((n, s) => n + s.totals.accepted, 0));
     expect(again.totals.accepted).toBe(0);
-    expect(again.totals.duplicates).toBe(first.reduce((n, s) => n + s.totals.accepted + s.totals.duplicates, 0));
+    expect(again.totals.duplicates).toBe(
+      first.reduce((n, s) => n + s.totals.accepted + s.totals.duplicates, 0),
+    );
     expect(again.totals.rejected).toBe(0);
   });
 

@@ -8,7 +8,9 @@ import { dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
 
 const OKTA = dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson');
-const oktaLines = readFileSync(OKTA, 'utf8').split('\n').filter((line) => line.trim() !== '');
+const oktaLines = readFileSync(OKTA, 'utf8')
+  .split('\n')
+  .filter((line) => line.trim() !== '');
 
 describe('import robustness', () => {
   const temp = tempDir();
@@ -44,7 +46,12 @@ describe('import robustness', () => {
   });
 
   it('rejects malformed records with their line and offset and imports the rest', async () => {
-    const bad = ['{"published": "2025-07-01T00:00:00Z", "broken": ', '{"a": NaN}', '[1,2,3]', '{"trailing": 1,}'];
+    const bad = [
+      '{"published": "2025-07-01T00:00:00Z", "broken": ',
+      '{"a": NaN}',
+      '[1,2,3]',
+      '{"trailing": 1,}',
+    ];
     const lines = [...oktaLines.slice(0, 3), ...bad, ...oktaLines.slice(3, 6)];
     const file = temp.file('okta-malformed.ndjson');
     writeFileSync(file, lines.join('\n') + '\n');
@@ -97,8 +104,13 @@ describe('import robustness', () => {
     writeFileSync(file, Buffer.concat([good, bad]));
     const summary = await session.import([file]);
     expect(summary.totals.accepted).toBe(2);
-    const handle = await session.read.openResult({ filter: { kind: 'field', field: 'action', op: 'eq', value: 'login' }, order: 'asc' });
-    const rows = (await session.read.rows(handle, 0, 10)).filter((e) => e.origin?.importId === summary.files[0]?.importId);
+    const handle = await session.read.openResult({
+      filter: { kind: 'field', field: 'action', op: 'eq', value: 'login' },
+      order: 'asc',
+    });
+    const rows = (await session.read.rows(handle, 0, 10)).filter(
+      (e) => e.origin?.importId === summary.files[0]?.importId,
+    );
     expect(rows.map((e) => e.encodingError ?? false)).toEqual([false, true]);
   });
 
@@ -116,7 +128,10 @@ describe('import robustness', () => {
   it('stops a gzip bomb in bounded time and memory', async () => {
     const file = temp.file('bomb.ndjson.gz');
     // A real record, then 300 MB of line feeds: it sniffs as Okta, then inflates ~1000:1.
-    writeFileSync(file, gzipSync(Buffer.concat([Buffer.from(`${oktaLines[0]}\n`), Buffer.alloc(300 * 1024 * 1024, 0x0a)])));
+    writeFileSync(
+      file,
+      gzipSync(Buffer.concat([Buffer.from(`${oktaLines[0]}\n`), Buffer.alloc(300 * 1024 * 1024, 0x0a)])),
+    );
     const started = Date.now();
     const summary = await session.import([file]);
     expect(summary.files[0]?.status).toBe('failed');
@@ -126,19 +141,41 @@ describe('import robustness', () => {
 
   it('reads a GitHub CSV export as the same events as its JSON export', async () => {
     const json = dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_logs.json');
-    const records = readFileSync(json, 'utf8').split('\n').filter(Boolean).slice(0, 8).map((l) => JSON.parse(l));
-    const keys = ['@timestamp', '_document_id', 'action', 'actor', 'actor_id', 'created_at', 'operation_type', 'user', 'org', 'repo'];
+    const records = readFileSync(json, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .slice(0, 8)
+      .map((l) => JSON.parse(l));
+    const keys = [
+      '@timestamp',
+      '_document_id',
+      'action',
+      'actor',
+      'actor_id',
+      'created_at',
+      'operation_type',
+      'user',
+      'org',
+      'repo',
+    ];
     const cell = (v: unknown): string => {
       const text = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
       return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
     };
-    const csv = [keys.join(','), ...records.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\r\n') + '\r\n';
+    const csv =
+      [keys.join(','), ...records.map((r) => keys.map((k) => cell(r[k])).join(','))].join('\r\n') + '\r\n';
     const file = temp.file('github-export.csv');
     writeFileSync(file, csv);
     const fromJson = await session.import([json]);
     expect(fromJson.totals.accepted).toBe(63);
     const fromCsv = await session.import([file]);
-    expect(fromCsv.files[0]).toMatchObject({ format: 'github', container: 'csv', accepted: 0, duplicates: 8, rejected: 0 });
+    expect(fromCsv.files[0]).toMatchObject({
+      format: 'github',
+      container: 'csv',
+      accepted: 0,
+      duplicates: 8,
+      rejected: 0,
+    });
   });
 
   it('treats __proto__ and constructor keys as data', async () => {
@@ -149,7 +186,9 @@ describe('import robustness', () => {
     );
     const summary = await session.import([file]);
     expect(summary.totals.accepted).toBe(1);
-    const handle = await session.read.openResult({ filter: { kind: 'field', field: 'actor', op: 'eq', value: 'mallory' } });
+    const handle = await session.read.openResult({
+      filter: { kind: 'field', field: 'actor', op: 'eq', value: 'mallory' },
+    });
     const [event] = await session.read.rows(handle, 0, 1);
     expect(event?.raw).toContain('"__proto__":{"isAdmin":true}');
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();

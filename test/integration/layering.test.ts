@@ -15,21 +15,33 @@ describe('layering', () => {
     ['shared/x.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
     ['shared/x.ts', "import { app } from 'electron';\nexport const x = app;\n"],
     ['electron/engine/x.ts', "import { app } from 'electron';\nexport const x = app;\n"],
-    ['electron/engine/x.ts', "import { x as y } from '../../renderer/src/lib/api.ts';\nexport const x = y;\n"],
+    [
+      'electron/engine/x.ts',
+      "import { x as y } from '../../renderer/src/lib/api.ts';\nexport const x = y;\n",
+    ],
     ['renderer/src/x.ts', "import fs from 'node:fs';\nexport const x = fs;\n"],
-    ['renderer/src/x.ts', "import { CaseSession } from '../../electron/engine/case-session.ts';\nexport const x = CaseSession;\n"],
-    ['electron/preload/x.ts', "import { CaseSession } from '../engine/case-session.ts';\nexport const x = CaseSession;\n"],
+    [
+      'renderer/src/x.ts',
+      "import { CaseSession } from '../../electron/engine/case-session.ts';\nexport const x = CaseSession;\n",
+    ],
+    [
+      'electron/preload/x.ts',
+      "import { CaseSession } from '../engine/case-session.ts';\nexport const x = CaseSession;\n",
+    ],
   ])('%s may not: %s', async (file, code) => {
     expect(await ruleIds(file, code)).toContain('no-restricted-imports');
   });
 
   it('allows what each layer may import', async () => {
-    expect(await ruleIds('electron/engine/x.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toEqual([]);
+    expect(
+      await ruleIds('electron/engine/x.ts', "import fs from 'node:fs';\nexport const x = fs;\n"),
+    ).toEqual([]);
     expect(await ruleIds('renderer/src/x.ts', "import { z } from 'zod';\nexport const x = z;\n")).toEqual([]);
   });
 
   it('forbids rendering log text as HTML', async () => {
-    const code = 'export const X = (p: { t: string }) => <div dangerouslySetInnerHTML={{ __html: p.t }} />;\n';
+    const code =
+      'export const X = (p: { t: string }) => <div dangerouslySetInnerHTML={{ __html: p.t }} />;\n';
     expect(await ruleIds('renderer/src/X.tsx', code)).toContain('no-restricted-syntax');
   });
 });

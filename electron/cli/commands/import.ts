@@ -22,7 +22,18 @@ Options:
   --json               print a machine-readable summary on stdout
   -h, --help           show this help`;
 
-const MAPPABLE = ['time', 'actor', 'action', 'target', 'outcome', 'ip', 'userAgent', 'sessionId', 'requestId', 'message'];
+const MAPPABLE = [
+  'time',
+  'actor',
+  'action',
+  'target',
+  'outcome',
+  'ip',
+  'userAgent',
+  'sessionId',
+  'requestId',
+  'message',
+];
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -86,7 +97,8 @@ export async function importCommand(argv: string[]): Promise<number> {
   const nothingImported = summary.files.length > 0 && summary.files.every((f) => f.status !== 'complete');
   if (nothingImported) {
     // An import that recognized nothing leaves no trace: not even the case file it would have made.
-    if (!caseExisted) for (const suffix of ['', '-wal', '-shm']) rmSync(values.case + suffix, { force: true });
+    if (!caseExisted)
+      for (const suffix of ['', '-wal', '-shm']) rmSync(values.case + suffix, { force: true });
     const first = summary.files[0];
     throw new CliError(`import failed: ${first?.error ?? first?.status ?? 'no file imported'}`);
   }
@@ -110,7 +122,10 @@ function printSummary(summary: ImportSummary): void {
   const show = (text: string): string => makeControlsVisible(text);
   for (const file of summary.files) {
     const counts = `${formatCount(file.accepted)} imported, ${formatCount(file.duplicates)} duplicates, ${formatCount(file.rejected)} rejected`;
-    const detail = file.status === 'complete' ? `${file.format} · ${counts}` : `${file.status.toUpperCase()}: ${file.error ?? ''}`;
+    const detail =
+      file.status === 'complete'
+        ? `${file.format} · ${counts}`
+        : `${file.status.toUpperCase()}: ${file.error ?? ''}`;
     console.log(`${show(file.path)}\n  ${show(detail)}${file.sha256 ? `\n  sha256 ${file.sha256}` : ''}`);
   }
   const { totals } = summary;

@@ -31,7 +31,8 @@ export function parseTimeOption(name: string, text: string, now = Date.now()): n
   const age = AGE.exec(text);
   if (age) return now * 1000 - Number(age[1]) * (MICROS[age[2] as string] as number);
   const parsed = parseTimestamp(text, { now });
-  if (!parsed) throw new UsageError(`query: --${name} ${text} is not a time (ISO 8601, epoch, or an age like 24h)`);
+  if (!parsed)
+    throw new UsageError(`query: --${name} ${text} is not a time (ISO 8601, epoch, or an age like 24h)`);
   return parsed.time;
 }
 
@@ -58,15 +59,19 @@ export async function queryCommand(argv: string[]): Promise<number> {
   }
   if (!values.case) throw new UsageError('query: --case <file> is required');
   const format = (values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson')) as OutputFormat;
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`query: unknown --format ${format}`);
-  if (values.order && values.order !== 'asc' && values.order !== 'desc') throw new UsageError('query: --order is asc or desc');
+  if (!(FORMATS as readonly string[]).includes(format))
+    throw new UsageError(`query: unknown --format ${format}`);
+  if (values.order && values.order !== 'asc' && values.order !== 'desc')
+    throw new UsageError('query: --order is asc or desc');
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('query: --limit takes a whole number ≥ 0');
 
   const text = positionals.join(' ');
   const parsed = parseSearch(text);
   if (!parsed.ok) {
-    throw new UsageError(`query: ${parsed.error.message} (at character ${parsed.error.offset + 1} of the search)`);
+    throw new UsageError(
+      `query: ${parsed.error.message} (at character ${parsed.error.offset + 1} of the search)`,
+    );
   }
   const query: EventQuery = {
     filter: parsed.filter,
@@ -85,7 +90,11 @@ export async function queryCommand(argv: string[]): Promise<number> {
     await writeEvents(process.stdout, format, async function* () {
       const page = 1000;
       for (let start = 0; limit === 0 || start < limit; start += page) {
-        const rows = await session.read.rows(handle, start, limit === 0 ? page : Math.min(page, limit - start));
+        const rows = await session.read.rows(
+          handle,
+          start,
+          limit === 0 ? page : Math.min(page, limit - start),
+        );
         if (rows.length === 0) return;
         yield rows;
       }
@@ -95,4 +104,3 @@ export async function queryCommand(argv: string[]): Promise<number> {
     await session.close();
   }
 }
-

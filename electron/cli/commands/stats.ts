@@ -29,13 +29,18 @@ export async function statsCommand(argv: string[]): Promise<number> {
     const stats = await session.read.stats();
     const imports = await session.read.imports();
     if (values.json) {
-      const span = stats.first === null || stats.last === null ? null : { first: formatTimeUtc(stats.first), last: formatTimeUtc(stats.last) };
+      const span =
+        stats.first === null || stats.last === null
+          ? null
+          : { first: formatTimeUtc(stats.first), last: formatTimeUtc(stats.last) };
       console.log(terminalSafeJson(JSON.stringify({ ...stats, span, imports }, null, 2)));
       return 0;
     }
     const lines = [
       `${stats.events} events from ${stats.imports} import(s), ${stats.rejects} rejected record(s)`,
-      stats.first !== null && stats.last !== null ? `span ${formatTimeUtc(stats.first)} — ${formatTimeUtc(stats.last)}` : 'span: no events',
+      stats.first !== null && stats.last !== null
+        ? `span ${formatTimeUtc(stats.first)} — ${formatTimeUtc(stats.last)}`
+        : 'span: no events',
       `free-text index: ${stats.ftsReady ? 'ready' : 'building (free text falls back to a scan until done)'}`,
       section('by source', stats.bySource),
       section('by outcome', stats.byOutcome),

@@ -15,7 +15,9 @@ describe('eventId', () => {
   });
 
   it('writes canonical JSON with sorted keys and survives deep nesting', () => {
-    expect(canonicalJson({ b: [1, 'x'], a: { d: true, c: null } })).toBe('{"a":{"c":null,"d":true},"b":[1,"x"]}');
+    expect(canonicalJson({ b: [1, 'x'], a: { d: true, c: null } })).toBe(
+      '{"a":{"c":null,"d":true},"b":[1,"x"]}',
+    );
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(() => canonicalJson(deep)).not.toThrow();

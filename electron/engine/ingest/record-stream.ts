@@ -4,8 +4,7 @@ import type { ContainerKind, RecordReject, SourceRecord } from './types.ts';
 
 /** A record with, when its bytes were not valid UTF-8, those exact bytes; or a reject. */
 export type StreamItem =
-  | { kind: 'record'; record: SourceRecord; raw?: Uint8Array }
-  | { kind: 'reject'; reject: RecordReject };
+  { kind: 'record'; record: SourceRecord; raw?: Uint8Array } | { kind: 'reject'; reject: RecordReject };
 
 export interface ContainerInfo {
   kind: ContainerKind;
@@ -20,7 +19,10 @@ export interface RecordStreamOptions {
 export const DEFAULT_RECORD_OPTIONS: RecordStreamOptions = { maxRecordBytes: 32 * 1024 * 1024 };
 
 /** Decompressed bytes → container sniffing, from the first bytes only. */
-export async function sniffStream(source: AsyncIterable<Uint8Array>, headBytes = 256 * 1024): Promise<ContainerInfo | null> {
+export async function sniffStream(
+  source: AsyncIterable<Uint8Array>,
+  headBytes = 256 * 1024,
+): Promise<ContainerInfo | null> {
   const parts: Buffer[] = [];
   let length = 0;
   try {

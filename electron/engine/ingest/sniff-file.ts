@@ -17,19 +17,29 @@ export interface FilePlan {
  * format by letting every normalizer score the first records. A file nothing recognizes is an
  * error that leaves the case untouched.
  */
-export async function planFile(path: string, force?: { format?: FormatId; normalizer?: Normalizer }): Promise<FilePlan> {
+export async function planFile(
+  path: string,
+  force?: { format?: FormatId; normalizer?: Normalizer },
+): Promise<FilePlan> {
   const container = await sniffStream(new HashingFileReader(path).chunks());
   if (!container) {
-    throw new UnrecognizedInputError(`${path}: not a recognized audit log (expected JSON, NDJSON, CSV or auditd text)`);
+    throw new UnrecognizedInputError(
+      `${path}: not a recognized audit log (expected JSON, NDJSON, CSV or auditd text)`,
+    );
   }
-  const forced = force?.normalizer ?? (force?.format ? normalizerFor(force.format, container.kind) : undefined);
+  const forced =
+    force?.normalizer ?? (force?.format ? normalizerFor(force.format, container.kind) : undefined);
   if (container.kind === 'auditd') {
     return { container, normalizer: forced ?? (normalizerFor('linux.auditd', 'auditd') as Normalizer) };
   }
 
   const sample: SourceRecord[] = [];
   try {
-    for await (const item of recordStream(new HashingFileReader(path).chunks(), container, DEFAULT_RECORD_OPTIONS)) {
+    for await (const item of recordStream(
+      new HashingFileReader(path).chunks(),
+      container,
+      DEFAULT_RECORD_OPTIONS,
+    )) {
       if (item.kind === 'record') sample.push(item.record);
       if (sample.length >= SAMPLE_RECORDS) break;
     }
@@ -42,7 +52,9 @@ export async function planFile(path: string, force?: { format?: FormatId; normal
   }
   const normalizer = forced ?? bestNormalizer(sample);
   if (!normalizer) {
-    throw new UnrecognizedInputError(`${path}: not a recognized audit log (no record has a usable timestamp)`);
+    throw new UnrecognizedInputError(
+      `${path}: not a recognized audit log (no record has a usable timestamp)`,
+    );
   }
   return { container, normalizer };
 }

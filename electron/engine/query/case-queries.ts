@@ -45,8 +45,7 @@ export class CaseQueries {
   ftsReady(): boolean {
     const last = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
     const done = this.db.prepare(`SELECT value FROM meta WHERE key = 'fts_indexed_through'`).pluck().get() as
-      | string
-      | undefined;
+      string | undefined;
     return Number(done ?? 0) >= last;
   }
 
@@ -58,7 +57,10 @@ export class CaseQueries {
     const handle = `r${this.nextHandle++}`;
     const ftsReady = this.ftsReady();
     const compiled = compileSqlite(query, { ftsReady });
-    this.results.set(handle, new ResultSet(this.db, { ...compiled, order: query.order ?? 'desc' }, this.plan(query, ftsReady)));
+    this.results.set(
+      handle,
+      new ResultSet(this.db, { ...compiled, order: query.order ?? 'desc' }, this.plan(query, ftsReady)),
+    );
     return handle;
   }
 
@@ -100,7 +102,10 @@ export class CaseQueries {
     this.results.delete(handle);
   }
 
-  histogram(query: EventQuery, options: { stackBy?: StackBy; interval?: number; maxBuckets?: number } = {}): Histogram {
+  histogram(
+    query: EventQuery,
+    options: { stackBy?: StackBy; interval?: number; maxBuckets?: number } = {},
+  ): Histogram {
     const compiled = this.compile(query);
     return histogram(this.db, {
       ...compiled,
@@ -139,7 +144,10 @@ export class CaseQueries {
       .map(([value, count]) => ({ value, count }))
       .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
       .slice(0, limit);
-    const total = this.db.prepare(`SELECT count(*) FROM events WHERE ${where}`).pluck().get(...params) as number;
+    const total = this.db
+      .prepare(`SELECT count(*) FROM events WHERE ${where}`)
+      .pluck()
+      .get(...params) as number;
     return { total, values };
   }
 
@@ -157,7 +165,10 @@ export class CaseQueries {
           .raw()
           .all(limit) as [string, number][]
       ).map(([value, n]) => ({ value, count: n }));
-    const span = this.db.prepare('SELECT min(time), max(time) FROM events').raw().get() as [number | null, number | null];
+    const span = this.db.prepare('SELECT min(time), max(time) FROM events').raw().get() as [
+      number | null,
+      number | null,
+    ];
     return {
       events: count('SELECT count(*) FROM events'),
       imports: count('SELECT count(*) FROM imports'),
@@ -190,7 +201,14 @@ export class CaseQueries {
          WHERE (? IS NULL OR import_id = ?) ORDER BY id LIMIT ? OFFSET ?`,
       )
       .raw()
-      .all(importId ?? null, importId ?? null, limit, start) as [number, number, number, number, string, Buffer][];
+      .all(importId ?? null, importId ?? null, limit, start) as [
+      number,
+      number,
+      number,
+      number,
+      string,
+      Buffer,
+    ][];
     return rows.map(([id, offset, line, length, reason, head]) => ({
       importId: id,
       offset,
@@ -212,8 +230,11 @@ function facetColumns(field: string): FacetColumn[] {
   const def = resolveField(field);
   if (def) {
     // A person reads names before emails before opaque ids.
-    const rank = (column: string): number => (column.endsWith('_name') ? 0 : column.endsWith('_email') ? 1 : 2);
-    return [...def.columns].sort((a, b) => rank(a) - rank(b)).map((column) => ({ expression: column, expressionParams: [] }));
+    const rank = (column: string): number =>
+      column.endsWith('_name') ? 0 : column.endsWith('_email') ? 1 : 2;
+    return [...def.columns]
+      .sort((a, b) => rank(a) - rank(b))
+      .map((column) => ({ expression: column, expressionParams: [] }));
   }
   const path = parseRawPath(field);
   if (!path.ok) throw new Error(path.message);

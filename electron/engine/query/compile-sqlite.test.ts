@@ -134,7 +134,6 @@ describe('globToLike / toFtsQuery', () => {
   });
 });
 
-
 const ADVERSARIAL: readonly string[] = [
   "' OR 1=1--",
   "\\'",
@@ -172,7 +171,8 @@ function shape(seed: number): (value: () => string) => Filter {
     const name = ['actor', 'action', 'ip', 'target', 'userIdentity.arn', 'a.b-c.@d', 'message'][
       int(7)
     ] as string;
-    const op = (['eq', 'glob', 'cidr', 'exists', 'text', 'phrase'] as const)[int(6)] as 'eq' | 'glob' | 'cidr' | 'exists' | 'text' | 'phrase';
+    const op = (['eq', 'glob', 'cidr', 'exists', 'text', 'phrase'] as const)[int(6)] as
+      'eq' | 'glob' | 'cidr' | 'exists' | 'text' | 'phrase';
     if (op === 'text' || op === 'phrase')
       return (value) => ({ kind: 'text', text: value(), phrase: op === 'phrase' });
     if (op === 'exists') return () => ({ kind: 'field', field: name, op });

@@ -7,10 +7,21 @@ const DAY = 24 * HOUR;
 
 /** Bucket widths a person reads easily, smallest first (epoch microseconds). */
 export const HISTOGRAM_INTERVALS = [
-  SECOND, 5 * SECOND, 10 * SECOND, 30 * SECOND,
-  MINUTE, 5 * MINUTE, 10 * MINUTE, 30 * MINUTE,
-  HOUR, 3 * HOUR, 6 * HOUR, 12 * HOUR,
-  DAY, 7 * DAY, 30 * DAY,
+  SECOND,
+  5 * SECOND,
+  10 * SECOND,
+  30 * SECOND,
+  MINUTE,
+  5 * MINUTE,
+  10 * MINUTE,
+  30 * MINUTE,
+  HOUR,
+  3 * HOUR,
+  6 * HOUR,
+  12 * HOUR,
+  DAY,
+  7 * DAY,
+  30 * DAY,
 ] as const;
 
 export type StackBy = 'outcome' | 'category';
@@ -62,7 +73,10 @@ export function chooseInterval(span: number, maxBuckets = 120): number {
 export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
   // min and max asked separately: together they defeat SQLite's one-seek min/max optimization.
   const bound = (fn: 'min' | 'max'): number | null =>
-    db.prepare(`SELECT ${fn}(time) FROM events WHERE ${request.where}`).pluck().get(...request.params) as number | null;
+    db
+      .prepare(`SELECT ${fn}(time) FROM events WHERE ${request.where}`)
+      .pluck()
+      .get(...request.params) as number | null;
   const bounds = [bound('min'), bound('max')];
   const low = request.from ?? bounds[0] ?? 0;
   const high = request.to ?? (bounds[1] ?? low) + 1;

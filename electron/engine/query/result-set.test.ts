@@ -30,7 +30,10 @@ afterAll(() => {
 });
 
 function expectedOrder(filter: (seq: number) => boolean, order: 'asc' | 'desc'): number[] {
-  const all = db.prepare('SELECT rowid, time FROM events ORDER BY time, rowid').raw().all() as [number, number][];
+  const all = db.prepare('SELECT rowid, time FROM events ORDER BY time, rowid').raw().all() as [
+    number,
+    number,
+  ][];
   const seqs = all.map(([seq]) => seq).filter(filter);
   return order === 'asc' ? seqs : seqs.reverse();
 }
@@ -49,8 +52,13 @@ describe('ResultSet random access', () => {
 
   it('answers jumps in any order, seeking from the nearest known position', () => {
     for (const order of ['asc', 'desc'] as const) {
-      const handle = queries.openResult({ filter: { kind: 'field', field: 'actor', op: 'eq', value: 'alice' }, order });
-      const alice = new Set(db.prepare(`SELECT rowid FROM events WHERE actor_name = 'alice'`).pluck().all() as number[]);
+      const handle = queries.openResult({
+        filter: { kind: 'field', field: 'actor', op: 'eq', value: 'alice' },
+        order,
+      });
+      const alice = new Set(
+        db.prepare(`SELECT rowid FROM events WHERE actor_name = 'alice'`).pluck().all() as number[],
+      );
       const expected = expectedOrder((seq) => alice.has(seq), order);
       let seed = 7;
       for (let i = 0; i < 40; i++) {
@@ -62,8 +70,13 @@ describe('ResultSet random access', () => {
   });
 
   it('pages a filtered result by position', () => {
-    const handle = queries.openResult({ filter: { kind: 'field', field: 'outcome', op: 'eq', value: 'failure' }, order: 'desc' });
-    const failures = new Set(db.prepare(`SELECT rowid FROM events WHERE outcome = 'failure'`).pluck().all() as number[]);
+    const handle = queries.openResult({
+      filter: { kind: 'field', field: 'outcome', op: 'eq', value: 'failure' },
+      order: 'desc',
+    });
+    const failures = new Set(
+      db.prepare(`SELECT rowid FROM events WHERE outcome = 'failure'`).pluck().all() as number[],
+    );
     const expected = expectedOrder((seq) => failures.has(seq), 'desc');
     expect(queries.count(handle)).toBe(expected.length);
     expect(queries.rows(handle, 17, 50).map((r) => r.seq)).toEqual(expected.slice(17, 67));
@@ -72,25 +85,35 @@ describe('ResultSet random access', () => {
 
   it('builds histograms from pre-aggregated counts that match a scan', () => {
     const fromCounts = queries.histogram({});
-    const scanned = queries.histogram({ filter: { kind: 'field', field: 'source', op: 'eq', value: 'generic' } });
+    const scanned = queries.histogram({
+      filter: { kind: 'field', field: 'source', op: 'eq', value: 'generic' },
+    });
     expect(fromCounts.buckets).toEqual(scanned.buckets);
     expect(fromCounts.buckets.reduce((n, b) => n + b.total, 0)).toBe(N);
     // Hour buckets read hour_counts, and agree with a scan too.
     const source = { kind: 'field', field: 'source', op: 'eq', value: 'generic' } as const;
     const hourly = queries.histogram({}, { interval: 3_600_000_000 });
-    expect(hourly.buckets).toEqual(queries.histogram({ filter: source }, { interval: 3_600_000_000 }).buckets);
+    expect(hourly.buckets).toEqual(
+      queries.histogram({ filter: source }, { interval: 3_600_000_000 }).buckets,
+    );
     expect(hourly.buckets.reduce((n, b) => n + b.total, 0)).toBe(N);
     // An explicit range that does not fall on whole minutes still counts exactly.
     const from = 1_700_000_000_000_000 + 90_500_000;
     const to = from + 600_000_000;
     const partial = queries.histogram({ from, to }, { interval: 60_000_000 });
-    const exact = db.prepare('SELECT count(*) FROM events WHERE time >= ? AND time < ?').pluck().get(from, to);
+    const exact = db
+      .prepare('SELECT count(*) FROM events WHERE time >= ? AND time < ?')
+      .pluck()
+      .get(from, to);
     expect(partial.buckets.reduce((n, b) => n + b.total, 0)).toBe(exact);
   });
 
   it('gives top values with counts', () => {
     const top = queries.topValues({}, 'actor', 5);
     expect(top.total).toBe(N);
-    expect(top.values).toEqual([{ value: 'alice', count: N / 2 }, { value: 'bob', count: N / 2 }]);
+    expect(top.values).toEqual([
+      { value: 'alice', count: N / 2 },
+      { value: 'bob', count: N / 2 },
+    ]);
   });
 });

@@ -48,7 +48,10 @@ export class ResultSet {
       sql: `SELECT count(*) FROM events WHERE ${this.query.where}`,
       params: this.query.params,
     };
-    this.total ??= this.db.prepare(sql).pluck().get(...params) as number;
+    this.total ??= this.db
+      .prepare(sql)
+      .pluck()
+      .get(...params) as number;
     return this.total;
   }
 
@@ -86,7 +89,13 @@ export class ResultSet {
          ORDER BY time ASC, rowid ASC LIMIT ? OFFSET ?`,
       )
       .raw()
-      .all(...this.query.params, checkpoint[0], checkpoint[1], end - start, start - index * STRIDE) as StoredRow[];
+      .all(
+        ...this.query.params,
+        checkpoint[0],
+        checkpoint[1],
+        end - start,
+        start - index * STRIDE,
+      ) as StoredRow[];
   }
 
   /**
@@ -109,25 +118,35 @@ export class ResultSet {
     const { where, params } = this.query;
     let key: Key | undefined;
     if (fromBelow <= fromAbove) {
-      key = (below
-        ? this.db
-            .prepare(`SELECT time, rowid FROM events WHERE (${where}) AND (time, rowid) >= (?, ?) ORDER BY time, rowid LIMIT 1 OFFSET ?`)
-            .raw()
-            .get(...params, below[1][0], below[1][1], fromBelow)
-        : this.db
-            .prepare(`SELECT time, rowid FROM events WHERE ${where} ORDER BY time, rowid LIMIT 1 OFFSET ?`)
-            .raw()
-            .get(...params, fromBelow)) as Key | undefined;
+      key = (
+        below
+          ? this.db
+              .prepare(
+                `SELECT time, rowid FROM events WHERE (${where}) AND (time, rowid) >= (?, ?) ORDER BY time, rowid LIMIT 1 OFFSET ?`,
+              )
+              .raw()
+              .get(...params, below[1][0], below[1][1], fromBelow)
+          : this.db
+              .prepare(`SELECT time, rowid FROM events WHERE ${where} ORDER BY time, rowid LIMIT 1 OFFSET ?`)
+              .raw()
+              .get(...params, fromBelow)
+      ) as Key | undefined;
     } else {
-      key = (above
-        ? this.db
-            .prepare(`SELECT time, rowid FROM events WHERE (${where}) AND (time, rowid) < (?, ?) ORDER BY time DESC, rowid DESC LIMIT 1 OFFSET ?`)
-            .raw()
-            .get(...params, above[1][0], above[1][1], fromAbove - 1)
-        : this.db
-            .prepare(`SELECT time, rowid FROM events WHERE ${where} ORDER BY time DESC, rowid DESC LIMIT 1 OFFSET ?`)
-            .raw()
-            .get(...params, fromAbove)) as Key | undefined;
+      key = (
+        above
+          ? this.db
+              .prepare(
+                `SELECT time, rowid FROM events WHERE (${where}) AND (time, rowid) < (?, ?) ORDER BY time DESC, rowid DESC LIMIT 1 OFFSET ?`,
+              )
+              .raw()
+              .get(...params, above[1][0], above[1][1], fromAbove - 1)
+          : this.db
+              .prepare(
+                `SELECT time, rowid FROM events WHERE ${where} ORDER BY time DESC, rowid DESC LIMIT 1 OFFSET ?`,
+              )
+              .raw()
+              .get(...params, fromAbove)
+      ) as Key | undefined;
     }
     if (key) known.set(index, key);
     return key;

@@ -51,11 +51,22 @@ describe('case file', () => {
     const id = writer.beginImport({ path: '/x', format: 'generic', container: 'ndjson' });
     const rows = [sampleRow('a', 60_000_000), sampleRow('b', 61_000_000), sampleRow('a', 62_000_000)];
     expect(writer.insertBatch(id, rows, [])).toEqual({ accepted: 2, duplicates: 1, rejected: 0 });
-    expect(writer.insertBatch(id, [sampleRow('b', 1), sampleRow('c', 120_000_000)], [
-      { offset: 10, line: 2, reason: 'invalid JSON', head: new Uint8Array([123]), length: 5 },
-    ])).toEqual({ accepted: 1, duplicates: 1, rejected: 1 });
-    expect(db.prepare('SELECT accepted, duplicates, rejected FROM imports').get()).toEqual({ accepted: 3, duplicates: 2, rejected: 1 });
-    expect(db.prepare('SELECT minute, count FROM minute_counts ORDER BY minute').raw().all()).toEqual([[1, 2], [2, 1]]);
+    expect(
+      writer.insertBatch(
+        id,
+        [sampleRow('b', 1), sampleRow('c', 120_000_000)],
+        [{ offset: 10, line: 2, reason: 'invalid JSON', head: new Uint8Array([123]), length: 5 }],
+      ),
+    ).toEqual({ accepted: 1, duplicates: 1, rejected: 1 });
+    expect(db.prepare('SELECT accepted, duplicates, rejected FROM imports').get()).toEqual({
+      accepted: 3,
+      duplicates: 2,
+      rejected: 1,
+    });
+    expect(db.prepare('SELECT minute, count FROM minute_counts ORDER BY minute').raw().all()).toEqual([
+      [1, 2],
+      [2, 1],
+    ]);
     db.close();
   });
 });

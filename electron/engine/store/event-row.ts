@@ -104,7 +104,12 @@ export function fromStoredRow(row: StoredRow): AuditEvent & { seq: number } {
     action: String(at('action')),
     category: at('category') as EventCategory,
     outcome: at('outcome') as EventOutcome,
-    actor: compact({ id: text('actor_id'), name: text('actor_name'), email: text('actor_email'), type: text('actor_type') }),
+    actor: compact({
+      id: text('actor_id'),
+      name: text('actor_name'),
+      email: text('actor_email'),
+      type: text('actor_type'),
+    }),
     target: compact({ type: text('target_type'), id: text('target_id'), name: text('target_name') }),
     ...compact({
       ip: text('ip'),
@@ -117,7 +122,11 @@ export function fromStoredRow(row: StoredRow): AuditEvent & { seq: number } {
     changes: changes ? (JSON.parse(changes) as AuditEvent['changes']) : [],
     raw: String(at('raw')),
     ...(at('encoding_error') === 1 ? { encodingError: true } : {}),
-    origin: { importId: Number(at('import_id')), offset: Number(at('byte_offset')), line: Number(at('line')) },
+    origin: {
+      importId: Number(at('import_id')),
+      offset: Number(at('byte_offset')),
+      line: Number(at('line')),
+    },
   };
 }
 

@@ -80,7 +80,14 @@ export class EventWriter {
         this.addHourCount.run(Number(hour), outcome, category, count);
       }
       for (const reject of rejects) {
-        this.insertReject.run(importId, reject.offset, reject.line, reject.length, reject.reason, Buffer.from(reject.head));
+        this.insertReject.run(
+          importId,
+          reject.offset,
+          reject.line,
+          reject.length,
+          reject.reason,
+          Buffer.from(reject.head),
+        );
       }
       const result = { accepted, duplicates: rows.length - accepted, rejected: rejects.length };
       this.addImportCounts.run(result.accepted, result.duplicates, result.rejected, importId);
@@ -90,7 +97,9 @@ export class EventWriter {
 
   beginImport(start: ImportStart): number {
     const info = this.db
-      .prepare(`INSERT INTO imports (path, format, container, started_at, status) VALUES (?, ?, ?, ?, 'running')`)
+      .prepare(
+        `INSERT INTO imports (path, format, container, started_at, status) VALUES (?, ?, ?, ?, 'running')`,
+      )
       .run(start.path, start.format, start.container, Date.now());
     return Number(info.lastInsertRowid);
   }

@@ -1,7 +1,11 @@
 import { toEventRow, type EventRow } from './event-row.ts';
 
 /** A minimal stored row for store and query tests: an id and a time, the rest plausible. */
-export function sampleRow(id: string, time: number, overrides: { action?: string; outcome?: 'success' | 'failure'; actor?: string } = {}): EventRow {
+export function sampleRow(
+  id: string,
+  time: number,
+  overrides: { action?: string; outcome?: 'success' | 'failure'; actor?: string } = {},
+): EventRow {
   return toEventRow(
     {
       id,

@@ -91,7 +91,11 @@ export function runImport(
           case 'plan':
             result.format = message.format;
             result.container = message.container;
-            result.importId = writer.beginImport({ path, format: message.format, container: message.container });
+            result.importId = writer.beginImport({
+              path,
+              format: message.format,
+              container: message.container,
+            });
             return send({ type: 'start', importId: result.importId });
           case 'batch': {
             const counts = writer.insertBatch(result.importId as number, message.rows, message.rejects);

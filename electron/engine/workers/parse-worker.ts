@@ -36,7 +36,12 @@ async function run(): Promise<void> {
   }
   const importId = await new Promise<number>((resolve) => {
     startWith = resolve;
-    send({ type: 'plan', format: plan.normalizer.format, label: plan.normalizer.label, container: plan.container.kind });
+    send({
+      type: 'plan',
+      format: plan.normalizer.format,
+      label: plan.normalizer.label,
+      container: plan.container.kind,
+    });
   });
   const batches = readFileBatches(job.path, plan, importId, signal, { maxRecordBytes: job.maxRecordBytes });
   for (;;) {

@@ -8,7 +8,9 @@ interface Request {
   method: string;
   args: unknown[];
 }
-type Response = { id: number; ok: true; value: unknown } | { id: number; ok: false; error: { name: string; message: string } };
+type Response =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { name: string; message: string } };
 /** A message a worker sends unasked (progress, notices). */
 export interface Notice {
   notice: string;
@@ -63,7 +65,10 @@ export class WorkerClient<M extends Methods> {
     this.worker.on('error', failAll);
     this.worker.on('exit', (code) => failAll(new Error(`worker exited with code ${code}`)));
     this.call = new Proxy({} as Promised<M>, {
-      get: (_target, method: string) => (...args: unknown[]) => this.request(method, args),
+      get:
+        (_target, method: string) =>
+        (...args: unknown[]) =>
+          this.request(method, args),
     });
   }
 

@@ -20,7 +20,8 @@ let activeImports = 0;
 let ftsScheduled = false;
 const cancels = new Map<string, () => void>();
 
-const notify = (notice: string, payload: unknown): void => port.postMessage({ notice, payload } satisfies Notice);
+const notify = (notice: string, payload: unknown): void =>
+  port.postMessage({ notice, payload } satisfies Notice);
 
 function requireOpen(): { db: CaseDb; writer: EventWriter; fts: FtsIndexer } {
   if (!db || !writer || !fts) throw new Error('no case is open');
@@ -88,7 +89,8 @@ serve(port, {
   indexAll(): number {
     const open = requireOpen();
     let total = 0;
-    for (let n = open.fts.indexNext(FTS_CHUNK * 10); n > 0; n = open.fts.indexNext(FTS_CHUNK * 10)) total += n;
+    for (let n = open.fts.indexNext(FTS_CHUNK * 10); n > 0; n = open.fts.indexNext(FTS_CHUNK * 10))
+      total += n;
     return total;
   },
 

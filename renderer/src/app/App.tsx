@@ -10,7 +10,15 @@ export function App() {
     call('case.stats').then(setStats, (e: Error) => setError(e.message));
   }, []);
   return (
-    <main style={{ fontFamily: 'system-ui, sans-serif', color: '#e6e8ee', background: '#0f1115', minHeight: '100vh', padding: 24 }}>
+    <main
+      style={{
+        fontFamily: 'system-ui, sans-serif',
+        color: '#e6e8ee',
+        background: '#0f1115',
+        minHeight: '100vh',
+        padding: 24,
+      }}
+    >
       <h1 style={{ fontSize: 18, fontWeight: 600 }}>Auditscope</h1>
       {error && <p role="alert">{error}</p>}
       {stats && (

@@ -21,6 +21,13 @@ export class AuditdReader extends LineRecordReader {
     if (span.oversize) return oversizeReject(offset, line, this.maxRecordBytes, span.head, span.length);
     if (isBlank(span.bytes)) return null;
     const { text, encodingError } = decodeRecordText(span.bytes);
-    return recordItem(span.bytes, text, encodingError, offset, line, Object.create(null) as Record<string, unknown>);
+    return recordItem(
+      span.bytes,
+      text,
+      encodingError,
+      offset,
+      line,
+      Object.create(null) as Record<string, unknown>,
+    );
   }
 }

@@ -6,7 +6,6 @@ import type { FormatId, JsonObject } from '../types.ts';
 import { NORMALIZERS, normalizerFor } from './index.ts';
 import { csvRows } from '../../../../test/support/csv-rows.ts';
 
-
 function datasetRecords(file: string): JsonObject[] {
   const text = fs.readFileSync(file, 'utf8');
   if (file.endsWith('.csv')) return csvRows(text);

@@ -33,6 +33,7 @@ export const NORMALIZERS: readonly Normalizer[] = [
  * audit.log text and one for JSON rows that carry it.
  */
 export function normalizerFor(format: FormatId, container?: ContainerKind): Normalizer | undefined {
-  if (format === 'linux.auditd') return container === 'auditd' || container === undefined ? linuxAuditdNormalizer : auomsSyslogNormalizer;
+  if (format === 'linux.auditd')
+    return container === 'auditd' || container === undefined ? linuxAuditdNormalizer : auomsSyslogNormalizer;
   return NORMALIZERS.find((n) => n.format === format);
 }

@@ -2,6 +2,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { CaseSession } from '../../engine/case-session.ts';
 import { FORMAT_IDS, type FormatId } from '../../engine/ingest/types.ts';
+import { GENERIC_FIELDS } from '../../engine/ingest/normalize/generic.ts';
 import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
 import { ProgressLine, formatCount, formatProgress } from '../progress-bar.ts';
 import { CliError, UsageError } from '../cli-error.ts';
@@ -22,18 +23,7 @@ Options:
   --json               print a machine-readable summary on stdout
   -h, --help           show this help`;
 
-const MAPPABLE = [
-  'time',
-  'actor',
-  'action',
-  'target',
-  'outcome',
-  'ip',
-  'userAgent',
-  'sessionId',
-  'requestId',
-  'message',
-];
+const MAPPABLE: readonly string[] = GENERIC_FIELDS;
 
 export async function importCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FieldOp, Filter } from '../../../shared/domain/query.ts';
 import { compileSqlite, globToLike, QueryCompileError, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
 import { prng } from '../../../test/support/prng.ts';
+import { ADVERSARIAL_VALUES } from '../../../test/support/adversarial-values.ts';
 
 const fts = { ftsReady: true };
 const field = (name: string, op: FieldOp, value?: string): Filter => ({
@@ -134,23 +135,7 @@ describe('globToLike / toFtsQuery', () => {
   });
 });
 
-const ADVERSARIAL: readonly string[] = [
-  "' OR 1=1--",
-  "\\'",
-  '%',
-  '_',
-  '`',
-  '";DROP TABLE events',
-  'a\0b',
-  '\u02bc OR \u02bc1\u02bc=\u02bc1',
-  'x'.repeat(10_240),
-  '"',
-  '*',
-  'NEAR(',
-  ') OR (1',
-  '?',
-  '$."a"',
-];
+const ADVERSARIAL = ADVERSARIAL_VALUES;
 
 /** A random tree SHAPE: its values come from `value()`, so one shape can be filled many ways. */
 function shape(seed: number): (value: () => string) => Filter {

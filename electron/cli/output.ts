@@ -44,8 +44,23 @@ export async function writeEvents(
   format: OutputFormat,
   pages: () => AsyncIterable<Page>,
 ): Promise<void> {
+  // `auditscope query … | head` closes the pipe early: that is the reader being done, not an error.
+  let closed = false;
+  let wake: (() => void) | undefined;
+  out.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    closed = true;
+    wake?.();
+  });
   const write = (text: string): Promise<void> =>
-    new Promise((resolve) => (out.write(text) ? resolve() : out.once('drain', () => resolve())));
+    new Promise((resolve) => {
+      if (closed || out.write(text)) return resolve();
+      wake = resolve;
+      out.once('drain', () => resolve());
+    });
+  // CSV keeps values exact for files and spreadsheets, but a terminal gets visible controls too.
+  const csvText = (value: string): string =>
+    csvCell((out as { isTTY?: boolean }).isTTY ? makeControlsVisible(value) : value);
   let first = true;
   if (format === 'csv') await write(CSV_COLUMNS.map(([name]) => name).join(',') + '\r\n');
   if (format === 'table') await write(tableLine(TABLE_COLUMNS.map(([name]) => name)) + '\n');
@@ -56,11 +71,12 @@ export async function writeEvents(
       if (format === 'ndjson') text += terminalSafeJson(JSON.stringify(event)) + '\n';
       else if (format === 'json') text += (first ? '\n' : ',\n') + terminalSafeJson(JSON.stringify(event));
       else if (format === 'csv')
-        text += CSV_COLUMNS.map(([, get]) => csvCell(get(event) ?? '')).join(',') + '\r\n';
+        text += CSV_COLUMNS.map(([, get]) => csvText(get(event) ?? '')).join(',') + '\r\n';
       else text += tableLine(TABLE_COLUMNS.map(([, , get]) => makeControlsVisible(get(event)))) + '\n';
       first = false;
     }
     await write(text);
+    if (closed) return;
   }
   if (format === 'json') await write(first ? ']\n' : '\n]\n');
 }

@@ -46,6 +46,7 @@ export class CaseSession {
     (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
   >();
   private readonly cancelled = new Set<string>();
+  private readonly running = new Set<string>();
 
   private constructor(path: string, readOnly: boolean) {
     this.path = path;
@@ -96,6 +97,7 @@ export class CaseSession {
     const files = await expandInputs(inputs);
     const unsubscribe = options.onProgress ? this.onImportProgress(options.onProgress) : undefined;
     const results: ImportFileResult[] = [];
+    this.running.add(jobId);
     try {
       for (const file of files) {
         if (this.cancelled.has(jobId)) break;
@@ -110,6 +112,7 @@ export class CaseSession {
       }
     } finally {
       unsubscribe?.();
+      this.running.delete(jobId);
       this.cancelled.delete(jobId);
     }
     const elapsedMs = Date.now() - started;
@@ -131,7 +134,9 @@ export class CaseSession {
     };
   }
 
+  /** Stops a running import after its current batch; unknown or finished jobs are ignored. */
   async cancelImport(jobId: string): Promise<void> {
+    if (!this.running.has(jobId)) return;
     this.cancelled.add(jobId);
     await this.writer.call.cancel(jobId);
   }

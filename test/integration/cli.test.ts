@@ -1,7 +1,8 @@
 // The `auditscope` command end to end, as a user runs it: real process, real files, exit codes.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, dataset } from '../support/paths.ts';
@@ -10,9 +11,31 @@ import { tempDir } from '../support/temp-case.ts';
 const BIN = path.join(REPO_ROOT, 'electron/cli/bin.js');
 
 function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, AUDITSCOPE_FROM_SOURCE: '1' },
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+describe('the built auditscope command (npm run build)', () => {
+  const temp = tempDir();
+  afterAll(() => temp.cleanup());
+
+  it('imports and queries from the bundle, workers included', () => {
+    const built = path.join(REPO_ROOT, 'out/main/cli.js');
+    if (!existsSync(built))
+      throw new Error('out/main/cli.js is missing: run `npm run build` first (npm test does)');
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 120_000 });
+    expect(run('--help').stdout).toContain('auditscope — a security console for audit logs');
+    const casePath = temp.file('built.auditscope');
+    expect(run('import', dataset('github-audit'), '--case', casePath).status).toBe(0);
+    expect(run('query', '--case', casePath, '--count', 'action:user.*').stdout.trim()).toMatch(/^\d+$/);
+    expect(Number(run('query', '--case', casePath, '--count').stdout)).toBe(63);
+  });
+});
 
 describe('auditscope CLI', () => {
   const temp = tempDir();
@@ -165,6 +188,21 @@ describe('auditscope CLI', () => {
 
     const unknown = cli('frobnicate');
     expect(unknown.status).toBe(2);
+
+    // A damaged file that still delivered events keeps them (and says it failed).
+    const truncated = temp.file('okta-cut.ndjson.gz');
+    const whole = gzipSync(
+      readFileSync(dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson')),
+    );
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length * 0.7)));
+    const partial = temp.file('partial.auditscope');
+    const cut = cli('import', truncated, '--case', partial, '--json');
+    expect(cut.status).toBe(1);
+    expect(JSON.parse(cut.stdout).files[0]).toMatchObject({
+      status: 'failed',
+      error: expect.stringMatching(/truncated/),
+    });
+    expect(Number(cli('query', '--case', partial, '--count').stdout)).toBeGreaterThan(10);
 
     const notLog = temp.file('notes.txt');
     writeFileSync(notLog, 'just some words\n');

@@ -43,8 +43,11 @@ describe('a killed import', () => {
   afterAll(() => temp.cleanup());
 
   it('leaves whole batches and a sound file, and a re-run completes it exactly', async () => {
+    // The code as it is, not a possibly stale build (the built bundle has its own test in cli.test.ts).
+    const env = { ...process.env, AUDITSCOPE_FROM_SOURCE: '1' };
     const child = spawn(process.execPath, [BIN, 'import', input, '--case', casePath, '--skip-fts'], {
       stdio: 'ignore',
+      env,
     });
     // Kill once a few batches are committed, well before the end.
     const deadline = Date.now() + 60_000;
@@ -72,10 +75,7 @@ describe('a killed import', () => {
     const rerun = spawnSync(
       process.execPath,
       [BIN, 'import', input, '--case', casePath, '--json', '--skip-fts'],
-      {
-        encoding: 'utf8',
-        timeout: 120_000,
-      },
+      { encoding: 'utf8', timeout: 120_000, env },
     );
     expect(rerun.status, rerun.stderr).toBe(0);
     const summary = JSON.parse(rerun.stdout);

@@ -114,6 +114,31 @@ describe('import robustness', () => {
     expect(rows.map((e) => e.encodingError ?? false)).toEqual([false, true]);
   });
 
+  it('keeps the exact bytes of auditd lines that are not valid UTF-8', async () => {
+    const file = temp.file('audit-latin1.log');
+    const bytes = Buffer.concat([
+      Buffer.from(
+        'type=USER_LOGIN msg=audit(1700000000.123:501): pid=1 uid=0 auid=1000 ses=3 msg=\'op=login acct="j',
+      ),
+      Buffer.from([0xf6]), // Latin-1 ö
+      Buffer.from('rg" exe="/usr/sbin/sshd" hostname=? addr=10.0.0.9 terminal=ssh res=failed\'\n'),
+    ]);
+    writeFileSync(file, bytes);
+    const summary = await session.import([file]);
+    expect(summary.files[0]).toMatchObject({ format: 'linux.auditd', accepted: 1, rejected: 0 });
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(session.path, { readonly: true });
+    const row = db
+      .prepare(`SELECT encoding_error, raw_bytes FROM events WHERE import_id = ?`)
+      .get(summary.files[0]?.importId) as {
+      encoding_error: number;
+      raw_bytes: Buffer;
+    };
+    db.close();
+    expect(row.encoding_error).toBe(1);
+    expect(Buffer.compare(row.raw_bytes, bytes.subarray(0, bytes.length - 1))).toBe(0);
+  });
+
   it('ends a truncated gzip with a clear error and keeps what came before', async () => {
     const file = temp.file('truncated.ndjson.gz');
     const whole = gzipSync(readFileSync(OKTA));
@@ -121,6 +146,9 @@ describe('import robustness', () => {
     const summary = await session.import([file]);
     expect(summary.files[0]?.status).toBe('failed');
     expect(summary.files[0]?.error).toMatch(/truncated/i);
+    // Every record before the damage went in (here: as duplicates of the earlier Okta import).
+    expect(summary.files[0]?.duplicates).toBeGreaterThan(10);
+    expect(summary.files[0]?.duplicates).toBeLessThan(50);
     const imports = await session.read.imports();
     expect(imports.at(-1)).toMatchObject({ status: 'failed', error: expect.stringMatching(/truncated/i) });
   });

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { CaseSession } from '../../engine/case-session.ts';
 import { FORMAT_IDS, type FormatId } from '../../engine/ingest/types.ts';
 import { GENERIC_FIELDS } from '../../engine/ingest/normalize/generic.ts';
-import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
+import { makeControlsVisible, terminalSafeJson } from '../../../shared/lib/visible-text.ts';
 import { ProgressLine, formatCount, formatProgress } from '../progress-bar.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
@@ -55,6 +55,11 @@ export async function importCommand(argv: string[]): Promise<number> {
   }
 
   const caseExisted = existsSync(values.case);
+  // A run that stored nothing leaves no trace: not even the case file it would have made.
+  const removeNewCase = (): void => {
+    if (!caseExisted)
+      for (const suffix of ['', '-wal', '-shm']) rmSync(values.case + suffix, { force: true });
+  };
   const session = await CaseSession.open(values.case);
   const progressLine = process.stderr.isTTY && !values.json ? new ProgressLine(process.stderr) : undefined;
   let fileIndex = 0;
@@ -77,18 +82,20 @@ export async function importCommand(argv: string[]): Promise<number> {
       progressLine?.draw('building the free-text index…', true);
       await session.buildFreeTextIndex();
     }
-  } finally {
+  } catch (error) {
     progressLine?.clear();
     await session.close();
+    removeNewCase();
+    throw error;
   }
+  progressLine?.clear();
+  await session.close();
 
-  if (values.json) console.log(JSON.stringify(summary, null, 2));
+  if (values.json) console.log(terminalSafeJson(JSON.stringify(summary, null, 2)));
   else printSummary(summary);
-  const nothingImported = summary.files.length > 0 && summary.files.every((f) => f.status !== 'complete');
-  if (nothingImported) {
-    // An import that recognized nothing leaves no trace: not even the case file it would have made.
-    if (!caseExisted)
-      for (const suffix of ['', '-wal', '-shm']) rmSync(values.case + suffix, { force: true });
+  const stored = summary.totals.accepted + summary.totals.duplicates;
+  if (stored === 0 && summary.totals.rejected === 0) removeNewCase();
+  if (summary.files.length > 0 && summary.files.every((f) => f.status !== 'complete')) {
     const first = summary.files[0];
     throw new CliError(`import failed: ${first?.error ?? first?.status ?? 'no file imported'}`);
   }

@@ -47,7 +47,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
       section('by category', stats.byCategory),
       section('top actions', stats.byAction.slice(0, 20)),
     ];
-    console.log(makeControlsVisible(lines.join('\n')).replace(/␊/g, '\n'));
+    console.log(lines.join('\n'));
     return 0;
   } finally {
     await session.close();
@@ -56,5 +56,8 @@ export async function statsCommand(argv: string[]): Promise<number> {
 
 function section(title: string, rows: FieldValueCount[]): string {
   const width = Math.max(8, ...rows.map((r) => String(r.count).length));
-  return `\n${title}:\n` + rows.map((r) => `  ${String(r.count).padStart(width)}  ${r.value}`).join('\n');
+  return (
+    `\n${title}:\n` +
+    rows.map((r) => `  ${String(r.count).padStart(width)}  ${makeControlsVisible(r.value)}`).join('\n')
+  );
 }

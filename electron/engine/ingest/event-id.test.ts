@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, eventId } from './event-id.ts';
+import { canonicalJson, eventId, parseForHashing } from './event-id.ts';
 
 describe('eventId', () => {
   it('uses the source event id when there is one', () => {
@@ -21,6 +21,14 @@ describe('eventId', () => {
     let deep: unknown = 1;
     for (let i = 0; i < 100_000; i++) deep = [deep];
     expect(() => canonicalJson(deep)).not.toThrow();
+  });
+
+  it('keeps integers past 2^53 apart', () => {
+    const a = parseForHashing('{"id":1234567890123456789,"t":1}');
+    const b = parseForHashing('{"id":1234567890123456790,"t":1}');
+    expect(JSON.parse('{"id":1234567890123456789}')).toEqual(JSON.parse('{"id":1234567890123456790}'));
+    expect(eventId('generic', undefined, a)).not.toBe(eventId('generic', undefined, b));
+    expect(canonicalJson(a)).toBe('{"id":1234567890123456789,"t":1}');
   });
 
   it('treats a __proto__ key as data', () => {

@@ -12,6 +12,30 @@ export function eventId(source: string, sourceEventId: string | undefined, value
   return `sha256:${createHash('sha256').update(source).update('\n').update(canonicalJson(value)).digest('hex')}`;
 }
 
+/** A JSON number kept as its source text: past 2^53, two different ids would parse to one double. */
+export class ExactNumber {
+  readonly source: string;
+  constructor(source: string) {
+    this.source = source;
+  }
+}
+
+type Reviver = (key: string, value: unknown, context?: { source?: string }) => unknown;
+// Only integer literals beyond 2^53: other numbers re-serialize to the same double anyway, and
+// keeping their text would make `1.50` and `1.5` different events.
+const keepExactNumbers: Reviver = (_key, value, context) =>
+  typeof value === 'number' &&
+  !Number.isSafeInteger(value) &&
+  context?.source !== undefined &&
+  /^-?\d+$/.test(context.source)
+    ? new ExactNumber(context.source)
+    : value;
+
+/** Parses a JSON record for hashing, keeping numbers JSON.parse would round exactly as written. */
+export function parseForHashing(text: string): unknown {
+  return JSON.parse(text, keepExactNumbers as (key: string, value: unknown) => unknown);
+}
+
 /** JSON with object keys sorted at every level; iterative, with a depth cap, for hostile input. */
 export function canonicalJson(value: unknown): string {
   const out: string[] = [];
@@ -24,6 +48,10 @@ export function canonicalJson(value: unknown): string {
       continue;
     }
     const node = item.value;
+    if (node instanceof ExactNumber) {
+      out.push(node.source);
+      continue;
+    }
     if (node === null || typeof node !== 'object') {
       out.push(JSON.stringify(node ?? null) ?? 'null');
       continue;

@@ -32,8 +32,11 @@ async function walk(folder: string): Promise<string[]> {
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const full = path.join(current, entry.name);
+      // Links are followed to files only: a linked folder could loop back on itself.
+      const isFile =
+        entry.isFile() || (entry.isSymbolicLink() && (await stat(full).catch(() => undefined))?.isFile());
       if (entry.isDirectory()) pending.push(full);
-      else if (entry.isFile()) found.push(full);
+      else if (isFile) found.push(full);
     }
   }
   return found.sort();

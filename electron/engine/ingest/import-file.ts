@@ -40,19 +40,25 @@ export async function* readFileBatches(
   let rows: EventRow[] = [];
   let rejects: RecordReject[] = [];
   let batchIndex = 0;
-  for await (const item of recordStream(reader.chunks(signal), plan.container, options)) {
-    if (item.kind === 'reject') rejects.push(item.reject);
-    else {
-      const row = toRow(item.record, plan.normalizer, importId, item.raw);
-      if (Array.isArray(row)) rows.push(row);
-      else rejects.push(row);
+  try {
+    for await (const item of recordStream(reader.chunks(signal), plan.container, options)) {
+      if (item.kind === 'reject') rejects.push(item.reject);
+      else {
+        const row = toRow(item.record, plan.normalizer, importId, item.raw);
+        if (Array.isArray(row)) rows.push(row);
+        else rejects.push(row);
+      }
+      if (rows.length + rejects.length >= batchSize(batchIndex)) {
+        batchIndex++;
+        yield { rows, rejects, bytesRead: reader.bytesRead };
+        rows = [];
+        rejects = [];
+      }
     }
-    if (rows.length + rejects.length >= batchSize(batchIndex)) {
-      batchIndex++;
-      yield { rows, rejects, bytesRead: reader.bytesRead };
-      rows = [];
-      rejects = [];
-    }
+  } catch (error) {
+    // Damaged input (a truncated gzip): keep every record read before the damage, then fail.
+    if (rows.length + rejects.length > 0) yield { rows, rejects, bytesRead: reader.bytesRead };
+    throw error;
   }
   if (rows.length + rejects.length > 0) yield { rows, rejects, bytesRead: reader.bytesRead };
   return { size: reader.bytesRead, sha256: reader.sha256() };

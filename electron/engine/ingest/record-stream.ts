@@ -62,6 +62,7 @@ export async function* recordStream(
           offset: item.record.offset,
           line: item.record.line,
           encodingError: item.record.encodingError,
+          ...(item.raw ? { raw: item.raw } : {}),
         };
     }
   }

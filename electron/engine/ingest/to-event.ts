@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import { toEventRow, type EventRow } from '../store/event-row.ts';
-import { eventId } from './event-id.ts';
+import { eventId, parseForHashing } from './event-id.ts';
 import type { Normalizer, RecordReject, SourceRecord } from './types.ts';
 
 const HEAD_BYTES = 256;
@@ -23,16 +23,26 @@ export function toRow(
     return rejectOf(record, `not a ${normalizer.label} record: ${(error as Error).message}`);
   }
   const { sourceEventId, ...fields } = normalized;
+  const rawIsJsonObject = record.document === undefined && firstNonSpace(record.text) === '{';
   const event: AuditEvent = {
     ...fields,
-    id: eventId(fields.source, sourceEventId, record.value),
+    id: eventId(fields.source, sourceEventId, sourceEventId ? undefined : hashable(record, rawIsJsonObject)),
     raw: record.text,
     encodingError: record.encodingError,
     origin: { importId, offset: record.offset, line: record.line },
   };
-  const rawIsJsonObject = record.document === undefined && firstNonSpace(record.text) === '{';
   const document = rawIsJsonObject ? null : JSON.stringify(record.document ?? record.value);
   return toEventRow(event, document, rawBytes);
+}
+
+/** What an event without a source id is hashed over: its record, numbers exactly as written. */
+function hashable(record: SourceRecord, rawIsJsonObject: boolean): unknown {
+  if (!rawIsJsonObject) return record.value;
+  try {
+    return parseForHashing(record.text);
+  } catch {
+    return record.value;
+  }
 }
 
 export function rejectOf(record: SourceRecord, reason: string): RecordReject {

@@ -32,9 +32,8 @@ function containsText(filter: Filter): boolean {
 export class CaseQueries {
   private readonly db: CaseDb;
   private readonly results = new Map<string, ResultSet>();
-  /** Position checkpoints per query, valid while the case holds the same events. */
+  /** Position checkpoints per query snapshot, shared by results of the same query. */
   private readonly checkpoints = new Map<string, KnownKeys>();
-  private checkpointsValidFor = -1;
   private nextHandle = 1;
 
   constructor(db: CaseDb) {
@@ -53,32 +52,50 @@ export class CaseQueries {
     return compileSqlite(query, { ftsReady: this.ftsReady() });
   }
 
+  /**
+   * A result is a snapshot: it covers the events present when it opened (rowids only grow), so
+   * its count, pages and remembered positions stay consistent while an import or a tail adds more.
+   */
   openResult(query: EventQuery): string {
     const handle = `r${this.nextHandle++}`;
     const ftsReady = this.ftsReady();
+    const lastRowid = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
     const compiled = compileSqlite(query, { ftsReady });
+    // `+rowid`: the bound must not tempt the planner to walk the primary key and sort by time.
+    const snapshot = {
+      where: `(${compiled.where}) AND +rowid <= ?`,
+      params: [...compiled.params, lastRowid],
+    };
     this.results.set(
       handle,
-      new ResultSet(this.db, { ...compiled, order: query.order ?? 'desc' }, this.plan(query, ftsReady)),
+      new ResultSet(
+        this.db,
+        { ...snapshot, order: query.order ?? 'desc' },
+        this.plan(query, ftsReady, lastRowid),
+      ),
     );
     return handle;
   }
 
-  private plan(query: EventQuery, ftsReady: boolean): ResultPlan {
-    const lastRowid = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
-    if (lastRowid !== this.checkpointsValidFor) {
-      this.checkpoints.clear(); // events were added: every remembered position may have moved
-      this.checkpointsValidFor = lastRowid;
-    }
+  private plan(query: EventQuery, ftsReady: boolean, lastRowid: number): ResultPlan {
+    // Keys are per (query, snapshot); a bounded cache rather than invalidation.
     if (this.checkpoints.size > 32) this.checkpoints.clear();
     const plan: ResultPlan = { checkpointCache: this.checkpoints };
     const filter = query.filter;
+    if (!filter && query.from === undefined && query.to === undefined) {
+      // Everything in the snapshot: SQLite counts a whole table without visiting rows; take away
+      // what arrived since (a short range at the end of the primary key).
+      plan.count = {
+        sql: 'SELECT (SELECT count(*) FROM events) - (SELECT count(*) FROM events WHERE rowid > ?)',
+        params: [lastRowid],
+      };
+    }
     if (!ftsReady || !filter || !containsText(filter)) return plan;
     plan.timeScanAbove = TIME_SCAN_ABOVE;
     if (filter.kind === 'text' && query.from === undefined && query.to === undefined) {
       plan.count = {
-        sql: 'SELECT count(*) FROM events_fts WHERE events_fts MATCH ?',
-        params: [toFtsQuery(filter.text, filter.phrase)],
+        sql: 'SELECT count(*) FROM events_fts WHERE events_fts MATCH ? AND rowid <= ?',
+        params: [toFtsQuery(filter.text, filter.phrase), lastRowid],
       };
     }
     return plan;

@@ -117,3 +117,38 @@ describe('ResultSet random access', () => {
     ]);
   });
 });
+
+describe('a result is a snapshot', () => {
+  it('keeps its count, pages and positions while events arrive', () => {
+    const temp2 = tempDir();
+    const db2 = openCaseForWriting(temp2.file('snap.auditscope'));
+    try {
+      const writer = new EventWriter(db2);
+      const importId = writer.beginImport({ path: '/gen', format: 'generic', container: 'ndjson' });
+      writer.insertBatch(
+        importId,
+        Array.from({ length: 600 }, (_, i) => sampleRow(`a${i}`, 1_000_000 * (i + 1))),
+        [],
+      );
+      const q = new CaseQueries(db2);
+      const all = q.openResult({ order: 'desc' });
+      const text = q.openResult({
+        filter: { kind: 'field', field: 'actor', op: 'eq', value: 'alice' },
+        order: 'desc',
+      });
+      const before = q.rows(all, 300, 10).map((r) => r.id);
+      // Newer and older events arrive after the results opened.
+      writer.insertBatch(importId, [sampleRow('new', 9_000_000_000), sampleRow('old', 500_000)], []);
+      expect(q.count(all)).toBe(600);
+      expect(q.count(text)).toBe(600);
+      expect(q.rows(all, 0, 1)[0]?.id).toBe('a599');
+      expect(q.rows(all, 300, 10).map((r) => r.id)).toEqual(before);
+      expect(q.rows(all, 599, 5).map((r) => r.id)).toEqual(['a0']);
+      // A result opened now sees them.
+      expect(q.count(q.openResult({}))).toBe(602);
+    } finally {
+      db2.close();
+      temp2.cleanup();
+    }
+  });
+});

@@ -42,6 +42,9 @@ describe('case file', () => {
     db.exec('CREATE TABLE t (x)');
     db.close();
     expect(() => openCaseForWriting(other)).toThrow(CaseFileError);
+    const untouched = new Database(other);
+    expect(untouched.pragma('journal_mode', { simple: true })).toBe('delete'); // not switched to WAL
+    untouched.close();
     expect(() => openCaseForReading(temp.file('missing.auditscope'))).toThrow(CaseFileError);
   });
 

@@ -14,6 +14,8 @@ export class CaseFileError extends Error {}
 export function openCaseForWriting(path: string): CaseDb {
   const db = new Database(path);
   try {
+    // Refuse a foreign database before any pragma that would change it on disk (journal mode).
+    assertCaseOrEmpty(db);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -53,7 +55,7 @@ export function openCaseForReading(path: string): CaseDb {
   return db;
 }
 
-function migrate(db: CaseDb): void {
+function assertCaseOrEmpty(db: CaseDb): void {
   const version = Number(db.pragma('user_version', { simple: true }));
   if (version > MIGRATIONS.length) {
     throw new CaseFileError('this case file was written by a newer Auditscope');
@@ -61,6 +63,10 @@ function migrate(db: CaseDb): void {
   if (version === 0 && db.prepare(`SELECT count(*) AS n FROM sqlite_schema`).pluck().get() !== 0) {
     throw new CaseFileError('this file is an SQLite database but not an Auditscope case file');
   }
+}
+
+function migrate(db: CaseDb): void {
+  const version = Number(db.pragma('user_version', { simple: true }));
   for (let next = version; next < MIGRATIONS.length; next++) {
     const sql = MIGRATIONS[next] as string;
     db.transaction(() => {

@@ -66,24 +66,37 @@ export function runImport(
   };
 
   return new Promise<ImportFileResult>((resolve) => {
+    // An import ends exactly once: messages the worker had already queued (batches, even `done`)
+    // still arrive after terminate(), and must not write into, or relabel, an ended import.
+    let settled = false;
     const finish = (status: 'complete' | 'failed' | 'cancelled' | 'unrecognized', error?: string): void => {
+      if (settled) return;
+      settled = true;
       result.status = status;
       if (error) result.error = error;
       result.elapsedMs = Date.now() - startedAt;
-      if (result.importId !== null) {
-        writer.finishImport(result.importId, {
-          status: status === 'unrecognized' ? 'failed' : status,
-          size: result.size,
-          sha256: result.sha256,
-          error,
-        });
+      try {
+        if (result.importId !== null) {
+          writer.finishImport(result.importId, {
+            status: status === 'unrecognized' ? 'failed' : status,
+            size: result.size,
+            sha256: result.sha256,
+            error,
+          });
+        }
+      } catch (failure) {
+        // The row stays 'running' and becomes 'interrupted' on the next open; the caller hears why.
+        result.status = 'failed';
+        result.error = `${error ?? status}; and the import could not be recorded: ${(failure as Error).message}`;
+      } finally {
+        void worker.terminate();
+        progress(true);
+        resolve(result);
       }
-      void worker.terminate();
-      progress(true);
-      resolve(result);
     };
     worker.on('error', (error) => finish('failed', error.message));
     worker.on('message', (message: ParseMessage) => {
+      if (settled) return;
       try {
         switch (message.type) {
           case 'unrecognized':

@@ -1,7 +1,7 @@
 // Parses one input file off the writer's thread: container, format, normalization, event ids.
 // The writer inserts what this sends; with two cores the two overlap almost fully.
 import { parentPort, workerData } from 'node:worker_threads';
-import { planFile, type FilePlan } from '../ingest/sniff-file.ts';
+import { planFile, UnrecognizedInputError, type FilePlan } from '../ingest/sniff-file.ts';
 import { readFileBatches } from '../ingest/import-file.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
 import { BATCHES_IN_FLIGHT, type ParseJob, type ParseMessage, type WriterMessage } from './parse-protocol.ts';
@@ -31,7 +31,13 @@ async function run(): Promise<void> {
       normalizer: job.mapping ? createGenericNormalizer(job.mapping) : undefined,
     });
   } catch (error) {
-    send({ type: 'unrecognized', message: (error as Error).message });
+    // "Not an audit log" only when it is that; unreadable files and broken gzip are failures.
+    const message = (error as Error).message;
+    send(
+      error instanceof UnrecognizedInputError
+        ? { type: 'unrecognized', message }
+        : { type: 'failed', message },
+    );
     return;
   }
   const importId = await new Promise<number>((resolve) => {

@@ -71,6 +71,7 @@ serve(port, {
         (cancel) => cancels.set(options.jobId, cancel),
       );
     } finally {
+      cancels.delete(options.jobId);
       activeImports--;
       open.writer.checkpoint();
       scheduleFts();

@@ -15,6 +15,8 @@ export interface AuditdLine {
   /** 1-based line number. */
   line: number;
   encodingError: boolean;
+  /** The line's exact bytes, when they were not valid UTF-8 (`text` is then a lossy decoding). */
+  raw?: Uint8Array;
 }
 
 export interface GroupAuditdOptions {
@@ -27,7 +29,7 @@ export interface GroupAuditdOptions {
 }
 
 export type GroupedAuditd =
-  { kind: 'record'; record: SourceRecord } | { kind: 'reject'; reject: RecordReject };
+  { kind: 'record'; record: SourceRecord; raw?: Uint8Array } | { kind: 'reject'; reject: RecordReject };
 
 interface OpenGroup {
   node?: string;
@@ -111,7 +113,7 @@ function rejectLine(line: AuditdLine, reason: string): GroupedAuditd {
       head: utf8.encode(line.text.slice(0, 256)).subarray(0, 256),
       // The splitter gives us text, not bytes; for lines with encoding errors this is the length
       // of the lossy decoding.
-      length: Buffer.byteLength(line.text, 'utf8'),
+      length: line.raw?.length ?? Buffer.byteLength(line.text, 'utf8'),
     },
   };
 }
@@ -128,17 +130,26 @@ function toSourceRecord(group: OpenGroup): GroupedAuditd {
   };
   const value = buildAuditdValue(parts);
   const first = group.lines[0];
+  const encodingError = group.lines.some((l) => l.encodingError);
   return {
     kind: 'record',
+    // Exact bytes of the group (its lines joined by LF) when any line was not valid UTF-8.
+    ...(encodingError ? { raw: joinLineBytes(group.lines) } : {}),
     record: {
       value,
       document: value,
       text: group.lines.map((l) => l.text).join('\n'),
-      encodingError: group.lines.some((l) => l.encodingError),
+      encodingError,
       offset: first?.offset ?? 0,
       line: first?.line ?? 1,
     },
   };
+}
+
+function joinLineBytes(lines: readonly AuditdLine[]): Uint8Array {
+  return Buffer.concat(
+    lines.flatMap((l, i) => [...(i > 0 ? [Buffer.from('\n')] : []), l.raw ?? Buffer.from(l.text, 'utf8')]),
+  );
 }
 
 function positiveInt(value: number | undefined, fallback: number, min: number): number {

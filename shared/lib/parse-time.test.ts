@@ -14,7 +14,6 @@ describe('parseTimestamp: epochs (T-B10)', () => {
     // ns as a digit string stays exact; below-µs digits are truncated.
     ['1700000000123456789', 1_700_000_000_123_456, 'ns'],
     [0, 0, 's'],
-    ['0', 0, 's'],
     // auditd msg=audit(1489536000.123:…)
     ['1489536000.123', 1_489_536_000_123_000, 'ms'],
     [1489536000.123, 1_489_536_000_123_000, 'ms'],
@@ -29,6 +28,13 @@ describe('parseTimestamp: epochs (T-B10)', () => {
     const parsed = parseTimestamp(Number('1700000000123456789'));
     expect(parsed?.precision).toBe('ns');
     expect(Math.abs((parsed?.time ?? 0) - 1_700_000_000_123_456)).toBeLessThanOrEqual(1);
+  });
+
+  it('reads eight digits as a compact date, and shorter digit strings as no time at all', () => {
+    expect(parseTimestamp('20240115')).toEqual({ time: ms('2024-01-15T00:00:00Z'), precision: 's' });
+    expect(parseTimestamp('20241332')).toBeNull();
+    for (const text of ['0', '2024', '4624', '1234567', '1234567.5']) expect(parseTimestamp(text)).toBeNull();
+    expect(parseTimestamp('100000000')).toEqual({ time: 100_000_000_000_000, precision: 's' });
   });
 
   it.each([

@@ -46,7 +46,7 @@ export function parseTimestamp(input: string | number, opts: ParseTimeOptions = 
   if (typeof input !== 'string') return null;
   const text = input.trim();
   if (text.length === 0 || text.length > MAX_INPUT_LENGTH) return null;
-  if (EPOCH_RE.test(text)) return parseEpochString(text);
+  if (EPOCH_RE.test(text)) return parseDigitString(text);
   const iso = ISO_RE.exec(text);
   if (iso) return parseIso(iso);
   const syslog = SYSLOG_RE.exec(text);
@@ -59,6 +59,24 @@ function parseEpochNumber(value: number): ParsedTime | null {
   // String(n) is exact for the digits a JSON number carried, and has no exponent below 1e21.
   const text = String(value);
   return EPOCH_RE.test(text) ? parseEpochString(text) : null;
+}
+
+const COMPACT_DATE_RE = /^(\d{4})(\d{2})(\d{2})$/;
+/** Digit strings shorter than this are no epoch: 100000000 s is 1973-03-03. */
+const MIN_EPOCH_DIGITS = 9;
+
+/**
+ * A digit string in a text column: eight digits are a compact date (`20240115`), shorter ones a
+ * year, a count or an id rather than an epoch; longer ones an epoch of any unit.
+ */
+function parseDigitString(text: string): ParsedTime | null {
+  const date = COMPACT_DATE_RE.exec(text);
+  if (date) {
+    const iso = ISO_RE.exec(`${date[1]}-${date[2]}-${date[3]}`);
+    return iso ? parseIso(iso) : null;
+  }
+  const wholeDigits = text.indexOf('.') === -1 ? text.length : text.indexOf('.');
+  return wholeDigits < MIN_EPOCH_DIGITS ? null : parseEpochString(text);
 }
 
 /** Integer part decides the unit by magnitude; BigInt keeps ns-sized digit strings exact. */

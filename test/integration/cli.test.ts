@@ -108,7 +108,7 @@ describe('auditscope CLI', () => {
     expect(events).toHaveLength(5);
     for (const event of events) {
       expect(event.source).toBe('aws.cloudtrail');
-      expect(JSON.parse(event.raw).eventID).toBe(event.id);
+      expect(event.id).toBe(`aws.cloudtrail:${JSON.parse(event.raw).eventID}`);
     }
     expect(events.map((e) => e.time)).toEqual([...events.map((e) => e.time)].sort((a, b) => a - b));
 

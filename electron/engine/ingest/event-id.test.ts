@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, eventId, parseForHashing } from './event-id.ts';
+import { canonicalJson, eventId, fieldsDigest, parseForHashing } from './event-id.ts';
 
 describe('eventId', () => {
-  it('uses the source event id when there is one', () => {
-    expect(eventId('aws.cloudtrail', 'abc-123', { a: 1 })).toBe('abc-123');
+  it('uses the source event id when there is one, prefixed with the source', () => {
+    expect(eventId('aws.cloudtrail', 'abc-123', { a: 1 })).toBe('aws.cloudtrail:abc-123');
+    // A client-chosen id in one source cannot collide with another source's event.
+    expect(eventId('k8s.audit', 'abc-123', { a: 1 })).not.toBe(
+      eventId('aws.cloudtrail', 'abc-123', { a: 1 }),
+    );
+  });
+
+  it('digests fields in order and exactly', () => {
+    expect(fieldsDigest(['a', 1])).toMatch(/^[0-9a-f]{16}$/);
+    expect(fieldsDigest(['a', 1])).toBe(fieldsDigest(['a', 1]));
+    expect(fieldsDigest(['a', 1])).not.toBe(fieldsDigest([1, 'a']));
+    expect(fieldsDigest(['a', undefined])).not.toBe(fieldsDigest(['a', 'undefined']));
   });
 
   it('hashes the canonical record: key order and whitespace do not matter', () => {

@@ -6,10 +6,20 @@ const MAX_DEPTH = 64;
  * A deterministic event id: the source's own id where it has one, else a SHA-256 over the source
  * and the canonical form of the record (keys sorted, no whitespace), so the same event re-serialized
  * with other key order or spacing, or arriving through another file or its gzip, gets the same id.
+ * Source ids are prefixed with their source: some are chosen by clients (a Kubernetes Audit-ID
+ * header), and one must never be able to collide with, and so hide, another source's event.
  */
 export function eventId(source: string, sourceEventId: string | undefined, value: unknown): string {
-  if (sourceEventId) return sourceEventId;
+  if (sourceEventId) return `${source}:${sourceEventId}`;
   return `sha256:${createHash('sha256').update(source).update('\n').update(canonicalJson(value)).digest('hex')}`;
+}
+
+/**
+ * A short digest of some of a record's fields, to qualify a source id that alone is not trusted
+ * to be unique (one a client can choose). 16 hex digits: collisions need a deliberate search.
+ */
+export function fieldsDigest(values: readonly unknown[]): string {
+  return createHash('sha256').update(canonicalJson(values)).digest('hex').slice(0, 16);
 }
 
 /** A JSON number kept as its source text: past 2^53, two different ids would parse to one double. */

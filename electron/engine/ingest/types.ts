@@ -54,7 +54,8 @@ export const FORMAT_IDS = [
 export type FormatId = (typeof FORMAT_IDS)[number];
 
 /** How the records of a file are laid out. */
-export type ContainerKind = 'ndjson' | 'json-array' | 'json-wrapper' | 'csv' | 'auditd';
+/** `json-objects`: top-level objects one after another, pretty-printed or not (concatenated JSON). */
+export type ContainerKind = 'ndjson' | 'json-array' | 'json-wrapper' | 'json-objects' | 'csv' | 'auditd';
 
 /** A per-format normalizer: recognizes its records and maps them onto the event model. */
 export interface Normalizer {

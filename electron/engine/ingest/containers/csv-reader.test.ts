@@ -17,6 +17,18 @@ describe('readRecords csv', () => {
     expect(found[0]?.document).toBe(found[0]?.value);
   });
 
+  it('never reads a data row as the header when the header row itself is rejected', async () => {
+    const items = await readAll(`time,${'x'.repeat(100)}\n2024-01-01,alice\n\n2024-01-02,bob\n`, CSV, {
+      maxRecordBytes: 64,
+    });
+    expect(records(items)).toEqual([]);
+    expect(rejects(items).map((r) => [r.line, r.reason])).toEqual([
+      [1, 'record exceeds 64 bytes'],
+      [2, 'no usable CSV header: the header row at line 1 was rejected'],
+      [4, 'no usable CSV header: the header row at line 1 was rejected'],
+    ]);
+  });
+
   it('handles quotes, doubled quotes and newlines inside quotes', async () => {
     const input = 'a,b,c\n"x, y","say ""hi""","multi\r\nline\nfield"\n1,"",3\nplain"quote,2,3\n';
     const items = await readAll(input, CSV);

@@ -14,6 +14,8 @@ export class CsvReader implements ContainerReader {
   private readonly delimiter: string;
   private readonly maxRecordBytes: number;
   private header: string[] | null = null;
+  /** Line of a header row that was itself rejected: no later row can be mapped to names. */
+  private lostHeaderLine: number | null = null;
 
   constructor(maxRecordBytes: number, startOffset: number, delimiter = ',') {
     if (delimiter.length !== 1 || delimiter === '"' || delimiter === '\n' || delimiter === '\r') {
@@ -39,7 +41,25 @@ export class CsvReader implements ContainerReader {
   }
 
   private toItem(row: CsvRowSpan): RecordItem | null {
+    const item = this.rowItem(row);
+    if (this.header !== null || item === null) return item;
+    if (this.lostHeaderLine === null && item.kind === 'reject') this.lostHeaderLine = row.line;
+    return item;
+  }
+
+  private rowItem(row: CsvRowSpan): RecordItem | null {
     const { span, offset, line } = row;
+    if (this.lostHeaderLine !== null && row.kind === 'row' && !span.oversize) {
+      // Reading a data row as the header would shift every name: keep each row, as a reject.
+      if (isBlank(span.bytes)) return null;
+      return rejectItem(
+        offset,
+        line,
+        `no usable CSV header: the header row at line ${this.lostHeaderLine} was rejected`,
+        Uint8Array.from(span.bytes.subarray(0, REJECT_HEAD_BYTES)),
+        span.bytes.length,
+      );
+    }
     if (row.kind === 'unterminated') {
       const head = span.oversize ? span.head : Uint8Array.from(span.bytes.subarray(0, REJECT_HEAD_BYTES));
       const length = span.oversize ? span.length : span.bytes.length;

@@ -41,6 +41,23 @@ describe('maybeGunzip', () => {
     }
   });
 
+  it('throws GzipError when bytes after a member are not another member', async () => {
+    const first = gzipSync('{"m":1}\n');
+    const damaged = Buffer.from(gzipSync('{"m":2}\n'));
+    damaged[0] = 0x00;
+    for (const tail of [damaged, Buffer.from('\x00\x00trailing junk')]) {
+      for (const size of [1, 7, 4096]) {
+        const error = await gunzipAll(splitEvery(Buffer.concat([first, tail]), size)).catch(
+          (e: unknown) => e,
+        );
+        expect(error).toBeInstanceOf(GzipError);
+      }
+    }
+    // Zero padding (tape blocks, some archivers) after the last member is not damage.
+    const padded = Buffer.concat([first, Buffer.alloc(1024)]);
+    expect((await gunzipAll(splitEvery(padded, 100))).toString()).toBe('{"m":1}\n');
+  });
+
   it('throws GzipError for corrupt gzip data', async () => {
     const bad = Buffer.from(gzipSync('hello world, hello world'));
     bad.fill(0xaa, 10, 20);

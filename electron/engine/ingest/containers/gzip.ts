@@ -57,14 +57,21 @@ export async function* maybeGunzip(
       return;
     }
     let compressed = 0;
+    // End of the last non-zero input byte: zlib stops quietly at bytes after a member that are not
+    // another member (a damaged header, appended junk), and only zero padding may be left unread.
+    let nonZeroEnd = 0;
+    const take = (chunk: Buffer): Buffer => {
+      const last = lastNonZero(chunk);
+      if (last >= 0) nonZeroEnd = compressed + last + 1;
+      compressed += chunk.length;
+      return chunk;
+    };
     const input = async function* (): AsyncGenerator<Buffer> {
-      compressed += first.length;
-      yield first;
+      yield take(first);
       for (;;) {
         const next = await iterator.next();
         if (next.done === true) return;
-        compressed += next.value.length;
-        yield asBuffer(next.value);
+        yield take(asBuffer(next.value));
       }
     };
     const gunzip = createGunzip();
@@ -79,6 +86,11 @@ export async function* maybeGunzip(
         }
         yield chunk;
       }
+      if (gunzip.bytesWritten < nonZeroEnd) {
+        throw new GzipError(
+          `data at byte ${gunzip.bytesWritten} after a gzip member is not gzip (damaged member or appended bytes)`,
+        );
+      }
     } catch (error) {
       throw toGzipError(error);
     } finally {
@@ -87,6 +99,11 @@ export async function* maybeGunzip(
   } finally {
     await iterator.return?.();
   }
+}
+
+function lastNonZero(chunk: Buffer): number {
+  for (let i = chunk.length - 1; i >= 0; i--) if (chunk[i] !== 0) return i;
+  return -1;
 }
 
 function toGzipError(error: unknown): unknown {

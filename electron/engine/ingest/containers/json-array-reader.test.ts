@@ -119,3 +119,28 @@ describe('readRecords json-wrapper', () => {
     ]);
   });
 });
+
+describe('readRecords json-objects', () => {
+  const OBJECTS = { kind: 'json-objects' } as const;
+
+  it('yields each top-level object verbatim, pretty-printed or back to back', async () => {
+    const input = '{\n  "a": 1,\n  "t": [{"id": "}"}]\n}\n{"b":2}{"c":3},\n{"d":4}\n';
+    expect(summary(await readAll(input, OBJECTS))).toEqual([
+      'record @0 L1: {\n  "a": 1,\n  "t": [{"id": "}"}]\n}',
+      'record @35 L5: {"b":2}',
+      'record @42 L5: {"c":3}',
+      'record @51 L6: {"d":4}',
+    ]);
+  });
+
+  it('rejects what is not an object and a truncated last object', async () => {
+    expect(summary(await readAll('{"a":1}\n[1]\n{"b":2}', OBJECTS))).toEqual([
+      'record @0 L1: {"a":1}',
+      'reject @8 L2 len 11: unexpected data where a JSON object was expected',
+    ]);
+    expect(summary(await readAll('{"a":1}\n{"b":', OBJECTS))).toEqual([
+      'record @0 L1: {"a":1}',
+      'reject @8 L2 len 5: truncated JSON document',
+    ]);
+  });
+});

@@ -22,14 +22,24 @@ const TRUNCATED = 'truncated JSON document';
 type State =
   'root' | 'array' | 'element' | 'key-or-end' | 'key' | 'colon' | 'value' | 'skip' | 'done' | 'junk';
 
+/** Which array holds the records; neither option: a top-level array. */
+export interface JsonLayout {
+  /** The array under this key of a top-level object (`json-wrapper`). */
+  wrapperKey?: string;
+  /** No array: each top-level object is a record (`json-objects`, concatenated JSON). */
+  topLevelObjects?: boolean;
+}
+
 /**
- * Streams the elements of a top-level JSON array (`json-array`) or of the array under one key of
- * a top-level object (`json-wrapper`, e.g. CloudTrail's `{"Records":[…]}`). Each element's bytes
- * are cut out by a scanner and JSON.parsed on their own, so memory is bounded by one element.
+ * Streams the elements of a top-level JSON array (`json-array`), of the array under one key of
+ * a top-level object (`json-wrapper`, e.g. CloudTrail's `{"Records":[…]}`), or top-level objects
+ * one after another (`json-objects`). Each element's bytes are cut out by a scanner and
+ * JSON.parsed on their own, so memory is bounded by one element.
  */
 export class JsonArrayReader implements ContainerReader {
   private readonly options: ResolvedOptions;
   private readonly wrapperKey: string | undefined;
+  private readonly topLevelObjects: boolean;
   private readonly lines = new LineCounter();
   private readonly scanner = new ValueScanner();
   private readonly element: RecordAccumulator;
@@ -46,9 +56,10 @@ export class JsonArrayReader implements ContainerReader {
   private junkLength = 0;
   private junkHead: Uint8Array = new Uint8Array(0);
 
-  constructor(options: ResolvedOptions, startOffset: number, wrapperKey?: string) {
+  constructor(options: ResolvedOptions, startOffset: number, layout: JsonLayout = {}) {
     this.options = options;
-    this.wrapperKey = wrapperKey;
+    this.wrapperKey = layout.wrapperKey;
+    this.topLevelObjects = layout.topLevelObjects === true;
     this.chunkOffset = startOffset;
     this.element = new RecordAccumulator(options.maxRecordBytes);
   }
@@ -65,7 +76,7 @@ export class JsonArrayReader implements ContainerReader {
         if (end === -1) break;
         if (state === 'element') {
           yield this.elementItem(this.element.take(buf, this.segmentStart, end));
-          this.state = 'array';
+          this.state = this.topLevelObjects ? 'root' : 'array';
         } else if (state === 'key') {
           const key = this.key.take(buf, this.segmentStart, end);
           this.keyMatches = !key.oversize && keyEquals(key.bytes, this.wrapperKey);
@@ -127,6 +138,11 @@ export class JsonArrayReader implements ContainerReader {
     switch (this.state) {
       case 'root':
       case 'done':
+        if (this.topLevelObjects) {
+          if (b === LBRACE) this.startValue(buf, i, b, 'element');
+          else if (b !== COMMA) this.startJunk(buf, i);
+          return;
+        }
         // A second top-level array after the first (appended files) is read on.
         if (b === (wrapper ? LBRACE : LBRACKET)) this.state = wrapper ? 'key-or-end' : 'array';
         else this.startJunk(buf, i);
@@ -188,6 +204,7 @@ export class JsonArrayReader implements ContainerReader {
   }
 
   private junkReason(): string {
+    if (this.topLevelObjects) return 'unexpected data where a JSON object was expected';
     return this.wrapperKey === undefined
       ? 'unexpected data where a JSON array was expected'
       : 'unexpected data in the JSON object';

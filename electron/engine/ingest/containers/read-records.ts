@@ -47,7 +47,9 @@ function createReader(
       return new JsonArrayReader(options, startOffset);
     case 'json-wrapper':
       if (container.wrapperKey === undefined) throw new TypeError('json-wrapper needs a wrapperKey');
-      return new JsonArrayReader(options, startOffset, container.wrapperKey);
+      return new JsonArrayReader(options, startOffset, { wrapperKey: container.wrapperKey });
+    case 'json-objects':
+      return new JsonArrayReader(options, startOffset, { topLevelObjects: true });
     case 'csv':
       return new CsvReader(options.maxRecordBytes, startOffset, container.delimiter ?? ',');
     case 'auditd':

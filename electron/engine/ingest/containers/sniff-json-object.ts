@@ -18,7 +18,10 @@ const WRAPPER_KEYS = [
 /** A single-line object is read as a wrapper only under one of these unambiguous keys. */
 const SINGLE_LINE_WRAPPER_KEYS = ['Records', 'records', 'value', 'items', 'logs', 'entries'];
 
-/** Decide between NDJSON and a wrapper object for a head whose first significant byte is `{`. */
+/**
+ * Decide between NDJSON, a wrapper object and pretty-printed objects for a head whose first
+ * significant byte is `{`.
+ */
 export function sniffJsonObject(head: Buffer, start: number): ContainerSpec | null {
   const lineEnd = nextTerminator(head, start);
   const firstLine = parseObject(head.subarray(start, lineEnd === -1 ? head.length : lineEnd));
@@ -31,8 +34,50 @@ export function sniffJsonObject(head: Buffer, start: number): ContainerSpec | nu
     return key === undefined ? { kind: 'ndjson' } : { kind: 'json-wrapper', wrapperKey: key };
   }
   const candidates = arrayOfObjectKeys(head, start);
-  const key = WRAPPER_KEYS.find((k) => candidates.includes(k)) ?? candidates[0];
-  return key === undefined ? null : { kind: 'json-wrapper', wrapperKey: key };
+  const known = WRAPPER_KEYS.find((k) => candidates.includes(k));
+  if (lineEnd === -1) {
+    // One line longer than the head: a minified wrapper (CloudTrail's S3 objects) or one huge
+    // NDJSON record. A wrapper shows by an unambiguous key, or records under its first key.
+    const first = candidates[0];
+    const key =
+      SINGLE_LINE_WRAPPER_KEYS.find((k) => candidates.includes(k)) ??
+      (first !== undefined && first === firstKey(head, start) ? first : undefined);
+    return key === undefined ? { kind: 'ndjson' } : { kind: 'json-wrapper', wrapperKey: key };
+  }
+  const whole = completeObject(head, start);
+  if (whole === undefined) {
+    // A pretty-printed document too big for the head: big documents are wrappers.
+    const key = known ?? candidates[0];
+    return key === undefined ? null : { kind: 'json-wrapper', wrapperKey: key };
+  }
+  if (known !== undefined) return { kind: 'json-wrapper', wrapperKey: known };
+  // A whole object in the head is a pretty-printed record, unless one array of objects makes up
+  // most of it, as the records do in an unfamiliar wrapper. An Okta event's `target` does not.
+  const bulk = candidates.find((k) => JSON.stringify(whole.value[k]).length * 2 > whole.length);
+  return bulk === undefined ? { kind: 'json-objects' } : { kind: 'json-wrapper', wrapperKey: bulk };
+}
+
+/** The object at `start` when it ends inside the head, parsed, with its length in bytes. */
+function completeObject(
+  head: Buffer,
+  start: number,
+): { value: Record<string, unknown>; length: number } | undefined {
+  const scanner = new ValueScanner();
+  scanner.begin(LBRACE);
+  const end = scanner.scan(head, start + 1);
+  if (end === -1) return undefined;
+  const value = parseObject(head.subarray(start, end));
+  return value === undefined ? undefined : { value, length: end - start };
+}
+
+/** The first key of the object at `start`, if the head holds it whole. */
+function firstKey(head: Buffer, start: number): string | undefined {
+  const i = firstSignificant(head, start + 1);
+  if (i === -1 || head[i] !== QUOTE) return undefined;
+  const scanner = new ValueScanner();
+  scanner.begin(QUOTE);
+  const end = scanner.scan(head, i + 1);
+  return end === -1 ? undefined : parseString(head.subarray(i, end));
 }
 
 /**

@@ -30,7 +30,40 @@ describe('sniffContainer', () => {
       wrapperKey: 'hits',
     });
     expect(sniff('{\n "odd": [{"x": 1}]')).toEqual({ kind: 'json-wrapper', wrapperKey: 'odd' });
-    expect(sniff('{\n "a": 1,\n "b": [1]\n}')).toBeNull();
+    expect(sniff('{\n "n": 2,\n "auditLog": [{"x": "a long record"}, {"x": "another long one"}]\n}')).toEqual(
+      {
+        kind: 'json-wrapper',
+        wrapperKey: 'auditLog',
+      },
+    );
+  });
+
+  it('reads a whole pretty-printed object as a record, not its array field as a wrapper', () => {
+    const okta = JSON.stringify(
+      {
+        uuid: 'f1b8e4d2',
+        published: '2024-01-01T00:00:00Z',
+        eventType: 'user.session.start',
+        actor: { id: '00u1', alternateId: 'alice@example.com', displayName: 'Alice' },
+        target: [{ id: '0oa1', type: 'AppInstance' }],
+      },
+      null,
+      2,
+    );
+    expect(sniff(okta)).toEqual({ kind: 'json-objects' });
+    expect(sniff(`${okta}\n${okta}\n`)).toEqual({ kind: 'json-objects' });
+    expect(sniff('{\n "a": 1,\n "b": [1]\n}')).toEqual({ kind: 'json-objects' });
+  });
+
+  it('decides a first line longer than the head by its first key', () => {
+    const big = 'x'.repeat(300_000);
+    const head = (text: string) => sniff(Buffer.from(text).subarray(0, 256 * 1024));
+    expect(head(`{"Records":[{"eventName":"${big}"}]}`)).toEqual({
+      kind: 'json-wrapper',
+      wrapperKey: 'Records',
+    });
+    expect(head(`{"eventName":"a","data":[{"a":1}],"blob":"${big}"}\n{}`)).toEqual({ kind: 'ndjson' });
+    expect(head(`{"blob":"${big}"}\n{}`)).toEqual({ kind: 'ndjson' });
   });
 
   it('recognizes auditd', () => {

@@ -218,8 +218,15 @@ function normalizeCsv(record: SourceRecord): NormalizedEvent {
     userAgent: get('request user agent', 'user agent'),
     requestId: get('request id'),
     changes: [],
-    sourceEventId: get('event id'),
+    // Only CloudTrail's own UUID: other exports reuse the column for numeric ids (Windows 4624).
+    sourceEventId: uuidOrUndefined(get('event id')),
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function uuidOrUndefined(value: string | undefined): string | undefined {
+  return value !== undefined && UUID.test(value) ? value : undefined;
 }
 
 function detect(value: JsonObject): number {

@@ -42,8 +42,9 @@ const CANDIDATES: Readonly<Record<GenericField, readonly string[]>> = {
     'created',
     'occurredat',
     'ts',
-    'timecreated',
+    // Windows events: UtcTime is UTC; TimeCreated is often local time without a zone.
     'utctime',
+    'timecreated',
     'published',
     'eventdate',
     'logtime',

@@ -88,7 +88,7 @@ describe('google workspace normalizer (fixture from the Reports API shape)', () 
       ip: '203.0.113.10',
       message: 'admin / APPLICATION_SETTINGS / CHANGE_APPLICATION_SETTING',
       changes: [{ field: 'Sharing outside of domain', before: 'false', after: 'true' }],
-      sourceEventId: '2024-05-02T08:15:30.123Z/-4361892716345170311',
+      sourceEventId: 'admin/2024-05-02T08:15:30.123Z/-4361892716345170311',
     });
   });
 

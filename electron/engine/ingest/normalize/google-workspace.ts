@@ -89,8 +89,8 @@ function normalize(record: SourceRecord): NormalizedEvent {
     message:
       [application, eventType, name].filter((s) => s !== undefined && s !== '').join(' / ') || undefined,
     changes: changesFrom(params, name),
-    // uniqueQualifier only disambiguates activities that share a timestamp, so pair the two.
-    sourceEventId: qualifier === undefined ? undefined : `${timeOriginal}/${qualifier}`,
+    // uniqueQualifier only disambiguates activities of one application that share a timestamp.
+    sourceEventId: qualifier === undefined ? undefined : `${application ?? ''}/${timeOriginal}/${qualifier}`,
   });
 }
 

@@ -6,12 +6,29 @@ import { categoryFromVerb, outcomeFromHttpStatus } from '../../../../shared/lib/
 import type { NormalizedEvent } from '../../../../shared/domain/audit-event.ts';
 import type { JsonObject, Normalizer, SourceRecord } from '../types.ts';
 import { compact, getArray, getPath, getString, requireTime } from './record-access.ts';
+import { fieldsDigest } from '../event-id.ts';
 
 function actorType(username: string | undefined): string | undefined {
   if (username === undefined) return undefined;
   if (username.startsWith('system:serviceaccount:')) return 'serviceaccount';
   if (username === 'system:anonymous') return 'anonymous';
   return 'user';
+}
+
+/**
+ * auditID/stage names a stage, but a client may set auditID itself (the Audit-ID request header):
+ * qualified by what the API server itself recorded, a forged ID cannot make one request's events
+ * pass for duplicates of another's.
+ */
+function stageId(value: JsonObject, auditId: string, stage: string | undefined): string {
+  const digest = fieldsDigest([
+    getPath(value, 'requestReceivedTimestamp'),
+    getPath(value, 'verb'),
+    getPath(value, 'requestURI'),
+    getPath(value, 'user'),
+    getPath(value, 'sourceIPs'),
+  ]);
+  return `${auditId}/${stage ?? ''}/${digest}`;
 }
 
 function normalize(record: SourceRecord): NormalizedEvent {
@@ -48,7 +65,7 @@ function normalize(record: SourceRecord): NormalizedEvent {
     requestId: auditId,
     message: getString(value, 'responseStatus.message', 'requestURI'),
     changes: [],
-    sourceEventId: auditId === undefined ? undefined : stage === undefined ? auditId : `${auditId}/${stage}`,
+    sourceEventId: auditId === undefined ? undefined : stageId(value, auditId, stage),
   });
 }
 

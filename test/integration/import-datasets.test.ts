@@ -78,6 +78,21 @@ describe('importing the real datasets', () => {
     expect(again.totals.rejected).toBe(0);
   });
 
+  it('reads the same Okta events pretty-printed, one object after another, as duplicates', async () => {
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const lines = readFileSync(
+      dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson'),
+      'utf8',
+    )
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const pretty = temp.file('okta-pretty.json');
+    writeFileSync(pretty, lines.map((line) => JSON.stringify(JSON.parse(line), null, 2)).join('\n'));
+    const summary = await session.import([pretty]);
+    expect(summary.files[0]).toMatchObject({ format: 'okta', container: 'json-objects', status: 'complete' });
+    expect(summary.totals).toMatchObject({ accepted: 0, duplicates: lines.length, rejected: 0 });
+  });
+
   it("reports a folder's non-log files as unrecognized without failing the rest", async () => {
     const summary = await session.import([DATASETS]);
     const provenance = summary.files.find((f) => f.path.endsWith('PROVENANCE.md'));

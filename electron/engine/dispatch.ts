@@ -1,4 +1,4 @@
-import { contract, type CallName, type CallOutcome } from '../../shared/contract.ts';
+import { contract, type CallName, type CallOutcome, type PushName } from '../../shared/contract.ts';
 import type { CaseSession } from './case-session.ts';
 
 export type Implementation = { [C in CallName]: (...args: never[]) => Promise<unknown> };
@@ -59,4 +59,18 @@ export async function dispatch(
   } catch (error) {
     return { ok: false, error: { code: 'failed', message: (error as Error).message } };
   }
+}
+
+/** Sends the session's pushes through a transport; returns the unsubscribe. */
+export function forwardPushes(
+  session: CaseSession,
+  emit: (push: PushName, payload: unknown) => void,
+): () => void {
+  const stops = [
+    session.onImportProgress((progress) => emit('import.progress', progress)),
+    session.onFtsProgress((status) => emit('fts.progress', status)),
+  ];
+  return () => {
+    for (const stop of stops) stop();
+  };
 }

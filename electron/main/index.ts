@@ -3,29 +3,32 @@
 import { app, BrowserWindow, ipcMain } from 'electron';
 import path from 'node:path';
 import { CaseSession } from '../engine/case-session.ts';
-import { dispatch, implementContract } from '../engine/dispatch.ts';
+import { openDemoCase } from '../engine/cases/demo-case.ts';
+import { forwardPushes, implementContract } from '../engine/dispatch.ts';
+import { createCallHandler } from './ipc-handler.ts';
+import { CALL_CHANNEL, PUSH_CHANNEL } from '../../shared/transport.ts';
 import { mainWindowOptions } from './window-options.ts';
-
-const CALL_CHANNEL = 'auditscope:call';
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const casePath =
-    process.argv.find((arg) => arg.endsWith('.auditscope')) ??
-    path.join(app.getPath('userData'), 'demo.auditscope');
-  const session = await CaseSession.open(casePath);
-  const implementation = implementContract(session);
+  const casePath = process.argv.find((arg) => arg.endsWith('.auditscope'));
+  // First launch (no case named): the demo case, built once from the bundled sample logs.
+  const session =
+    casePath === undefined
+      ? await openDemoCase(
+          path.join(app.getPath('userData'), 'demo.auditscope'),
+          path.join(app.getAppPath(), 'resources', 'demo'),
+        )
+      : await CaseSession.open(casePath);
+  const handleCall = createCallHandler(implementContract(session));
 
   const window = new BrowserWindow(mainWindowOptions(path.join(import.meta.dirname, '../preload/index.cjs')));
-  ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) => {
+  ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) =>
     // Only our own top-level page may call the engine.
-    if (event.senderFrame !== window.webContents.mainFrame) {
-      return {
-        ok: false,
-        error: { code: 'forbidden', message: 'calls are accepted from the main window only' },
-      };
-    }
-    return dispatch(implementation, call, args);
+    handleCall({ isMainFrame: event.senderFrame === window.webContents.mainFrame }, call, args),
+  );
+  const stopPushes = forwardPushes(session, (push, payload) => {
+    if (!window.isDestroyed()) window.webContents.send(PUSH_CHANNEL, push, payload);
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
   window.webContents.on('will-navigate', (event) => event.preventDefault());
@@ -34,6 +37,7 @@ async function start(): Promise<void> {
   else await window.loadFile(path.join(import.meta.dirname, '../renderer/index.html'));
 
   app.on('window-all-closed', () => {
+    stopPushes();
     void session.close().then(() => app.quit());
   });
 }

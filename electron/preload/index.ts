@@ -1,12 +1,17 @@
 // Exposes window.auditscope, built from the contract, and nothing else.
-import { contextBridge, ipcRenderer } from 'electron';
-import { contract, type CallName, type CallOutcome } from '../../shared/contract.ts';
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { buildBridge } from './bridge.ts';
 
-const api = Object.fromEntries(
-  (Object.keys(contract) as CallName[]).map((name) => [
-    name,
-    (...args: unknown[]): Promise<CallOutcome<unknown>> => ipcRenderer.invoke('auditscope:call', name, args),
-  ]),
+const bridge = buildBridge(
+  (channel, name, args) => ipcRenderer.invoke(channel, name, args),
+  (channel, handler) => {
+    const wrapped = (_event: IpcRendererEvent, name: unknown, payload: unknown): void =>
+      handler(name, payload);
+    ipcRenderer.on(channel, wrapped);
+    return () => {
+      ipcRenderer.removeListener(channel, wrapped);
+    };
+  },
 );
 
-contextBridge.exposeInMainWorld('auditscope', Object.freeze(api));
+contextBridge.exposeInMainWorld('auditscope', bridge);

@@ -1,0 +1,102 @@
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { SOCKET_PATH } from '../../shared/transport.ts';
+import type { CaseSession } from '../engine/case-session.ts';
+import { forwardPushes, implementContract } from '../engine/dispatch.ts';
+import { checkRequest, newToken, tokenCookie, type RequestFacts } from './serve-auth.ts';
+import { MAX_MESSAGE_BYTES, send, serveSocket } from './socket-transport.ts';
+import { securityHeaders, sendStaticFile } from './static-files.ts';
+
+export interface ServeOptions {
+  session: CaseSession;
+  /** The built renderer (out/renderer). */
+  rendererDir: string;
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** A fixed token, for tests; otherwise a new random one. */
+  token?: string;
+}
+
+export interface RunningServer {
+  /** What to open: the page URL with the token. */
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Serve mode: the built UI and the engine's contract over a WebSocket, on 127.0.0.1 only. Every
+ * request and every socket must present the token (see serve-auth.ts).
+ */
+export async function startServer(options: ServeOptions): Promise<RunningServer> {
+  const token = options.token ?? newToken();
+  const implementation = implementContract(options.session);
+  const sockets = new Set<WebSocket>();
+  const socketServer = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  let port = 0;
+
+  const server = createServer((request, response) => {
+    const verdict = checkRequest(factsOf(request), token, port);
+    if (!verdict.ok) {
+      response.writeHead(verdict.status, { 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end(`${verdict.reason}\n`);
+      return;
+    }
+    if (request.method !== 'GET' && request.method !== 'HEAD') {
+      response.writeHead(405, { Allow: 'GET, HEAD' });
+      response.end();
+      return;
+    }
+    const headers = securityHeaders(port);
+    if (verdict.setCookie) headers['Set-Cookie'] = tokenCookie(token);
+    sendStaticFile(options.rendererDir, request.url ?? '/', response, headers);
+  });
+
+  server.on('upgrade', (request, socket, head) => {
+    const pathname = (request.url ?? '').split('?', 1)[0];
+    const verdict = checkRequest(factsOf(request), token, port, true);
+    if (pathname !== SOCKET_PATH || !verdict.ok) {
+      const status =
+        pathname !== SOCKET_PATH ? '404 Not Found' : verdict.ok ? '200 OK' : `${verdict.status} Refused`;
+      socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
+      return;
+    }
+    socketServer.handleUpgrade(request, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      serveSocket(ws, implementation);
+    });
+  });
+
+  const stopPushes = forwardPushes(options.session, (push, payload) => {
+    for (const ws of sockets) send(ws, { push, payload });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/?token=${token}`,
+    port,
+    close: async () => {
+      stopPushes();
+      for (const ws of sockets) ws.terminate();
+      socketServer.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function factsOf(request: IncomingMessage): RequestFacts {
+  return {
+    url: request.url ?? '/',
+    host: request.headers.host,
+    cookie: request.headers.cookie,
+    origin: request.headers.origin,
+  };
+}

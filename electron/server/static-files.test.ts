@@ -1,0 +1,28 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { resolveStaticPath } from './static-files.ts';
+
+const root = path.resolve('/srv/app');
+
+describe('resolveStaticPath', () => {
+  it('maps paths under the root, / to index.html', () => {
+    expect(resolveStaticPath(root, '/')).toBe(path.join(root, 'index.html'));
+    expect(resolveStaticPath(root, '/?token=x')).toBe(path.join(root, 'index.html'));
+    expect(resolveStaticPath(root, '/assets/index-abc.js')).toBe(path.join(root, 'assets/index-abc.js'));
+  });
+
+  it('refuses traversal however it is spelled', () => {
+    for (const url of [
+      '/../etc/passwd',
+      '/assets/../../etc/passwd',
+      '/%2e%2e/etc/passwd',
+      '/%2e%2e%2fetc%2fpasswd',
+      '/..%5c..%5cwindows',
+      '/assets%5c..%5c..%5cx',
+      '/a%00.js',
+      '/%zz',
+    ]) {
+      expect(resolveStaticPath(root, url), url).toBeUndefined();
+    }
+  });
+});

@@ -1,0 +1,168 @@
+// The same contract tests over both transports: serve mode's WebSocket and the Electron IPC
+// handler (its decision function; Electron itself cannot run here). Both must validate at the
+// engine side and answer with the same outcomes.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import { implementContract } from '../../electron/engine/dispatch.ts';
+import { createCallHandler } from '../../electron/main/ipc-handler.ts';
+import { startServer, type RunningServer } from '../../electron/server/serve.ts';
+import type { CallOutcome } from '../../shared/contract.ts';
+import { SOCKET_PATH, type ServerMessage } from '../../shared/transport.ts';
+import { dataset } from '../support/paths.ts';
+import { tempDir } from '../support/temp-case.ts';
+
+type Caller = (call: unknown, args: unknown) => Promise<CallOutcome<unknown>>;
+
+const temp = tempDir();
+let session: CaseSession;
+let server: RunningServer;
+let socket: WebSocket;
+const callers: Record<string, Caller> = {};
+
+function socketCaller(ws: WebSocket): Caller {
+  let nextId = 1;
+  const waiting = new Map<number, (outcome: CallOutcome<unknown>) => void>();
+  ws.on('message', (data) => {
+    const message = JSON.parse(String(data)) as ServerMessage;
+    if ('id' in message) waiting.get(message.id)?.(message.outcome);
+  });
+  return (call, args) =>
+    new Promise((resolve) => {
+      const id = nextId++;
+      waiting.set(id, resolve);
+      ws.send(JSON.stringify({ id, call, args }));
+    });
+}
+
+function openSocket(url: string, headers: Record<string, string>): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.once('open', () => resolve(ws));
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_request, response) => reject(new Error(`HTTP ${response.statusCode}`)));
+  });
+}
+
+beforeAll(async () => {
+  session = await CaseSession.open(temp.file('transports.auditscope'));
+  await session.import([dataset('okta-system-log')]);
+  server = await startServer({ session, rendererDir: temp.file('no-ui'), token: 'test-token-0123456789' });
+  const origin = `http://127.0.0.1:${server.port}`;
+  socket = await openSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}?token=test-token-0123456789`, {
+    Origin: origin,
+  });
+  callers.websocket = socketCaller(socket);
+  const handle = createCallHandler(implementContract(session));
+  callers.ipc = (call, args) => handle({ isMainFrame: true }, call, args);
+});
+
+afterAll(async () => {
+  socket?.close();
+  await server?.close();
+  await session?.close();
+  temp.cleanup();
+});
+
+describe.each(['websocket', 'ipc'])('contract over %s', (transport) => {
+  const caller = (): Caller => callers[transport] as Caller;
+
+  it('answers calls with the engine result', async () => {
+    const stats = await caller()('case.stats', []);
+    expect(stats).toMatchObject({ ok: true, value: { events: 50 } });
+    const handle = await caller()('query.open', [
+      { filter: { kind: 'field', field: 'source', op: 'eq', value: 'okta' } },
+    ]);
+    expect(handle.ok).toBe(true);
+    const h = (handle as { value: string }).value;
+    expect(await caller()('query.count', [h])).toEqual({ ok: true, value: 50 });
+    const rows = (await caller()('query.rows', [h, 10, 5])) as { ok: true; value: { source: string }[] };
+    expect(rows.value).toHaveLength(5);
+    expect(rows.value.every((row) => row.source === 'okta')).toBe(true);
+    expect(await caller()('query.close', [h])).toEqual({ ok: true });
+  });
+
+  it('refuses unknown calls and malformed arguments before anything runs', async () => {
+    expect(await caller()('fs.readFile', ['/etc/passwd'])).toMatchObject({
+      ok: false,
+      error: { code: 'unknown-call' },
+    });
+    expect(await caller()('__proto__', [])).toMatchObject({ ok: false, error: { code: 'unknown-call' } });
+    for (const args of [
+      ['r1', -1, 10],
+      ['r1', 0, 1e9],
+      ["r1'; DROP TABLE events; --", 0, 10],
+      [{ handle: 'r1' }, 0, 10],
+      'not an array',
+      null,
+    ]) {
+      expect(await caller()('query.rows', args)).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-arguments' },
+      });
+    }
+    let deep: unknown = { kind: 'text', text: 'x', phrase: false };
+    for (let i = 0; i < 1_000; i++) deep = { kind: 'not', child: deep };
+    expect(await caller()('query.open', [{ filter: deep }])).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-arguments' },
+    });
+  });
+
+  it('reports engine failures as data', async () => {
+    expect(await caller()('query.count', ['r999999'])).toMatchObject({
+      ok: false,
+      error: { code: 'failed' },
+    });
+  });
+});
+
+describe('serve-mode access', () => {
+  it('refuses pages and sockets without the token, from other hosts or origins', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    expect((await fetch(`${base}/`)).status).toBe(401);
+    expect((await fetch(`${base}/?token=wrong`)).status).toBe(401);
+    const withToken = await fetch(`${base}/?token=test-token-0123456789`);
+    // No UI is built into this temp folder: the token passed, the file is missing.
+    expect(withToken.status).toBe(404);
+    expect(withToken.headers.get('set-cookie')).toMatch(
+      /auditscope_token=test-token-0123456789; .*HttpOnly; SameSite=Strict/,
+    );
+    expect(withToken.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const ws = `ws://127.0.0.1:${server.port}${SOCKET_PATH}`;
+    await expect(openSocket(ws, { Origin: base })).rejects.toThrow(/401/);
+    await expect(
+      openSocket(`${ws}?token=test-token-0123456789`, { Origin: 'https://evil.example' }),
+    ).rejects.toThrow(/403/);
+    await expect(
+      openSocket(`${ws}?token=test-token-0123456789`, { Origin: base, Host: `evil.example:${server.port}` }),
+    ).rejects.toThrow(/403/);
+  });
+
+  it('answers a malformed frame with an error and keeps serving', async () => {
+    const replies: ServerMessage[] = [];
+    const listener = (data: WebSocket.RawData): void => {
+      replies.push(JSON.parse(String(data)) as ServerMessage);
+    };
+    socket.on('message', listener);
+    socket.send('{not json');
+    socket.send(JSON.stringify({ id: -1, call: 'case.stats', args: [] }));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    socket.off('message', listener);
+    expect(replies.filter((r) => 'error' in r)).toHaveLength(2);
+    expect(await (callers.websocket as Caller)('case.stats', [])).toMatchObject({ ok: true });
+  });
+
+  it('pushes import progress to connected pages', async () => {
+    const pushes: string[] = [];
+    const listener = (data: WebSocket.RawData): void => {
+      const message = JSON.parse(String(data)) as ServerMessage;
+      if ('push' in message) pushes.push(message.push);
+    };
+    socket.on('message', listener);
+    await session.import([dataset('github-audit')]);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    socket.off('message', listener);
+    expect(pushes).toContain('import.progress');
+  });
+});

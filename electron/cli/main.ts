@@ -1,6 +1,7 @@
 import { importCommand, IMPORT_HELP } from './commands/import.ts';
 import { queryCommand, QUERY_HELP } from './commands/query.ts';
 import { statsCommand, STATS_HELP } from './commands/stats.ts';
+import { serveCommand, SERVE_HELP } from './commands/serve.ts';
 import { CliError } from './cli-error.ts';
 import { makeControlsVisible } from '../../shared/lib/visible-text.ts';
 
@@ -12,6 +13,7 @@ Commands:
   import <files or folders…> --case <file>   import audit logs into a case file
   query --case <file> ['<search>']           search a case (table, ndjson, csv, json)
   stats --case <file>                        counts by source, action, outcome; time span
+  serve [--case <file>] [--port N]           the workspace in a browser on this machine
 
 Run \`auditscope <command> --help\` for a command's options.
 
@@ -19,12 +21,15 @@ ${IMPORT_HELP}
 
 ${QUERY_HELP}
 
-${STATS_HELP}`;
+${STATS_HELP}
+
+${SERVE_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
   query: queryCommand,
   stats: statsCommand,
+  serve: serveCommand,
 };
 
 /** Runs the CLI; resolves to the process exit code. Errors become one line on stderr. */

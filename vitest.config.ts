@@ -7,6 +7,7 @@ export default defineConfig({
       'shared/**/*.test.ts',
       'renderer/**/*.test.{ts,tsx}',
       'test/integration/**/*.test.ts',
+      'test/e2e/**/*.test.ts',
     ],
     testTimeout: 60_000,
     hookTimeout: 60_000,

@@ -1,31 +1,104 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseStats } from '../../../shared/domain/case.ts';
 import { call } from '../lib/api.ts';
+import { formatCount } from '../lib/format.ts';
+import { queryOf } from '../stores/query-of.ts';
+import { useWorkspace } from '../stores/workspace.ts';
+import { FilterBar } from '../features/filter/FilterBar.tsx';
+import { Histogram } from '../features/histogram/Histogram.tsx';
+import { ActivityBreakdown } from '../features/breakdown/ActivityBreakdown.tsx';
+import { LogTable } from '../features/logs/LogTable.tsx';
+import { useResult } from '../features/logs/use-result.ts';
+import { DetailPanel } from '../features/detail/DetailPanel.tsx';
+import { useKeyboard } from './use-keyboard.ts';
 
-/** The case overview: what is in the open case. The investigation workspace builds on it. */
+/** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
+  const theme = useWorkspace((s) => s.theme);
+  const setTheme = useWorkspace((s) => s.setTheme);
+  const searchFilter = useWorkspace((s) => s.searchFilter);
+  const chips = useWorkspace((s) => s.chips);
+  const preset = useWorkspace((s) => s.preset);
+  const customFrom = useWorkspace((s) => s.customFrom);
+  const customTo = useWorkspace((s) => s.customTo);
+  const order = useWorkspace((s) => s.order);
+  const presetAnchor = useWorkspace((s) => s.presetAnchor);
   const [stats, setStats] = useState<CaseStats | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+
   useEffect(() => {
     call('case.stats').then(setStats, (e: Error) => setError(e.message));
   }, []);
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+
+  // "Last 24 hours" means the 24 hours before the preset was chosen, not a moving window.
+  const query = useMemo(
+    () => queryOf({ searchFilter, chips, preset, customFrom, customTo, order }, presetAnchor),
+    [searchFilter, chips, preset, customFrom, customTo, order, presetAnchor],
+  );
+  const result = useResult(query);
+  useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
+
   return (
-    <main
-      style={{
-        fontFamily: 'system-ui, sans-serif',
-        color: '#e6e8ee',
-        background: '#0f1115',
-        minHeight: '100vh',
-        padding: 24,
-      }}
-    >
-      <h1 style={{ fontSize: 18, fontWeight: 600 }}>Auditscope</h1>
-      {error && <p role="alert">{error}</p>}
-      {stats && (
-        <p>
-          {stats.events.toLocaleString()} events from {stats.imports} import(s), {stats.rejects} rejected
+    <div className="app">
+      <header className="app-header">
+        <div className="brand">
+          <span className="logo" aria-hidden>
+            ◆
+          </span>
+          Auditscope
+        </div>
+        <nav className="app-nav" aria-label="Views">
+          <span className="nav-item selected" aria-current="page">
+            Logs
+          </span>
+        </nav>
+        <div className="case-summary">
+          {stats && (
+            <>
+              {formatCount(stats.events)} events · {stats.imports} imports
+              {stats.rejects > 0 && ` · ${formatCount(stats.rejects)} rejected`}
+              {!stats.ftsReady && ' · indexing text…'}
+            </>
+          )}
+        </div>
+        <button
+          type="button"
+          className="icon-button"
+          title={theme === 'dark' ? 'Light theme' : 'Dark theme'}
+          aria-label="Toggle theme"
+          onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')}
+        >
+          {theme === 'dark' ? '☀' : '☾'}
+        </button>
+      </header>
+      {error && (
+        <p className="app-error" role="alert">
+          {error}
         </p>
       )}
-    </main>
+      <FilterBar searchRef={searchRef} />
+      <div className="overview">
+        <Histogram query={query} />
+        <ActivityBreakdown query={query} />
+      </div>
+      <main className="workspace">
+        <div className="table-area">
+          {result.status === 'ready' ? (
+            <LogTable result={result} />
+          ) : result.status === 'error' ? (
+            <p className="app-error" role="alert">
+              {result.message}
+            </p>
+          ) : (
+            <p className="muted loading">Searching…</p>
+          )}
+        </div>
+        <DetailPanel />
+      </main>
+    </div>
   );
 }

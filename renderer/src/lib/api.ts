@@ -1,6 +1,17 @@
-import type { CallArgs, CallName, CallOutcome, CallResult } from '../../../shared/contract.ts';
+import type {
+  CallArgs,
+  CallName,
+  CallOutcome,
+  CallResult,
+  PushName,
+  PushPayload,
+} from '../../../shared/contract.ts';
+import { SOCKET_PATH, type ServerMessage } from '../../../shared/transport.ts';
 
-type Bridge = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallOutcome<CallResult<C>>> };
+/** What the preload exposes as window.auditscope (Electron). */
+type Bridge = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallOutcome<CallResult<C>>> } & {
+  on(push: PushName, listener: (payload: unknown) => void): () => void;
+};
 
 declare global {
   interface Window {
@@ -16,11 +27,88 @@ export class EngineError extends Error {
   }
 }
 
+/** One way to reach the engine: Electron IPC through the preload, or serve mode's WebSocket. */
+interface Transport {
+  call(name: CallName, args: unknown[]): Promise<CallOutcome<unknown>>;
+  on(push: PushName, listener: (payload: unknown) => void): () => void;
+}
+
+function bridgeTransport(bridge: Bridge): Transport {
+  return {
+    call: (name, args) => (bridge[name] as (...a: unknown[]) => Promise<CallOutcome<unknown>>)(...args),
+    on: (push, listener) => bridge.on(push, listener),
+  };
+}
+
+const RECONNECT_MS = 1000;
+
+/**
+ * Serve mode. The page's cookie (set when it was loaded with the token) authorizes the socket.
+ * Calls made while connecting wait; a dropped connection fails the calls in flight and reconnects.
+ */
+function socketTransport(url: string): Transport {
+  const pending = new Map<number, (outcome: CallOutcome<unknown>) => void>();
+  const listeners = new Map<PushName, Set<(payload: unknown) => void>>();
+  let nextId = 1;
+  let socket: WebSocket;
+  let opened: Promise<void>;
+
+  const connect = (): void => {
+    socket = new WebSocket(url);
+    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    socket.addEventListener('message', (event) => {
+      const message = JSON.parse(String(event.data)) as ServerMessage;
+      if ('id' in message) {
+        pending.get(message.id)?.(message.outcome);
+        pending.delete(message.id);
+      } else if ('push' in message) {
+        for (const listener of listeners.get(message.push) ?? []) listener(message.payload);
+      }
+    });
+    socket.addEventListener('close', () => {
+      for (const settle of pending.values())
+        settle({ ok: false, error: { code: 'disconnected', message: 'the engine connection was lost' } });
+      pending.clear();
+      setTimeout(connect, RECONNECT_MS);
+    });
+  };
+  connect();
+
+  return {
+    async call(name, args) {
+      await opened;
+      const id = nextId++;
+      return new Promise((resolve) => {
+        pending.set(id, resolve);
+        socket.send(JSON.stringify({ id, call: name, args }));
+      });
+    },
+    on(push, listener) {
+      const set = listeners.get(push) ?? new Set();
+      listeners.set(push, set);
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+}
+
+let transport: Transport | undefined;
+
+function engine(): Transport {
+  if (transport) return transport;
+  if (window.auditscope) transport = bridgeTransport(window.auditscope);
+  else transport = socketTransport(`ws://${window.location.host}${SOCKET_PATH}`);
+  return transport;
+}
+
 /** Calls the engine through the contract; errors arrive as data and are rethrown here. */
 export async function call<C extends CallName>(name: C, ...args: CallArgs<C>): Promise<CallResult<C>> {
-  const bridge = window.auditscope;
-  if (!bridge) throw new EngineError('no-engine', 'the engine is not connected');
-  const outcome = await (bridge[name] as (...a: CallArgs<C>) => Promise<CallOutcome<CallResult<C>>>)(...args);
+  const outcome = await engine().call(name, args);
   if (!outcome.ok) throw new EngineError(outcome.error.code, outcome.error.message);
-  return outcome.value;
+  return outcome.value as CallResult<C>;
+}
+
+/** Listens to an engine push; returns the unsubscribe. */
+export function onPush<P extends PushName>(push: P, listener: (payload: PushPayload<P>) => void): () => void {
+  return engine().on(push, listener as (payload: unknown) => void);
 }

@@ -1,0 +1,69 @@
+import { useEffect } from 'react';
+import { useWorkspace } from '../stores/workspace.ts';
+import type { ResultView } from '../features/logs/use-result.ts';
+
+/**
+ * The workspace keys: `/` focuses the search, j/k or the arrows move the cursor row, PageUp/Down
+ * and Home/End jump, Enter opens the cursor row's details, Esc closes them.
+ */
+export function useKeyboard(
+  searchRef: React.RefObject<HTMLInputElement | null>,
+  result: ResultView | undefined,
+) {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent): void => {
+      const target = event.target as HTMLElement | null;
+      const typing =
+        target?.tagName === 'INPUT' || target?.tagName === 'SELECT' || target?.tagName === 'TEXTAREA';
+      const state = useWorkspace.getState();
+      if (event.key === 'Escape') {
+        state.openDetail(undefined);
+        return;
+      }
+      if (typing || event.ctrlKey || event.metaKey || event.altKey) return;
+      const count = result?.count ?? 0;
+      const move = (to: number): void => {
+        event.preventDefault();
+        const position = Math.min(Math.max(0, to), Math.max(0, count - 1));
+        state.setCursor(position);
+        if (state.detailSeq !== undefined) {
+          const row = result?.cache.row(position);
+          if (row) state.openDetail(row.seq);
+        }
+      };
+      switch (event.key) {
+        case '/':
+          event.preventDefault();
+          searchRef.current?.focus();
+          break;
+        case 'j':
+        case 'ArrowDown':
+          move(state.cursor + 1);
+          break;
+        case 'k':
+        case 'ArrowUp':
+          move(state.cursor - 1);
+          break;
+        case 'PageDown':
+          move(state.cursor + 25);
+          break;
+        case 'PageUp':
+          move(state.cursor - 25);
+          break;
+        case 'Home':
+          move(0);
+          break;
+        case 'End':
+          move(count - 1);
+          break;
+        case 'Enter': {
+          const row = result?.cache.row(state.cursor);
+          if (row) state.openDetail(row.seq);
+          break;
+        }
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [searchRef, result]);
+}

@@ -1,0 +1,145 @@
+import { useEffect, useState } from 'react';
+import type { StoredEvent } from '../../../../shared/contract.ts';
+import { call } from '../../lib/api.ts';
+import { cellText, formatTime } from '../../lib/format.ts';
+import { useWorkspace } from '../../stores/workspace.ts';
+import { FieldValue } from '../../components/FieldValue.tsx';
+
+/** The fields shown first, as [label, search field, value]. */
+function normalizedFields(event: StoredEvent): [string, string, string | undefined][] {
+  return [
+    ['Source', 'source', event.source],
+    ['Action', 'action', event.action],
+    ['Category', 'category', event.category],
+    ['Outcome', 'outcome', event.outcome],
+    ['Actor', 'actor.name', event.actor.name],
+    ['Actor ID', 'actor.id', event.actor.id],
+    ['Actor email', 'actor.email', event.actor.email],
+    ['Actor type', 'actor.type', event.actor.type],
+    ['Target', 'target.name', event.target.name],
+    ['Target ID', 'target.id', event.target.id],
+    ['Target type', 'target.type', event.target.type],
+    ['IP', 'ip', event.ip],
+    ['User agent', 'userAgent', event.userAgent],
+    ['Session', 'sessionId', event.sessionId],
+    ['Request', 'requestId', event.requestId],
+    ['Severity', 'severity', event.severity],
+    ['Message', 'message', event.message],
+    ['Event ID', 'id', event.id],
+  ];
+}
+
+/** The raw record pretty-printed when it is JSON, else exactly as stored. Always shown as text. */
+function prettyRaw(raw: string): string {
+  try {
+    return JSON.stringify(JSON.parse(raw), null, 2);
+  } catch {
+    return raw;
+  }
+}
+
+export function DetailPanel() {
+  const seq = useWorkspace((s) => s.detailSeq);
+  const zone = useWorkspace((s) => s.zone);
+  const close = useWorkspace((s) => s.openDetail);
+  const [loaded, setLoaded] = useState<{ seq: number; event: StoredEvent | undefined } | undefined>();
+
+  useEffect(() => {
+    if (seq === undefined) return;
+    let live = true;
+    void call('event.get', seq).then((event) => {
+      if (live) setLoaded({ seq, event });
+    });
+    return () => {
+      live = false;
+    };
+  }, [seq]);
+
+  if (seq === undefined) return null;
+  const event = loaded?.seq === seq ? loaded.event : undefined;
+  return (
+    <aside className="detail-panel" aria-label="Event details">
+      <header className="detail-header">
+        <h2>{event ? cellText(event.action) : 'Loading…'}</h2>
+        <button type="button" className="icon-button" onClick={() => close(undefined)} title="Close (Esc)">
+          ✕
+        </button>
+      </header>
+      {event && (
+        <div className="detail-body">
+          <dl className="detail-fields">
+            <dt>Time</dt>
+            <dd>
+              {formatTime(event.time, zone)} <span className="muted">({cellText(event.timeOriginal)})</span>
+            </dd>
+            {normalizedFields(event)
+              .filter(([, , value]) => value !== undefined && value !== '')
+              .map(([label, field, value]) => (
+                <FieldRow key={field} label={label} field={field} value={value as string} />
+              ))}
+          </dl>
+          {event.changes.length > 0 && (
+            <section>
+              <h3>Changes</h3>
+              <table className="changes">
+                <thead>
+                  <tr>
+                    <th>Field</th>
+                    <th>Before</th>
+                    <th>After</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {event.changes.map((change, i) => (
+                    <tr key={i}>
+                      <td>{cellText(change.field)}</td>
+                      <td className="before">{cellText(stringify(change.before))}</td>
+                      <td className="after">{cellText(stringify(change.after))}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          )}
+          <section>
+            <h3>
+              Raw record
+              <button
+                type="button"
+                className="text-button"
+                onClick={() => void navigator.clipboard?.writeText(event.raw)}
+              >
+                Copy
+              </button>
+            </h3>
+            {event.encodingError && (
+              <p className="warning">The input was not valid UTF-8: shown decoded with replacements.</p>
+            )}
+            <pre className="raw">{visibleLines(prettyRaw(event.raw))}</pre>
+          </section>
+        </div>
+      )}
+    </aside>
+  );
+}
+
+function FieldRow({ label, field, value }: { label: string; field: string; value: string }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <FieldValue field={field} value={value} />
+      </dd>
+    </>
+  );
+}
+
+/** Line breaks stay line breaks; every other control or bidi character is made visible. */
+function visibleLines(text: string): string {
+  return text.split('\n').map(cellText).join('\n');
+}
+
+function stringify(value: unknown): string {
+  if (value === undefined) return '';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

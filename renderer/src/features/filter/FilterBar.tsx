@@ -1,0 +1,123 @@
+import { useEffect, useRef, useState } from 'react';
+import { cellText, zoneLabel } from '../../lib/format.ts';
+import { useWorkspace, type TimePreset } from '../../stores/workspace.ts';
+
+const PRESETS: [TimePreset, string][] = [
+  ['24h', 'Last 24 hours'],
+  ['7d', '7 days'],
+  ['30d', '30 days'],
+  ['90d', '90 days'],
+  ['all', 'All time'],
+];
+
+const ZONES = ['utc', 'local', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo'];
+
+/** Applies the typed search after a short pause, so the table does not re-query on every key. */
+const SEARCH_DELAY_MS = 250;
+
+export function FilterBar({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
+  const searchText = useWorkspace((s) => s.searchText);
+  const searchError = useWorkspace((s) => s.searchError);
+  const setSearchText = useWorkspace((s) => s.setSearchText);
+  const preset = useWorkspace((s) => s.preset);
+  const setPreset = useWorkspace((s) => s.setPreset);
+  const chips = useWorkspace((s) => s.chips);
+  const removeChip = useWorkspace((s) => s.removeChip);
+  const toggleChip = useWorkspace((s) => s.toggleChip);
+  const zone = useWorkspace((s) => s.zone);
+  const setZone = useWorkspace((s) => s.setZone);
+  const [draft, setDraft] = useState(searchText);
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  useEffect(() => () => clearTimeout(timer.current), []);
+
+  const onChange = (text: string): void => {
+    setDraft(text);
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => setSearchText(text), SEARCH_DELAY_MS);
+  };
+
+  return (
+    <div className="filter-bar">
+      <div className="filter-row">
+        <div className="presets" role="group" aria-label="Time range">
+          {PRESETS.map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              className={preset === id ? 'selected' : ''}
+              aria-pressed={preset === id}
+              onClick={() => setPreset(id)}
+            >
+              {label}
+            </button>
+          ))}
+          {preset === 'custom' && (
+            <button type="button" className="selected" aria-pressed onClick={() => setPreset('all')}>
+              Custom range ✕
+            </button>
+          )}
+        </div>
+        <div className={`search${searchError ? ' invalid' : ''}`}>
+          <input
+            ref={searchRef}
+            type="search"
+            spellCheck={false}
+            placeholder='Search: actor:alice action:iam.* outcome:failure ip:10.0.0.0/8 "phrase" -excluded   ( / )'
+            aria-label="Search"
+            aria-invalid={searchError !== undefined}
+            value={draft}
+            onChange={(e) => onChange(e.target.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') {
+                clearTimeout(timer.current);
+                setSearchText(draft);
+              }
+              if (e.key === 'Escape') e.currentTarget.blur();
+            }}
+          />
+        </div>
+        <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)}>
+          {ZONES.map((z) => (
+            <option key={z} value={z}>
+              {zoneLabel(z)}
+            </option>
+          ))}
+        </select>
+      </div>
+      {searchError && (
+        <div className="search-error" role="alert">
+          {cellText(searchError.message)} (at character {searchError.offset + 1})
+        </div>
+      )}
+      {chips.length > 0 && (
+        <div className="chips" aria-label="Filters">
+          {chips.map((chip, i) => (
+            <span
+              key={`${chip.field}=${chip.value}=${chip.negated}`}
+              className={`chip${chip.negated ? ' negated' : ''}`}
+            >
+              <button
+                type="button"
+                className="chip-label"
+                title="Include / exclude"
+                onClick={() => toggleChip(i)}
+              >
+                {chip.negated ? 'NOT ' : ''}
+                {chip.field}: {cellText(chip.value)}
+              </button>
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label="Remove filter"
+                onClick={() => removeChip(i)}
+              >
+                ✕
+              </button>
+            </span>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}

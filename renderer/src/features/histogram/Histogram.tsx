@@ -1,0 +1,100 @@
+import * as echarts from 'echarts/core';
+import { BarChart } from 'echarts/charts';
+import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useRef, useState } from 'react';
+import type { Histogram as HistogramData } from '../../../../shared/contract.ts';
+import type { EventQuery } from '../../../../shared/domain/query.ts';
+import { call } from '../../lib/api.ts';
+import { formatTime } from '../../lib/format.ts';
+import { useWorkspace } from '../../stores/workspace.ts';
+
+echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+
+const OUTCOME_COLORS: Record<string, string> = { success: '#3fb27f', failure: '#e5534b', unknown: '#7d8590' };
+
+/**
+ * Events over time, stacked by outcome. A click on a bar narrows the time range to that bucket
+ * (the table follows); "Custom range ✕" in the filter bar goes back.
+ */
+export function Histogram({ query }: { query: EventQuery }) {
+  const container = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | undefined>(undefined);
+  const zone = useWorkspace((s) => s.zone);
+  const theme = useWorkspace((s) => s.theme);
+  const setCustomRange = useWorkspace((s) => s.setCustomRange);
+  const [data, setData] = useState<HistogramData | undefined>();
+  const key = JSON.stringify(query);
+
+  useEffect(() => {
+    let live = true;
+    void call('query.histogram', JSON.parse(key) as EventQuery, { stackBy: 'outcome', maxBuckets: 160 }).then(
+      (histogram) => {
+        if (live) setData(histogram);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  useEffect(() => {
+    if (!container.current) return;
+    const instance = echarts.init(container.current, undefined, { renderer: 'canvas' });
+    chart.current = instance;
+    const observer = new ResizeObserver(() => instance.resize());
+    observer.observe(container.current);
+    return () => {
+      observer.disconnect();
+      instance.dispose();
+      chart.current = undefined;
+    };
+  }, []);
+
+  useEffect(() => {
+    const instance = chart.current;
+    if (!instance || !data) return;
+    const text = theme === 'dark' ? '#9aa4b2' : '#57606a';
+    const outcomes = ['success', 'failure', 'unknown'];
+    instance.setOption(
+      {
+        animation: false,
+        grid: { left: 48, right: 12, top: 8, bottom: 22 },
+        tooltip: {
+          trigger: 'axis',
+          axisPointer: { type: 'shadow' },
+          // Labels are ours (times and counts), never log text.
+          formatter: (params: { axisValue: string; seriesName: string; value: number }[]) =>
+            [params[0]?.axisValue ?? '', ...params.map((p) => `${p.seriesName}: ${p.value}`)].join('<br/>'),
+        },
+        xAxis: {
+          type: 'category',
+          data: data.buckets.map((b) => formatTime(b.start, zone).slice(0, 16)),
+          axisLabel: { color: text },
+          axisLine: { lineStyle: { color: text } },
+        },
+        yAxis: {
+          type: 'value',
+          axisLabel: { color: text },
+          splitLine: { lineStyle: { color: `${text}33` } },
+        },
+        series: outcomes.map((outcome) => ({
+          name: outcome,
+          type: 'bar',
+          stack: 'events',
+          barCategoryGap: '10%',
+          itemStyle: { color: OUTCOME_COLORS[outcome] },
+          data: data.buckets.map((b) => b.counts[outcome] ?? 0),
+        })),
+      },
+      true,
+    );
+    instance.off('click');
+    instance.on('click', (params) => {
+      const bucket = data.buckets[params.dataIndex];
+      if (bucket) setCustomRange(bucket.start, bucket.start + data.interval);
+    });
+  }, [data, zone, theme, setCustomRange]);
+
+  return <div className="histogram" ref={container} aria-label="Events over time" role="img" />;
+}

@@ -1,0 +1,71 @@
+import type { StoredEvent } from '../../../../shared/contract.ts';
+
+export type FetchRows = (start: number, limit: number) => Promise<StoredEvent[]>;
+
+/**
+ * Rows of one result, fetched by page on demand and kept in a bounded LRU: the table asks for any
+ * position, gets the row when its page is here, and a re-render when a missing page arrives.
+ * Memory stays at `maxPages × pageSize` rows whatever the result size.
+ */
+export class PageCache {
+  readonly pageSize: number;
+  private readonly maxPages: number;
+  private readonly fetchRows: FetchRows;
+  private readonly onLoad: () => void;
+  private readonly pages = new Map<number, StoredEvent[]>();
+  private readonly loading = new Set<number>();
+  private disposed = false;
+
+  constructor(fetchRows: FetchRows, onLoad: () => void, pageSize = 200, maxPages = 40) {
+    this.fetchRows = fetchRows;
+    this.onLoad = onLoad;
+    this.pageSize = pageSize;
+    this.maxPages = maxPages;
+  }
+
+  /** The row at `position`, or undefined while its page loads (the load is started here). */
+  row(position: number): StoredEvent | undefined {
+    const pageIndex = Math.floor(position / this.pageSize);
+    const page = this.pages.get(pageIndex);
+    if (page === undefined) {
+      this.load(pageIndex);
+      return undefined;
+    }
+    // Refresh its place in the LRU order.
+    this.pages.delete(pageIndex);
+    this.pages.set(pageIndex, page);
+    return page[position - pageIndex * this.pageSize];
+  }
+
+  /** Starts loading the pages covering [start, end) that are not here yet. */
+  prefetch(start: number, end: number): void {
+    for (let p = Math.floor(Math.max(0, start) / this.pageSize); p * this.pageSize < end; p++) this.load(p);
+  }
+
+  get pageCount(): number {
+    return this.pages.size;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.pages.clear();
+  }
+
+  private load(pageIndex: number): void {
+    if (this.pages.has(pageIndex) || this.loading.has(pageIndex) || this.disposed) return;
+    this.loading.add(pageIndex);
+    this.fetchRows(pageIndex * this.pageSize, this.pageSize).then(
+      (rows) => {
+        this.loading.delete(pageIndex);
+        if (this.disposed) return;
+        this.pages.set(pageIndex, rows);
+        while (this.pages.size > this.maxPages) {
+          const oldest = this.pages.keys().next().value as number;
+          this.pages.delete(oldest);
+        }
+        this.onLoad();
+      },
+      () => this.loading.delete(pageIndex),
+    );
+  }
+}

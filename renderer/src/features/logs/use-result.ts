@@ -1,0 +1,57 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { EventQuery } from '../../../../shared/domain/query.ts';
+import { call } from '../../lib/api.ts';
+import { PageCache } from './page-cache.ts';
+
+export interface ResultView {
+  count: number;
+  cache: PageCache;
+  /** Bumps when a page arrives, so rows re-render. */
+  version: number;
+}
+
+export type ResultState =
+  { status: 'loading' } | { status: 'error'; message: string } | ({ status: 'ready' } & ResultView);
+
+/**
+ * Opens an engine result handle for the query, with its count and a page cache; closes the handle
+ * when the query changes or the view goes away. Rows are never held outside the bounded cache.
+ */
+export function useResult(query: EventQuery): ResultState {
+  const key = JSON.stringify(query);
+  const [state, setState] = useState<{ key: string; result: ResultState }>({
+    key,
+    result: { status: 'loading' },
+  });
+  const [version, setVersion] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    let handle: string | undefined;
+    let cache: PageCache | undefined;
+    const parsedQuery = JSON.parse(key) as EventQuery;
+    (async () => {
+      handle = await call('query.open', parsedQuery);
+      const count = await call('query.count', handle);
+      if (!live) return;
+      const opened = handle;
+      cache = new PageCache(
+        (start, limit) => call('query.rows', opened, start, limit),
+        () => setVersion((v) => v + 1),
+      );
+      setState({ key, result: { status: 'ready', count, cache, version: 0 } });
+    })().catch((error: unknown) => {
+      if (live) setState({ key, result: { status: 'error', message: (error as Error).message } });
+    });
+    return () => {
+      live = false;
+      cache?.dispose();
+      if (handle !== undefined) void call('query.close', handle).catch(() => undefined);
+    };
+  }, [key]);
+
+  return useMemo(() => {
+    if (state.key !== key) return { status: 'loading' };
+    return state.result.status === 'ready' ? { ...state.result, version } : state.result;
+  }, [state, key, version]);
+}

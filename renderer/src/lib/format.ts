@@ -1,0 +1,48 @@
+import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(zone: string): Intl.DateTimeFormat {
+  let f = formatters.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone === 'local' ? undefined : zone === 'utc' ? 'UTC' : zone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(zone, f);
+  }
+  return f;
+}
+
+/** `2024-03-01 12:34:56.789` in the display zone; the instant itself is always UTC µs. */
+export function formatTime(micros: number, zone: string): string {
+  const millis = Math.floor(micros / 1000);
+  const parts = Object.fromEntries(
+    formatter(zone)
+      .formatToParts(new Date(millis))
+      .map((p) => [p.type, p.value]),
+  );
+  const fraction = String(millis % 1000).padStart(3, '0');
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}.${fraction}`;
+}
+
+export function zoneLabel(zone: string): string {
+  if (zone === 'utc') return 'UTC';
+  if (zone === 'local') return `Local (${Intl.DateTimeFormat().resolvedOptions().timeZone})`;
+  return zone;
+}
+
+/** Log text for a cell: controls, bidi overrides and zero-width characters made visible. */
+export function cellText(value: string | undefined): string {
+  return value === undefined ? '' : makeControlsVisible(value);
+}
+
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}

@@ -1,0 +1,30 @@
+import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
+import { combineFilters } from '../../../shared/domain/query.ts';
+import { PRESET_MICROS, type Chip, type TimePreset } from './workspace.ts';
+
+export interface QueryInputs {
+  searchFilter: Filter | undefined;
+  chips: readonly Chip[];
+  preset: TimePreset;
+  customFrom: number | undefined;
+  customTo: number | undefined;
+  order: 'asc' | 'desc';
+}
+
+export function chipFilter(chip: Chip): Filter {
+  const match: Filter = { kind: 'field', field: chip.field, op: 'eq', value: chip.value };
+  return chip.negated ? { kind: 'not', child: match } : match;
+}
+
+/** The engine query the workspace shows: search AND every chip, within the time window. */
+export function queryOf(inputs: QueryInputs, nowMicros: number): EventQuery {
+  const parts = [...(inputs.searchFilter ? [inputs.searchFilter] : []), ...inputs.chips.map(chipFilter)];
+  const filter = parts.length === 0 ? undefined : combineFilters('and', parts);
+  const window =
+    inputs.preset === 'all'
+      ? {}
+      : inputs.preset === 'custom'
+        ? { from: inputs.customFrom, to: inputs.customTo }
+        : { from: nowMicros - PRESET_MICROS[inputs.preset] };
+  return { ...(filter ? { filter } : {}), ...window, order: inputs.order };
+}

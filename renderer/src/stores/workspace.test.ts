@@ -1,0 +1,41 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { useWorkspace } from './workspace.ts';
+
+const initial = useWorkspace.getState();
+beforeEach(() => useWorkspace.setState(initial, true));
+
+describe('workspace store', () => {
+  it('keeps the last valid search while the text has an error', () => {
+    const { setSearchText } = useWorkspace.getState();
+    setSearchText('actor:alice');
+    const good = useWorkspace.getState().searchFilter;
+    expect(good).toEqual({ kind: 'field', field: 'actor', op: 'eq', value: 'alice' });
+    setSearchText('actor:(');
+    expect(useWorkspace.getState().searchError?.message).toBeTruthy();
+    expect(useWorkspace.getState().searchFilter).toBe(good);
+    setSearchText('');
+    expect(useWorkspace.getState()).toMatchObject({ searchFilter: undefined, searchError: undefined });
+  });
+
+  it('adds a chip once, toggles and removes it, and resets the cursor', () => {
+    const state = useWorkspace.getState();
+    state.setCursor(40);
+    state.addChip({ field: 'ip', value: '1.2.3.4', negated: false });
+    state.addChip({ field: 'ip', value: '1.2.3.4', negated: false });
+    expect(useWorkspace.getState().chips).toHaveLength(1);
+    expect(useWorkspace.getState().cursor).toBe(0);
+    useWorkspace.getState().toggleChip(0);
+    expect(useWorkspace.getState().chips[0]?.negated).toBe(true);
+    useWorkspace.getState().removeChip(0);
+    expect(useWorkspace.getState().chips).toEqual([]);
+  });
+
+  it('re-anchors a preset when it is chosen', () => {
+    const before = useWorkspace.getState().presetAnchor;
+    useWorkspace.getState().setPreset('7d');
+    expect(useWorkspace.getState().preset).toBe('7d');
+    expect(useWorkspace.getState().presetAnchor).toBeGreaterThanOrEqual(before);
+    useWorkspace.getState().setCustomRange(1, 2);
+    expect(useWorkspace.getState()).toMatchObject({ preset: 'custom', customFrom: 1, customTo: 2 });
+  });
+});

@@ -1,0 +1,247 @@
+// The workspace in real Chromium, against the real engine in serve mode, over real audit data.
+// Screenshots of every view land in test/output/screenshots: look at them.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import { startServer, type RunningServer } from '../../electron/server/serve.ts';
+import { launchChromium } from '../support/chromium.ts';
+import { REPO_ROOT, dataset } from '../support/paths.ts';
+import { tempDir } from '../support/temp-case.ts';
+import { parseSearch } from '../../shared/query/parse-search.ts';
+
+const RENDERER = path.join(REPO_ROOT, 'out', 'renderer');
+const SHOTS = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
+
+/** Records built to attack a log viewer: markup, script URLs, bidi and terminal controls. */
+const HOSTILE = [
+  {
+    time: '2024-05-01T10:00:00Z',
+    user: '<img src=x onerror="window.__pwned=1">',
+    action: 'login',
+    ip: '10.0.0.1',
+  },
+  { time: '2024-05-01T10:00:01Z', user: 'eve', action: '<script>window.__pwned=2</script>', ip: '10.0.0.2' },
+  {
+    time: '2024-05-01T10:00:02Z',
+    user: 'admin\u202Egnp.exe',
+    action: 'upload',
+    message: '\u001b[31mred\u001b[0m',
+  },
+  { time: '2024-05-01T10:00:03Z', user: 'mallory', action: 'visit', message: 'javascript:window.__pwned=3' },
+];
+
+const temp = tempDir();
+let session: CaseSession;
+let server: RunningServer;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+}
+
+/** What the engine itself counts for a search: the figure the table must come to show. */
+async function engineCount(searchText: string): Promise<number> {
+  const parsed = parseSearch(searchText);
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const handle = await session.read.openResult(parsed.filter ? { filter: parsed.filter } : {});
+  try {
+    return await session.read.count(handle);
+  } finally {
+    await session.read.closeResult(handle);
+  }
+}
+
+async function search(text: string): Promise<void> {
+  const box = page.getByLabel('Search');
+  await box.fill(text);
+  await box.press('Enter');
+}
+
+/** A fresh page on the whole case, so one test's filters never leak into the next. */
+async function freshPage(): Promise<void> {
+  await page.goto(server.url);
+  await rows().first().waitFor();
+}
+
+/** Rows whose event has arrived (a row still loading has no data-seq). */
+function rows() {
+  return page.locator('.log-row[data-seq]');
+}
+
+async function rowCount(): Promise<number> {
+  const text = (await page.locator('.log-footer').textContent()) ?? '';
+  const match = /([\d,]+) events/.exec(text);
+  return match ? Number(match[1]?.replaceAll(',', '')) : 0;
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(RENDERER, 'index.html')))
+    throw new Error('no built UI in out/renderer: run npm run build');
+  mkdirSync(SHOTS, { recursive: true });
+  const hostile = temp.file('hostile.ndjson');
+  writeFileSync(hostile, HOSTILE.map((r) => JSON.stringify(r)).join('\n'));
+  session = await CaseSession.open(temp.file('e2e.auditscope'));
+  await session.import([
+    dataset('okta-system-log'),
+    dataset('aws-cloudtrail', 'stratus-red-team-detonation-logs'),
+    dataset('linux-auditd', 'go-libaudit'),
+    hostile,
+  ]);
+  await session.buildFreeTextIndex();
+  server = await startServer({ session, rendererDir: RENDERER });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await session?.close();
+  temp.cleanup();
+});
+
+describe('the workspace in Chromium (serve mode)', () => {
+  it('refuses the page without its token', async () => {
+    const response = await page.goto(server.url.replace(/\?token=.*/, ''));
+    expect(response?.status()).toBe(401);
+  });
+
+  it('opens on every event of the case, newest first', async () => {
+    await page.goto(server.url);
+    await page.locator('.log-row[data-seq]').first().waitFor();
+    const stats = await session.read.stats();
+    expect(await rowCount()).toBe(stats.events);
+    const times = await page.locator('.log-row[data-seq] .log-time').allTextContents();
+    expect(times.length).toBeGreaterThan(10);
+    expect([...times].sort().reverse()).toEqual(times);
+    await shot('01-logs');
+  });
+
+  it('searches with the query syntax and shows a parse error for a wrong query', async () => {
+    await page.keyboard.press('/');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label')))
+      .toBe('Search');
+    const failures = await engineCount('outcome:failure');
+    expect(failures).toBeGreaterThan(0);
+    await search('outcome:failure');
+    await expect.poll(rowCount).toBe(failures);
+    const outcomes = await page.locator('.log-row[data-seq] .outcome-failure').count();
+    expect(outcomes).toBe(await page.locator('.log-row[data-seq]').count());
+    await shot('02-search-failures');
+    await search('action:(');
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/character/);
+    // The table keeps the last valid search while the text is wrong.
+    expect(await rowCount()).toBe(failures);
+    await shot('03-search-error');
+    await search('');
+    await expect.poll(rowCount).toBe(await engineCount(''));
+  });
+
+  it('opens details with the raw record, and filters for a value from them', async () => {
+    await freshPage();
+    const all = await rowCount();
+    await page.locator('.log-row[data-seq]').nth(3).click();
+    const panel = page.getByLabel('Event details');
+    await panel.locator('.raw').waitFor();
+    expect((await panel.locator('.raw').textContent())?.length).toBeGreaterThan(10);
+    await shot('04-details');
+    const source = (await panel.locator('dd').nth(1).locator('.value-text').textContent()) ?? '';
+    await panel.locator('dd').nth(1).locator('.field-value').hover();
+    await panel.getByLabel('Filter for source').first().click();
+    await expect.poll(rowCount).toBe(await engineCount(`source:${source}`));
+    await expect.poll(() => rows().count()).toBeGreaterThan(0);
+    const sources = await page.locator('.log-row[data-seq] .log-cell:nth-child(8)').allTextContents();
+    expect(new Set(sources)).toEqual(new Set([source]));
+    await shot('05-filtered-by-source');
+    await page.getByLabel('Remove filter').click();
+    await expect.poll(rowCount).toBe(all);
+    await page.keyboard.press('Escape');
+    await expect(panel.count()).resolves.toBe(0);
+  });
+
+  it('moves through rows with the keyboard and opens details with Enter', async () => {
+    await freshPage();
+    await page.locator('.log-body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('j');
+    await page.keyboard.press('j');
+    await expect(page.locator('.log-row.active').getAttribute('aria-rowindex')).resolves.toBe('3');
+    await page.keyboard.press('k');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Event details').waitFor();
+    const active = await page.locator('.log-row.active').getAttribute('data-seq');
+    expect(await page.locator('.log-row.open').getAttribute('data-seq')).toBe(active);
+    await page.keyboard.press('Escape');
+  });
+
+  it('narrows the time range from the histogram and the breakdown', async () => {
+    await freshPage();
+    const all = await rowCount();
+    const canvas = page.locator('.histogram canvas').first();
+    const box = await canvas.boundingBox();
+    expect(box).not.toBeNull();
+    // The newest data sits at the right end of the chart.
+    await page.mouse.click((box?.x ?? 0) + (box?.width ?? 0) - 30, (box?.y ?? 0) + (box?.height ?? 0) - 30);
+    await expect.poll(rowCount).toBeLessThan(all);
+    await shot('06-histogram-zoom');
+    await page.getByRole('button', { name: 'Custom range ✕' }).click();
+    await expect.poll(rowCount).toBe(all);
+    await page.getByRole('tab', { name: 'Outcomes' }).click();
+    await page.locator('.breakdown-list button', { hasText: 'failure' }).click();
+    await expect.poll(rowCount).toBe(await engineCount('outcome:failure'));
+    await page.getByLabel('Remove filter').click();
+  });
+
+  it('switches the display time zone without changing the rows', async () => {
+    await freshPage();
+    const utc = await page.locator('.log-row[data-seq] .log-time').first().textContent();
+    await page.getByLabel('Time zone').selectOption('Asia/Tokyo');
+    const tokyo = await page.locator('.log-row[data-seq] .log-time').first().textContent();
+    expect(tokyo).not.toBe(utc);
+    const hours = (t: string | null) => Number(t?.slice(11, 13));
+    expect((hours(tokyo) - hours(utc) + 24) % 24).toBe(9);
+    await page.getByLabel('Time zone').selectOption('utc');
+  });
+
+  it('shows hostile log text as inert text', async () => {
+    await freshPage();
+    await search('ip:10.0.0.0/8 OR action:upload OR action:visit');
+    await expect.poll(rowCount).toBe(4);
+    await expect.poll(() => rows().count()).toBe(4);
+    const text = (await page.locator('.log-body').textContent()) ?? '';
+    expect(text).toContain('<img src=x onerror="window.__pwned=1">');
+    expect(text).toContain('<script>window.__pwned=2</script>');
+    expect(text).toContain('admin⟨U+202E⟩gnp.exe');
+    expect(text).toContain('␛[31mred␛[0m');
+    for (const row of await page.locator('.log-row[data-seq]').all()) {
+      await row.click();
+      await page.getByLabel('Event details').locator('.raw').waitFor();
+    }
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned)).toBeUndefined();
+    expect(await page.locator('.log-body img, .detail-panel img, .log-body script').count()).toBe(0);
+    await shot('07-hostile-text');
+    await search('');
+    await expect.poll(rowCount).toBe(await engineCount(''));
+  });
+
+  it('has a light theme', async () => {
+    await freshPage();
+    await page.getByLabel('Toggle theme').click();
+    await expect(page.evaluate(() => document.documentElement.dataset.theme)).resolves.toBe('light');
+    await page.locator('.log-row[data-seq]').nth(1).click();
+    await page.getByLabel('Event details').locator('.raw').waitFor();
+    await shot('08-light-theme');
+  });
+
+  it('raised no page errors', () => {
+    expect(pageErrors.filter((e) => !e.includes('401'))).toEqual([]);
+  });
+});

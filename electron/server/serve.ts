@@ -54,14 +54,12 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
 
   server.on('upgrade', (request, socket, head) => {
-    const pathname = (request.url ?? '').split('?', 1)[0];
-    const verdict = checkRequest(factsOf(request), token, port, true);
-    if (pathname !== SOCKET_PATH || !verdict.ok) {
-      const status =
-        pathname !== SOCKET_PATH ? '404 Not Found' : verdict.ok ? '200 OK' : `${verdict.status} Refused`;
+    const refuse = (status: string): void => {
       socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
-      return;
-    }
+    };
+    const verdict = checkRequest(factsOf(request), token, port, true);
+    if (!verdict.ok) return refuse(`${verdict.status} Refused`);
+    if ((request.url ?? '').split('?', 1)[0] !== SOCKET_PATH) return refuse('404 Not Found');
     socketServer.handleUpgrade(request, socket, head, (ws) => {
       sockets.add(ws);
       ws.on('close', () => sockets.delete(ws));

@@ -192,6 +192,12 @@ describe('the workspace in Chromium (serve mode)', () => {
     await page.mouse.click((box?.x ?? 0) + (box?.width ?? 0) - 30, (box?.y ?? 0) + (box?.height ?? 0) - 30);
     await expect.poll(rowCount).toBeLessThan(all);
     await shot('06-histogram-zoom');
+    await page.getByRole('button', { name: 'category' }).click();
+    await expect(page.getByRole('button', { name: 'category' }).getAttribute('aria-pressed')).resolves.toBe(
+      'true',
+    );
+    await page.waitForTimeout(300);
+    await shot('06b-histogram-by-category');
     await page.getByRole('button', { name: 'Custom range ✕' }).click();
     await expect.poll(rowCount).toBe(all);
     await page.getByRole('tab', { name: 'Outcomes' }).click();

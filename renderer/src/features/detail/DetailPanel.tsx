@@ -104,13 +104,22 @@ export function DetailPanel() {
           <section>
             <h3>
               Raw record
-              <button
-                type="button"
-                className="text-button"
-                onClick={() => void navigator.clipboard?.writeText(event.raw)}
-              >
-                Copy
-              </button>
+              <span>
+                <button
+                  type="button"
+                  className="text-button"
+                  onClick={() => void navigator.clipboard?.writeText(event.raw)}
+                >
+                  Copy raw
+                </button>
+                <button
+                  type="button"
+                  className="text-button"
+                  onClick={() => void navigator.clipboard?.writeText(JSON.stringify(event, null, 2))}
+                >
+                  Copy event as JSON
+                </button>
+              </span>
             </h3>
             {event.encodingError && (
               <p className="warning">The input was not valid UTF-8: shown decoded with replacements.</p>

@@ -12,9 +12,20 @@ import { useWorkspace } from '../../stores/workspace.ts';
 echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 const OUTCOME_COLORS: Record<string, string> = { success: '#3fb27f', failure: '#e5534b', unknown: '#7d8590' };
+const CATEGORY_COLORS: Record<string, string> = {
+  authentication: '#4c9aff',
+  iam: '#b083f0',
+  configuration: '#e3b341',
+  data_access: '#3fb27f',
+  data_change: '#f0883e',
+  network: '#39c5cf',
+  system: '#7d8590',
+  other: '#57606a',
+};
+type StackBy = 'outcome' | 'category';
 
 /**
- * Events over time, stacked by outcome. A click on a bar narrows the time range to that bucket
+ * Events over time, stacked by outcome or category. A click on a bar narrows the time range to that bucket
  * (the table follows); "Custom range ✕" in the filter bar goes back.
  */
 export function Histogram({ query }: { query: EventQuery }) {
@@ -23,20 +34,21 @@ export function Histogram({ query }: { query: EventQuery }) {
   const zone = useWorkspace((s) => s.zone);
   const theme = useWorkspace((s) => s.theme);
   const setCustomRange = useWorkspace((s) => s.setCustomRange);
-  const [data, setData] = useState<HistogramData | undefined>();
+  const [data, setData] = useState<(HistogramData & { stackBy: StackBy }) | undefined>();
+  const [stackBy, setStackBy] = useState<StackBy>('outcome');
   const key = JSON.stringify(query);
 
   useEffect(() => {
     let live = true;
-    void call('query.histogram', JSON.parse(key) as EventQuery, { stackBy: 'outcome', maxBuckets: 160 }).then(
+    void call('query.histogram', JSON.parse(key) as EventQuery, { stackBy, maxBuckets: 160 }).then(
       (histogram) => {
-        if (live) setData(histogram);
+        if (live) setData({ ...histogram, stackBy });
       },
     );
     return () => {
       live = false;
     };
-  }, [key]);
+  }, [key, stackBy]);
 
   useEffect(() => {
     if (!container.current) return;
@@ -55,7 +67,8 @@ export function Histogram({ query }: { query: EventQuery }) {
     const instance = chart.current;
     if (!instance || !data) return;
     const text = theme === 'dark' ? '#9aa4b2' : '#57606a';
-    const outcomes = ['success', 'failure', 'unknown'];
+    const colors = data.stackBy === 'outcome' ? OUTCOME_COLORS : CATEGORY_COLORS;
+    const stacks = Object.keys(colors);
     instance.setOption(
       {
         animation: false,
@@ -78,13 +91,13 @@ export function Histogram({ query }: { query: EventQuery }) {
           axisLabel: { color: text },
           splitLine: { lineStyle: { color: `${text}33` } },
         },
-        series: outcomes.map((outcome) => ({
-          name: outcome,
+        series: stacks.map((name) => ({
+          name,
           type: 'bar',
           stack: 'events',
           barCategoryGap: '10%',
-          itemStyle: { color: OUTCOME_COLORS[outcome] },
-          data: data.buckets.map((b) => b.counts[outcome] ?? 0),
+          itemStyle: { color: colors[name] },
+          data: data.buckets.map((b) => b.counts[name] ?? 0),
         })),
       },
       true,
@@ -96,5 +109,22 @@ export function Histogram({ query }: { query: EventQuery }) {
     });
   }, [data, zone, theme, setCustomRange]);
 
-  return <div className="histogram" ref={container} aria-label="Events over time" role="img" />;
+  return (
+    <div className="histogram-frame">
+      <div className="histogram" ref={container} aria-label="Events over time" role="img" />
+      <div className="stack-by" role="group" aria-label="Stack by">
+        {(['outcome', 'category'] as const).map((option) => (
+          <button
+            key={option}
+            type="button"
+            aria-pressed={stackBy === option}
+            className={stackBy === option ? 'selected' : ''}
+            onClick={() => setStackBy(option)}
+          >
+            {option}
+          </button>
+        ))}
+      </div>
+    </div>
+  );
 }

@@ -5,14 +5,14 @@ import { buildBridge } from './bridge.ts';
 
 describe('preload bridge', () => {
   it('exposes exactly the contract calls and on, frozen', () => {
-    const bridge = buildBridge(vi.fn(), vi.fn());
-    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(contract), 'on'].sort());
+    const bridge = buildBridge(vi.fn(), vi.fn(), vi.fn());
+    expect(Object.keys(bridge).sort()).toEqual([...Object.keys(contract), 'on', 'pathForFile'].sort());
     expect(Object.isFrozen(bridge)).toBe(true);
   });
 
   it('invokes the one call channel with the name and arguments', async () => {
     const invoke = vi.fn(async () => ({ ok: true, value: 1 }));
-    const bridge = buildBridge(invoke, vi.fn());
+    const bridge = buildBridge(invoke, vi.fn(), vi.fn());
     await expect(bridge['query.count']('r1')).resolves.toEqual({ ok: true, value: 1 });
     expect(invoke).toHaveBeenCalledWith(CALL_CHANNEL, 'query.count', ['r1']);
   });
@@ -25,7 +25,7 @@ describe('preload bridge', () => {
       handler = h;
       return stop;
     });
-    const bridge = buildBridge(vi.fn(), subscribe);
+    const bridge = buildBridge(vi.fn(), subscribe, vi.fn());
     const listener = vi.fn();
     const unsubscribe = bridge.on('fts.progress', listener);
     handler?.('import.progress', { a: 1 });

@@ -1,5 +1,5 @@
 // Exposes window.auditscope, built from the contract, and nothing else.
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { buildBridge } from './bridge.ts';
 
 const bridge = buildBridge(
@@ -12,6 +12,7 @@ const bridge = buildBridge(
       ipcRenderer.removeListener(channel, wrapped);
     };
   },
+  (file) => webUtils.getPathForFile(file),
 );
 
 contextBridge.exposeInMainWorld('auditscope', bridge);

@@ -4,9 +4,10 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH } from '../../shared/transport.ts';
 import type { CaseSession } from '../engine/case-session.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
-import { checkRequest, newToken, tokenCookie, type RequestFacts } from './serve-auth.ts';
+import { allowedHosts, checkRequest, newToken, tokenCookie, type RequestFacts } from './serve-auth.ts';
 import { MAX_MESSAGE_BYTES, send, serveSocket } from './socket-transport.ts';
 import { securityHeaders, sendStaticFile } from './static-files.ts';
+import { UPLOAD_PATH, receiveUpload } from './upload.ts';
 
 export interface ServeOptions {
   session: CaseSession;
@@ -16,6 +17,8 @@ export interface ServeOptions {
   port?: number;
   /** A fixed token, for tests; otherwise a new random one. */
   token?: string;
+  /** Where files uploaded by the page are stored; default: a folder beside the case file. */
+  uploadDir?: string;
 }
 
 export interface RunningServer {
@@ -31,6 +34,7 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
+  const uploadDir = options.uploadDir ?? `${options.session.path}.uploads`;
   const implementation = implementContract(options.session);
   const sockets = new Set<WebSocket>();
   const socketServer = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
@@ -43,12 +47,23 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       response.end(`${verdict.reason}\n`);
       return;
     }
+    const headers = securityHeaders(port);
+    if (request.method === 'POST' && (request.url ?? '').split('?', 1)[0] === UPLOAD_PATH) {
+      // Only our own page posts files: its Origin is ours (a cross-site form cannot carry the
+      // SameSite cookie anyway, and cannot set the X-File-Name header without a preflight).
+      if (!sameOrigin(request.headers.origin, port) || request.headers['x-file-name'] === undefined) {
+        response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end('uploads come from the Auditscope page only\n');
+        return;
+      }
+      void receiveUpload(request, response, uploadDir, headers);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' });
       response.end();
       return;
     }
-    const headers = securityHeaders(port);
     if (verdict.setCookie) headers['Set-Cookie'] = tokenCookie(token);
     sendStaticFile(options.rendererDir, request.url ?? '/', response, headers);
   });
@@ -88,6 +103,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function sameOrigin(origin: string | undefined, port: number): boolean {
+  return allowedHosts(port).some((host) => origin === `http://${host}`);
 }
 
 function factsOf(request: IncomingMessage): RequestFacts {

@@ -45,7 +45,7 @@ export function securityHeaders(port: number): Record<string, string> {
       "style-src 'self'",
       "img-src 'self' data:",
       "font-src 'self'",
-      `connect-src ws://127.0.0.1:${port} ws://localhost:${port}`,
+      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
       "base-uri 'none'",
       "form-action 'none'",
       "frame-ancestors 'none'",

@@ -1,6 +1,6 @@
 // The workspace in real Chromium, against the real engine in serve mode, over real audit data.
 // Screenshots of every view land in test/output/screenshots: look at them.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -236,6 +236,34 @@ describe('the workspace in Chromium (serve mode)', () => {
     await shot('07-hostile-text');
     await search('');
     await expect.poll(rowCount).toBe(await engineCount(''));
+  });
+
+  it('imports picked files with progress and a summary, and shows the rejected records', async () => {
+    await freshPage();
+    const before = await rowCount();
+    const github = dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_logs.json');
+    const lines = readFileSync(github, 'utf8')
+      .split('\n')
+      .filter((line) => line.trim() !== '');
+    const damaged = temp.file('github-damaged.ndjson');
+    writeFileSync(damaged, [lines[0], '{"truncated": ', lines[1], 'not json at all', lines[2]].join('\n'));
+    await page.getByLabel('Choose files to import').setInputFiles([github, damaged]);
+    const panel = page.getByLabel('Import', { exact: true });
+    await panel.getByText('Import finished').waitFor();
+    const totals = (await panel.locator('.import-totals').textContent()) ?? '';
+    // 63 new from the export; its first three records again as duplicates; two damaged lines.
+    expect(totals).toMatch(/^63 new · 3 duplicates · 2 rejected/);
+    await expect.poll(rowCount).toBe(before + 63);
+    await shot('09-import-summary');
+    await panel.getByRole('button', { name: /2 — view/ }).click();
+    const rejects = page.getByRole('dialog');
+    await expect.poll(() => rejects.locator('tbody tr').count()).toBe(2);
+    const text = (await rejects.locator('tbody').textContent()) ?? '';
+    expect(text).toContain('{"truncated":');
+    expect(text).toContain('not json at all');
+    await shot('10-rejects');
+    await page.getByLabel('Close rejects').click();
+    await page.getByLabel('Close import summary').click();
   });
 
   it('has a light theme', async () => {

@@ -139,6 +139,29 @@ describe('serve-mode access', () => {
     ).rejects.toThrow(/403/);
   });
 
+  it('stores files the page uploads, from our origin only, and imports them by path', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const cookie = 'auditscope_token=test-token-0123456789';
+    const body = (await import('node:fs')).readFileSync(
+      dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_logs.json'),
+    );
+    const post = (headers: Record<string, string>) =>
+      fetch(`${base}/upload`, { method: 'POST', headers: { cookie, ...headers }, body });
+    expect((await post({ 'X-File-Name': 'x.json' })).status).toBe(403);
+    expect((await post({ Origin: 'https://evil.example', 'X-File-Name': 'x.json' })).status).toBe(403);
+    expect(
+      (await fetch(`${base}/upload`, { method: 'POST', headers: { Origin: base, 'X-File-Name': 'x' }, body }))
+        .status,
+    ).toBe(401);
+    const response = await post({ Origin: base, 'X-File-Name': encodeURIComponent('../github audit.json') });
+    expect(response.status).toBe(200);
+    const { path: stored } = (await response.json()) as { path: string };
+    expect(stored.startsWith(`${session.path}.uploads/`)).toBe(true);
+    expect(stored.endsWith('-github audit.json')).toBe(true);
+    const summary = await (callers.ipc as Caller)('import.files', [[stored], {}]);
+    expect(summary).toMatchObject({ ok: true, value: { totals: { rejected: 0 } } });
+  });
+
   it('answers a malformed frame with an error and keeps serving', async () => {
     const replies: ServerMessage[] = [];
     const listener = (data: WebSocket.RawData): void => {

@@ -11,6 +11,10 @@ import { LogTable } from '../features/logs/LogTable.tsx';
 import { useResult } from '../features/logs/use-result.ts';
 import { DetailPanel } from '../features/detail/DetailPanel.tsx';
 import { useKeyboard } from './use-keyboard.ts';
+import { useImports } from '../stores/imports.ts';
+import { ImportButton } from '../features/import/ImportButton.tsx';
+import { ImportPanel } from '../features/import/ImportPanel.tsx';
+import { DropZone } from '../features/import/DropZone.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -23,13 +27,14 @@ export function App() {
   const customTo = useWorkspace((s) => s.customTo);
   const order = useWorkspace((s) => s.order);
   const presetAnchor = useWorkspace((s) => s.presetAnchor);
+  const dataVersion = useImports((s) => s.dataVersion);
   const [stats, setStats] = useState<CaseStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     call('case.stats').then(setStats, (e: Error) => setError(e.message));
-  }, []);
+  }, [dataVersion]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
@@ -39,7 +44,7 @@ export function App() {
     () => queryOf({ searchFilter, chips, preset, customFrom, customTo, order }, presetAnchor),
     [searchFilter, chips, preset, customFrom, customTo, order, presetAnchor],
   );
-  const result = useResult(query);
+  const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
 
   return (
@@ -65,6 +70,7 @@ export function App() {
             </>
           )}
         </div>
+        <ImportButton />
         <button
           type="button"
           className="icon-button"
@@ -82,8 +88,8 @@ export function App() {
       )}
       <FilterBar searchRef={searchRef} />
       <div className="overview">
-        <Histogram query={query} />
-        <ActivityBreakdown query={query} />
+        <Histogram query={query} dataVersion={dataVersion} />
+        <ActivityBreakdown query={query} dataVersion={dataVersion} />
       </div>
       <main className="workspace">
         <div className="table-area">
@@ -99,6 +105,8 @@ export function App() {
         </div>
         <DetailPanel />
       </main>
+      <ImportPanel />
+      <DropZone />
     </div>
   );
 }

@@ -11,6 +11,7 @@ import { SOCKET_PATH, type ServerMessage } from '../../../shared/transport.ts';
 /** What the preload exposes as window.auditscope (Electron). */
 type Bridge = { [C in CallName]: (...args: CallArgs<C>) => Promise<CallOutcome<CallResult<C>>> } & {
   on(push: PushName, listener: (payload: unknown) => void): () => void;
+  pathForFile(file: File): string;
 };
 
 declare global {
@@ -111,4 +112,25 @@ export async function call<C extends CallName>(name: C, ...args: CallArgs<C>): P
 /** Listens to an engine push; returns the unsubscribe. */
 export function onPush<P extends PushName>(push: P, listener: (payload: PushPayload<P>) => void): () => void {
   return engine().on(push, listener as (payload: unknown) => void);
+}
+
+/**
+ * Paths the engine can import for files the user dropped or picked: their own paths in the desktop
+ * app; in serve mode (a browser cannot name local files) copies uploaded beside the case.
+ */
+export async function pathsForFiles(files: readonly File[]): Promise<string[]> {
+  const bridge = window.auditscope;
+  if (bridge) return files.map((file) => bridge.pathForFile(file));
+  const paths: string[] = [];
+  for (const file of files) {
+    const response = await fetch('/upload', {
+      method: 'POST',
+      headers: { 'X-File-Name': encodeURIComponent(file.name) },
+      body: file,
+    });
+    if (!response.ok)
+      throw new EngineError('upload-failed', `${file.name}: ${(await response.text()).trim()}`);
+    paths.push(((await response.json()) as { path: string }).path);
+  }
+  return paths;
 }

@@ -14,11 +14,11 @@ const FACETS: [string, string][] = [
 ];
 
 /** Counts per value of one field in the current filter window; a click filters by the value. */
-export function ActivityBreakdown({ query }: { query: EventQuery }) {
+export function ActivityBreakdown({ query, dataVersion }: { query: EventQuery; dataVersion: number }) {
   const [field, setField] = useState('action');
   const [data, setData] = useState<{ key: string; total: number; values: FieldValueCount[] } | undefined>();
   const addChip = useWorkspace((s) => s.addChip);
-  const key = JSON.stringify([query, field]);
+  const key = JSON.stringify([query, field, dataVersion]);
 
   useEffect(() => {
     let live = true;

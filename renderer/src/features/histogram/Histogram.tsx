@@ -28,7 +28,7 @@ type StackBy = 'outcome' | 'category';
  * Events over time, stacked by outcome or category. A click on a bar narrows the time range to that bucket
  * (the table follows); "Custom range ✕" in the filter bar goes back.
  */
-export function Histogram({ query }: { query: EventQuery }) {
+export function Histogram({ query, dataVersion }: { query: EventQuery; dataVersion: number }) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | undefined>(undefined);
   const zone = useWorkspace((s) => s.zone);
@@ -36,15 +36,14 @@ export function Histogram({ query }: { query: EventQuery }) {
   const setCustomRange = useWorkspace((s) => s.setCustomRange);
   const [data, setData] = useState<(HistogramData & { stackBy: StackBy }) | undefined>();
   const [stackBy, setStackBy] = useState<StackBy>('outcome');
-  const key = JSON.stringify(query);
+  const key = JSON.stringify([query, dataVersion]);
 
   useEffect(() => {
     let live = true;
-    void call('query.histogram', JSON.parse(key) as EventQuery, { stackBy, maxBuckets: 160 }).then(
-      (histogram) => {
-        if (live) setData({ ...histogram, stackBy });
-      },
-    );
+    const [parsed] = JSON.parse(key) as [EventQuery];
+    void call('query.histogram', parsed, { stackBy, maxBuckets: 160 }).then((histogram) => {
+      if (live) setData({ ...histogram, stackBy });
+    });
     return () => {
       live = false;
     };

@@ -17,8 +17,9 @@ export type ResultState =
  * Opens an engine result handle for the query, with its count and a page cache; closes the handle
  * when the query changes or the view goes away. Rows are never held outside the bounded cache.
  */
-export function useResult(query: EventQuery): ResultState {
-  const key = JSON.stringify(query);
+export function useResult(query: EventQuery, dataVersion: number): ResultState {
+  // The data version is part of the key: after an import the same query is asked again.
+  const key = JSON.stringify([query, dataVersion]);
   const [state, setState] = useState<{ key: string; result: ResultState }>({
     key,
     result: { status: 'loading' },
@@ -29,7 +30,7 @@ export function useResult(query: EventQuery): ResultState {
     let live = true;
     let handle: string | undefined;
     let cache: PageCache | undefined;
-    const parsedQuery = JSON.parse(key) as EventQuery;
+    const [parsedQuery] = JSON.parse(key) as [EventQuery];
     (async () => {
       handle = await call('query.open', parsedQuery);
       const count = await call('query.count', handle);

@@ -146,6 +146,27 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(rowCount).toBe(await engineCount(''));
   });
 
+  it('suggests field names and values with counts as you type', async () => {
+    await freshPage();
+    const box = page.getByLabel('Search');
+    await box.click();
+    await box.pressSequentially('outc');
+    const list = page.getByRole('listbox', { name: 'Suggestions' });
+    await expect(list.getByRole('option').first().textContent()).resolves.toContain('outcome:');
+    await box.press('Tab');
+    await expect(box.inputValue()).resolves.toBe('outcome:');
+    await list.getByRole('option', { name: /failure/ }).waitFor();
+    const failures = await engineCount('outcome:failure');
+    await expect(list.getByRole('option', { name: /failure/ }).textContent()).resolves.toContain(
+      String(failures),
+    );
+    await shot('02b-autocomplete');
+    await list.getByRole('option', { name: /failure/ }).click();
+    await expect(box.inputValue()).resolves.toBe('outcome:failure ');
+    await box.press('Enter');
+    await expect.poll(rowCount).toBe(failures);
+  });
+
   it('opens details with the raw record, and filters for a value from them', async () => {
     await freshPage();
     const all = await rowCount();

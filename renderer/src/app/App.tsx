@@ -44,6 +44,10 @@ export function App() {
     () => queryOf({ searchFilter, chips, preset, customFrom, customTo, order }, presetAnchor),
     [searchFilter, chips, preset, customFrom, customTo, order, presetAnchor],
   );
+  const valueQuery = useMemo(
+    () => queryOf({ searchFilter: undefined, chips, preset, customFrom, customTo, order }, presetAnchor),
+    [chips, preset, customFrom, customTo, order, presetAnchor],
+  );
   const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
 
@@ -86,7 +90,7 @@ export function App() {
           {error}
         </p>
       )}
-      <FilterBar searchRef={searchRef} />
+      <FilterBar searchRef={searchRef} valueQuery={valueQuery} />
       <div className="overview">
         <Histogram query={query} dataVersion={dataVersion} />
         <ActivityBreakdown query={query} dataVersion={dataVersion} />

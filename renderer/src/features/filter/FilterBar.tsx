@@ -1,5 +1,6 @@
-import { useEffect, useRef, useState } from 'react';
+import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { cellText, zoneLabel } from '../../lib/format.ts';
+import { SearchBox } from './SearchBox.tsx';
 import { useWorkspace, type TimePreset } from '../../stores/workspace.ts';
 
 const PRESETS: [TimePreset, string][] = [
@@ -12,13 +13,14 @@ const PRESETS: [TimePreset, string][] = [
 
 const ZONES = ['utc', 'local', 'America/New_York', 'Europe/London', 'Europe/Berlin', 'Asia/Tokyo'];
 
-/** Applies the typed search after a short pause, so the table does not re-query on every key. */
-const SEARCH_DELAY_MS = 250;
-
-export function FilterBar({ searchRef }: { searchRef: React.RefObject<HTMLInputElement | null> }) {
-  const searchText = useWorkspace((s) => s.searchText);
+export function FilterBar({
+  searchRef,
+  valueQuery,
+}: {
+  searchRef: React.RefObject<HTMLInputElement | null>;
+  valueQuery: EventQuery;
+}) {
   const searchError = useWorkspace((s) => s.searchError);
-  const setSearchText = useWorkspace((s) => s.setSearchText);
   const preset = useWorkspace((s) => s.preset);
   const setPreset = useWorkspace((s) => s.setPreset);
   const chips = useWorkspace((s) => s.chips);
@@ -26,16 +28,6 @@ export function FilterBar({ searchRef }: { searchRef: React.RefObject<HTMLInputE
   const toggleChip = useWorkspace((s) => s.toggleChip);
   const zone = useWorkspace((s) => s.zone);
   const setZone = useWorkspace((s) => s.setZone);
-  const [draft, setDraft] = useState(searchText);
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-
-  useEffect(() => () => clearTimeout(timer.current), []);
-
-  const onChange = (text: string): void => {
-    setDraft(text);
-    clearTimeout(timer.current);
-    timer.current = setTimeout(() => setSearchText(text), SEARCH_DELAY_MS);
-  };
 
   return (
     <div className="filter-bar">
@@ -58,25 +50,7 @@ export function FilterBar({ searchRef }: { searchRef: React.RefObject<HTMLInputE
             </button>
           )}
         </div>
-        <div className={`search${searchError ? ' invalid' : ''}`}>
-          <input
-            ref={searchRef}
-            type="search"
-            spellCheck={false}
-            placeholder='Search: actor:alice action:iam.* outcome:failure ip:10.0.0.0/8 "phrase" -excluded   ( / )'
-            aria-label="Search"
-            aria-invalid={searchError !== undefined}
-            value={draft}
-            onChange={(e) => onChange(e.target.value)}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') {
-                clearTimeout(timer.current);
-                setSearchText(draft);
-              }
-              if (e.key === 'Escape') e.currentTarget.blur();
-            }}
-          />
-        </div>
+        <SearchBox searchRef={searchRef} valueQuery={valueQuery} />
         <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)}>
           {ZONES.map((z) => (
             <option key={z} value={z}>

@@ -44,10 +44,13 @@ async function shot(name: string): Promise<void> {
 }
 
 /** What the engine itself counts for a search: the figure the table must come to show. */
-async function engineCount(searchText: string): Promise<number> {
+async function engineCount(searchText: string, range: { from?: number; to?: number } = {}): Promise<number> {
   const parsed = parseSearch(searchText);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  const handle = await session.read.openResult(parsed.filter ? { filter: parsed.filter } : {});
+  const handle = await session.read.openResult({
+    ...(parsed.filter ? { filter: parsed.filter } : {}),
+    ...range,
+  });
   try {
     return await session.read.count(handle);
   } finally {
@@ -187,6 +190,42 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(rowCount).toBe(all);
     await page.keyboard.press('Escape');
     await expect(panel.count()).resolves.toBe(0);
+  });
+
+  it('counts related events around one and pivots to them', async () => {
+    await freshPage();
+    await rows().first().click();
+    const panel = page.getByLabel('Event details');
+    const related = panel.locator('.related');
+    await related.waitFor();
+    const sameActor = related.getByRole('button', { name: /Same actor/ });
+    await expect.poll(() => sameActor.locator('.count').textContent()).not.toBe('…');
+    const shown = Number((await sameActor.locator('.count').textContent())?.replaceAll(',', ''));
+    const actor = (await sameActor.locator('.mono').textContent()) ?? '';
+    const seq = Number(await rows().first().getAttribute('data-seq'));
+    const event = await session.read.event(seq);
+    const around = { from: (event?.time ?? 0) - 3600e6, to: (event?.time ?? 0) + 3600e6 + 1 };
+    expect(shown).toBe(await engineCount(`actor:"${actor}"`, around));
+    await shot('04b-related-events');
+    await sameActor.click();
+    await expect.poll(rowCount).toBe(shown);
+    await expect(page.locator('.chip').textContent()).resolves.toContain(actor);
+  });
+
+  it('takes a typed custom time range', async () => {
+    await freshPage();
+    await page.getByRole('button', { name: 'Custom…' }).click();
+    await page.getByLabel('From', { exact: true }).fill('2024-01-01T00:00Z');
+    await page.getByLabel('To', { exact: true }).fill('2024-01-01');
+    await expect(page.getByRole('button', { name: 'Apply' }).isDisabled()).resolves.toBe(true);
+    await page.getByLabel('To', { exact: true }).fill('2025-01-01T00:00Z');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    const range = {
+      from: Date.parse('2024-01-01T00:00Z') * 1000,
+      to: Date.parse('2025-01-01T00:00Z') * 1000,
+    };
+    await expect.poll(rowCount).toBe(await engineCount('', range));
+    expect(await rowCount()).toBeGreaterThan(0);
   });
 
   it('moves through rows with the keyboard and opens details with Enter', async () => {

@@ -49,6 +49,8 @@ interface WorkspaceState {
   setZone(zone: DisplayZone): void;
   setTheme(theme: Theme): void;
   openDetail(seq: number | undefined): void;
+  /** Shows the events of one value within a time range (a "related events" pivot). */
+  pivot(chip: Chip, from: number, to: number): void;
   setCursor(position: number): void;
 }
 
@@ -92,5 +94,7 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   setZone: (zone) => set({ zone }),
   setTheme: (theme) => set({ theme }),
   openDetail: (seq) => set({ detailSeq: seq }),
+  pivot: (chip, from, to) =>
+    set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0 }),
   setCursor: (position) => set({ cursor: Math.max(0, position) }),
 }));

@@ -4,6 +4,7 @@ import { call } from '../../lib/api.ts';
 import { cellText, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { FieldValue } from '../../components/FieldValue.tsx';
+import { RelatedEvents } from './RelatedEvents.tsx';
 
 /** The fields shown first, as [label, search field, value]. */
 function normalizedFields(event: StoredEvent): [string, string, string | undefined][] {
@@ -78,6 +79,7 @@ export function DetailPanel() {
                 <FieldRow key={field} label={label} field={field} value={value as string} />
               ))}
           </dl>
+          <RelatedEvents event={event} />
           {event.changes.length > 0 && (
             <section>
               <h3>Changes</h3>

@@ -1,6 +1,8 @@
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { cellText, zoneLabel } from '../../lib/format.ts';
 import { SearchBox } from './SearchBox.tsx';
+import { CustomRange } from './CustomRange.tsx';
+import { useState } from 'react';
 import { useWorkspace, type TimePreset } from '../../stores/workspace.ts';
 
 const PRESETS: [TimePreset, string][] = [
@@ -21,6 +23,7 @@ export function FilterBar({
   valueQuery: EventQuery;
 }) {
   const searchError = useWorkspace((s) => s.searchError);
+  const [editingRange, setEditingRange] = useState(false);
   const preset = useWorkspace((s) => s.preset);
   const setPreset = useWorkspace((s) => s.setPreset);
   const chips = useWorkspace((s) => s.chips);
@@ -44,6 +47,15 @@ export function FilterBar({
               {label}
             </button>
           ))}
+          <button
+            type="button"
+            className={preset === 'custom' ? 'selected' : ''}
+            aria-pressed={preset === 'custom'}
+            onClick={() => setEditingRange(!editingRange)}
+            title="Type a time range"
+          >
+            Custom…
+          </button>
           {preset === 'custom' && (
             <button type="button" className="selected" aria-pressed onClick={() => setPreset('all')}>
               Custom range ✕
@@ -59,6 +71,7 @@ export function FilterBar({
           ))}
         </select>
       </div>
+      {editingRange && <CustomRange onDone={() => setEditingRange(false)} />}
       {searchError && (
         <div className="search-error" role="alert">
           {cellText(searchError.message)} (at character {searchError.offset + 1})

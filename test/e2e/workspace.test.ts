@@ -230,7 +230,7 @@ describe('the workspace in Chromium (serve mode)', () => {
 
   it('moves through rows with the keyboard and opens details with Enter', async () => {
     await freshPage();
-    await page.locator('.log-body').click({ position: { x: 5, y: 5 } });
+    await rows().first().click();
     await page.keyboard.press('j');
     await page.keyboard.press('j');
     await expect(page.locator('.log-row.active').getAttribute('aria-rowindex')).resolves.toBe('3');
@@ -324,6 +324,46 @@ describe('the workspace in Chromium (serve mode)', () => {
     await shot('10-rejects');
     await page.getByLabel('Close rejects').click();
     await page.getByLabel('Close import summary').click();
+  });
+
+  it('lets columns be hidden, added from raw fields, resized and moved, and keeps the layout', async () => {
+    await freshPage();
+    const headers = () => page.locator('.log-header [role=columnheader]').allTextContents();
+    await page.getByRole('button', { name: 'Columns…' }).click();
+    const menu = page.getByRole('dialog', { name: 'Columns' });
+    await menu.getByLabel('Category').uncheck();
+    await menu.getByLabel('Raw field path').fill('eventName');
+    await menu.getByRole('button', { name: 'Add' }).click();
+    await menu.getByLabel('Raw field path').fill('not a path!');
+    await menu.getByRole('button', { name: 'Add' }).click();
+    await expect(menu.getByLabel('Raw field path').getAttribute('aria-invalid')).resolves.toBe('true');
+    await menu.getByRole('button', { name: 'Done' }).click();
+    expect(await headers()).not.toContain('Category');
+    expect((await headers()).at(-1)).toBe('eventName');
+    await search('source:aws.cloudtrail');
+    await expect.poll(rowCount).toBe(await engineCount('source:aws.cloudtrail'));
+    await expect.poll(() => rows().first().locator('[role=gridcell]').last().textContent()).not.toBe('');
+
+    const actor = page.locator('.log-header [role=columnheader]', { hasText: 'Actor' });
+    const before = (await actor.boundingBox())?.width ?? 0;
+    const handle = page.getByLabel('Resize Actor');
+    const box = await handle.boundingBox();
+    await page.mouse.move((box?.x ?? 0) + 2, (box?.y ?? 0) + 5);
+    await page.mouse.down();
+    await page.mouse.move((box?.x ?? 0) + 82, (box?.y ?? 0) + 5, { steps: 4 });
+    await page.mouse.up();
+    expect((await actor.boundingBox())?.width ?? 0).toBeCloseTo(before + 80, -1);
+
+    await page.locator('.log-header [role=columnheader]', { hasText: 'Source' }).dragTo(actor);
+    expect((await headers()).slice(0, 2)).toEqual(['Source', 'Actor']);
+    await shot('11-columns');
+    await freshPage();
+    expect((await headers()).slice(0, 2)).toEqual(['Source', 'Actor']);
+    expect(await headers()).not.toContain('Category');
+    await page.getByRole('button', { name: 'Columns…' }).click();
+    await page.getByRole('button', { name: 'Default layout' }).click();
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect((await headers()).slice(0, 3)).toEqual(['Actor', 'Action', 'Category']);
   });
 
   it('has a light theme', async () => {

@@ -1,12 +1,15 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredEvent } from '../../../../shared/contract.ts';
 import { cellText, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
-import { COLUMNS } from './columns.ts';
+import { columnsOf, type Column } from './columns.ts';
+import { ColumnsMenu } from './ColumnsMenu.tsx';
+import { useColumns } from '../../stores/columns.ts';
 import type { ResultView } from './use-result.ts';
 
 const ROW_HEIGHT = 26;
+const HEADER_HEIGHT = 28;
 const TIME_WIDTH = 200;
 
 interface Props {
@@ -26,6 +29,10 @@ export function LogTable({ result }: Props) {
   const openDetail = useWorkspace((s) => s.openDetail);
   const order = useWorkspace((s) => s.order);
   const setOrder = useWorkspace((s) => s.setOrder);
+  const layout = useColumns((s) => s.layout);
+  const columns = useMemo(() => columnsOf(layout), [layout]);
+  const totalWidth = TIME_WIDTH + columns.reduce((n, c) => n + c.width, 0);
+  const [menuOpen, setMenuOpen] = useState(false);
 
   // The virtualizer re-renders this component itself; nothing here memoizes its functions.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -34,6 +41,8 @@ export function LogTable({ result }: Props) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 30,
+    // The sticky header sits inside the scroll area: keep rows scrolled to out from under it.
+    scrollPaddingStart: HEADER_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -49,24 +58,22 @@ export function LogTable({ result }: Props) {
 
   return (
     <div className="log-table" role="grid" aria-rowcount={result.count} aria-label="Events">
-      <div className="log-header" role="row">
-        <button
-          type="button"
-          className="log-cell log-time sortable"
-          style={{ width: TIME_WIDTH }}
-          onClick={() => setOrder(order === 'desc' ? 'asc' : 'desc')}
-          title="Sort by time"
-        >
-          Time {order === 'desc' ? '↓' : '↑'}
-        </button>
-        {COLUMNS.map((column) => (
-          <div key={column.id} className="log-cell" role="columnheader" style={columnStyle(column.width)}>
-            {column.label}
-          </div>
-        ))}
-      </div>
       <div ref={scrollRef} className="log-body" tabIndex={-1}>
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+        <div className="log-header" role="row" style={{ width: totalWidth, height: HEADER_HEIGHT }}>
+          <button
+            type="button"
+            className="log-cell log-time sortable"
+            style={{ width: TIME_WIDTH }}
+            onClick={() => setOrder(order === 'desc' ? 'asc' : 'desc')}
+            title="Sort by time"
+          >
+            Time {order === 'desc' ? '↓' : '↑'}
+          </button>
+          {columns.map((column) => (
+            <HeaderCell key={column.id} column={column} />
+          ))}
+        </div>
+        <div style={{ height: virtualizer.getTotalSize(), width: totalWidth, position: 'relative' }}>
           {items.map((item) => {
             const event = result.cache.row(item.index);
             return (
@@ -75,6 +82,7 @@ export function LogTable({ result }: Props) {
                 position={item.index}
                 top={item.start}
                 event={event}
+                columns={columns}
                 zone={zone}
                 active={item.index === cursor}
                 open={event !== undefined && event.seq === detailSeq}
@@ -88,8 +96,64 @@ export function LogTable({ result }: Props) {
         </div>
       </div>
       <div className="log-footer">
-        {result.count === 0 ? 'No events match' : `${formatCount(result.count)} events`}
+        <span>{result.count === 0 ? 'No events match' : `${formatCount(result.count)} events`}</span>
+        <button type="button" className="text-button" onClick={() => setMenuOpen(!menuOpen)}>
+          Columns…
+        </button>
+        {menuOpen && <ColumnsMenu onClose={() => setMenuOpen(false)} />}
       </div>
+    </div>
+  );
+}
+
+/** A column header: drag it onto another to move it there; drag its right edge to resize it. */
+function HeaderCell({ column }: { column: Column }) {
+  const resize = useColumns((s) => s.resize);
+  const move = useColumns((s) => s.move);
+  const [dropTarget, setDropTarget] = useState(false);
+  return (
+    <div
+      className={`log-cell header-cell${dropTarget ? ' drop-target' : ''}`}
+      role="columnheader"
+      style={{ width: column.width }}
+      draggable
+      onDragStart={(e) => {
+        e.dataTransfer.setData('application/x-auditscope-column', column.id);
+        e.dataTransfer.effectAllowed = 'move';
+      }}
+      onDragOver={(e) => {
+        if (e.dataTransfer.types.includes('application/x-auditscope-column')) {
+          e.preventDefault();
+          setDropTarget(true);
+        }
+      }}
+      onDragLeave={() => setDropTarget(false)}
+      onDrop={(e) => {
+        setDropTarget(false);
+        const id = e.dataTransfer.getData('application/x-auditscope-column');
+        if (id) move(id, column.id);
+      }}
+    >
+      <span className="header-label">{column.label}</span>
+      <span
+        className="resize-handle"
+        role="separator"
+        aria-orientation="vertical"
+        aria-label={`Resize ${column.label}`}
+        onPointerDown={(e) => {
+          e.preventDefault();
+          e.stopPropagation();
+          const startX = e.clientX;
+          const startWidth = column.width;
+          const onMove = (m: PointerEvent): void => resize(column.id, startWidth + m.clientX - startX);
+          const onUp = (): void => {
+            window.removeEventListener('pointermove', onMove);
+            window.removeEventListener('pointerup', onUp);
+          };
+          window.addEventListener('pointermove', onMove);
+          window.addEventListener('pointerup', onUp);
+        }}
+      />
     </div>
   );
 }
@@ -98,13 +162,14 @@ interface RowProps {
   position: number;
   top: number;
   event: StoredEvent | undefined;
+  columns: readonly Column[];
   zone: string;
   active: boolean;
   open: boolean;
   onSelect(): void;
 }
 
-function Row({ position, top, event, zone, active, open, onSelect }: RowProps) {
+function Row({ position, top, event, columns, zone, active, open, onSelect }: RowProps) {
   const className = `log-row${active ? ' active' : ''}${open ? ' open' : ''}${event ? '' : ' pending'}`;
   return (
     <div
@@ -113,20 +178,25 @@ function Row({ position, top, event, zone, active, open, onSelect }: RowProps) {
       aria-rowindex={position + 1}
       aria-selected={active}
       data-seq={event?.seq}
-      style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
+      style={{
+        transform: `translateY(${top}px)`,
+        height: ROW_HEIGHT,
+        width: 'max-content',
+        minWidth: '100%',
+      }}
       onClick={onSelect}
     >
       <div className="log-cell log-time" role="gridcell" style={{ width: TIME_WIDTH }}>
         {event ? formatTime(event.time, zone) : ''}
       </div>
-      {COLUMNS.map((column) => {
+      {columns.map((column) => {
         const text = event ? cellText(column.value(event)) : '';
         return (
           <div
             key={column.id}
             role="gridcell"
             className={`log-cell${column.id === 'outcome' ? ` outcome-${text}` : ''}`}
-            style={columnStyle(column.width)}
+            style={{ width: column.width }}
             title={text}
           >
             {text}
@@ -135,8 +205,4 @@ function Row({ position, top, event, zone, active, open, onSelect }: RowProps) {
       })}
     </div>
   );
-}
-
-function columnStyle(width: number): React.CSSProperties {
-  return width === 0 ? { flex: '1 1 0', minWidth: 160 } : { width, flex: 'none' };
 }

@@ -97,7 +97,10 @@ beforeAll(async () => {
   await session.buildFreeTextIndex();
   server = await startServer({ session, rendererDir: RENDERER });
   browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1600, height: 900 } });
+  page = await browser.newPage({
+    viewport: { width: 1600, height: 900 },
+    permissions: ['clipboard-read', 'clipboard-write'],
+  });
   page.on('pageerror', (error) => pageErrors.push(String(error)));
   page.on('console', (message) => {
     if (message.type() === 'error') pageErrors.push(message.text());
@@ -240,6 +243,26 @@ describe('the workspace in Chromium (serve mode)', () => {
     const active = await page.locator('.log-row.active').getAttribute('data-seq');
     expect(await page.locator('.log-row.open').getAttribute('data-seq')).toBe(active);
     await page.keyboard.press('Escape');
+  });
+
+  it('selects rows with Shift and Ctrl and copies them as JSON lines', async () => {
+    await freshPage();
+    await rows().nth(0).click();
+    await page.keyboard.press('Escape');
+    await rows()
+      .nth(3)
+      .click({ modifiers: ['Shift'] });
+    await rows()
+      .nth(6)
+      .click({ modifiers: ['Control'] });
+    await expect(page.locator('.log-row.selected').count()).resolves.toBe(5);
+    await page.keyboard.press('Control+c');
+    await expect.poll(() => page.locator('.log-footer').textContent()).toContain('Copied 5 events as JSON');
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    const events = copied.split('\n').map((line) => JSON.parse(line) as { seq: number; raw: string });
+    const seqs = await Promise.all([0, 1, 2, 3, 6].map((i) => rows().nth(i).getAttribute('data-seq')));
+    expect(events.map((e) => String(e.seq))).toEqual(seqs);
+    expect(events.every((e) => typeof e.raw === 'string' && e.raw.length > 0)).toBe(true);
   });
 
   it('narrows the time range from the histogram and the breakdown', async () => {

@@ -2,9 +2,21 @@ import { useEffect } from 'react';
 import { useWorkspace } from '../stores/workspace.ts';
 import type { ResultView } from '../features/logs/use-result.ts';
 
+/** Copies rows as JSON lines (one event per line, raw record included). */
+async function copyRows(result: ResultView, positions: readonly number[]): Promise<void> {
+  const rows = await result.cache.rowsAt(positions);
+  await navigator.clipboard.writeText(rows.map((row) => JSON.stringify(row)).join('\n'));
+  const { setNotice } = useWorkspace.getState();
+  setNotice(`Copied ${rows.length} event${rows.length === 1 ? '' : 's'} as JSON`);
+  setTimeout(() => {
+    if (useWorkspace.getState().notice?.startsWith('Copied')) setNotice(undefined);
+  }, 3000);
+}
+
 /**
  * The workspace keys: `/` focuses the search, j/k or the arrows move the cursor row, PageUp/Down
- * and Home/End jump, Enter opens the cursor row's details, Esc closes them.
+ * and Home/End jump, Enter opens the cursor row's details, Esc closes them, Ctrl/Cmd+C copies
+ * the selected rows.
  */
 export function useKeyboard(
   searchRef: React.RefObject<HTMLInputElement | null>,
@@ -18,6 +30,13 @@ export function useKeyboard(
       const state = useWorkspace.getState();
       if (event.key === 'Escape') {
         state.openDetail(undefined);
+        return;
+      }
+      if (!typing && (event.ctrlKey || event.metaKey) && event.key === 'c' && result) {
+        // A text selection copies as usual; otherwise the selected rows (or the cursor row).
+        if (window.getSelection()?.toString()) return;
+        event.preventDefault();
+        void copyRows(result, state.selected.length > 0 ? state.selected : [state.cursor]);
         return;
       }
       if (typing || event.ctrlKey || event.metaKey || event.altKey) return;

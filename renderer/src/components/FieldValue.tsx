@@ -24,6 +24,14 @@ export function FieldValue({ field, value }: { field: string; value: string }) {
         >
           −
         </button>
+        <button
+          type="button"
+          title="Copy the value"
+          aria-label={`Copy ${field}`}
+          onClick={() => void navigator.clipboard?.writeText(value)}
+        >
+          ⧉
+        </button>
       </span>
     </span>
   );

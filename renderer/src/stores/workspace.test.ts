@@ -38,4 +38,16 @@ describe('workspace store', () => {
     useWorkspace.getState().setCustomRange(1, 2);
     expect(useWorkspace.getState()).toMatchObject({ preset: 'custom', customFrom: 1, customTo: 2 });
   });
+
+  it('selects one row, toggles rows, and extends from the cursor', () => {
+    const state = useWorkspace.getState();
+    state.selectRow(5, 'only');
+    expect(useWorkspace.getState()).toMatchObject({ cursor: 5, selected: [] });
+    useWorkspace.getState().selectRow(8, 'extend');
+    expect(useWorkspace.getState().selected).toEqual([5, 6, 7, 8]);
+    useWorkspace.getState().selectRow(6, 'toggle');
+    expect(useWorkspace.getState().selected).toEqual([5, 7, 8]);
+    useWorkspace.getState().setSearchText('actor:x');
+    expect(useWorkspace.getState().selected).toEqual([]);
+  });
 });

@@ -14,6 +14,9 @@ export interface Chip {
   negated: boolean;
 }
 
+/** At most this many rows are selected (and copied) at once. */
+export const MAX_SELECTION = 10_000;
+
 export const PRESET_MICROS: Record<Exclude<TimePreset, 'all' | 'custom'>, number> = {
   '24h': 24 * 3600e6,
   '7d': 7 * 24 * 3600e6,
@@ -39,6 +42,11 @@ interface WorkspaceState {
   /** The event shown in the detail panel (its seq), and the table's cursor row (a position). */
   detailSeq: number | undefined;
   cursor: number;
+  /** Selected row positions (Ctrl/Cmd-click, Shift-click), sorted; empty means just the cursor. */
+  selected: number[];
+  /** A short confirmation shown in the table footer ("Copied 3 events"). */
+  notice: string | undefined;
+  setNotice(text: string | undefined): void;
   setSearchText(text: string): void;
   addChip(chip: Chip): void;
   removeChip(index: number): void;
@@ -52,6 +60,8 @@ interface WorkspaceState {
   /** Shows the events of one value within a time range (a "related events" pivot). */
   pivot(chip: Chip, from: number, to: number): void;
   setCursor(position: number): void;
+  /** A click on a row: plain selects it, `toggle` adds or removes it, `extend` selects from the cursor. */
+  selectRow(position: number, mode: 'only' | 'toggle' | 'extend'): void;
 }
 
 export const useWorkspace = create<WorkspaceState>()((set) => ({
@@ -68,11 +78,14 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   theme: 'dark',
   detailSeq: undefined,
   cursor: 0,
+  selected: [],
+  notice: undefined,
+  setNotice: (notice) => set({ notice }),
   setSearchText: (text) => {
     const parsed = parseSearch(text);
     set(
       parsed.ok
-        ? { searchText: text, searchFilter: parsed.filter, searchError: undefined, cursor: 0 }
+        ? { searchText: text, searchFilter: parsed.filter, searchError: undefined, cursor: 0, selected: [] }
         : { searchText: text, searchError: parsed.error },
     );
   },
@@ -80,21 +93,39 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
     set((state) =>
       state.chips.some((c) => c.field === chip.field && c.value === chip.value && c.negated === chip.negated)
         ? state
-        : { chips: [...state.chips, chip], cursor: 0 },
+        : { chips: [...state.chips, chip], cursor: 0, selected: [] },
     ),
-  removeChip: (index) => set((state) => ({ chips: state.chips.filter((_, i) => i !== index), cursor: 0 })),
+  removeChip: (index) =>
+    set((state) => ({ chips: state.chips.filter((_, i) => i !== index), cursor: 0, selected: [] })),
   toggleChip: (index) =>
     set((state) => ({
       chips: state.chips.map((c, i) => (i === index ? { ...c, negated: !c.negated } : c)),
       cursor: 0,
+      selected: [],
     })),
-  setPreset: (preset) => set({ preset, presetAnchor: Date.now() * 1000, cursor: 0 }),
-  setCustomRange: (from, to) => set({ preset: 'custom', customFrom: from, customTo: to, cursor: 0 }),
-  setOrder: (order) => set({ order, cursor: 0 }),
+  setPreset: (preset) => set({ preset, presetAnchor: Date.now() * 1000, cursor: 0, selected: [] }),
+  setCustomRange: (from, to) =>
+    set({ preset: 'custom', customFrom: from, customTo: to, cursor: 0, selected: [] }),
+  setOrder: (order) => set({ order, cursor: 0, selected: [] }),
   setZone: (zone) => set({ zone }),
   setTheme: (theme) => set({ theme }),
   openDetail: (seq) => set({ detailSeq: seq }),
   pivot: (chip, from, to) =>
-    set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0 }),
+    set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0, selected: [] }),
   setCursor: (position) => set({ cursor: Math.max(0, position) }),
+  selectRow: (position, mode) =>
+    set((state) => {
+      if (mode === 'toggle') {
+        const has = state.selected.includes(position);
+        const base = state.selected.length === 0 ? [state.cursor] : state.selected;
+        const next = has ? base.filter((p) => p !== position) : [...base, position];
+        return { selected: [...new Set(next)].sort((a, b) => a - b), cursor: position };
+      }
+      if (mode === 'extend') {
+        const from = Math.min(state.cursor, position);
+        const to = Math.min(Math.max(state.cursor, position), from + MAX_SELECTION - 1);
+        return { selected: Array.from({ length: to - from + 1 }, (_, i) => from + i) };
+      }
+      return { selected: [], cursor: position };
+    }),
 }));

@@ -25,8 +25,11 @@ export function LogTable({ result }: Props) {
   const zone = useWorkspace((s) => s.zone);
   const cursor = useWorkspace((s) => s.cursor);
   const detailSeq = useWorkspace((s) => s.detailSeq);
-  const setCursor = useWorkspace((s) => s.setCursor);
   const openDetail = useWorkspace((s) => s.openDetail);
+  const selectRow = useWorkspace((s) => s.selectRow);
+  const selected = useWorkspace((s) => s.selected);
+  const notice = useWorkspace((s) => s.notice);
+  const selectedSet = useMemo(() => new Set(selected), [selected]);
   const order = useWorkspace((s) => s.order);
   const setOrder = useWorkspace((s) => s.setOrder);
   const layout = useColumns((s) => s.layout);
@@ -85,10 +88,12 @@ export function LogTable({ result }: Props) {
                 columns={columns}
                 zone={zone}
                 active={item.index === cursor}
+                selected={selectedSet.has(item.index)}
                 open={event !== undefined && event.seq === detailSeq}
-                onSelect={() => {
-                  setCursor(item.index);
-                  if (event) openDetail(event.seq);
+                onSelect={(e) => {
+                  const mode = e.shiftKey ? 'extend' : e.ctrlKey || e.metaKey ? 'toggle' : 'only';
+                  selectRow(item.index, mode);
+                  if (mode === 'only' && event) openDetail(event.seq);
                 }}
               />
             );
@@ -96,7 +101,12 @@ export function LogTable({ result }: Props) {
         </div>
       </div>
       <div className="log-footer">
-        <span>{result.count === 0 ? 'No events match' : `${formatCount(result.count)} events`}</span>
+        <span>
+          {result.count === 0 ? 'No events match' : `${formatCount(result.count)} events`}
+          {selected.length > 1 &&
+            ` · ${formatCount(selected.length)} selected (Ctrl+C copies them as JSON lines)`}
+          {notice && <span className="notice"> · {notice}</span>}
+        </span>
         <button type="button" className="text-button" onClick={() => setMenuOpen(!menuOpen)}>
           Columns…
         </button>
@@ -165,18 +175,19 @@ interface RowProps {
   columns: readonly Column[];
   zone: string;
   active: boolean;
+  selected: boolean;
   open: boolean;
-  onSelect(): void;
+  onSelect(event: React.MouseEvent): void;
 }
 
-function Row({ position, top, event, columns, zone, active, open, onSelect }: RowProps) {
-  const className = `log-row${active ? ' active' : ''}${open ? ' open' : ''}${event ? '' : ' pending'}`;
+function Row({ position, top, event, columns, zone, active, selected, open, onSelect }: RowProps) {
+  const className = `log-row${active ? ' active' : ''}${selected ? ' selected' : ''}${open ? ' open' : ''}${event ? '' : ' pending'}`;
   return (
     <div
       className={className}
       role="row"
       aria-rowindex={position + 1}
-      aria-selected={active}
+      aria-selected={active || selected}
       data-seq={event?.seq}
       style={{
         transform: `translateY(${top}px)`,

@@ -54,3 +54,17 @@ describe('PageCache', () => {
     expect(fetchRows).toHaveBeenCalledTimes(2);
   });
 });
+
+describe('PageCache.rowsAt', () => {
+  it('returns rows at any positions, fetching only the pages it lacks', async () => {
+    const fetchRows = vi.fn(async (start: number, limit: number) =>
+      Array.from({ length: limit }, (_, i) => event(start + i)),
+    );
+    const cache = new PageCache(fetchRows, () => undefined, 10, 5);
+    cache.prefetch(0, 10);
+    await flush();
+    const rows = await cache.rowsAt([3, 4, 25, 27, 99]);
+    expect(rows.map((r) => r.seq)).toEqual([3, 4, 25, 27, 99]);
+    expect(fetchRows.mock.calls.map((c) => c[0])).toEqual([0, 20, 90]);
+  });
+});

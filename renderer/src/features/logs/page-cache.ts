@@ -42,6 +42,23 @@ export class PageCache {
     for (let p = Math.floor(Math.max(0, start) / this.pageSize); p * this.pageSize < end; p++) this.load(p);
   }
 
+  /** The rows at these positions, fetching pages that are not here (for copy and export). */
+  async rowsAt(positions: readonly number[]): Promise<StoredEvent[]> {
+    const pages = new Map<number, StoredEvent[]>();
+    for (const position of positions) {
+      const index = Math.floor(position / this.pageSize);
+      if (pages.has(index)) continue;
+      pages.set(index, this.pages.get(index) ?? (await this.fetchRows(index * this.pageSize, this.pageSize)));
+    }
+    const rows: StoredEvent[] = [];
+    for (const position of positions) {
+      const index = Math.floor(position / this.pageSize);
+      const row = pages.get(index)?.[position - index * this.pageSize];
+      if (row) rows.push(row);
+    }
+    return rows;
+  }
+
   get pageCount(): number {
     return this.pages.size;
   }

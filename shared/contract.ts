@@ -53,6 +53,8 @@ export const contract = {
   'query.count': { input: z.tuple([Handle]), output: z.number().int() },
   'query.rows': { input: z.tuple([Handle, Position, PageSize]), output: z.array(StoredEvent) },
   'query.close': { input: z.tuple([Handle]), output: z.void() },
+  /** Where a jump to a time lands: the position of the first row at or past it in the result's order. */
+  'query.positionOf': { input: z.tuple([Handle, z.number().int()]), output: z.number().int() },
   'query.histogram': { input: z.tuple([EventQuery, HistogramOptions]), output: Histogram },
   'query.topValues': {
     input: z.tuple([EventQuery, FieldName, z.number().int().min(1).max(1000)]),

@@ -17,6 +17,7 @@ export function implementContract(session: CaseSession): Implementation {
     'query.count': (handle: string) => read.count(handle),
     'query.rows': (handle: string, start: number, limit: number) => read.rows(handle, start, limit),
     'query.close': (handle: string) => read.closeResult(handle),
+    'query.positionOf': (handle: string, time: number) => read.positionOf(handle, time),
     'query.histogram': (
       query: Parameters<typeof read.histogram>[0],
       options: Parameters<typeof read.histogram>[1],

@@ -265,16 +265,28 @@ describe('the workspace in Chromium (serve mode)', () => {
     expect(events.every((e) => typeof e.raw === 'string' && e.raw.length > 0)).toBe(true);
   });
 
-  it('narrows the time range from the histogram and the breakdown', async () => {
+  it('jumps the table from a histogram bar, zooms by brushing, and filters from the breakdown', async () => {
     await freshPage();
     const all = await rowCount();
     const canvas = page.locator('.histogram canvas').first();
-    const box = await canvas.boundingBox();
-    expect(box).not.toBeNull();
-    // The newest data sits at the right end of the chart.
-    await page.mouse.click((box?.x ?? 0) + (box?.width ?? 0) - 30, (box?.y ?? 0) + (box?.height ?? 0) - 30);
+    const box = (await canvas.boundingBox()) as { x: number; y: number; width: number; height: number };
+    // The grid starts 48 px in; the oldest bucket (2007, auditd) is the first bar.
+    await page.mouse.click(box.x + 52, box.y + box.height - 30);
+    await expect.poll(() => page.locator('.log-row.active').getAttribute('aria-rowindex')).not.toBe('1');
+    const active = page.locator('.log-row.active');
+    await expect(active.locator('.log-time').textContent()).resolves.toMatch(/^2007-/);
+    const position = Number(await active.getAttribute('aria-rowindex')) - 1;
+    const newer = await engineCount('', { from: Date.parse('2007-03-01T00:00Z') * 1000 });
+    expect(position).toBeGreaterThanOrEqual(newer - 1);
+    await shot('06-histogram-jump');
+    // Brush across the right part of the chart: the range narrows to those buckets.
+    await page.mouse.move(box.x + box.width * 0.7, box.y + box.height / 2);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width - 15, box.y + box.height / 2, { steps: 8 });
+    await page.mouse.up();
     await expect.poll(rowCount).toBeLessThan(all);
-    await shot('06-histogram-zoom');
+    await expect(page.getByRole('button', { name: 'Custom range ✕' }).count()).resolves.toBe(1);
+    await shot('06a-histogram-brush');
     await page.getByRole('button', { name: 'category' }).click();
     await expect(page.getByRole('button', { name: 'category' }).getAttribute('aria-pressed')).resolves.toBe(
       'true',

@@ -111,6 +111,10 @@ export class CaseQueries {
     return this.result(handle).count();
   }
 
+  positionOf(handle: string, time: number): number {
+    return this.result(handle).positionOf(time);
+  }
+
   rows(handle: string, start: number, limit: number): StoredEvent[] {
     return this.result(handle).rows(start, limit).map(fromStoredRow);
   }

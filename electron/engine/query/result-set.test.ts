@@ -69,6 +69,30 @@ describe('ResultSet random access', () => {
     }
   });
 
+  it('finds where a jump to a time lands, in both orders and under a filter', () => {
+    const times = db.prepare('SELECT rowid, time FROM events').raw().all() as [number, number][];
+    const timeOf = new Map(times);
+    for (const order of ['asc', 'desc'] as const) {
+      const handle = queries.openResult({
+        filter: { kind: 'field', field: 'actor', op: 'eq', value: 'bob' },
+        order,
+      });
+      const total = queries.count(handle);
+      const all = queries.rows(handle, 0, total);
+      for (const probe of [0, 1, 17, 400, total - 1]) {
+        const time = timeOf.get(all[probe]?.seq as number) as number;
+        const position = queries.positionOf(handle, time);
+        // The first row at that time (ties share it), and every row before it is strictly on the other side.
+        expect(timeOf.get(all[position]?.seq as number)).toBe(time);
+        for (const row of all.slice(0, position)) {
+          const t = timeOf.get(row.seq) as number;
+          expect(order === 'desc' ? t > time : t < time).toBe(true);
+        }
+      }
+      expect(queries.positionOf(handle, order === 'desc' ? 0 : Number.MAX_SAFE_INTEGER)).toBe(total);
+    }
+  });
+
   it('pages a filtered result by position', () => {
     const handle = queries.openResult({
       filter: { kind: 'field', field: 'outcome', op: 'eq', value: 'failure' },

@@ -55,6 +55,18 @@ export class ResultSet {
     return this.total;
   }
 
+  /**
+   * The position of the first row at `time` or past it in the result's order: the row a jump
+   * to that time lands on (the count of rows before it), from the time index.
+   */
+  positionOf(time: number): number {
+    const before = this.query.order === 'desc' ? 'time > ?' : 'time < ?';
+    return this.db
+      .prepare(`SELECT count(*) FROM events WHERE (${this.query.where}) AND ${before}`)
+      .pluck()
+      .get(...this.query.params, time) as number;
+  }
+
   /** Rows [start, start + limit) of the result in the query's order. */
   rows(start: number, limit: number): StoredRow[] {
     if (limit <= 0 || start < 0) return [];

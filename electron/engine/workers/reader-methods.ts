@@ -18,6 +18,7 @@ export function createReaderMethods() {
     openResult: (...args: Parameters<CaseQueries['openResult']>) => open().openResult(...args),
     count: (...args: Parameters<CaseQueries['count']>) => open().count(...args),
     rows: (...args: Parameters<CaseQueries['rows']>) => open().rows(...args),
+    positionOf: (...args: Parameters<CaseQueries['positionOf']>) => open().positionOf(...args),
     closeResult: (...args: Parameters<CaseQueries['closeResult']>) => open().closeResult(...args),
     histogram: (...args: Parameters<CaseQueries['histogram']>) => open().histogram(...args),
     topValues: (...args: Parameters<CaseQueries['topValues']>) => open().topValues(...args),

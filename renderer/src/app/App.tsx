@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseStats } from '../../../shared/domain/case.ts';
 import { call } from '../lib/api.ts';
 import { formatCount } from '../lib/format.ts';
@@ -50,6 +50,16 @@ export function App() {
   );
   const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
+  const handle = result.status === 'ready' ? result.handle : undefined;
+  const jumpTo = useCallback(
+    (time: number) => {
+      if (handle === undefined) return;
+      void call('query.positionOf', handle, time).then((position) => {
+        useWorkspace.getState().setCursor(position, 'start');
+      });
+    },
+    [handle],
+  );
 
   return (
     <div className="app">
@@ -92,7 +102,7 @@ export function App() {
       )}
       <FilterBar searchRef={searchRef} valueQuery={valueQuery} />
       <div className="overview">
-        <Histogram query={query} dataVersion={dataVersion} />
+        <Histogram query={query} dataVersion={dataVersion} onJump={jumpTo} />
         <ActivityBreakdown query={query} dataVersion={dataVersion} />
       </div>
       <main className="workspace">

@@ -42,6 +42,8 @@ interface WorkspaceState {
   /** The event shown in the detail panel (its seq), and the table's cursor row (a position). */
   detailSeq: number | undefined;
   cursor: number;
+  /** How the table brings the cursor row into view: minimal scroll, or to the top (after a jump). */
+  cursorAlign: 'auto' | 'start';
   /** Selected row positions (Ctrl/Cmd-click, Shift-click), sorted; empty means just the cursor. */
   selected: number[];
   /** A short confirmation shown in the table footer ("Copied 3 events"). */
@@ -59,7 +61,7 @@ interface WorkspaceState {
   openDetail(seq: number | undefined): void;
   /** Shows the events of one value within a time range (a "related events" pivot). */
   pivot(chip: Chip, from: number, to: number): void;
-  setCursor(position: number): void;
+  setCursor(position: number, align?: 'auto' | 'start'): void;
   /** A click on a row: plain selects it, `toggle` adds or removes it, `extend` selects from the cursor. */
   selectRow(position: number, mode: 'only' | 'toggle' | 'extend'): void;
 }
@@ -78,6 +80,7 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   theme: 'dark',
   detailSeq: undefined,
   cursor: 0,
+  cursorAlign: 'auto',
   selected: [],
   notice: undefined,
   setNotice: (notice) => set({ notice }),
@@ -112,7 +115,7 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   openDetail: (seq) => set({ detailSeq: seq }),
   pivot: (chip, from, to) =>
     set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0, selected: [] }),
-  setCursor: (position) => set({ cursor: Math.max(0, position) }),
+  setCursor: (position, align = 'auto') => set({ cursor: Math.max(0, position), cursorAlign: align }),
   selectRow: (position, mode) =>
     set((state) => {
       if (mode === 'toggle') {
@@ -126,6 +129,6 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
         const to = Math.min(Math.max(state.cursor, position), from + MAX_SELECTION - 1);
         return { selected: Array.from({ length: to - from + 1 }, (_, i) => from + i) };
       }
-      return { selected: [], cursor: position };
+      return { selected: [], cursor: position, cursorAlign: 'auto' };
     }),
 }));

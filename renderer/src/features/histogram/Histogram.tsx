@@ -1,6 +1,6 @@
 import * as echarts from 'echarts/core';
 import { BarChart } from 'echarts/charts';
-import { GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
+import { BrushComponent, GridComponent, TooltipComponent, LegendComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import type { Histogram as HistogramData } from '../../../../shared/contract.ts';
@@ -9,7 +9,7 @@ import { call } from '../../lib/api.ts';
 import { formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 
-echarts.use([BarChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
+echarts.use([BarChart, BrushComponent, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
 const OUTCOME_COLORS: Record<string, string> = { success: '#3fb27f', failure: '#e5534b', unknown: '#7d8590' };
 const CATEGORY_COLORS: Record<string, string> = {
@@ -25,10 +25,19 @@ const CATEGORY_COLORS: Record<string, string> = {
 type StackBy = 'outcome' | 'category';
 
 /**
- * Events over time, stacked by outcome or category. A click on a bar narrows the time range to that bucket
- * (the table follows); "Custom range ✕" in the filter bar goes back.
+ * Events over time, stacked by outcome or category. A click on a bar jumps the table to that time;
+ * dragging across bars zooms the time range to them ("Custom range ✕" in the filter bar goes back).
  */
-export function Histogram({ query, dataVersion }: { query: EventQuery; dataVersion: number }) {
+export function Histogram({
+  query,
+  dataVersion,
+  onJump,
+}: {
+  query: EventQuery;
+  dataVersion: number;
+  /** Show the rows at this instant (epoch µs): the newest of a bucket when newest come first. */
+  onJump(time: number): void;
+}) {
   const container = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | undefined>(undefined);
   const zone = useWorkspace((s) => s.zone);
@@ -71,6 +80,7 @@ export function Histogram({ query, dataVersion }: { query: EventQuery; dataVersi
     instance.setOption(
       {
         animation: false,
+        brush: { xAxisIndex: 0, brushType: 'lineX', brushMode: 'single', throttleType: 'debounce' },
         grid: { left: 48, right: 12, top: 8, bottom: 22 },
         tooltip: {
           trigger: 'axis',
@@ -101,12 +111,35 @@ export function Histogram({ query, dataVersion }: { query: EventQuery; dataVersi
       },
       true,
     );
-    instance.off('click');
-    instance.on('click', (params) => {
-      const bucket = data.buckets[params.dataIndex];
-      if (bucket) setCustomRange(bucket.start, bucket.start + data.interval);
+    // Brushing is always on: a drag selects buckets, a click (no drag) lands on one.
+    instance.dispatchAction({
+      type: 'takeGlobalCursor',
+      key: 'brush',
+      brushOption: { brushType: 'lineX', brushMode: 'single' },
     });
-  }, [data, zone, theme, setCustomRange]);
+    const bucketAt = (x: number, y: number) => {
+      if (!instance.containPixel('grid', [x, y])) return undefined;
+      // On a category axis the grid's data coordinate x is the bucket's index.
+      const [index] = instance.convertFromPixel({ gridIndex: 0 }, [x, y]) as number[];
+      return index === undefined ? undefined : data.buckets[Math.round(index)];
+    };
+    const zr = instance.getZr();
+    zr.off('click');
+    zr.on('click', (e: { offsetX: number; offsetY: number }) => {
+      const bucket = bucketAt(e.offsetX, e.offsetY);
+      if (bucket) onJump(query.order === 'asc' ? bucket.start : bucket.start + data.interval - 1);
+    });
+    instance.off('brushEnd');
+    instance.on('brushEnd', (event) => {
+      const area = (event as { areas?: { coordRange?: number[] }[] }).areas?.[0];
+      const [first, last] = area?.coordRange ?? [];
+      instance.dispatchAction({ type: 'brush', areas: [] });
+      if (first === undefined || last === undefined || first === last) return;
+      const from = data.buckets[Math.max(0, first)];
+      const to = data.buckets[Math.min(data.buckets.length - 1, last)];
+      if (from && to) setCustomRange(from.start, to.start + data.interval);
+    });
+  }, [data, zone, theme, setCustomRange, onJump, query.order]);
 
   return (
     <div className="histogram-frame">

@@ -44,7 +44,9 @@ export function LogTable({ result }: Props) {
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
     overscan: 30,
-    // The sticky header sits inside the scroll area: keep rows scrolled to out from under it.
+    // The sticky header sits inside the scroll area, above the first row: rows start below it, and
+    // a row scrolled to is never left under it.
+    paddingStart: HEADER_HEIGHT,
     scrollPaddingStart: HEADER_HEIGHT,
   });
   const items = virtualizer.getVirtualItems();
@@ -55,9 +57,10 @@ export function LogTable({ result }: Props) {
     result.cache.prefetch(first - result.cache.pageSize, last + result.cache.pageSize);
   }, [result.cache, first, last]);
 
+  const cursorAlign = useWorkspace((s) => s.cursorAlign);
   useEffect(() => {
-    if (cursor < result.count) virtualizer.scrollToIndex(cursor, { align: 'auto' });
-  }, [cursor, result.count, virtualizer]);
+    if (cursor < result.count) virtualizer.scrollToIndex(cursor, { align: cursorAlign });
+  }, [cursor, cursorAlign, result.count, virtualizer]);
 
   return (
     <div className="log-table" role="grid" aria-rowcount={result.count} aria-label="Events">
@@ -76,7 +79,15 @@ export function LogTable({ result }: Props) {
             <HeaderCell key={column.id} column={column} />
           ))}
         </div>
-        <div style={{ height: virtualizer.getTotalSize(), width: totalWidth, position: 'relative' }}>
+        <div
+          style={{
+            height: virtualizer.getTotalSize(),
+            width: totalWidth,
+            position: 'relative',
+            // Offsets count the header (paddingStart), which already takes its place in the flow.
+            marginTop: -HEADER_HEIGHT,
+          }}
+        >
           {items.map((item) => {
             const event = result.cache.row(item.index);
             return (

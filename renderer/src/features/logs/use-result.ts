@@ -4,6 +4,7 @@ import { call } from '../../lib/api.ts';
 import { PageCache } from './page-cache.ts';
 
 export interface ResultView {
+  handle: string;
   count: number;
   cache: PageCache;
   /** Bumps when a page arrives, so rows re-render. */
@@ -40,7 +41,7 @@ export function useResult(query: EventQuery, dataVersion: number): ResultState {
         (start, limit) => call('query.rows', opened, start, limit),
         () => setVersion((v) => v + 1),
       );
-      setState({ key, result: { status: 'ready', count, cache, version: 0 } });
+      setState({ key, result: { status: 'ready', handle: opened, count, cache, version: 0 } });
     })().catch((error: unknown) => {
       if (live) setState({ key, result: { status: 'error', message: (error as Error).message } });
     });

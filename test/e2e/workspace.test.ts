@@ -140,6 +140,7 @@ describe('the workspace in Chromium (serve mode)', () => {
     expect(failures).toBeGreaterThan(0);
     await search('outcome:failure');
     await expect.poll(rowCount).toBe(failures);
+    await expect.poll(() => rows().count()).toBe(failures);
     const outcomes = await page.locator('.log-row[data-seq] .outcome-failure').count();
     expect(outcomes).toBe(await page.locator('.log-row[data-seq]').count());
     await shot('02-search-failures');
@@ -213,6 +214,27 @@ describe('the workspace in Chromium (serve mode)', () => {
     await sameActor.click();
     await expect.poll(rowCount).toBe(shown);
     await expect(page.locator('.chip').textContent()).resolves.toContain(actor);
+  });
+
+  it('shows field statistics for any field or raw path, and from a detail label', async () => {
+    await freshPage();
+    const input = page.getByLabel('Field statistics for');
+    await input.fill('eventSource');
+    await input.press('Enter');
+    const top = await session.read.topValues({}, 'eventSource', 12);
+    const first = top.values[0] as { value: string; count: number };
+    const list = page.locator('.breakdown-list');
+    await expect.poll(() => list.locator('li').first().locator('.label').textContent()).toBe(first.value);
+    await expect(list.locator('li').first().locator('.count').textContent()).resolves.toContain(
+      String(first.count),
+    );
+    await shot('12-field-statistics');
+    await rows().first().click();
+    await page.getByLabel('Event details').getByRole('button', { name: 'Actor type' }).click();
+    const types = await session.read.topValues({}, 'actor.type', 12);
+    await expect
+      .poll(() => list.locator('li').first().locator('.label').textContent())
+      .toBe(types.values[0]?.value);
   });
 
   it('takes a typed custom time range', async () => {

@@ -46,6 +46,9 @@ interface WorkspaceState {
   cursorAlign: 'auto' | 'start';
   /** Selected row positions (Ctrl/Cmd-click, Shift-click), sorted; empty means just the cursor. */
   selected: number[];
+  /** The field the breakdown counts values of: a facet, any normalized field or a raw path. */
+  statsField: string;
+  showFieldStats(field: string): void;
   /** A short confirmation shown in the table footer ("Copied 3 events"). */
   notice: string | undefined;
   setNotice(text: string | undefined): void;
@@ -83,6 +86,8 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   cursorAlign: 'auto',
   selected: [],
   notice: undefined,
+  statsField: 'action',
+  showFieldStats: (statsField) => set({ statsField }),
   setNotice: (notice) => set({ notice }),
   setSearchText: (text) => {
     const parsed = parseSearch(text);

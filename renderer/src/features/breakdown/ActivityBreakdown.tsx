@@ -13,25 +13,44 @@ const FACETS: [string, string][] = [
   ['ip', 'IPs'],
 ];
 
-/** Counts per value of one field in the current filter window; a click filters by the value. */
+const RAW_OR_FIELD = /^[A-Za-z0-9_@$-]+(\.[A-Za-z0-9_@$-]+)*$/;
+
+/**
+ * Counts per value of one field in the current filter window, with its share: the activity
+ * breakdown for the usual facets, and field statistics for any other field or raw path. A click
+ * on a value filters by it.
+ */
 export function ActivityBreakdown({ query, dataVersion }: { query: EventQuery; dataVersion: number }) {
-  const [field, setField] = useState('action');
-  const [data, setData] = useState<{ key: string; total: number; values: FieldValueCount[] } | undefined>();
+  const field = useWorkspace((s) => s.statsField);
+  const setField = useWorkspace((s) => s.showFieldStats);
+  const [other, setOther] = useState('');
+  const [data, setData] = useState<
+    { key: string; total: number; values: FieldValueCount[] } | { key: string; error: string } | undefined
+  >();
   const addChip = useWorkspace((s) => s.addChip);
+  const isFacet = FACETS.some(([id]) => id === field);
   const key = JSON.stringify([query, field, dataVersion]);
 
   useEffect(() => {
     let live = true;
     const [q, f] = JSON.parse(key) as [EventQuery, string];
-    void call('query.topValues', q, f, 12).then((top) => {
-      if (live) setData({ key, ...top });
-    });
+    void call('query.topValues', q, f, 12).then(
+      (top) => {
+        if (live) setData({ key, ...top });
+      },
+      (error: Error) => {
+        if (live) setData({ key, error: error.message });
+      },
+    );
     return () => {
       live = false;
     };
   }, [key]);
 
-  const max = Math.max(1, ...(data?.values.map((v) => v.count) ?? []));
+  const current = data?.key === key ? data : undefined;
+  const values = current && 'values' in current ? current.values : [];
+  const total = current && 'total' in current ? current.total : 0;
+  const max = Math.max(1, ...values.map((v) => v.count));
   return (
     <section className="breakdown" aria-label="Activity breakdown">
       <div className="breakdown-tabs" role="tablist">
@@ -41,27 +60,41 @@ export function ActivityBreakdown({ query, dataVersion }: { query: EventQuery; d
           </button>
         ))}
       </div>
+      <form
+        className="field-stats-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (RAW_OR_FIELD.test(other.trim())) setField(other.trim());
+        }}
+      >
+        <input
+          aria-label="Field statistics for"
+          placeholder="any field or raw path, e.g. userAgent, eventSource"
+          value={isFacet ? other : other || field}
+          onChange={(e) => setOther(e.target.value)}
+        />
+      </form>
+      {current && 'error' in current && <p className="warning breakdown-error">{cellText(current.error)}</p>}
+      {current && 'values' in current && values.length === 0 && (
+        <p className="muted breakdown-error">No values of {cellText(field)} in this window</p>
+      )}
       <ol className="breakdown-list">
-        {data?.key === key &&
-          data.values.map((value) => (
-            <li key={value.value}>
-              <button
-                type="button"
-                title={`Filter for ${field}: ${value.value}`}
-                onClick={() => addChip({ field, value: value.value, negated: false })}
-              >
-                <span className="bar" style={{ width: `${(value.count / max) * 100}%` }} />
-                <span className="label">{cellText(value.value)}</span>
-                <span className="count">
-                  {formatCount(value.count)}
-                  <span className="muted">
-                    {' '}
-                    {data.total > 0 ? Math.round((value.count / data.total) * 100) : 0}%
-                  </span>
-                </span>
-              </button>
-            </li>
-          ))}
+        {values.map((value) => (
+          <li key={value.value}>
+            <button
+              type="button"
+              title={`Filter for ${field}: ${value.value}`}
+              onClick={() => addChip({ field, value: value.value, negated: false })}
+            >
+              <span className="bar" style={{ width: `${(value.count / max) * 100}%` }} />
+              <span className="label">{cellText(value.value)}</span>
+              <span className="count">
+                {formatCount(value.count)}
+                <span className="muted"> {total > 0 ? Math.round((value.count / total) * 100) : 0}%</span>
+              </span>
+            </button>
+          </li>
+        ))}
       </ol>
     </section>
   );

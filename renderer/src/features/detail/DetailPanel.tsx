@@ -135,9 +135,19 @@ export function DetailPanel() {
 }
 
 function FieldRow({ label, field, value }: { label: string; field: string; value: string }) {
+  const showFieldStats = useWorkspace((s) => s.showFieldStats);
   return (
     <>
-      <dt>{label}</dt>
+      <dt>
+        <button
+          type="button"
+          className="field-label"
+          title={`Top values of ${field}`}
+          onClick={() => showFieldStats(field)}
+        >
+          {label}
+        </button>
+      </dt>
       <dd>
         <FieldValue field={field} value={value} />
       </dd>

@@ -33,14 +33,21 @@ export interface ImportOptions {
 }
 
 /**
- * An open case: the engine's entry point. Writes go to one writer thread, reads to one reader
- * thread, so the caller's thread (Electron main, the CLI, the serve transport) never blocks.
+ * An open case: the engine's entry point. Writes go to one writer thread, reads to reader
+ * threads (one for pages and counts, one for aggregates), so the caller's thread (Electron main,
+ * the CLI, the serve transport) never blocks.
  */
 export class CaseSession {
   readonly path: string;
   readonly read: WorkerClient<Reader>['call'];
   private readonly writerClient: WorkerClient<Writer> | undefined;
+  /**
+   * Histograms and top values, on a reader thread of their own: they can scan a million rows, and
+   * the table's pages must never queue behind them.
+   */
+  readonly aggregate: WorkerClient<Reader>['call'];
   private readonly reader: WorkerClient<Reader>;
+  private readonly aggregateReader: WorkerClient<Reader>;
   private readonly progressListeners = new Set<(progress: ImportProgress) => void>();
   private readonly ftsListeners = new Set<
     (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
@@ -60,6 +67,8 @@ export class CaseSession {
       : new WorkerClient<Writer>(workerEntry('writer-worker'), { resourceLimits: WRITER_LIMITS }, onNotice);
     this.reader = new WorkerClient<Reader>(workerEntry('reader-worker'), {});
     this.read = this.reader.call;
+    this.aggregateReader = new WorkerClient<Reader>(workerEntry('reader-worker'), {});
+    this.aggregate = this.aggregateReader.call;
   }
 
   /**
@@ -70,7 +79,7 @@ export class CaseSession {
     const session = new CaseSession(path, options.readOnly ?? false);
     try {
       if (session.writerClient) await session.writerClient.call.open(path);
-      await session.reader.call.open(path);
+      await Promise.all([session.reader.call.open(path), session.aggregateReader.call.open(path)]);
     } catch (error) {
       await session.close();
       throw error;
@@ -157,7 +166,8 @@ export class CaseSession {
 
   async close(): Promise<void> {
     const writer = this.writerClient;
-    await Promise.allSettled([this.reader.call.close(), writer?.call.close()]);
-    await Promise.allSettled([this.reader.terminate(), writer?.terminate()]);
+    const readers = [this.reader, this.aggregateReader];
+    await Promise.allSettled([...readers.map((r) => r.call.close()), writer?.call.close()]);
+    await Promise.allSettled([...readers.map((r) => r.terminate()), writer?.terminate()]);
   }
 }

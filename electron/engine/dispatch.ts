@@ -21,9 +21,9 @@ export function implementContract(session: CaseSession): Implementation {
     'query.histogram': (
       query: Parameters<typeof read.histogram>[0],
       options: Parameters<typeof read.histogram>[1],
-    ) => read.histogram(query, options),
+    ) => session.aggregate.histogram(query, options),
     'query.topValues': (query: Parameters<typeof read.topValues>[0], field: string, limit: number) =>
-      read.topValues(query, field, limit),
+      session.aggregate.topValues(query, field, limit),
     'event.get': (seq: number) => read.event(seq),
   };
 }

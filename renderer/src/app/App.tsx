@@ -51,6 +51,8 @@ export function App() {
   const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
   const handle = result.status === 'ready' ? result.handle : undefined;
+  // The engine's reader answers in turn: the table's first page goes first, the charts after it.
+  const tableSettled = result.status !== 'loading';
   const jumpTo = useCallback(
     (time: number) => {
       if (handle === undefined) return;
@@ -102,8 +104,8 @@ export function App() {
       )}
       <FilterBar searchRef={searchRef} valueQuery={valueQuery} />
       <div className="overview">
-        <Histogram query={query} dataVersion={dataVersion} onJump={jumpTo} />
-        <ActivityBreakdown query={query} dataVersion={dataVersion} />
+        <Histogram query={query} dataVersion={dataVersion} enabled={tableSettled} onJump={jumpTo} />
+        <ActivityBreakdown query={query} dataVersion={dataVersion} enabled={tableSettled} />
       </div>
       <main className="workspace">
         <div className="table-area">

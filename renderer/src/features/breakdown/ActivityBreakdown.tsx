@@ -20,7 +20,16 @@ const RAW_OR_FIELD = /^[A-Za-z0-9_@$-]+(\.[A-Za-z0-9_@$-]+)*$/;
  * breakdown for the usual facets, and field statistics for any other field or raw path. A click
  * on a value filters by it.
  */
-export function ActivityBreakdown({ query, dataVersion }: { query: EventQuery; dataVersion: number }) {
+export function ActivityBreakdown({
+  query,
+  dataVersion,
+  enabled,
+}: {
+  query: EventQuery;
+  dataVersion: number;
+  /** False while the table's own query runs: this waits for it, so the rows come first. */
+  enabled: boolean;
+}) {
   const field = useWorkspace((s) => s.statsField);
   const setField = useWorkspace((s) => s.showFieldStats);
   const [other, setOther] = useState('');
@@ -32,6 +41,7 @@ export function ActivityBreakdown({ query, dataVersion }: { query: EventQuery; d
   const key = JSON.stringify([query, field, dataVersion]);
 
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     const [q, f] = JSON.parse(key) as [EventQuery, string];
     void call('query.topValues', q, f, 12).then(
@@ -45,7 +55,7 @@ export function ActivityBreakdown({ query, dataVersion }: { query: EventQuery; d
     return () => {
       live = false;
     };
-  }, [key]);
+  }, [key, enabled]);
 
   const current = data?.key === key ? data : undefined;
   const values = current && 'values' in current ? current.values : [];

@@ -31,10 +31,13 @@ type StackBy = 'outcome' | 'category';
 export function Histogram({
   query,
   dataVersion,
+  enabled,
   onJump,
 }: {
   query: EventQuery;
   dataVersion: number;
+  /** False while the table's own query runs: this waits for it, so the rows come first. */
+  enabled: boolean;
   /** Show the rows at this instant (epoch µs): the newest of a bucket when newest come first. */
   onJump(time: number): void;
 }) {
@@ -48,6 +51,7 @@ export function Histogram({
   const key = JSON.stringify([query, dataVersion]);
 
   useEffect(() => {
+    if (!enabled) return;
     let live = true;
     const [parsed] = JSON.parse(key) as [EventQuery];
     void call('query.histogram', parsed, { stackBy, maxBuckets: 160 }).then((histogram) => {
@@ -56,7 +60,7 @@ export function Histogram({
     return () => {
       live = false;
     };
-  }, [key, stackBy]);
+  }, [key, stackBy, enabled]);
 
   useEffect(() => {
     if (!container.current) return;

@@ -63,7 +63,13 @@ export function LogTable({ result }: Props) {
   }, [cursor, cursorAlign, result.count, virtualizer]);
 
   return (
-    <div className="log-table" role="grid" aria-rowcount={result.count} aria-label="Events">
+    <div
+      className="log-table"
+      role="grid"
+      aria-rowcount={result.count}
+      aria-label="Events"
+      data-result={result.handle}
+    >
       <div ref={scrollRef} className="log-body" tabIndex={-1}>
         <div className="log-header" role="row" style={{ width: totalWidth, height: HEADER_HEIGHT }}>
           <button

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuditEvent } from './domain/audit-event.ts';
 import { EventQuery } from './domain/query.ts';
-import { CaseStats, FieldValueCount } from './domain/case.ts';
+import { CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.ts';
 import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
 
 /**
@@ -38,6 +38,13 @@ export const HistogramOptions = z.object({
 });
 
 export const contract = {
+  'case.current': { input: z.tuple([]), output: CaseInfo },
+  'case.recent': { input: z.tuple([]), output: z.array(RecentCase) },
+  /** Opens an existing case file in place of the current one. */
+  'case.open': { input: z.tuple([Path]), output: CaseInfo },
+  /** Creates a new, empty case file (never over an existing file) and opens it. */
+  'case.create': { input: z.tuple([Path]), output: CaseInfo },
+  'case.forget': { input: z.tuple([Path]), output: z.void() },
   'case.stats': { input: z.tuple([]), output: CaseStats },
   'case.imports': { input: z.tuple([]), output: z.array(ImportRecord) },
   'case.rejects': {
@@ -55,6 +62,8 @@ export const contract = {
   'query.close': { input: z.tuple([Handle]), output: z.void() },
   /** Where a jump to a time lands: the position of the first row at or past it in the result's order. */
   'query.positionOf': { input: z.tuple([Handle, z.number().int()]), output: z.number().int() },
+  /** How many events a query matches, counted beside the table (for side panels), not through a handle. */
+  'query.total': { input: z.tuple([EventQuery]), output: z.number().int() },
   'query.histogram': { input: z.tuple([EventQuery, HistogramOptions]), output: Histogram },
   'query.topValues': {
     input: z.tuple([EventQuery, FieldName, z.number().int().min(1).max(1000)]),
@@ -71,6 +80,8 @@ export type CallResult<C extends CallName> = z.infer<Contract[C]['output']>;
 /** Events the engine pushes to the UI. */
 export const pushes = {
   'import.progress': ImportProgress,
+  /** Another case was opened: every result handle of the previous one is gone. */
+  'case.switched': CaseInfo,
   'fts.progress': z.object({ indexedThrough: z.number(), lastRowid: z.number(), ready: z.boolean() }),
 } as const;
 export type PushName = keyof typeof pushes;

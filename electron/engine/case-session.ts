@@ -103,11 +103,13 @@ export class CaseSession {
   async import(inputs: string[], options: ImportOptions = {}): Promise<ImportSummary> {
     const started = Date.now();
     const jobId = options.jobId ?? randomUUID();
-    const files = await expandInputs(inputs);
+    // Running from the first moment, folder listing included: the case cannot be closed or
+    // switched away from under it.
+    this.running.add(jobId);
     const unsubscribe = options.onProgress ? this.onImportProgress(options.onProgress) : undefined;
     const results: ImportFileResult[] = [];
-    this.running.add(jobId);
     try {
+      const files = await expandInputs(inputs);
       for (const file of files) {
         if (this.cancelled.has(jobId)) break;
         results.push(
@@ -148,6 +150,11 @@ export class CaseSession {
     if (!this.running.has(jobId)) return;
     this.cancelled.add(jobId);
     await this.writer.call.cancel(jobId);
+  }
+
+  /** True while an import job runs: the case cannot be switched away from then. */
+  get importing(): boolean {
+    return this.running.size > 0;
   }
 
   ftsStatus(): Promise<{ indexedThrough: number; lastRowid: number; ready: boolean }> {

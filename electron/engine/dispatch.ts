@@ -1,30 +1,62 @@
-import { contract, type CallName, type CallOutcome, type PushName } from '../../shared/contract.ts';
+import {
+  contract,
+  type CallArgs,
+  type CallName,
+  type CallOutcome,
+  type PushName,
+} from '../../shared/contract.ts';
+import type { EventQuery } from '../../shared/domain/query.ts';
 import type { CaseSession } from './case-session.ts';
+import type { CaseHost } from './cases/case-host.ts';
 
 export type Implementation = { [C in CallName]: (...args: never[]) => Promise<unknown> };
 
-/** Binds every contract call to an open case. */
-export function implementContract(session: CaseSession): Implementation {
-  const read = session.read;
+/**
+ * Binds every contract call to the host's open case, looked up at call time: after "Open case"
+ * the same transport serves the new case. Calls made during a switch wait for it to finish.
+ */
+export function implementContract(host: CaseHost): Implementation {
+  // The reader's `call` is a proxy that answers any property, `then` included: it must never be
+  // the resolved value of a promise, so calls are made inside these helpers instead.
+  type Read = CaseSession['read'];
+  const read = async <T>(use: (reader: Read) => Promise<T>): Promise<T> => use((await host.ready()).read);
+  const session = () => host.ready();
   return {
-    'case.stats': () => read.stats(),
-    'case.imports': () => read.imports(),
+    'case.current': async () => {
+      await host.ready();
+      return host.info();
+    },
+    'case.recent': async () => host.recent(),
+    'case.open': (file: string) => host.open(file),
+    'case.create': (file: string) => host.create(file),
+    'case.forget': async (file: string) => host.forget(file),
+    'case.stats': () => read((r) => r.stats()),
+    'case.imports': () => read((r) => r.imports()),
     'case.rejects': (importId: number | undefined, start: number, limit: number) =>
-      read.rejects(importId, start, limit),
-    'import.files': (paths: string[], options: { jobId?: string }) => session.import(paths, options),
-    'import.cancel': (jobId: string) => session.cancelImport(jobId),
-    'query.open': (query: Parameters<typeof read.openResult>[0]) => read.openResult(query),
-    'query.count': (handle: string) => read.count(handle),
-    'query.rows': (handle: string, start: number, limit: number) => read.rows(handle, start, limit),
-    'query.close': (handle: string) => read.closeResult(handle),
-    'query.positionOf': (handle: string, time: number) => read.positionOf(handle, time),
-    'query.histogram': (
-      query: Parameters<typeof read.histogram>[0],
-      options: Parameters<typeof read.histogram>[1],
-    ) => session.aggregate.histogram(query, options),
-    'query.topValues': (query: Parameters<typeof read.topValues>[0], field: string, limit: number) =>
-      session.aggregate.topValues(query, field, limit),
-    'event.get': (seq: number) => read.event(seq),
+      read((r) => r.rejects(importId, start, limit)),
+    'import.files': async (paths: string[], options: { jobId?: string }) =>
+      (await session()).import(paths, options),
+    'import.cancel': async (jobId: string) => (await session()).cancelImport(jobId),
+    'query.open': (query: EventQuery) => read((r) => r.openResult(query)),
+    'query.count': (handle: string) => read((r) => r.count(handle)),
+    'query.rows': (handle: string, start: number, limit: number) => read((r) => r.rows(handle, start, limit)),
+    'query.close': (handle: string) => read((r) => r.closeResult(handle)),
+    'query.positionOf': (handle: string, time: number) => read((r) => r.positionOf(handle, time)),
+    'query.total': async (query: EventQuery) => {
+      // On the aggregate thread: side panels never queue ahead of the table's pages.
+      const aggregate = (await session()).aggregate;
+      const handle = await aggregate.openResult(query);
+      try {
+        return await aggregate.count(handle);
+      } finally {
+        await aggregate.closeResult(handle);
+      }
+    },
+    'query.histogram': async (query: EventQuery, options: CallArgs<'query.histogram'>[1]) =>
+      (await session()).aggregate.histogram(query, options),
+    'query.topValues': async (query: EventQuery, field: string, limit: number) =>
+      (await session()).aggregate.topValues(query, field, limit),
+    'event.get': (seq: number) => read((r) => r.event(seq)),
   };
 }
 
@@ -62,11 +94,24 @@ export async function dispatch(
   }
 }
 
-/** Sends the session's pushes through a transport; returns the unsubscribe. */
-export function forwardPushes(
-  session: CaseSession,
-  emit: (push: PushName, payload: unknown) => void,
-): () => void {
+/**
+ * Sends the open case's pushes through a transport, following the host from case to case, and
+ * tells the UI when the case changes. Returns the unsubscribe.
+ */
+export function forwardPushes(host: CaseHost, emit: (push: PushName, payload: unknown) => void): () => void {
+  let stopSession = followSession(host.current, emit);
+  const stopSwitch = host.onSwitch((info) => {
+    stopSession();
+    stopSession = followSession(host.current, emit);
+    emit('case.switched', info);
+  });
+  return () => {
+    stopSwitch();
+    stopSession();
+  };
+}
+
+function followSession(session: CaseSession, emit: (push: PushName, payload: unknown) => void): () => void {
   const stops = [
     session.onImportProgress((progress) => emit('import.progress', progress)),
     session.onFtsProgress((status) => emit('fts.progress', status)),

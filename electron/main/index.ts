@@ -3,6 +3,7 @@
 import { app, BrowserWindow, ipcMain } from 'electron';
 import path from 'node:path';
 import { CaseSession } from '../engine/case-session.ts';
+import { CaseHost } from '../engine/cases/case-host.ts';
 import { openDemoCase } from '../engine/cases/demo-case.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
 import { createCallHandler } from './ipc-handler.ts';
@@ -20,14 +21,17 @@ async function start(): Promise<void> {
           path.join(app.getAppPath(), 'resources', 'demo'),
         )
       : await CaseSession.open(casePath);
-  const handleCall = createCallHandler(implementContract(session));
+  const cases = new CaseHost(session, {
+    recentFile: path.join(app.getPath('userData'), 'recent-cases.json'),
+  });
+  const handleCall = createCallHandler(implementContract(cases));
 
   const window = new BrowserWindow(mainWindowOptions(path.join(import.meta.dirname, '../preload/index.cjs')));
   ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) =>
     // Only our own top-level page may call the engine.
     handleCall({ isMainFrame: event.senderFrame === window.webContents.mainFrame }, call, args),
   );
-  const stopPushes = forwardPushes(session, (push, payload) => {
+  const stopPushes = forwardPushes(cases, (push, payload) => {
     if (!window.isDestroyed()) window.webContents.send(PUSH_CHANNEL, push, payload);
   });
   window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
@@ -38,7 +42,7 @@ async function start(): Promise<void> {
 
   app.on('window-all-closed', () => {
     stopPushes();
-    void session.close().then(() => app.quit());
+    void cases.close().then(() => app.quit());
   });
 }
 

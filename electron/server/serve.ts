@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH } from '../../shared/transport.ts';
-import type { CaseSession } from '../engine/case-session.ts';
+import type { CaseHost } from '../engine/cases/case-host.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
 import { allowedHosts, checkRequest, newToken, tokenCookie, type RequestFacts } from './serve-auth.ts';
 import { MAX_MESSAGE_BYTES, send, serveSocket } from './socket-transport.ts';
@@ -10,14 +10,15 @@ import { securityHeaders, sendStaticFile } from './static-files.ts';
 import { UPLOAD_PATH, receiveUpload } from './upload.ts';
 
 export interface ServeOptions {
-  session: CaseSession;
+  /** The open case, and the switch to others. */
+  cases: CaseHost;
   /** The built renderer (out/renderer). */
   rendererDir: string;
   /** 0 or absent: any free port. */
   port?: number;
   /** A fixed token, for tests; otherwise a new random one. */
   token?: string;
-  /** Where files uploaded by the page are stored; default: a folder beside the case file. */
+  /** Where files uploaded by the page are stored; default: a folder beside the open case file. */
   uploadDir?: string;
 }
 
@@ -34,8 +35,8 @@ export interface RunningServer {
  */
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
-  const uploadDir = options.uploadDir ?? `${options.session.path}.uploads`;
-  const implementation = implementContract(options.session);
+  const uploadDir = (): string => options.uploadDir ?? `${options.cases.current.path}.uploads`;
+  const implementation = implementContract(options.cases);
   const sockets = new Set<WebSocket>();
   const socketServer = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let port = 0;
@@ -56,7 +57,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         response.end('uploads come from the Auditscope page only\n');
         return;
       }
-      void receiveUpload(request, response, uploadDir, headers);
+      void receiveUpload(request, response, uploadDir(), headers);
       return;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -64,7 +65,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       response.end();
       return;
     }
-    if (verdict.setCookie) headers['Set-Cookie'] = tokenCookie(token);
+    if (verdict.setCookie) headers['Set-Cookie'] = tokenCookie(token, port);
     sendStaticFile(options.rendererDir, request.url ?? '/', response, headers);
   });
 
@@ -82,7 +83,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
     });
   });
 
-  const stopPushes = forwardPushes(options.session, (push, payload) => {
+  const stopPushes = forwardPushes(options.cases, (push, payload) => {
     for (const ws of sockets) send(ws, { push, payload });
   });
 

@@ -19,3 +19,11 @@ export const CaseStats = z.object({
   ftsReady: z.boolean(),
 });
 export type CaseStats = z.infer<typeof CaseStats>;
+
+/** The case a workspace is working in. */
+export const CaseInfo = z.object({ path: z.string(), name: z.string() });
+export type CaseInfo = z.infer<typeof CaseInfo>;
+
+/** A case opened lately; `exists` is false when its file has since gone. */
+export const RecentCase = CaseInfo.extend({ exists: z.boolean() });
+export type RecentCase = z.infer<typeof RecentCase>;

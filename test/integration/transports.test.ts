@@ -3,7 +3,9 @@
 // engine side and answer with the same outcomes.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { existsSync, writeFileSync } from 'node:fs';
 import { CaseSession } from '../../electron/engine/case-session.ts';
+import { CaseHost } from '../../electron/engine/cases/case-host.ts';
 import { implementContract } from '../../electron/engine/dispatch.ts';
 import { createCallHandler } from '../../electron/main/ipc-handler.ts';
 import { startServer, type RunningServer } from '../../electron/server/serve.ts';
@@ -16,6 +18,7 @@ type Caller = (call: unknown, args: unknown) => Promise<CallOutcome<unknown>>;
 
 const temp = tempDir();
 let session: CaseSession;
+let cases: CaseHost;
 let server: RunningServer;
 let socket: WebSocket;
 const callers: Record<string, Caller> = {};
@@ -47,20 +50,21 @@ function openSocket(url: string, headers: Record<string, string>): Promise<WebSo
 beforeAll(async () => {
   session = await CaseSession.open(temp.file('transports.auditscope'));
   await session.import([dataset('okta-system-log')]);
-  server = await startServer({ session, rendererDir: temp.file('no-ui'), token: 'test-token-0123456789' });
+  cases = new CaseHost(session);
+  server = await startServer({ cases, rendererDir: temp.file('no-ui'), token: 'test-token-0123456789' });
   const origin = `http://127.0.0.1:${server.port}`;
   socket = await openSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}?token=test-token-0123456789`, {
     Origin: origin,
   });
   callers.websocket = socketCaller(socket);
-  const handle = createCallHandler(implementContract(session));
+  const handle = createCallHandler(implementContract(cases));
   callers.ipc = (call, args) => handle({ isMainFrame: true }, call, args);
 });
 
 afterAll(async () => {
   socket?.close();
   await server?.close();
-  await session?.close();
+  await cases?.close();
   temp.cleanup();
 });
 
@@ -126,7 +130,7 @@ describe('serve-mode access', () => {
     // No UI is built into this temp folder: the token passed, the file is missing.
     expect(withToken.status).toBe(404);
     expect(withToken.headers.get('set-cookie')).toMatch(
-      /auditscope_token=test-token-0123456789; .*HttpOnly; SameSite=Strict/,
+      new RegExp(`auditscope_token_${server.port}=test-token-0123456789; .*HttpOnly; SameSite=Strict`),
     );
     expect(withToken.headers.get('content-security-policy')).toContain("script-src 'self'");
     const ws = `ws://127.0.0.1:${server.port}${SOCKET_PATH}`;
@@ -141,7 +145,7 @@ describe('serve-mode access', () => {
 
   it('stores files the page uploads, from our origin only, and imports them by path', async () => {
     const base = `http://127.0.0.1:${server.port}`;
-    const cookie = 'auditscope_token=test-token-0123456789';
+    const cookie = `auditscope_token_${server.port}=test-token-0123456789`;
     const body = (await import('node:fs')).readFileSync(
       dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_logs.json'),
     );
@@ -187,5 +191,62 @@ describe('serve-mode access', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     socket.off('message', listener);
     expect(pushes).toContain('import.progress');
+  });
+
+  it('closes the result handles of a page that goes away', async () => {
+    const page = await openSocket(`ws://127.0.0.1:${server.port}${SOCKET_PATH}?token=test-token-0123456789`, {
+      Origin: `http://127.0.0.1:${server.port}`,
+    });
+    const opened = await socketCaller(page)('query.open', [{}]);
+    const handle = (opened as { value: string }).value;
+    expect(await (callers.ipc as Caller)('query.count', [handle])).toMatchObject({ ok: true });
+    page.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await (callers.ipc as Caller)('query.count', [handle])).toMatchObject({
+      ok: false,
+      error: { code: 'failed' },
+    });
+  });
+});
+
+describe('switching cases', () => {
+  it('creates and opens cases under the same connection, pushing the switch', async () => {
+    const ws = callers.websocket as Caller;
+    const pushes: unknown[] = [];
+    const listener = (data: WebSocket.RawData): void => {
+      const message = JSON.parse(String(data)) as ServerMessage;
+      if ('push' in message && message.push === 'case.switched') pushes.push(message.payload);
+    };
+    socket.on('message', listener);
+    const first = session.path;
+    const created = await ws('case.create', [temp.file('second')]);
+    expect(created).toEqual({ ok: true, value: { path: temp.file('second.auditscope'), name: 'second' } });
+    expect(existsSync(temp.file('second.auditscope'))).toBe(true);
+    expect(await ws('case.stats', [])).toMatchObject({ ok: true, value: { events: 0 } });
+    expect(await ws('case.current', [])).toMatchObject({ ok: true, value: { name: 'second' } });
+
+    // Refusals leave the analyst in the case they were in.
+    expect(await ws('case.create', [temp.file('second.auditscope')])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/already exists/) },
+    });
+    expect(await ws('case.open', [temp.file('missing.auditscope')])).toMatchObject({
+      ok: false,
+      error: { message: expect.stringMatching(/no case file/) },
+    });
+    writeFileSync(temp.file('notes.txt'), 'not a database');
+    expect(await ws('case.open', [temp.file('notes.txt')])).toMatchObject({ ok: false });
+    expect(await ws('case.current', [])).toMatchObject({ ok: true, value: { name: 'second' } });
+
+    expect(await ws('case.open', [first])).toMatchObject({ ok: true, value: { path: first } });
+    expect(await ws('case.stats', [])).toMatchObject({ ok: true, value: { events: expect.any(Number) } });
+    expect(((await ws('case.stats', [])) as { value: { events: number } }).value.events).toBeGreaterThan(50);
+    const recent = (await ws('case.recent', [])) as { value: { path: string; exists: boolean }[] };
+    expect(recent.value.map((r) => r.path).slice(0, 2)).toEqual([first, temp.file('second.auditscope')]);
+    socket.off('message', listener);
+    expect(pushes).toEqual([
+      { path: temp.file('second.auditscope'), name: 'second' },
+      { path: first, name: expect.any(String) },
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CaseSession } from '../../engine/case-session.ts';
+import { CaseHost } from '../../engine/cases/case-host.ts';
 import { openDemoCase } from '../../engine/cases/demo-case.ts';
 import { startServer } from '../../server/serve.ts';
 import { CliError, UsageError } from '../cli-error.ts';
@@ -39,7 +40,8 @@ export async function serveCommand(argv: string[]): Promise<number> {
     values.case === undefined
       ? await openDemoCase(path.join(userDataDir(), 'demo.auditscope'), demoDataDir())
       : await CaseSession.open(values.case);
-  const server = await startServer({ session, rendererDir: rendererDir(), port });
+  const cases = new CaseHost(session, { recentFile: path.join(userDataDir(), 'recent-cases.json') });
+  const server = await startServer({ cases, rendererDir: rendererDir(), port });
   console.log(`Auditscope is serving ${session.path}`);
   console.log(`Open ${server.url}`);
   await new Promise<void>((resolve) => {
@@ -47,6 +49,6 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await server.close();
-  await session.close();
+  await cases.close();
   return 0;
 }

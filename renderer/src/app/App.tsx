@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseStats } from '../../../shared/domain/case.ts';
-import { call } from '../lib/api.ts';
+import { call, onPush } from '../lib/api.ts';
 import { formatCount } from '../lib/format.ts';
 import { queryOf } from '../stores/query-of.ts';
 import { useWorkspace } from '../stores/workspace.ts';
@@ -15,6 +15,8 @@ import { useImports } from '../stores/imports.ts';
 import { ImportButton } from '../features/import/ImportButton.tsx';
 import { ImportPanel } from '../features/import/ImportPanel.tsx';
 import { DropZone } from '../features/import/DropZone.tsx';
+import { CaseMenu } from '../features/cases/CaseMenu.tsx';
+import { useCase } from '../stores/case.ts';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -28,12 +30,36 @@ export function App() {
   const order = useWorkspace((s) => s.order);
   const presetAnchor = useWorkspace((s) => s.presetAnchor);
   const dataVersion = useImports((s) => s.dataVersion);
+  const casePath = useCase((s) => s.info?.path);
   const [stats, setStats] = useState<CaseStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    call('case.stats').then(setStats, (e: Error) => setError(e.message));
+    // The engine names the case; a switch made anywhere (this page, another window) is pushed.
+    const stop = onPush('case.switched', (info) => useCase.getState().switched(info));
+    call('case.current').then(
+      (info) => useCase.getState().switched(info),
+      (e: Error) => setError(e.message),
+    );
+    return stop;
+  }, []);
+  useEffect(
+    () =>
+      // "indexing text…" ends when the background index is done, not at the next import.
+      onPush('fts.progress', (status) => {
+        if (status.ready) call('case.stats').then(setStats, () => undefined);
+      }),
+    [],
+  );
+  useEffect(() => {
+    call('case.stats').then(
+      (next) => {
+        setStats(next);
+        setError(null);
+      },
+      (e: Error) => setError(e.message),
+    );
   }, [dataVersion]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -51,14 +77,22 @@ export function App() {
   const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
   const handle = result.status === 'ready' ? result.handle : undefined;
+  const currentHandle = useRef(handle);
+  useEffect(() => {
+    currentHandle.current = handle;
+  }, [handle]);
   // The engine's reader answers in turn: the table's first page goes first, the charts after it.
   const tableSettled = result.status !== 'loading';
   const jumpTo = useCallback(
     (time: number) => {
       if (handle === undefined) return;
-      void call('query.positionOf', handle, time).then((position) => {
-        useWorkspace.getState().setCursor(position, 'start');
-      });
+      call('query.positionOf', handle, time).then(
+        (position) => {
+          // The filter may have changed while the engine answered: that position is another result's.
+          if (currentHandle.current === handle) useWorkspace.getState().setCursor(position, 'start');
+        },
+        () => undefined,
+      );
     },
     [handle],
   );
@@ -77,6 +111,7 @@ export function App() {
             Logs
           </span>
         </nav>
+        <CaseMenu />
         <div className="case-summary">
           {stats && (
             <>
@@ -102,13 +137,20 @@ export function App() {
           {error}
         </p>
       )}
-      <FilterBar searchRef={searchRef} valueQuery={valueQuery} />
+      {/* Keyed by case: the search box's draft belongs to the case it was typed in. */}
+      <FilterBar key={casePath} searchRef={searchRef} valueQuery={valueQuery} />
       <div className="overview">
         <Histogram query={query} dataVersion={dataVersion} enabled={tableSettled} onJump={jumpTo} />
         <ActivityBreakdown query={query} dataVersion={dataVersion} enabled={tableSettled} />
       </div>
       <main className="workspace">
         <div className="table-area">
+          {stats?.events === 0 && (
+            <p className="empty-case">
+              This case has no events yet. Import audit logs with <strong>Import…</strong> or drop files
+              anywhere on this window.
+            </p>
+          )}
           {result.status === 'ready' ? (
             <LogTable result={result} />
           ) : result.status === 'error' ? (

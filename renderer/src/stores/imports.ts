@@ -28,6 +28,8 @@ interface ImportsState {
   fail(message: string): void;
   markCancelling(): void;
   dismiss(): void;
+  /** Another case was opened: the last job's panel belongs to the old one, and views re-query. */
+  caseChanged(): void;
 }
 
 export const useImports = create<ImportsState>()((set) => ({
@@ -64,6 +66,7 @@ export const useImports = create<ImportsState>()((set) => ({
     })),
   markCancelling: () => set((state) => (state.job ? { job: { ...state.job, cancelling: true } } : state)),
   dismiss: () => set({ job: undefined }),
+  caseChanged: () => set((state) => ({ job: undefined, dataVersion: state.dataVersion + 1 })),
 }));
 
 /** Totals over the files of a running job, and the rates and ETA derived from them. */

@@ -67,6 +67,8 @@ interface WorkspaceState {
   setCursor(position: number, align?: 'auto' | 'start'): void;
   /** A click on a row: plain selects it, `toggle` adds or removes it, `extend` selects from the cursor. */
   selectRow(position: number, mode: 'only' | 'toggle' | 'extend'): void;
+  /** Another case was opened: its filters, cursor and details start empty. */
+  resetForCase(): void;
 }
 
 export const useWorkspace = create<WorkspaceState>()((set) => ({
@@ -135,5 +137,20 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
         return { selected: Array.from({ length: to - from + 1 }, (_, i) => from + i) };
       }
       return { selected: [], cursor: position, cursorAlign: 'auto' };
+    }),
+  resetForCase: () =>
+    set({
+      searchText: '',
+      searchFilter: undefined,
+      searchError: undefined,
+      chips: [],
+      preset: 'all',
+      customFrom: undefined,
+      customTo: undefined,
+      detailSeq: undefined,
+      cursor: 0,
+      cursorAlign: 'auto',
+      selected: [],
+      notice: undefined,
     }),
 }));

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { TOKEN_COOKIE, checkRequest, newToken } from './serve-auth.ts';
+import { checkRequest, newToken, tokenCookie, tokenCookieName } from './serve-auth.ts';
 
 const token = newToken();
 const port = 4123;
+const TOKEN_COOKIE = tokenCookieName(port);
 const base = { url: '/', host: `127.0.0.1:${port}`, cookie: undefined };
 
 describe('serve-mode request check', () => {
@@ -32,10 +33,18 @@ describe('serve-mode request check', () => {
       { ...base, url: `/?token=${token}x` },
       { ...base, url: `/?token=${token.slice(1)}` },
       { ...base, cookie: `${TOKEN_COOKIE}=nope` },
+      // Another server's cookie (cookies ignore ports) is not ours.
+      { ...base, cookie: `${tokenCookieName(port + 1)}=${token}` },
       { ...base, url: '/%zz?token' },
     ]) {
       expect(checkRequest(facts, token, port)).toMatchObject({ ok: false, status: 401 });
     }
+  });
+
+  it('names the cookie after the port, so two servers on one machine keep their own', () => {
+    expect(tokenCookie(token, port)).toBe(
+      `auditscope_token_4123=${token}; Path=/; HttpOnly; SameSite=Strict`,
+    );
   });
 
   it('refuses other Host names (DNS rebinding) and ports, whatever the token', () => {

@@ -6,7 +6,13 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
  * WebSocket) carry it too. The Host header must name the loopback address and port we bound, so a
  * DNS-rebinding page cannot reach us under another name, and a WebSocket must come from our origin.
  */
-export const TOKEN_COOKIE = 'auditscope_token';
+/**
+ * The cookie's name carries the port: cookies ignore ports, so two servers on one machine (two
+ * cases served at once) would otherwise overwrite each other's token and lock one page out.
+ */
+export function tokenCookieName(port: number): string {
+  return `auditscope_token_${port}`;
+}
 
 export function newToken(): string {
   return randomBytes(24).toString('base64url');
@@ -39,13 +45,13 @@ export function checkRequest(facts: RequestFacts, token: string, port: number, w
   }
   const fromUrl = tokenInUrl(facts.url);
   if (fromUrl !== undefined && sameToken(fromUrl, token)) return { ok: true, setCookie: true };
-  const fromCookie = tokenInCookie(facts.cookie);
+  const fromCookie = tokenInCookie(facts.cookie, tokenCookieName(port));
   if (fromCookie !== undefined && sameToken(fromCookie, token)) return { ok: true, setCookie: false };
   return { ok: false, status: 401, reason: 'missing or wrong token' };
 }
 
-export function tokenCookie(token: string): string {
-  return `${TOKEN_COOKIE}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export function tokenCookie(token: string, port: number): string {
+  return `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
 }
 
 function tokenInUrl(url: string): string | undefined {
@@ -56,11 +62,11 @@ function tokenInUrl(url: string): string | undefined {
   }
 }
 
-function tokenInCookie(header: string | undefined): string | undefined {
+function tokenInCookie(header: string | undefined, cookieName: string): string | undefined {
   if (header === undefined) return undefined;
   for (const part of header.split(';')) {
     const [name, ...value] = part.trim().split('=');
-    if (name === TOKEN_COOKIE) return value.join('=');
+    if (name === cookieName) return value.join('=');
   }
   return undefined;
 }

@@ -10,6 +10,13 @@ export const MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
  * shape, then `dispatch` validates the call's own arguments, exactly as the IPC handler does.
  */
 export function serveSocket(socket: WebSocket, implementation: Implementation): void {
+  // Result handles this page opened and has not closed: a page that goes away (reload, closed
+  // tab) never says goodbye, so its handles are closed with its socket.
+  const openHandles = new Set<string>();
+  socket.on('close', () => {
+    for (const handle of openHandles) void dispatch(implementation, 'query.close', [handle]);
+    openHandles.clear();
+  });
   socket.on('message', (data, isBinary) => {
     if (isBinary) {
       send(socket, { error: 'binary frames are not accepted' });
@@ -24,9 +31,11 @@ export function serveSocket(socket: WebSocket, implementation: Implementation): 
       send(socket, { error: `malformed request: ${(error as Error).message}` });
       return;
     }
-    void dispatch(implementation, request.call, request.args).then((outcome) =>
-      send(socket, { id: request.id, outcome }),
-    );
+    void dispatch(implementation, request.call, request.args).then((outcome) => {
+      if (outcome.ok && request.call === 'query.open') openHandles.add(outcome.value as string);
+      if (outcome.ok && request.call === 'query.close') openHandles.delete((request.args as [string])[0]);
+      send(socket, { id: request.id, outcome });
+    });
   });
 }
 

@@ -1,6 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveStaticPath } from './static-files.ts';
+import { tempDir } from '../../test/support/temp-case.ts';
+import { resolveStaticPath, sendStaticFile } from './static-files.ts';
 
 const root = path.resolve('/srv/app');
 
@@ -24,5 +27,23 @@ describe('resolveStaticPath', () => {
     ]) {
       expect(resolveStaticPath(root, url), url).toBeUndefined();
     }
+  });
+});
+
+describe('sendStaticFile', () => {
+  it('answers 404 for a path through a file (ENOTDIR) instead of throwing', () => {
+    const temp = tempDir();
+    writeFileSync(temp.file('index.html'), '<p>x</p>');
+    const sent: { status?: number } = {};
+    const response = {
+      writeHead: (status: number) => {
+        sent.status = status;
+        return response;
+      },
+      end: () => response,
+    } as unknown as ServerResponse;
+    expect(() => sendStaticFile(temp.dir, '/index.html/x', response, {})).not.toThrow();
+    expect(sent.status).toBe(404);
+    temp.cleanup();
   });
 });

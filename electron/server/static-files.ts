@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, type Stats } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 
@@ -66,7 +66,7 @@ export function sendStaticFile(
   headers: Record<string, string>,
 ): void {
   const file = resolveStaticPath(root, requestUrl);
-  const stat = file === undefined ? undefined : statSync(file, { throwIfNoEntry: false });
+  const stat = file === undefined ? undefined : statOrUndefined(file);
   if (file === undefined || stat === undefined || !stat.isFile()) {
     response.writeHead(404, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
     response.end('not found');
@@ -77,5 +77,17 @@ export function sendStaticFile(
     'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
     'Content-Length': String(stat.size),
   });
-  createReadStream(file).pipe(response);
+  // A file that vanishes or cannot be read mid-way ends the response, never the server.
+  createReadStream(file)
+    .on('error', () => response.destroy())
+    .pipe(response);
+}
+
+/** ENOENT, ENOTDIR (`/index.html/x`), EACCES…: all just "not here". */
+function statOrUndefined(file: string): Stats | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }

@@ -24,12 +24,18 @@ export function useKeyboard(
 ) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
+      // A component that handled the key (a menu, a dialog, the suggestions) has the last word.
+      if (event.defaultPrevented) return;
       const target = event.target as HTMLElement | null;
       const typing =
         target?.tagName === 'INPUT' || target?.tagName === 'SELECT' || target?.tagName === 'TEXTAREA';
+      // Enter on a focused button or link is that control's: it clicks it.
+      const onControl = target?.tagName === 'BUTTON' || target?.tagName === 'A';
       const state = useWorkspace.getState();
       if (event.key === 'Escape') {
-        state.openDetail(undefined);
+        // Esc in a field leaves the field first; the next Esc closes the details.
+        if (typing) target?.blur();
+        else state.openDetail(undefined);
         return;
       }
       if (!typing && (event.ctrlKey || event.metaKey) && event.key === 'c' && result) {
@@ -76,6 +82,7 @@ export function useKeyboard(
           move(count - 1);
           break;
         case 'Enter': {
+          if (onControl) break;
           const row = result?.cache.row(state.cursor);
           if (row) state.openDetail(row.seq);
           break;

@@ -42,33 +42,49 @@ function bridgeTransport(bridge: Bridge): Transport {
 }
 
 const RECONNECT_MS = 1000;
+const DISCONNECTED: CallOutcome<never> = {
+  ok: false,
+  error: { code: 'disconnected', message: 'the engine connection was lost' },
+};
 
 /**
  * Serve mode. The page's cookie (set when it was loaded with the token) authorizes the socket.
- * Calls made while connecting wait; a dropped connection fails the calls in flight and reconnects.
+ * A call made while connecting waits for that attempt; one that fails, or a dropped connection,
+ * fails the calls concerned at once (never leaving them hanging) and reconnects in the background.
  */
 function socketTransport(url: string): Transport {
   const pending = new Map<number, (outcome: CallOutcome<unknown>) => void>();
   const listeners = new Map<PushName, Set<(payload: unknown) => void>>();
   let nextId = 1;
   let socket: WebSocket;
-  let opened: Promise<void>;
+  /** Settles when the current attempt opens (true) or closes before opening (false). */
+  let opened: Promise<boolean>;
 
   const connect = (): void => {
     socket = new WebSocket(url);
-    opened = new Promise((resolve) => socket.addEventListener('open', () => resolve(), { once: true }));
+    opened = new Promise((resolve) => {
+      socket.addEventListener('open', () => resolve(true), { once: true });
+      socket.addEventListener('close', () => resolve(false), { once: true });
+    });
     socket.addEventListener('message', (event) => {
-      const message = JSON.parse(String(event.data)) as ServerMessage;
+      let message: ServerMessage;
+      try {
+        message = JSON.parse(String(event.data)) as ServerMessage;
+      } catch {
+        return;
+      }
       if ('id' in message) {
         pending.get(message.id)?.(message.outcome);
         pending.delete(message.id);
       } else if ('push' in message) {
         for (const listener of listeners.get(message.push) ?? []) listener(message.payload);
+      } else {
+        // The engine could not read one of our frames and so cannot say which call it was.
+        console.warn(`engine: ${message.error}`);
       }
     });
     socket.addEventListener('close', () => {
-      for (const settle of pending.values())
-        settle({ ok: false, error: { code: 'disconnected', message: 'the engine connection was lost' } });
+      for (const settle of pending.values()) settle(DISCONNECTED);
       pending.clear();
       setTimeout(connect, RECONNECT_MS);
     });
@@ -77,7 +93,7 @@ function socketTransport(url: string): Transport {
 
   return {
     async call(name, args) {
-      await opened;
+      if (!(await opened) || socket.readyState !== WebSocket.OPEN) return DISCONNECTED;
       const id = nextId++;
       return new Promise((resolve) => {
         pending.set(id, resolve);
@@ -118,7 +134,7 @@ export function onPush<P extends PushName>(push: P, listener: (payload: PushPayl
  * Paths the engine can import for files the user dropped or picked: their own paths in the desktop
  * app; in serve mode (a browser cannot name local files) copies uploaded beside the case.
  */
-export async function pathsForFiles(files: readonly File[]): Promise<string[]> {
+export async function pathsForFiles(files: readonly File[], signal?: AbortSignal): Promise<string[]> {
   const bridge = window.auditscope;
   if (bridge) return files.map((file) => bridge.pathForFile(file));
   const paths: string[] = [];
@@ -127,6 +143,7 @@ export async function pathsForFiles(files: readonly File[]): Promise<string[]> {
       method: 'POST',
       headers: { 'X-File-Name': encodeURIComponent(file.name) },
       body: file,
+      signal,
     });
     if (!response.ok)
       throw new EngineError('upload-failed', `${file.name}: ${(await response.text()).trim()}`);

@@ -32,12 +32,19 @@ export function ActivityBreakdown({
 }) {
   const field = useWorkspace((s) => s.statsField);
   const setField = useWorkspace((s) => s.showFieldStats);
-  const [other, setOther] = useState('');
+  const [other, setOther] = useState(() => (FACETS.some(([id]) => id === field) ? '' : field));
   const [data, setData] = useState<
     { key: string; total: number; values: FieldValueCount[] } | { key: string; error: string } | undefined
   >();
   const addChip = useWorkspace((s) => s.addChip);
   const isFacet = FACETS.some(([id]) => id === field);
+  // The box shows the field being counted (empty for a facet tab) until the analyst types; a
+  // field chosen elsewhere (a detail label) replaces the draft.
+  const [draftFor, setDraftFor] = useState(field);
+  if (draftFor !== field) {
+    setDraftFor(field);
+    setOther(isFacet ? '' : field);
+  }
   const key = JSON.stringify([query, field, dataVersion]);
 
   useEffect(() => {
@@ -80,7 +87,7 @@ export function ActivityBreakdown({
         <input
           aria-label="Field statistics for"
           placeholder="any field or raw path, e.g. userAgent, eventSource"
-          value={isFacet ? other : other || field}
+          value={other}
           onChange={(e) => setOther(e.target.value)}
         />
       </form>

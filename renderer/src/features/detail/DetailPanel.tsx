@@ -43,14 +43,22 @@ export function DetailPanel() {
   const seq = useWorkspace((s) => s.detailSeq);
   const zone = useWorkspace((s) => s.zone);
   const close = useWorkspace((s) => s.openDetail);
-  const [loaded, setLoaded] = useState<{ seq: number; event: StoredEvent | undefined } | undefined>();
+  const [loaded, setLoaded] = useState<
+    { seq: number; event: StoredEvent | undefined; error?: string } | undefined
+  >();
 
   useEffect(() => {
     if (seq === undefined) return;
     let live = true;
-    void call('event.get', seq).then((event) => {
-      if (live) setLoaded({ seq, event });
-    });
+    call('event.get', seq).then(
+      (event) => {
+        if (live)
+          setLoaded({ seq, event, error: event ? undefined : 'This event is no longer in the case.' });
+      },
+      (error: Error) => {
+        if (live) setLoaded({ seq, event: undefined, error: error.message });
+      },
+    );
     return () => {
       live = false;
     };
@@ -58,14 +66,20 @@ export function DetailPanel() {
 
   if (seq === undefined) return null;
   const event = loaded?.seq === seq ? loaded.event : undefined;
+  const error = loaded?.seq === seq ? loaded.error : undefined;
   return (
     <aside className="detail-panel" aria-label="Event details">
       <header className="detail-header">
-        <h2>{event ? cellText(event.action) : 'Loading…'}</h2>
+        <h2>{event ? cellText(event.action) : error ? 'Not available' : 'Loading…'}</h2>
         <button type="button" className="icon-button" onClick={() => close(undefined)} title="Close (Esc)">
           ✕
         </button>
       </header>
+      {error && (
+        <p className="app-error" role="alert">
+          {error}
+        </p>
+      )}
       {event && (
         <div className="detail-body">
           <dl className="detail-fields">

@@ -1,6 +1,5 @@
 import { useEffect, useState } from 'react';
 import type { StoredEvent } from '../../../../shared/contract.ts';
-import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
@@ -24,14 +23,8 @@ function relations(event: StoredEvent): [string, string, string][] {
   return all.filter((r): r is [string, string, string] => r[2] !== undefined && r[2] !== '');
 }
 
-async function countOf(query: EventQuery): Promise<number> {
-  const handle = await call('query.open', query);
-  try {
-    return await call('query.count', handle);
-  } finally {
-    await call('query.close', handle);
-  }
-}
+/** Moving through rows with the panel open asks only for the row the cursor settles on. */
+const COUNT_DELAY_MS = 150;
 
 /**
  * Events sharing the actor, IP, session, target or request of this one within a window around it,
@@ -48,22 +41,25 @@ export function RelatedEvents({ event }: { event: StoredEvent }) {
   useEffect(() => {
     let live = true;
     const list = relations(event);
-    void Promise.all(
-      list.map(([, field, value]) =>
-        countOf({
-          filter: { kind: 'field', field, op: 'eq', value },
-          from: event.time - span,
-          to: event.time + span + 1,
-        }),
-      ),
-    ).then(
-      (values) => {
-        if (live) setCounts({ key, values });
-      },
-      () => undefined,
-    );
+    const ask = setTimeout(() => {
+      void Promise.all(
+        list.map(([, field, value]) =>
+          call('query.total', {
+            filter: { kind: 'field', field, op: 'eq', value },
+            from: event.time - span,
+            to: event.time + span + 1,
+          }),
+        ),
+      ).then(
+        (values) => {
+          if (live) setCounts({ key, values });
+        },
+        () => undefined,
+      );
+    }, COUNT_DELAY_MS);
     return () => {
       live = false;
+      clearTimeout(ask);
     };
   }, [key, event, span]);
 

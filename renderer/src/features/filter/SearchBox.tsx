@@ -124,6 +124,8 @@ export function SearchBox({
             setOpen(false);
             commit(draft);
           } else if (e.key === 'Escape') {
+            // Handled here: the first Esc closes the suggestions, the next leaves the box.
+            e.preventDefault();
             if (showing) setOpen(false);
             else e.currentTarget.blur();
           }

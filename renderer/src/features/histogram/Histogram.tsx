@@ -46,17 +46,26 @@ export function Histogram({
   const zone = useWorkspace((s) => s.zone);
   const theme = useWorkspace((s) => s.theme);
   const setCustomRange = useWorkspace((s) => s.setCustomRange);
-  const [data, setData] = useState<(HistogramData & { stackBy: StackBy }) | undefined>();
+  /** The chart's data with the query it counts: bars of a previous filter are shown dimmed and inert. */
+  const [data, setData] = useState<(HistogramData & { stackBy: StackBy; key: string }) | undefined>();
   const [stackBy, setStackBy] = useState<StackBy>('outcome');
   const key = JSON.stringify([query, dataVersion]);
+  const current = data?.key === key;
+  const currentRef = useRef(current);
+  useEffect(() => {
+    currentRef.current = current;
+  }, [current]);
 
   useEffect(() => {
     if (!enabled) return;
     let live = true;
     const [parsed] = JSON.parse(key) as [EventQuery];
-    void call('query.histogram', parsed, { stackBy, maxBuckets: 160 }).then((histogram) => {
-      if (live) setData({ ...histogram, stackBy });
-    });
+    call('query.histogram', parsed, { stackBy, maxBuckets: 160 }).then(
+      (histogram) => {
+        if (live) setData({ ...histogram, stackBy, key });
+      },
+      () => undefined,
+    );
     return () => {
       live = false;
     };
@@ -130,7 +139,7 @@ export function Histogram({
     const zr = instance.getZr();
     zr.off('click');
     zr.on('click', (e: { offsetX: number; offsetY: number }) => {
-      const bucket = bucketAt(e.offsetX, e.offsetY);
+      const bucket = currentRef.current ? bucketAt(e.offsetX, e.offsetY) : undefined;
       if (bucket) onJump(query.order === 'asc' ? bucket.start : bucket.start + data.interval - 1);
     });
     instance.off('brushEnd');
@@ -138,7 +147,7 @@ export function Histogram({
       const area = (event as { areas?: { coordRange?: number[] }[] }).areas?.[0];
       const [first, last] = area?.coordRange ?? [];
       instance.dispatchAction({ type: 'brush', areas: [] });
-      if (first === undefined || last === undefined || first === last) return;
+      if (!currentRef.current || first === undefined || last === undefined || first === last) return;
       const from = data.buckets[Math.max(0, first)];
       const to = data.buckets[Math.min(data.buckets.length - 1, last)];
       if (from && to) setCustomRange(from.start, to.start + data.interval);
@@ -146,7 +155,7 @@ export function Histogram({
   }, [data, zone, theme, setCustomRange, onJump, query.order]);
 
   return (
-    <div className="histogram-frame">
+    <div className={`histogram-frame${data && !current ? ' stale' : ''}`} aria-busy={!current}>
       <div className="histogram" ref={container} aria-label="Events over time" role="img" />
       <div className="stack-by" role="group" aria-label="Stack by">
         {(['outcome', 'category'] as const).map((option) => (

@@ -17,12 +17,18 @@ export function RejectsViewer({
 }) {
   const [start, setStart] = useState(0);
   const [rows, setRows] = useState<{ start: number; rows: RejectRow[] } | undefined>();
+  const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
     let live = true;
-    void call('case.rejects', importId, start, PAGE).then((page) => {
-      if (live) setRows({ start, rows: page });
-    });
+    call('case.rejects', importId, start, PAGE).then(
+      (page) => {
+        if (live) setRows({ start, rows: page });
+      },
+      (e: Error) => {
+        if (live) setError(e.message);
+      },
+    );
     return () => {
       live = false;
     };
@@ -43,6 +49,11 @@ export function RejectsViewer({
             ✕
           </button>
         </header>
+        {error && (
+          <p className="app-error" role="alert">
+            {error}
+          </p>
+        )}
         <table className="rejects">
           <thead>
             <tr>

@@ -11,6 +11,9 @@ export function importRunning(): boolean {
   return phase === 'uploading' || phase === 'importing';
 }
 
+/** Aborts the running job's uploads (serve mode) when the analyst cancels before the import starts. */
+let uploads: AbortController | undefined;
+
 /** Imports dropped or picked files into the open case, with progress, summary and cancel. */
 export async function importFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0 || importRunning()) return;
@@ -22,13 +25,16 @@ export async function importFiles(files: readonly File[]): Promise<void> {
     files.reduce((n, f) => n + f.size, 0),
   );
   const stop = onPush('import.progress', (progress) => useImports.getState().progress(progress));
+  uploads = new AbortController();
   try {
-    const paths = await pathsForFiles(files);
+    const paths = await pathsForFiles(files, uploads.signal);
     useImports.getState().setPhase('importing');
     useImports.getState().finish(await call('import.files', paths, { jobId }));
   } catch (error) {
-    useImports.getState().fail((error as Error).message);
+    const cancelled = useImports.getState().job?.cancelling === true;
+    useImports.getState().fail(cancelled ? 'Cancelled before the import began' : (error as Error).message);
   } finally {
+    uploads = undefined;
     stop();
   }
 }
@@ -37,5 +43,6 @@ export async function cancelImport(): Promise<void> {
   const job = useImports.getState().job;
   if (!job) return;
   useImports.getState().markCancelling();
-  await call('import.cancel', job.jobId);
+  if (job.phase === 'uploading') uploads?.abort();
+  else await call('import.cancel', job.jobId);
 }

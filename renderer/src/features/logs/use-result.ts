@@ -34,6 +34,12 @@ export function useResult(query: EventQuery, dataVersion: number): ResultState {
     const [parsedQuery] = JSON.parse(key) as [EventQuery];
     (async () => {
       handle = await call('query.open', parsedQuery);
+      // The query changed while the handle was being opened: the cleanup below already ran
+      // without it, so it is closed here.
+      if (!live) {
+        void call('query.close', handle).catch(() => undefined);
+        return;
+      }
       const count = await call('query.count', handle);
       if (!live) return;
       const opened = handle;

@@ -71,6 +71,8 @@ export class ResultSet {
   rows(start: number, limit: number): StoredRow[] {
     if (limit <= 0 || start < 0) return [];
     const { where, params, order } = this.query;
+    // Nothing matches (and the count said so already): no scan of the time index for nothing.
+    if (this.total === 0) return [];
     if (start === 0) {
       // The first page needs no positions: a plain ordered scan, as fast as a reopen can be.
       const direction = order === 'asc' ? 'ASC' : 'DESC';

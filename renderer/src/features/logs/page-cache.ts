@@ -37,6 +37,11 @@ export class PageCache {
     return page[position - pageIndex * this.pageSize];
   }
 
+  /** A page fetched along with the result's count, so the table paints its first rows at once. */
+  seed(pageIndex: number, rows: StoredEvent[]): void {
+    if (!this.disposed) this.pages.set(pageIndex, rows);
+  }
+
   /** Starts loading the pages covering [start, end) that are not here yet. */
   prefetch(start: number, end: number): void {
     for (let p = Math.floor(Math.max(0, start) / this.pageSize); p * this.pageSize < end; p++) this.load(p);

@@ -3,6 +3,9 @@ import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { PageCache } from './page-cache.ts';
 
+/** Rows per page of the table's cache; the first page comes with the count. */
+const FIRST_PAGE_ROWS = 200;
+
 export interface ResultView {
   handle: string;
   count: number;
@@ -40,13 +43,19 @@ export function useResult(query: EventQuery, dataVersion: number): ResultState {
         void call('query.close', handle).catch(() => undefined);
         return;
       }
-      const count = await call('query.count', handle);
-      if (!live) return;
+      // The count and the first page in one go: the table appears with its rows, not empty.
       const opened = handle;
+      const [count, firstPage] = await Promise.all([
+        call('query.count', opened),
+        call('query.rows', opened, 0, FIRST_PAGE_ROWS),
+      ]);
+      if (!live) return;
       cache = new PageCache(
         (start, limit) => call('query.rows', opened, start, limit),
         () => setVersion((v) => v + 1),
+        FIRST_PAGE_ROWS,
       );
+      cache.seed(0, firstPage);
       setState({ key, result: { status: 'ready', handle: opened, count, cache, version: 0 } });
     })().catch((error: unknown) => {
       if (live) setState({ key, result: { status: 'error', message: (error as Error).message } });

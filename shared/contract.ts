@@ -31,6 +31,16 @@ export const Histogram = z.object({
 });
 export type Histogram = z.infer<typeof Histogram>;
 
+const TimelineCell = z.tuple([z.number().int(), z.number().int(), z.number().int()]);
+export const Lanes = z.object({
+  interval: z.number(),
+  from: z.number(),
+  buckets: z.number().int(),
+  total: z.number().int(),
+  lanes: z.array(z.object({ value: z.string(), total: z.number().int(), cells: z.array(TimelineCell) })),
+});
+export type Lanes = z.infer<typeof Lanes>;
+
 export const HistogramOptions = z.object({
   stackBy: z.enum(['outcome', 'category']).optional(),
   interval: z.number().int().positive().optional(),
@@ -68,6 +78,18 @@ export const contract = {
   'query.topValues': {
     input: z.tuple([EventQuery, FieldName, z.number().int().min(1).max(1000)]),
     output: z.object({ total: z.number().int(), values: z.array(FieldValueCount) }),
+  },
+  /** The Timeline's swimlanes: activity over time of the top values of a field. */
+  'query.lanes': {
+    input: z.tuple([
+      EventQuery,
+      FieldName,
+      z.object({
+        lanes: z.number().int().min(1).max(50).optional(),
+        maxBuckets: z.number().int().min(1).max(500).optional(),
+      }),
+    ]),
+    output: Lanes,
   },
   'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
 } as const satisfies Record<string, { input: z.ZodTuple; output: z.ZodType }>;

@@ -56,6 +56,8 @@ export function implementContract(host: CaseHost): Implementation {
       (await session()).aggregate.histogram(query, options),
     'query.topValues': async (query: EventQuery, field: string, limit: number) =>
       (await session()).aggregate.topValues(query, field, limit),
+    'query.lanes': async (query: EventQuery, field: string, options: CallArgs<'query.lanes'>[2]) =>
+      (await session()).aggregate.lanes(query, field, options),
     'event.get': (seq: number) => read((r) => r.event(seq)),
   };
 }

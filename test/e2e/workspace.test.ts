@@ -428,6 +428,39 @@ describe('the workspace in Chromium (serve mode)', () => {
     expect((await headers()).slice(0, 3)).toEqual(['Actor', 'Action', 'Category']);
   });
 
+  it('shows activity lanes on the Timeline, and a click on a cell opens its events in Logs', async () => {
+    await freshPage();
+    await page.getByRole('button', { name: 'Timeline' }).click();
+    const chart = page.getByRole('img', { name: 'Activity over time by actor' });
+    const lanes = await session.aggregate.lanes({}, 'actor', { lanes: 15, maxBuckets: 120 });
+    await expect.poll(() => chart.getAttribute('data-lanes')).toBe(String(lanes.lanes.length));
+    await expect(page.locator('.timeline-status').textContent()).resolves.toBe(
+      `Top ${lanes.lanes.length} actor values of ${lanes.total.toLocaleString('en-US')} events · ` +
+        `one column per ${lanes.interval / 86400e6} d · red dot: failures`,
+    );
+    await shot('15-timeline');
+
+    // The busiest lane is drawn on top; click its busiest cell (the grid is 260 px from the left,
+    // 24 from the right, 10 from the top and 28 from the bottom).
+    const top = lanes.lanes[0] as (typeof lanes.lanes)[number];
+    const [x, events] = top.cells.reduce((best, cell) => (cell[1] > best[1] ? cell : best));
+    const box = (await chart.boundingBox()) as { x: number; y: number; width: number; height: number };
+    const cellWidth = (box.width - 284) / lanes.buckets;
+    const laneHeight = (box.height - 38) / lanes.lanes.length;
+    const at = { x: box.x + 260 + (x + 0.5) * cellWidth, y: box.y + 10 + laneHeight / 2 };
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(() => page.locator('.timeline-status').textContent()).toContain(`${events} events`);
+    await page.mouse.click(at.x, at.y);
+    await expect(page.getByRole('button', { name: 'Logs' }).getAttribute('aria-current')).resolves.toBe(
+      'page',
+    );
+    const from = lanes.from + x * lanes.interval;
+    const expected = await engineCount(`actor:"${top.value}"`, { from, to: from + lanes.interval });
+    expect(expected).toBe(events);
+    await expect.poll(rowCount).toBe(events);
+    await expect(page.locator('.chips').textContent()).resolves.toContain(top.value);
+  });
+
   it('has a light theme', async () => {
     await freshPage();
     await page.getByLabel('Toggle theme').click();

@@ -11,6 +11,19 @@ import type { CaseStats, FieldValueCount } from '../../../shared/domain/case.ts'
 
 export type StoredEvent = AuditEvent & { seq: number };
 
+/** [bucket index, events, failures]: a timeline cell; empty buckets are left out. */
+type Cell = [number, number, number];
+
+export interface Lanes {
+  interval: number;
+  /** Start of bucket 0, epoch µs. */
+  from: number;
+  buckets: number;
+  /** Events matching the query, all lanes and beyond. */
+  total: number;
+  lanes: { value: string; total: number; cells: Cell[] }[];
+}
+
 /** Matches above which a free-text first page walks the time index instead of sorting matches. */
 const TIME_SCAN_ABOVE = 2000;
 
@@ -137,6 +150,43 @@ export class CaseQueries {
       interval: options.interval,
       maxBuckets: options.maxBuckets,
     });
+  }
+
+  /**
+   * Activity over time per value of a field (the Timeline's swimlanes): the `lanes` most frequent
+   * values among the query's matches, each counted in the same buckets, failures apart. A lane is
+   * exactly the query AND field = value, so a click on it shows in the table what it counted.
+   */
+  lanes(query: EventQuery, field: string, options: { lanes?: number; maxBuckets?: number } = {}): Lanes {
+    const top = this.topValues(query, field, options.lanes ?? 12);
+    const overall = this.histogram(query, { maxBuckets: options.maxBuckets ?? 120 });
+    const origin = Math.floor(overall.from / overall.interval) * overall.interval;
+    const lanes = top.values.map(({ value, count }) => {
+      const only: Filter = { kind: 'field', field, op: 'eq', value };
+      const filter: Filter = query.filter ? { kind: 'and', children: [query.filter, only] } : only;
+      const counted = histogram(this.db, {
+        ...this.compile({ ...query, filter }),
+        unfiltered: false,
+        from: overall.from,
+        to: overall.to,
+        interval: overall.interval,
+        stackBy: 'outcome',
+      });
+      return {
+        value,
+        total: count,
+        cells: counted.buckets.map(
+          (b) => [Math.round((b.start - origin) / overall.interval), b.total, b.counts.failure ?? 0] as Cell,
+        ),
+      };
+    });
+    return {
+      interval: overall.interval,
+      from: origin,
+      buckets: Math.max(1, Math.ceil((overall.to - origin) / overall.interval)),
+      total: top.total,
+      lanes,
+    };
   }
 
   /** The most frequent values of a field (normalized name or raw path) among the query's matches. */

@@ -142,6 +142,40 @@ describe('ResultSet random access', () => {
   });
 });
 
+describe('timeline lanes', () => {
+  const count = (where: string): number =>
+    db.prepare(`SELECT count(*) FROM events WHERE ${where}`).pluck().get() as number;
+
+  it('counts each top value in shared buckets, failures apart, as the table would show them', () => {
+    const lanes = queries.lanes({}, 'actor', { lanes: 5, maxBuckets: 20 });
+    expect(lanes.total).toBe(N);
+    expect(lanes.buckets).toBeLessThanOrEqual(21);
+    expect(lanes.lanes.map((l) => [l.value, l.total])).toEqual([
+      ['alice', N / 2],
+      ['bob', N / 2],
+    ]);
+    for (const lane of lanes.lanes) {
+      expect(lane.cells.reduce((n, [, events]) => n + events, 0)).toBe(lane.total);
+      expect(lane.cells.reduce((n, [, , failures]) => n + failures, 0)).toBe(
+        count(`actor_name = '${lane.value}' AND outcome = 'failure'`),
+      );
+      expect(lane.cells.every(([index]) => index >= 0 && index < lanes.buckets)).toBe(true);
+    }
+  });
+
+  it('keeps the query: lanes of failures hold failures only', () => {
+    const lanes = queries.lanes(
+      { filter: { kind: 'field', field: 'outcome', op: 'eq', value: 'failure' } },
+      'actor',
+      { lanes: 1 },
+    );
+    expect(lanes.total).toBe(count(`outcome = 'failure'`));
+    expect(lanes.lanes).toHaveLength(1);
+    const [lane] = lanes.lanes;
+    expect(lane?.cells.every(([, events, failures]) => events === failures)).toBe(true);
+  });
+});
+
 describe('a result is a snapshot', () => {
   it('keeps its count, pages and positions while events arrive', () => {
     const temp2 = tempDir();

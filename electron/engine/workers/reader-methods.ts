@@ -21,6 +21,7 @@ export function createReaderMethods() {
     positionOf: (...args: Parameters<CaseQueries['positionOf']>) => open().positionOf(...args),
     closeResult: (...args: Parameters<CaseQueries['closeResult']>) => open().closeResult(...args),
     histogram: (...args: Parameters<CaseQueries['histogram']>) => open().histogram(...args),
+    lanes: (...args: Parameters<CaseQueries['lanes']>) => open().lanes(...args),
     topValues: (...args: Parameters<CaseQueries['topValues']>) => open().topValues(...args),
     event: (...args: Parameters<CaseQueries['event']>) => open().event(...args),
     stats: () => open().stats(),

@@ -16,6 +16,7 @@ import { ImportButton } from '../features/import/ImportButton.tsx';
 import { ImportPanel } from '../features/import/ImportPanel.tsx';
 import { DropZone } from '../features/import/DropZone.tsx';
 import { CaseMenu } from '../features/cases/CaseMenu.tsx';
+import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useCase } from '../stores/case.ts';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
@@ -29,6 +30,8 @@ export function App() {
   const customTo = useWorkspace((s) => s.customTo);
   const order = useWorkspace((s) => s.order);
   const presetAnchor = useWorkspace((s) => s.presetAnchor);
+  const view = useWorkspace((s) => s.view);
+  const setView = useWorkspace((s) => s.setView);
   const dataVersion = useImports((s) => s.dataVersion);
   const casePath = useCase((s) => s.info?.path);
   const [stats, setStats] = useState<CaseStats | null>(null);
@@ -75,7 +78,7 @@ export function App() {
     [chips, preset, customFrom, customTo, order, presetAnchor],
   );
   const result = useResult(query, dataVersion);
-  useKeyboard(searchRef, result.status === 'ready' ? result : undefined);
+  useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined);
   const handle = result.status === 'ready' ? result.handle : undefined;
   const currentHandle = useRef(handle);
   useEffect(() => {
@@ -83,19 +86,19 @@ export function App() {
   }, [handle]);
   // The engine's reader answers in turn: the table's first page goes first, the charts after it.
   const tableSettled = result.status !== 'loading';
-  const jumpTo = useCallback(
-    (time: number) => {
-      if (handle === undefined) return;
-      call('query.positionOf', handle, time).then(
-        (position) => {
-          // The filter may have changed while the engine answered: that position is another result's.
-          if (currentHandle.current === handle) useWorkspace.getState().setCursor(position, 'start');
-        },
-        () => undefined,
-      );
-    },
-    [handle],
-  );
+  // Stable across results (it reads the current handle when called), so the histogram is not
+  // redrawn each time a filter changes the handle.
+  const jumpTo = useCallback((time: number) => {
+    const asked = currentHandle.current;
+    if (asked === undefined) return;
+    call('query.positionOf', asked, time).then(
+      (position) => {
+        // The filter may have changed while the engine answered: that position is another result's.
+        if (currentHandle.current === asked) useWorkspace.getState().setCursor(position, 'start');
+      },
+      () => undefined,
+    );
+  }, []);
 
   return (
     <div className="app">
@@ -107,9 +110,22 @@ export function App() {
           Auditscope
         </div>
         <nav className="app-nav" aria-label="Views">
-          <span className="nav-item selected" aria-current="page">
-            Logs
-          </span>
+          {(
+            [
+              ['logs', 'Logs'],
+              ['timeline', 'Timeline'],
+            ] as const
+          ).map(([id, label]) => (
+            <button
+              key={id}
+              type="button"
+              className={`nav-item${view === id ? ' selected' : ''}`}
+              aria-current={view === id ? 'page' : undefined}
+              onClick={() => setView(id)}
+            >
+              {label}
+            </button>
+          ))}
         </nav>
         <CaseMenu />
         <div className="case-summary">
@@ -139,30 +155,36 @@ export function App() {
       )}
       {/* Keyed by case: the search box's draft belongs to the case it was typed in. */}
       <FilterBar key={casePath} searchRef={searchRef} valueQuery={valueQuery} />
-      <div className="overview">
-        <Histogram query={query} dataVersion={dataVersion} enabled={tableSettled} onJump={jumpTo} />
-        <ActivityBreakdown query={query} dataVersion={dataVersion} enabled={tableSettled} />
-      </div>
-      <main className="workspace">
-        <div className="table-area">
-          {stats?.events === 0 && (
-            <p className="empty-case">
-              This case has no events yet. Import audit logs with <strong>Import…</strong> or drop files
-              anywhere on this window.
-            </p>
-          )}
-          {result.status === 'ready' ? (
-            <LogTable result={result} />
-          ) : result.status === 'error' ? (
-            <p className="app-error" role="alert">
-              {result.message}
-            </p>
-          ) : (
-            <p className="muted loading">Searching…</p>
-          )}
-        </div>
-        <DetailPanel />
-      </main>
+      {view === 'timeline' ? (
+        <Timeline query={query} dataVersion={dataVersion} />
+      ) : (
+        <>
+          <div className="overview">
+            <Histogram query={query} dataVersion={dataVersion} enabled={tableSettled} onJump={jumpTo} />
+            <ActivityBreakdown query={query} dataVersion={dataVersion} enabled={tableSettled} />
+          </div>
+          <main className="workspace">
+            <div className="table-area">
+              {stats?.events === 0 && (
+                <p className="empty-case">
+                  This case has no events yet. Import audit logs with <strong>Import…</strong> or drop files
+                  anywhere on this window.
+                </p>
+              )}
+              {result.status === 'ready' ? (
+                <LogTable result={result} />
+              ) : result.status === 'error' ? (
+                <p className="app-error" role="alert">
+                  {result.message}
+                </p>
+              ) : (
+                <p className="muted loading">Searching…</p>
+              )}
+            </div>
+            <DetailPanel />
+          </main>
+        </>
+      )}
       <ImportPanel />
       <DropZone />
     </div>

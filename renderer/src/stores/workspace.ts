@@ -4,6 +4,8 @@ import { parseSearch, type SearchSyntaxError } from '../../../shared/query/parse
 
 export type TimePreset = '24h' | '7d' | '30d' | '90d' | 'all' | 'custom';
 export type Theme = 'dark' | 'light';
+/** The workspace's views; the others named in the navigation come with their own work. */
+export type View = 'logs' | 'timeline';
 /** 'utc', 'local', or an IANA zone name. Display only: queries are always in UTC instants. */
 export type DisplayZone = string;
 
@@ -39,6 +41,8 @@ interface WorkspaceState {
   order: 'asc' | 'desc';
   zone: DisplayZone;
   theme: Theme;
+  view: View;
+  setView(view: View): void;
   /** The event shown in the detail panel (its seq), and the table's cursor row (a position). */
   detailSeq: number | undefined;
   cursor: number;
@@ -83,6 +87,8 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
   order: 'desc',
   zone: 'utc',
   theme: 'dark',
+  view: 'logs',
+  setView: (view) => set({ view }),
   detailSeq: undefined,
   cursor: 0,
   cursorAlign: 'auto',

@@ -26,6 +26,11 @@ export interface Lanes {
 
 /** Matches above which a free-text first page walks the time index instead of sorting matches. */
 const TIME_SCAN_ABOVE = 2000;
+/**
+ * The same for field filters: walking the time index reads ~200 / density rows, sorting costs
+ * ~9 µs per match; on 1M events they cross near 5,000 matches.
+ */
+const FIELD_TIME_SCAN_ABOVE = 5000;
 
 function containsText(filter: Filter): boolean {
   const stack: Filter[] = [filter];
@@ -103,7 +108,12 @@ export class CaseQueries {
         params: [lastRowid],
       };
     }
-    if (!ftsReady || !filter || !containsText(filter)) return plan;
+    if (!filter) return plan;
+    // A filter matching many events (an actor's 75k of 1M): its first page walks the time index
+    // and keeps matches (a few thousand rows read) rather than sorting every match (0.7 s).
+    // Below this the matches are sparse in time and sorting them is the cheaper way.
+    plan.timeScanAbove = FIELD_TIME_SCAN_ABOVE;
+    if (!ftsReady || !containsText(filter)) return plan;
     plan.timeScanAbove = TIME_SCAN_ABOVE;
     if (filter.kind === 'text' && query.from === undefined && query.to === undefined) {
       plan.count = {

@@ -31,10 +31,17 @@ describe('compileSqlite', () => {
       params: ['Login'],
     });
     expect(compileSqlite({ filter: field('user', 'eq', 'bob') }, fts)).toEqual({
+      // Equality over several indexed columns as wildcard-free LIKE (the planner keeps it on the
+      // indexes); the value's own LIKE metacharacters are made literal.
       where:
-        '(actor_id = ? COLLATE NOCASE OR actor_name = ? COLLATE NOCASE OR actor_email = ? COLLATE NOCASE)',
+        "(actor_id LIKE ? ESCAPE '\\' OR actor_name LIKE ? ESCAPE '\\' OR actor_email LIKE ? ESCAPE '\\')",
       params: ['bob', 'bob', 'bob'],
     });
+    expect(compileSqlite({ filter: field('actor', 'eq', 'a_b%') }, fts).params).toEqual([
+      'a\\_b\\%',
+      'a\\_b\\%',
+      'a\\_b\\%',
+    ]);
     expect(compileSqlite({ filter: field('target', 'glob', 'a*') }, fts)).toEqual({
       where: "(target_id LIKE ? ESCAPE '\\' OR target_name LIKE ? ESCAPE '\\')",
       params: ['a%', 'a%'],

@@ -124,9 +124,29 @@ function timePredicate(filter: FieldFilter): Sql {
   }
 }
 
+/** Columns with a `(column COLLATE NOCASE, time)` index (schema.ts). */
+const INDEXED_COLUMNS: ReadonlySet<string> = new Set([
+  'action',
+  'actor_id',
+  'actor_name',
+  'actor_email',
+  'ip',
+  'outcome',
+]);
+
 function catalogPredicate(def: FieldDef, filter: FieldFilter): Sql {
   if (def.kind === 'time') return timePredicate(filter);
-  const parts = def.columns.map((column) => textPredicate(column, filter));
+  // With bound values SQLite plans `a = ? COLLATE NOCASE OR b = ? …` as a full scan even when
+  // every column has an index (0.3 s on 1M events), while `a LIKE ? OR b LIKE ? …` becomes one
+  // index search per column (< 2 ms). LIKE without wildcards is the same ASCII-case-insensitive
+  // equality as NOCASE, so equality over several indexed columns is written that way.
+  const asLike =
+    filter.op === 'eq' && def.columns.length > 1 && def.columns.every((c) => INDEXED_COLUMNS.has(c));
+  const parts = def.columns.map((column) =>
+    asLike
+      ? { text: `${column} LIKE ? ${ESCAPE}`, params: [escapeLike(requireValue(filter))] }
+      : textPredicate(column, filter),
+  );
   if (parts.length === 1) return parts[0] as Sql;
   return { text: `(${parts.map((p) => p.text).join(' OR ')})`, params: parts.flatMap((p) => p.params) };
 }

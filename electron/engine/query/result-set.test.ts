@@ -3,6 +3,7 @@ import { openCaseForWriting, type CaseDb } from '../store/case-db.ts';
 import { EventWriter } from '../store/event-writer.ts';
 import { sampleRow } from '../store/sample-rows.ts';
 import { CaseQueries } from './case-queries.ts';
+import { compileSqlite } from './compile-sqlite.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 
 const N = 3000;
@@ -139,6 +140,24 @@ describe('ResultSet random access', () => {
       { value: 'alice', count: N / 2 },
       { value: 'bob', count: N / 2 },
     ]);
+  });
+});
+
+describe('query plans', () => {
+  it('keeps actor equality and prefix globs on the indexes (no scan of the events table)', () => {
+    for (const op of ['eq', 'glob'] as const) {
+      const { where, params } = compileSqlite(
+        { filter: { kind: 'field', field: 'actor', op, value: op === 'eq' ? 'alice' : 'ali*' } },
+        { ftsReady: true },
+      );
+      const plan = (
+        db.prepare(`EXPLAIN QUERY PLAN SELECT count(*) FROM events WHERE ${where}`).all(...params) as {
+          detail: string;
+        }[]
+      ).map((row) => row.detail);
+      expect(plan.filter((line) => /\bSCAN events\b/.test(line))).toEqual([]);
+      expect(plan.filter((line) => /USING (COVERING )?INDEX events_actor/.test(line))).toHaveLength(3);
+    }
   });
 });
 

@@ -88,4 +88,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_ip_time ON events(ip COLLATE NOCASE, time);
   CREATE INDEX events_outcome_time ON events(outcome COLLATE NOCASE, time);
   `,
+  /* 2: the other actor columns indexed. "actor:x" searches actor_id, actor_name and actor_email;
+   * with one of the three unindexed every actor filter scanned the whole table (~0.4 s per
+   * million events), and the actor is the pivot analysts use most. */ `
+  CREATE INDEX events_actor_id_time ON events(actor_id COLLATE NOCASE, time);
+  CREATE INDEX events_actor_email_time ON events(actor_email COLLATE NOCASE, time);
+  `,
 ];

@@ -290,6 +290,23 @@ describe('the workspace in Chromium (serve mode)', () => {
     expect(events.every((e) => typeof e.raw === 'string' && e.raw.length > 0)).toBe(true);
   });
 
+  it('copies a cell and filters by it from the cell menu', async () => {
+    await freshPage();
+    const cell = rows().nth(1).locator('[role=gridcell]').nth(1);
+    const actor = (await cell.textContent()) ?? '';
+    expect(actor).not.toBe('');
+    await cell.click({ button: 'right' });
+    const menu = page.getByRole('menu', { name: 'Actor cell' });
+    await shot('16-cell-menu');
+    await menu.getByRole('menuitem', { name: /^Copy actor/ }).click();
+    await expect(page.evaluate(() => navigator.clipboard.readText())).resolves.toBe(actor);
+    await expect(page.locator('.log-footer').textContent()).resolves.toContain('Copied actor');
+    await cell.click({ button: 'right' });
+    await menu.getByRole('menuitem', { name: 'Filter out this actor' }).click();
+    await expect.poll(rowCount).toBe(await engineCount(`-actor:"${actor}"`));
+    await expect(page.locator('.chips').textContent()).resolves.toContain(actor);
+  });
+
   it('jumps the table from a histogram bar, zooms by brushing, and filters from the breakdown', async () => {
     await freshPage();
     const all = await rowCount();

@@ -1,4 +1,5 @@
 import type { CaseDb } from '../store/case-db.ts';
+import { COLUMN_INDEXES } from '../store/schema.ts';
 import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
 import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
@@ -211,9 +212,13 @@ export class CaseQueries {
       // Normalizers store missing values as NULL, never '': IS NULL keeps these passes on the index.
       const earlierEmpty = columns.slice(0, index).map((c) => `${c.expression} IS NULL`);
       const earlierParams = columns.slice(0, index).flatMap((c) => c.expressionParams);
+      // Later passes count only rows whose first column is empty: found through that column's
+      // index. Left to itself SQLite walks this column's own index and looks up every row
+      // (0.3 s per pass on 1M events against ~0 ms).
+      const firstIndex = index > 0 ? COLUMN_INDEXES[columns[0]?.expression ?? ''] : undefined;
       const rows = this.db
         .prepare(
-          `SELECT ${expression} AS value, count(*) AS n FROM events
+          `SELECT ${expression} AS value, count(*) AS n FROM events ${firstIndex ? `INDEXED BY ${firstIndex}` : ''}
            WHERE (${where}) ${earlierEmpty.map((c) => `AND ${c}`).join(' ')} AND value IS NOT NULL AND value <> ''
            GROUP BY value COLLATE NOCASE ORDER BY n DESC LIMIT ?`,
         )

@@ -2,6 +2,7 @@ import { MAX_FILTER_DEPTH, MAX_FILTER_NODES, measureFilter } from '../../../shar
 import type { EventQuery, FieldFilter, Filter } from '../../../shared/domain/query.ts';
 import { parseRawPath, parseTimeValue, resolveField } from '../../../shared/query/fields.ts';
 import type { FieldDef } from '../../../shared/query/fields.ts';
+import { COLUMN_INDEXES } from '../store/schema.ts';
 
 /** A tree the compiler cannot turn into SQL (bad field path, non-numeric comparison, …). */
 export class QueryCompileError extends Error {
@@ -124,16 +125,6 @@ function timePredicate(filter: FieldFilter): Sql {
   }
 }
 
-/** Columns with a `(column COLLATE NOCASE, time)` index (schema.ts). */
-const INDEXED_COLUMNS: ReadonlySet<string> = new Set([
-  'action',
-  'actor_id',
-  'actor_name',
-  'actor_email',
-  'ip',
-  'outcome',
-]);
-
 function catalogPredicate(def: FieldDef, filter: FieldFilter): Sql {
   if (def.kind === 'time') return timePredicate(filter);
   // With bound values SQLite plans `a = ? COLLATE NOCASE OR b = ? …` as a full scan even when
@@ -141,7 +132,9 @@ function catalogPredicate(def: FieldDef, filter: FieldFilter): Sql {
   // index search per column (< 2 ms). LIKE without wildcards is the same ASCII-case-insensitive
   // equality as NOCASE, so equality over several indexed columns is written that way.
   const asLike =
-    filter.op === 'eq' && def.columns.length > 1 && def.columns.every((c) => INDEXED_COLUMNS.has(c));
+    filter.op === 'eq' &&
+    def.columns.length > 1 &&
+    def.columns.every((c) => Object.hasOwn(COLUMN_INDEXES, c));
   const parts = def.columns.map((column) =>
     asLike
       ? { text: `${column} LIKE ? ${ESCAPE}`, params: [escapeLike(requireValue(filter))] }

@@ -95,3 +95,13 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_actor_email_time ON events(actor_email COLLATE NOCASE, time);
   `,
 ];
+
+/** The `(column COLLATE NOCASE, time)` index of each indexed event column (migrations 1 and 2). */
+export const COLUMN_INDEXES: Readonly<Record<string, string>> = {
+  action: 'events_action_time',
+  actor_name: 'events_actor_time',
+  actor_id: 'events_actor_id_time',
+  actor_email: 'events_actor_email_time',
+  ip: 'events_ip_time',
+  outcome: 'events_outcome_time',
+};

@@ -1,10 +1,11 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredEvent } from '../../../../shared/contract.ts';
 import { cellText, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { columnsOf, type Column } from './columns.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
+import { CellMenu, type CellTarget } from './CellMenu.tsx';
 import { useColumns } from '../../stores/columns.ts';
 import type { ResultView } from './use-result.ts';
 
@@ -36,6 +37,8 @@ export function LogTable({ result }: Props) {
   const columns = useMemo(() => columnsOf(layout), [layout]);
   const totalWidth = TIME_WIDTH + columns.reduce((n, c) => n + c.width, 0);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [cellMenu, setCellMenu] = useState<CellTarget | undefined>();
+  const closeCellMenu = useCallback(() => setCellMenu(undefined), []);
 
   // The virtualizer re-renders this component itself; nothing here memoizes its functions.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -112,6 +115,19 @@ export function LogTable({ result }: Props) {
                   selectRow(item.index, mode);
                   if (mode === 'only' && event) openDetail(event.seq);
                 }}
+                onCellMenu={(e, column) => {
+                  if (!event) return;
+                  e.preventDefault();
+                  selectRow(item.index, 'only');
+                  setCellMenu({
+                    x: Math.min(e.clientX, window.innerWidth - 330),
+                    y: Math.min(e.clientY, window.innerHeight - 170),
+                    event,
+                    field: column?.field,
+                    label: column?.label ?? 'Time',
+                    value: column ? column.value(event) : formatTime(event.time, zone),
+                  });
+                }}
               />
             );
           })}
@@ -128,6 +144,7 @@ export function LogTable({ result }: Props) {
           Columns…
         </button>
         {menuOpen && <ColumnsMenu onClose={() => setMenuOpen(false)} />}
+        {cellMenu && <CellMenu target={cellMenu} onClose={closeCellMenu} />}
       </div>
     </div>
   );
@@ -195,9 +212,22 @@ interface RowProps {
   selected: boolean;
   open: boolean;
   onSelect(event: React.MouseEvent): void;
+  /** A right-click on a cell (`column` undefined for the time cell). */
+  onCellMenu(event: React.MouseEvent, column: Column | undefined): void;
 }
 
-function Row({ position, top, event, columns, zone, active, selected, open, onSelect }: RowProps) {
+function Row({
+  position,
+  top,
+  event,
+  columns,
+  zone,
+  active,
+  selected,
+  open,
+  onSelect,
+  onCellMenu,
+}: RowProps) {
   const className = `log-row${active ? ' active' : ''}${selected ? ' selected' : ''}${open ? ' open' : ''}${event ? '' : ' pending'}`;
   return (
     <div
@@ -214,7 +244,12 @@ function Row({ position, top, event, columns, zone, active, selected, open, onSe
       }}
       onClick={onSelect}
     >
-      <div className="log-cell log-time" role="gridcell" style={{ width: TIME_WIDTH }}>
+      <div
+        className="log-cell log-time"
+        role="gridcell"
+        style={{ width: TIME_WIDTH }}
+        onContextMenu={(e) => onCellMenu(e, undefined)}
+      >
         {event ? formatTime(event.time, zone) : ''}
       </div>
       {columns.map((column) => {
@@ -226,6 +261,7 @@ function Row({ position, top, event, columns, zone, active, selected, open, onSe
             className={`log-cell${column.id === 'outcome' ? ` outcome-${text}` : ''}`}
             style={{ width: column.width }}
             title={text}
+            onContextMenu={(e) => onCellMenu(e, column)}
           >
             {text}
           </div>

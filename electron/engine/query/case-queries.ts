@@ -53,7 +53,11 @@ export class CaseQueries {
   private readonly results = new Map<string, ResultSet>();
   /** Position checkpoints per query snapshot, shared by results of the same query. */
   private readonly checkpoints = new Map<string, KnownKeys>();
-  private nextHandle = 1;
+  /**
+   * Handles start at a random number: after the workspace switches cases, a page's late
+   * `query.close` of an old handle must not name (and close) a result of the new case.
+   */
+  private nextHandle = 1 + Math.floor(Math.random() * 1e11);
 
   constructor(db: CaseDb) {
     this.db = db;

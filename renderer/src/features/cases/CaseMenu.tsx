@@ -65,28 +65,25 @@ export function CaseMenu() {
             }
           }}
         >
-          <button
-            type="button"
-            role="menuitem"
-            disabled={importing}
-            onClick={() => {
-              setOpen(false);
-              setDialog('create');
-            }}
-          >
-            New case…
-          </button>
-          <button
-            type="button"
-            role="menuitem"
-            disabled={importing}
-            onClick={() => {
-              setOpen(false);
-              setDialog('open');
-            }}
-          >
-            Open case…
-          </button>
+          {(
+            [
+              ['create', 'New case…'],
+              ['open', 'Open case…'],
+            ] as const
+          ).map(([mode, label]) => (
+            <button
+              key={mode}
+              type="button"
+              role="menuitem"
+              disabled={importing}
+              onClick={() => {
+                setOpen(false);
+                setDialog(mode);
+              }}
+            >
+              {label}
+            </button>
+          ))}
           {recent.length > 1 && <div className="menu-heading">Recent</div>}
           {recent
             .filter((r) => r.path !== info?.path)

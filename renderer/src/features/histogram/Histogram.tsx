@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Histogram as HistogramData } from '../../../../shared/contract.ts';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
+import { useEchart } from '../../lib/use-echart.ts';
 import { formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 
@@ -42,7 +43,7 @@ export function Histogram({
   onJump(time: number): void;
 }) {
   const container = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | undefined>(undefined);
+  const chart = useEchart(container);
   const zone = useWorkspace((s) => s.zone);
   const theme = useWorkspace((s) => s.theme);
   const setCustomRange = useWorkspace((s) => s.setCustomRange);
@@ -70,19 +71,6 @@ export function Histogram({
       live = false;
     };
   }, [key, stackBy, enabled]);
-
-  useEffect(() => {
-    if (!container.current) return;
-    const instance = echarts.init(container.current, undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(container.current);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = undefined;
-    };
-  }, []);
 
   useEffect(() => {
     const instance = chart.current;
@@ -152,7 +140,7 @@ export function Histogram({
       const to = data.buckets[Math.min(data.buckets.length - 1, last)];
       if (from && to) setCustomRange(from.start, to.start + data.interval);
     });
-  }, [data, zone, theme, setCustomRange, onJump, query.order]);
+  }, [chart, data, zone, theme, setCustomRange, onJump, query.order]);
 
   return (
     <div className={`histogram-frame${data && !current ? ' stale' : ''}`} aria-busy={!current}>

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { Lanes } from '../../../../shared/contract.ts';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
+import { useEchart } from '../../lib/use-echart.ts';
 import { cellText, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 
@@ -37,7 +38,7 @@ interface Hovered {
  */
 export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersion: number }) {
   const container = useRef<HTMLDivElement>(null);
-  const chart = useRef<echarts.ECharts | undefined>(undefined);
+  const chart = useEchart(container);
   const zone = useWorkspace((s) => s.zone);
   const theme = useWorkspace((s) => s.theme);
   const [field, setField] = useState('actor');
@@ -62,19 +63,6 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
       live = false;
     };
   }, [key]);
-
-  useEffect(() => {
-    if (!container.current) return;
-    const instance = echarts.init(container.current, undefined, { renderer: 'canvas' });
-    chart.current = instance;
-    const observer = new ResizeObserver(() => instance.resize());
-    observer.observe(container.current);
-    return () => {
-      observer.disconnect();
-      instance.dispose();
-      chart.current = undefined;
-    };
-  }, []);
 
   const lanes = data?.key === key && 'lanes' in data ? data.lanes : undefined;
 
@@ -156,7 +144,7 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
       workspace.setCustomRange(cell.start, cell.start + lanes.interval);
       workspace.setView('logs');
     });
-  }, [lanes, zone, theme, field]);
+  }, [chart, lanes, zone, theme, field]);
 
   const error = data?.key === key && 'error' in data ? data.error : undefined;
   const fieldLabel = LANE_FIELDS.find(([id]) => id === field)?.[1] ?? field;

@@ -509,7 +509,7 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(() => page.locator('.log-table').getAttribute('aria-rowcount')).toBe('0');
     await expect(page.getByLabel('Search').inputValue()).resolves.toBe('');
     await expect.poll(() => page.locator('.case-summary').textContent()).toContain('0 events');
-    await shot('12-new-case');
+    await shot('17-new-case');
 
     await caseButton.click();
     await page.getByRole('menuitem', { name: 'Open case…' }).click();
@@ -517,14 +517,14 @@ describe('the workspace in Chromium (serve mode)', () => {
     await open.getByRole('textbox').fill(temp.file('missing.auditscope'));
     await open.getByRole('button', { name: 'Open' }).click();
     await expect(open.getByRole('alert').textContent()).resolves.toMatch(/no case file/);
-    await shot('13-open-case-error');
+    await shot('18-open-case-error');
     await page.keyboard.press('Escape');
     await expect(open.count()).resolves.toBe(0);
 
     await caseButton.click();
     const menu = page.getByRole('menu', { name: 'Case' });
     await expect(menu.getByRole('menuitem', { name: /e2e/ }).count()).resolves.toBe(1);
-    await shot('14-case-menu');
+    await shot('19-case-menu');
     await menu.getByRole('menuitem', { name: /e2e/ }).click();
     await expect.poll(() => caseButton.textContent()).toContain('e2e');
     await expect.poll(rowCount).toBe(all);

@@ -62,7 +62,14 @@ export const contract = {
     output: z.array(RejectRow),
   },
   'import.files': {
-    input: z.tuple([z.array(Path).min(1).max(10_000), z.object({ jobId: z.string().max(64).optional() })]),
+    input: z.tuple([
+      z.array(Path).min(1).max(10_000),
+      z.object({
+        jobId: z.string().max(64).optional(),
+        /** The case the import was started in: refused if another case has been opened since. */
+        casePath: Path.optional(),
+      }),
+    ]),
     output: ImportSummary,
   },
   'import.cancel': { input: z.tuple([z.string().max(64)]), output: z.void() },

@@ -34,8 +34,16 @@ export function implementContract(host: CaseHost): Implementation {
     'case.imports': () => read((r) => r.imports()),
     'case.rejects': (importId: number | undefined, start: number, limit: number) =>
       read((r) => r.rejects(importId, start, limit)),
-    'import.files': async (paths: string[], options: { jobId?: string }) =>
-      (await session()).import(paths, options),
+    'import.files': async (paths: string[], options: { jobId?: string; casePath?: string }) => {
+      const open = await session();
+      // An upload can outlast a case switch (another tab, another window): its files belong to
+      // the case it was started in, never to whichever case is open when it finishes.
+      const current = host.info().path;
+      if (options.casePath !== undefined && options.casePath !== current) {
+        throw new Error(`another case was opened since this import began (${current}); nothing was imported`);
+      }
+      return open.import(paths, { jobId: options.jobId });
+    },
     'import.cancel': async (jobId: string) => (await session()).cancelImport(jobId),
     'query.open': (query: EventQuery) => read((r) => r.openResult(query)),
     'query.count': (handle: string) => read((r) => r.count(handle)),

@@ -32,7 +32,11 @@ export function serveSocket(socket: WebSocket, implementation: Implementation): 
       return;
     }
     void dispatch(implementation, request.call, request.args).then((outcome) => {
-      if (outcome.ok && request.call === 'query.open') openHandles.add(outcome.value as string);
+      if (outcome.ok && request.call === 'query.open') {
+        // The page may have gone while the result was opening: nobody will close it then.
+        if (socket.readyState === socket.OPEN) openHandles.add(outcome.value as string);
+        else void dispatch(implementation, 'query.close', [outcome.value]);
+      }
       if (outcome.ok && request.call === 'query.close') openHandles.delete((request.args as [string])[0]);
       send(socket, { id: request.id, outcome });
     });

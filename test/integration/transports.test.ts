@@ -162,7 +162,14 @@ describe('serve-mode access', () => {
     const { path: stored } = (await response.json()) as { path: string };
     expect(stored.startsWith(`${session.path}.uploads/`)).toBe(true);
     expect(stored.endsWith('-github audit.json')).toBe(true);
-    const summary = await (callers.ipc as Caller)('import.files', [[stored], {}]);
+    // An import started in another case (the page's case changed during the upload) is refused.
+    expect(
+      await (callers.ipc as Caller)('import.files', [[stored], { casePath: temp.file('other.auditscope') }]),
+    ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/another case was opened/) } });
+    const summary = await (callers.ipc as Caller)('import.files', [
+      [stored],
+      { casePath: cases.info().path },
+    ]);
     expect(summary).toMatchObject({ ok: true, value: { totals: { rejected: 0 } } });
   });
 

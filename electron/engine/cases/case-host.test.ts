@@ -1,4 +1,5 @@
 import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataset } from '../../../test/support/paths.ts';
@@ -28,6 +29,10 @@ describe('CaseHost', () => {
       await expect(host.open(foreign)).rejects.toThrow(/not an Auditscope case/);
       expect(readFileSync(foreign).equals(before)).toBe(true);
       await expect(host.open(temp.dir)).rejects.toThrow(/not a file/);
+      // SQLite would take an empty file for an empty database and make it a case.
+      writeFileSync(temp.file('notes.txt'), '');
+      await expect(host.open(temp.file('notes.txt'))).rejects.toThrow(/is empty/);
+      expect(readFileSync(temp.file('notes.txt')).length).toBe(0);
       expect(host.info().name).toBe('b');
 
       await host.open(temp.file('a.auditscope'));
@@ -60,6 +65,20 @@ describe('CaseHost', () => {
       expect(session.path).toBe(temp.file('e.auditscope'));
       await switching;
       expect((await session.read.stats()).events).toBe(0);
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('names a case opened by a relative path absolutely, and knows it again by its absolute path', async () => {
+    const relative = path.relative(process.cwd(), temp.file('rel.auditscope'));
+    const host = new CaseHost(await CaseSession.open(relative));
+    try {
+      expect(host.info().path).toBe(temp.file('rel.auditscope'));
+      const switched: string[] = [];
+      host.onSwitch((info) => switched.push(info.path));
+      await host.open(temp.file('rel.auditscope'));
+      expect(switched).toEqual([]);
     } finally {
       await host.close();
     }

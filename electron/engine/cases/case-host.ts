@@ -20,7 +20,7 @@ export class CaseHost {
   constructor(session: CaseSession, options: { recentFile?: string } = {}) {
     this.session = session;
     this.recents = new RecentCases(options.recentFile);
-    this.recents.remember(session.path);
+    this.recents.remember(path.resolve(session.path));
   }
 
   /** The open case. Calls that arrive during a switch wait for it (see `ready`). */
@@ -34,8 +34,9 @@ export class CaseHost {
     return this.session;
   }
 
+  /** The open case, by its absolute path (a case named on the command line may be relative). */
   info(): CaseInfo {
-    return infoOf(this.session.path);
+    return infoOf(path.resolve(this.session.path));
   }
 
   recent(): RecentCase[] {
@@ -50,7 +51,10 @@ export class CaseHost {
   async open(file: string): Promise<CaseInfo> {
     const target = path.resolve(file);
     if (!existsSync(target)) throw new Error(`no case file at ${target}`);
-    if (!statSync(target).isFile()) throw new Error(`${target} is not a file`);
+    const stat = statSync(target);
+    if (!stat.isFile()) throw new Error(`${target} is not a file`);
+    // SQLite takes an empty file for an empty database: opening it would make it a case.
+    if (stat.size === 0) throw new Error(`${target} is empty, not an Auditscope case file`);
     return this.switchTo(target);
   }
 
@@ -91,7 +95,7 @@ export class CaseHost {
   }
 
   private async replaceSession(target: string): Promise<CaseInfo> {
-    if (target === this.session.path) return this.info();
+    if (target === this.info().path) return this.info();
     if (this.session.importing) {
       throw new Error('an import is running in this case: let it finish or cancel it first');
     }

@@ -32,6 +32,8 @@ const TIME_SCAN_ABOVE = 2000;
  * ~9 µs per match; on 1M events they cross near 5,000 matches.
  */
 const FIELD_TIME_SCAN_ABOVE = 5000;
+/** …and at least this share of the case, so that clustered matches are sorted, not walked to. */
+const FIELD_TIME_SCAN_SHARE = 0.01;
 
 function containsText(filter: Filter): boolean {
   const stack: Filter[] = [filter];
@@ -116,8 +118,9 @@ export class CaseQueries {
     if (!filter) return plan;
     // A filter matching many events (an actor's 75k of 1M): its first page walks the time index
     // and keeps matches (a few thousand rows read) rather than sorting every match (0.7 s).
-    // Below this the matches are sparse in time and sorting them is the cheaper way.
-    plan.timeScanAbove = FIELD_TIME_SCAN_ABOVE;
+    // Below this share the matches are sparse, or may all sit in one corner of the time range
+    // (a walk would then read most of the index), and sorting them is the cheaper way.
+    plan.timeScanAbove = Math.max(FIELD_TIME_SCAN_ABOVE, Math.ceil(lastRowid * FIELD_TIME_SCAN_SHARE));
     if (!ftsReady || !containsText(filter)) return plan;
     plan.timeScanAbove = TIME_SCAN_ABOVE;
     if (filter.kind === 'text' && query.from === undefined && query.to === undefined) {
@@ -189,7 +192,9 @@ export class CaseQueries {
       });
       return {
         value,
-        total: count,
+        // What the lane's cells hold, which a click shows. (The ranking count can be smaller: it
+        // gives each event to its first filled column, while the lane matches any of them.)
+        total: counted.buckets.reduce((n, b) => n + b.total, 0) || count,
         cells: counted.buckets.map(
           (b) => [Math.round((b.start - origin) / overall.interval), b.total, b.counts.failure ?? 0] as Cell,
         ),

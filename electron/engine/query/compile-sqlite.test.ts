@@ -31,17 +31,24 @@ describe('compileSqlite', () => {
       params: ['Login'],
     });
     expect(compileSqlite({ filter: field('user', 'eq', 'bob') }, fts)).toEqual({
-      // Equality over several indexed columns as wildcard-free LIKE (the planner keeps it on the
-      // indexes); the value's own LIKE metacharacters are made literal.
+      // Several indexed columns: a LIKE on the value reaches the indexes (the planner keeps it
+      // there); only a value too long for a LIKE pattern is also compared in full.
       where:
-        "(actor_id LIKE ? ESCAPE '\\' OR actor_name LIKE ? ESCAPE '\\' OR actor_email LIKE ? ESCAPE '\\')",
-      params: ['bob', 'bob', 'bob'],
+        "((actor_id LIKE ? ESCAPE '\\' OR actor_name LIKE ? ESCAPE '\\' OR actor_email LIKE ? ESCAPE '\\') AND " +
+        '(length(?) <= 1000 OR actor_id = ? COLLATE NOCASE OR actor_name = ? COLLATE NOCASE OR actor_email = ? COLLATE NOCASE))',
+      params: ['bob', 'bob', 'bob', 'bob', 'bob', 'bob', 'bob'],
     });
-    expect(compileSqlite({ filter: field('actor', 'eq', 'a_b%') }, fts).params).toEqual([
+    // LIKE metacharacters in the value are literal; a value too long for a LIKE pattern (SQLite
+    // refuses past 50,000 bytes) is reached through its first 1,000 characters.
+    expect(compileSqlite({ filter: field('actor', 'eq', 'a_b%') }, fts).params.slice(0, 3)).toEqual([
       'a\\_b\\%',
       'a\\_b\\%',
       'a\\_b\\%',
     ]);
+    const huge = '_'.repeat(30_000);
+    const long = compileSqlite({ filter: field('actor', 'eq', huge) }, fts);
+    expect(long.params[0]).toBe(`${'\\_'.repeat(1000)}%`);
+    expect(long.params.slice(3)).toEqual([huge, huge, huge, huge]);
     expect(compileSqlite({ filter: field('target', 'glob', 'a*') }, fts)).toEqual({
       where: "(target_id LIKE ? ESCAPE '\\' OR target_name LIKE ? ESCAPE '\\')",
       params: ['a%', 'a%'],

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseStats } from '../../../shared/domain/case.ts';
-import { call, onPush } from '../lib/api.ts';
+import { call, onPush, onReconnect } from '../lib/api.ts';
 import { formatCount } from '../lib/format.ts';
 import { queryOf } from '../stores/query-of.ts';
 import { useWorkspace } from '../stores/workspace.ts';
@@ -41,11 +41,23 @@ export function App() {
   useEffect(() => {
     // The engine names the case; a switch made anywhere (this page, another window) is pushed.
     const stop = onPush('case.switched', (info) => useCase.getState().switched(info));
-    call('case.current').then(
-      (info) => useCase.getState().switched(info),
-      (e: Error) => setError(e.message),
-    );
-    return stop;
+    const askCase = (): void => {
+      call('case.current').then(
+        (info) => useCase.getState().switched(info),
+        (e: Error) => setError(e.message),
+      );
+    };
+    askCase();
+    // Back from a dropped connection: the case may have changed meanwhile, and this page's
+    // results were closed with the old connection, so every view asks again.
+    const stopReconnect = onReconnect(() => {
+      askCase();
+      useImports.getState().requery();
+    });
+    return () => {
+      stop();
+      stopReconnect();
+    };
   }, []);
   useEffect(
     () =>

@@ -32,12 +32,15 @@ export class EngineError extends Error {
 interface Transport {
   call(name: CallName, args: unknown[]): Promise<CallOutcome<unknown>>;
   on(push: PushName, listener: (payload: unknown) => void): () => void;
+  /** Called when a dropped connection is back (serve mode only; IPC never drops). */
+  onReconnect(listener: () => void): () => void;
 }
 
 function bridgeTransport(bridge: Bridge): Transport {
   return {
     call: (name, args) => (bridge[name] as (...a: unknown[]) => Promise<CallOutcome<unknown>>)(...args),
     on: (push, listener) => bridge.on(push, listener),
+    onReconnect: () => () => undefined,
   };
 }
 
@@ -55,6 +58,8 @@ const DISCONNECTED: CallOutcome<never> = {
 function socketTransport(url: string): Transport {
   const pending = new Map<number, (outcome: CallOutcome<unknown>) => void>();
   const listeners = new Map<PushName, Set<(payload: unknown) => void>>();
+  const reconnectListeners = new Set<() => void>();
+  let connected = false;
   let nextId = 1;
   let socket: WebSocket;
   /** Settles when the current attempt opens (true) or closes before opening (false). */
@@ -63,7 +68,17 @@ function socketTransport(url: string): Transport {
   const connect = (): void => {
     socket = new WebSocket(url);
     opened = new Promise((resolve) => {
-      socket.addEventListener('open', () => resolve(true), { once: true });
+      socket.addEventListener(
+        'open',
+        () => {
+          resolve(true);
+          // The engine closed this page's results with the old connection, and pushes sent
+          // meanwhile are lost: the page re-reads its state.
+          if (connected) for (const listener of reconnectListeners) listener();
+          connected = true;
+        },
+        { once: true },
+      );
       socket.addEventListener('close', () => resolve(false), { once: true });
     });
     socket.addEventListener('message', (event) => {
@@ -106,6 +121,10 @@ function socketTransport(url: string): Transport {
       set.add(listener);
       return () => set.delete(listener);
     },
+    onReconnect(listener) {
+      reconnectListeners.add(listener);
+      return () => reconnectListeners.delete(listener);
+    },
   };
 }
 
@@ -128,6 +147,11 @@ export async function call<C extends CallName>(name: C, ...args: CallArgs<C>): P
 /** Listens to an engine push; returns the unsubscribe. */
 export function onPush<P extends PushName>(push: P, listener: (payload: PushPayload<P>) => void): () => void {
   return engine().on(push, listener as (payload: unknown) => void);
+}
+
+/** Listens for the engine connection coming back after a drop; returns the unsubscribe. */
+export function onReconnect(listener: () => void): () => void {
+  return engine().onReconnect(listener);
 }
 
 /**

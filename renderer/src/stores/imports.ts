@@ -30,6 +30,8 @@ interface ImportsState {
   dismiss(): void;
   /** Another case was opened: the last job's panel belongs to the old one, and views re-query. */
   caseChanged(): void;
+  /** Every view asks the engine again (after a reconnect, whose results were closed). */
+  requery(): void;
 }
 
 export const useImports = create<ImportsState>()((set) => ({
@@ -67,6 +69,7 @@ export const useImports = create<ImportsState>()((set) => ({
   markCancelling: () => set((state) => (state.job ? { job: { ...state.job, cancelling: true } } : state)),
   dismiss: () => set({ job: undefined }),
   caseChanged: () => set((state) => ({ job: undefined, dataVersion: state.dataVersion + 1 })),
+  requery: () => set((state) => ({ dataVersion: state.dataVersion + 1 })),
 }));
 
 /** Totals over the files of a running job, and the rates and ETA derived from them. */

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { call } from '../../lib/api.ts';
 import { useCase } from '../../stores/case.ts';
+import { useImports } from '../../stores/imports.ts';
 
 export type CaseDialogMode = 'create' | 'open';
 
@@ -29,6 +30,7 @@ export function CaseDialog({
   );
   const [error, setError] = useState<string | undefined>();
   const [busy, setBusy] = useState(false);
+  const importing = useImports((s) => s.job?.phase === 'uploading' || s.job?.phase === 'importing');
   const title = mode === 'create' ? 'New case' : 'Open case';
 
   // Esc closes the dialog wherever the focus is (a clicked button may have taken it), and only the
@@ -68,7 +70,7 @@ export function CaseDialog({
         onClick={(e) => e.stopPropagation()}
         onSubmit={(e) => {
           e.preventDefault();
-          if (path.trim() !== '' && !busy) submit();
+          if (path.trim() !== '' && !busy && !importing) submit();
         }}
       >
         <h2>{title}</h2>
@@ -97,7 +99,7 @@ export function CaseDialog({
           <button type="button" onClick={onClose}>
             Cancel
           </button>
-          <button type="submit" className="primary" disabled={busy || path.trim() === ''}>
+          <button type="submit" className="primary" disabled={busy || importing || path.trim() === ''}>
             {busy ? 'Opening…' : mode === 'create' ? 'Create' : 'Open'}
           </button>
         </footer>

@@ -1,4 +1,5 @@
 import { call, onPush, pathsForFiles } from '../../lib/api.ts';
+import { useCase } from '../../stores/case.ts';
 import { useImports } from '../../stores/imports.ts';
 
 function newJobId(): string {
@@ -18,6 +19,7 @@ let uploads: AbortController | undefined;
 export async function importFiles(files: readonly File[]): Promise<void> {
   if (files.length === 0 || importRunning()) return;
   const jobId = newJobId();
+  const casePath = useCase.getState().info?.path;
   const imports = useImports.getState();
   imports.start(
     jobId,
@@ -29,7 +31,7 @@ export async function importFiles(files: readonly File[]): Promise<void> {
   try {
     const paths = await pathsForFiles(files, uploads.signal);
     useImports.getState().setPhase('importing');
-    useImports.getState().finish(await call('import.files', paths, { jobId }));
+    useImports.getState().finish(await call('import.files', paths, { jobId, casePath }));
   } catch (error) {
     const cancelled = useImports.getState().job?.cancelling === true;
     useImports.getState().fail(cancelled ? 'Cancelled before the import began' : (error as Error).message);

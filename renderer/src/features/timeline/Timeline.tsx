@@ -25,6 +25,8 @@ const LANES = 15;
 const LABEL_CHARS = 32;
 
 interface Hovered {
+  /** The lanes' query: a hover over lanes since replaced is not shown. */
+  key: string;
   lane: string;
   start: number;
   events: number;
@@ -45,7 +47,7 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
   const [data, setData] = useState<
     { key: string; lanes: Lanes } | { key: string; error: string } | undefined
   >();
-  const [hovered, setHovered] = useState<Hovered | undefined>();
+  const [hoveredCell, setHovered] = useState<Hovered | undefined>();
   const key = JSON.stringify([query, field, dataVersion]);
 
   useEffect(() => {
@@ -65,10 +67,19 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
   }, [key]);
 
   const lanes = data?.key === key && 'lanes' in data ? data.lanes : undefined;
+  const hovered = lanes && hoveredCell?.key === key ? hoveredCell : undefined;
 
   useEffect(() => {
     const instance = chart.current;
-    if (!instance || !lanes) return;
+    if (!instance) return;
+    if (!lanes) {
+      // Lanes of another query (or case) are on screen, dimmed, until the new ones arrive:
+      // they answer neither hover nor click.
+      instance.off('mouseover');
+      instance.off('mouseout');
+      instance.off('click');
+      return;
+    }
     const text = theme === 'dark' ? '#9aa4b2' : '#57606a';
     const accent = theme === 'dark' ? '#4c9aff' : '#0969da';
     const empty = theme === 'dark' ? '#0d1117' : '#ffffff';
@@ -128,7 +139,7 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
       const lane = order[y];
       const cell = lane?.cells.find(([index]) => index === x);
       if (!lane || !cell) return undefined;
-      return { lane: lane.value, start: startOf(x), events: cell[1], failures: cell[2] };
+      return { key, lane: lane.value, start: startOf(x), events: cell[1], failures: cell[2] };
     };
     instance.off('mouseover');
     instance.off('mouseout');
@@ -141,10 +152,14 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
       const workspace = useWorkspace.getState();
       // The lane's value joins the filters already set, and the range narrows to the cell.
       workspace.addChip({ field, value: cell.lane, negated: false });
-      workspace.setCustomRange(cell.start, cell.start + lanes.interval);
+      // The first and last columns may reach past the window they counted: keep to the window.
+      workspace.setCustomRange(
+        Math.max(cell.start, query.from ?? cell.start),
+        Math.min(cell.start + lanes.interval, query.to ?? Number.MAX_SAFE_INTEGER),
+      );
       workspace.setView('logs');
     });
-  }, [chart, lanes, zone, theme, field]);
+  }, [chart, key, lanes, zone, theme, field, query.from, query.to]);
 
   const error = data?.key === key && 'error' in data ? data.error : undefined;
   const fieldLabel = LANE_FIELDS.find(([id]) => id === field)?.[1] ?? field;

@@ -35,7 +35,15 @@ async function start(): Promise<void> {
   const window = new BrowserWindow(mainWindowOptions(path.join(import.meta.dirname, '../preload/index.cjs')));
   ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) =>
     // Only our own top-level page may call the engine.
-    handleCall({ isMainFrame: event.senderFrame === window.webContents.mainFrame }, call, args),
+    handleCall(
+      {
+        isMainFrame: event.senderFrame !== null && event.senderFrame === window.webContents.mainFrame,
+        frameUrl: event.senderFrame?.url ?? null,
+        appUrl: window.webContents.getURL(),
+      },
+      call,
+      args,
+    ),
   );
   const stopPushes = forwardPushes(cases, (push, payload) => {
     if (!window.isDestroyed()) window.webContents.send(PUSH_CHANNEL, push, payload);

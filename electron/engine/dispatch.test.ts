@@ -61,4 +61,56 @@ describe('dispatch (the engine side of every transport)', () => {
       error: { code: 'failed', message: 'disk full' },
     });
   });
+
+  it('survives a fuzz of malformed arguments to every call: refused as data, nothing runs', async () => {
+    const { implementation, ran } = recording();
+    // Seeded, so a failure names its case and repeats.
+    let seed = 20261130;
+    const random = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
+    const junkValues: unknown[] = [
+      null,
+      undefined,
+      -1,
+      1e308,
+      Number.NaN,
+      '',
+      'x'.repeat(70_000),
+      '../../etc/passwd',
+      "'; DROP TABLE events; --",
+      '\u0000',
+      [],
+      {},
+      { __proto__: { polluted: true } },
+      { constructor: { prototype: { polluted: true } } },
+      true,
+      Symbol.for('x'),
+      () => 1,
+      new Date(0),
+      [[[[[]]]]],
+    ];
+    const pick = (): unknown => junkValues[Math.floor(random() * junkValues.length)];
+    for (const name of Object.keys(contract) as CallName[]) {
+      const arity = contract[name].input.def.items.length;
+      for (let round = 0; round < 60; round++) {
+        // Wrong arity, or the right arity with junk in every place.
+        const length = round % 3 === 0 ? arity + 1 + Math.floor(random() * 3) : arity;
+        const args = Array.from({ length }, pick);
+        if (arity === 0 && length === 0) continue;
+        const sent = round % 7 === 0 ? pick() : args;
+        const outcome = await dispatch(implementation, name, sent);
+        if (outcome.ok) {
+          // Junk that happens to be valid (an optional field left out) must still be schema-valid.
+          expect(contract[name].input.safeParse(sent).success, name).toBe(true);
+        } else {
+          expect(outcome.error.code, name).toBe('invalid-arguments');
+        }
+      }
+    }
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    // Whatever ran had passed its schema (checked above); most junk never ran at all.
+    expect(ran.length).toBeLessThan(Object.keys(contract).length * 60 * 0.2);
+  });
 });

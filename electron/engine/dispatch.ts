@@ -50,16 +50,8 @@ export function implementContract(host: CaseHost): Implementation {
     'query.rows': (handle: string, start: number, limit: number) => read((r) => r.rows(handle, start, limit)),
     'query.close': (handle: string) => read((r) => r.closeResult(handle)),
     'query.positionOf': (handle: string, time: number) => read((r) => r.positionOf(handle, time)),
-    'query.total': async (query: EventQuery) => {
-      // On the aggregate thread: side panels never queue ahead of the table's pages.
-      const aggregate = (await session()).aggregate;
-      const handle = await aggregate.openResult(query);
-      try {
-        return await aggregate.count(handle);
-      } finally {
-        await aggregate.closeResult(handle);
-      }
-    },
+    // On the aggregate thread: side panels never queue ahead of the table's pages.
+    'query.total': async (query: EventQuery) => (await session()).aggregate.total(query),
     'query.histogram': async (query: EventQuery, options: CallArgs<'query.histogram'>[1]) =>
       (await session()).aggregate.histogram(query, options),
     'query.topValues': async (query: EventQuery, field: string, limit: number) =>

@@ -83,6 +83,16 @@ export class CaseQueries {
    */
   openResult(query: EventQuery): string {
     const handle = `r${this.nextHandle++}`;
+    this.results.set(handle, this.resultSet(query));
+    return handle;
+  }
+
+  /** How many events match now: a result's count, without keeping a handle for it. */
+  total(query: EventQuery): number {
+    return this.resultSet(query).count();
+  }
+
+  private resultSet(query: EventQuery): ResultSet {
     const ftsReady = this.ftsReady();
     const lastRowid = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
     const compiled = compileSqlite(query, { ftsReady });
@@ -91,15 +101,11 @@ export class CaseQueries {
       where: `(${compiled.where}) AND +rowid <= ?`,
       params: [...compiled.params, lastRowid],
     };
-    this.results.set(
-      handle,
-      new ResultSet(
-        this.db,
-        { ...snapshot, order: query.order ?? 'desc' },
-        this.plan(query, ftsReady, lastRowid),
-      ),
+    return new ResultSet(
+      this.db,
+      { ...snapshot, order: query.order ?? 'desc' },
+      this.plan(query, ftsReady, lastRowid),
     );
-    return handle;
   }
 
   private plan(query: EventQuery, ftsReady: boolean, lastRowid: number): ResultPlan {

@@ -77,9 +77,10 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
       .prepare(`SELECT ${fn}(time) FROM events WHERE ${request.where}`)
       .pluck()
       .get(...request.params) as number | null;
-  const bounds = [bound('min'), bound('max')];
-  const low = request.from ?? bounds[0] ?? 0;
-  const high = request.to ?? (bounds[1] ?? low) + 1;
+  // Only a side the request leaves open is looked up: a Timeline lane passes both, and a bound
+  // of a rare value walks much of the time index to find its first match.
+  const low = request.from ?? bound('min') ?? 0;
+  const high = request.to ?? (bound('max') ?? low) + 1;
   const interval = request.interval ?? chooseInterval(Math.max(1, high - low), request.maxBuckets);
   // Without an explicit range, snap to whole buckets so the first and last bars are not partial.
   const from = request.from ?? Math.floor(low / interval) * interval;

@@ -17,6 +17,7 @@ export function createReaderMethods() {
     },
     openResult: (...args: Parameters<CaseQueries['openResult']>) => open().openResult(...args),
     count: (...args: Parameters<CaseQueries['count']>) => open().count(...args),
+    total: (...args: Parameters<CaseQueries['total']>) => open().total(...args),
     rows: (...args: Parameters<CaseQueries['rows']>) => open().rows(...args),
     positionOf: (...args: Parameters<CaseQueries['positionOf']>) => open().positionOf(...args),
     closeResult: (...args: Parameters<CaseQueries['closeResult']>) => open().closeResult(...args),

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { Modal } from '../../components/Modal.tsx';
 import { call } from '../../lib/api.ts';
 import { useCase } from '../../stores/case.ts';
 import { useImports } from '../../stores/imports.ts';
@@ -61,13 +62,8 @@ export function CaseDialog({
   };
 
   return (
-    <div className="modal-backdrop" role="presentation" onClick={onClose}>
+    <Modal label={title} className="case-dialog" onClose={onClose}>
       <form
-        className="modal case-dialog"
-        role="dialog"
-        aria-modal="true"
-        aria-label={title}
-        onClick={(e) => e.stopPropagation()}
         onSubmit={(e) => {
           e.preventDefault();
           if (path.trim() !== '' && !busy && !importing) submit();
@@ -104,6 +100,6 @@ export function CaseDialog({
           </button>
         </footer>
       </form>
-    </div>
+    </Modal>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { RejectRow } from '../../../../shared/domain/import.ts';
+import { Modal } from '../../components/Modal.tsx';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 
@@ -35,63 +36,55 @@ export function RejectsViewer({
   }, [importId, start]);
 
   return (
-    <div className="modal-backdrop" role="presentation" onClick={onClose}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label={`Rejected records of ${name}`}
-        onClick={(e) => e.stopPropagation()}
-      >
-        <header>
-          <h2>Rejected records — {cellText(name)}</h2>
-          <button type="button" className="icon-button" aria-label="Close rejects" onClick={onClose}>
-            ✕
-          </button>
-        </header>
-        {error && (
-          <p className="app-error" role="alert">
-            {error}
-          </p>
-        )}
-        <table className="rejects">
-          <thead>
-            <tr>
-              <th>Line</th>
-              <th>Byte offset</th>
-              <th>Length</th>
-              <th>Reason</th>
-              <th>First bytes</th>
+    <Modal label={`Rejected records of ${name}`} onClose={onClose}>
+      <header>
+        <h2>Rejected records — {cellText(name)}</h2>
+        <button type="button" className="icon-button" aria-label="Close rejects" onClick={onClose}>
+          ✕
+        </button>
+      </header>
+      {error && (
+        <p className="app-error" role="alert">
+          {error}
+        </p>
+      )}
+      <table className="rejects">
+        <thead>
+          <tr>
+            <th>Line</th>
+            <th>Byte offset</th>
+            <th>Length</th>
+            <th>Reason</th>
+            <th>First bytes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows?.rows.map((row) => (
+            <tr key={row.offset}>
+              <td>{formatCount(row.line)}</td>
+              <td>{formatCount(row.offset)}</td>
+              <td>{formatCount(row.length)}</td>
+              <td>{cellText(row.reason)}</td>
+              <td className="mono">{cellText(row.head)}</td>
             </tr>
-          </thead>
-          <tbody>
-            {rows?.rows.map((row) => (
-              <tr key={row.offset}>
-                <td>{formatCount(row.line)}</td>
-                <td>{formatCount(row.offset)}</td>
-                <td>{formatCount(row.length)}</td>
-                <td>{cellText(row.reason)}</td>
-                <td className="mono">{cellText(row.head)}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-        <footer>
-          <button type="button" disabled={start === 0} onClick={() => setStart(Math.max(0, start - PAGE))}>
-            Previous
-          </button>
-          <span className="muted">
-            {rows ? `${formatCount(rows.start + 1)}–${formatCount(rows.start + rows.rows.length)}` : '…'}
-          </span>
-          <button
-            type="button"
-            disabled={(rows?.rows.length ?? 0) < PAGE}
-            onClick={() => setStart(start + PAGE)}
-          >
-            Next
-          </button>
-        </footer>
-      </div>
-    </div>
+          ))}
+        </tbody>
+      </table>
+      <footer>
+        <button type="button" disabled={start === 0} onClick={() => setStart(Math.max(0, start - PAGE))}>
+          Previous
+        </button>
+        <span className="muted">
+          {rows ? `${formatCount(rows.start + 1)}–${formatCount(rows.start + rows.rows.length)}` : '…'}
+        </span>
+        <button
+          type="button"
+          disabled={(rows?.rows.length ?? 0) < PAGE}
+          onClick={() => setStart(start + PAGE)}
+        >
+          Next
+        </button>
+      </footer>
+    </Modal>
   );
 }

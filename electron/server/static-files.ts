@@ -1,6 +1,7 @@
 import { createReadStream, statSync, type Stats } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
+import { contentSecurityPolicy } from '../../shared/content-security-policy.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -17,6 +18,11 @@ const CONTENT_TYPES: Record<string, string> = {
  * The file under `root` a request path names, or undefined: `..`, encoded separators, NUL bytes
  * and anything resolving outside `root` are refused rather than cleaned up.
  */
+/** The Content-Type a bundled file is served with. */
+export function contentTypeOf(file: string): string {
+  return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
+}
+
 export function resolveStaticPath(root: string, requestUrl: string): string | undefined {
   // The raw request path, not a URL-normalized one: a `..` is refused, not silently resolved.
   const rawPath = requestUrl.split(/[?#]/, 1)[0] ?? '';
@@ -39,17 +45,11 @@ export function resolveStaticPath(root: string, requestUrl: string): string | un
 /** Headers every served page carries: the CSP keeps hostile log text inert even if it escaped. */
 export function securityHeaders(port: number): Record<string, string> {
   return {
-    'Content-Security-Policy': [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      "font-src 'self'",
-      `connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}`,
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'Content-Security-Policy': contentSecurityPolicy([
+      "'self'",
+      `ws://127.0.0.1:${port}`,
+      `ws://localhost:${port}`,
+    ]),
     'X-Content-Type-Options': 'nosniff',
     // The token is in the first URL: never send it onwards.
     'Referrer-Policy': 'no-referrer',
@@ -74,7 +74,7 @@ export function sendStaticFile(
   }
   response.writeHead(200, {
     ...headers,
-    'Content-Type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Type': contentTypeOf(file),
     'Content-Length': String(stat.size),
   });
   // A file that vanishes or cannot be read mid-way ends the response, never the server.

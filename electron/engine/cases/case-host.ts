@@ -49,13 +49,7 @@ export class CaseHost {
 
   /** Opens an existing case file; a missing file is an error here, never silently created. */
   async open(file: string): Promise<CaseInfo> {
-    const target = path.resolve(file);
-    if (!existsSync(target)) throw new Error(`no case file at ${target}`);
-    const stat = statSync(target);
-    if (!stat.isFile()) throw new Error(`${target} is not a file`);
-    // SQLite takes an empty file for an empty database: opening it would make it a case.
-    if (stat.size === 0) throw new Error(`${target} is empty, not an Auditscope case file`);
-    return this.switchTo(target);
+    return this.switchTo(existingCaseFile(file));
   }
 
   /** Creates a new, empty case file (adding the .auditscope extension) and opens it. */
@@ -110,6 +104,20 @@ export class CaseHost {
     for (const listener of this.switchListeners) listener(info);
     return info;
   }
+}
+
+/**
+ * The absolute path of a case file that is there to be opened, or an error saying why not. Opening
+ * never creates: a mistyped or vanished path must not become a new, empty case.
+ */
+export function existingCaseFile(file: string): string {
+  const target = path.resolve(file);
+  if (!existsSync(target)) throw new Error(`no case file at ${target}`);
+  const stat = statSync(target);
+  if (!stat.isFile()) throw new Error(`${target} is not a file`);
+  // SQLite takes an empty file for an empty database: opening it would make it a case.
+  if (stat.size === 0) throw new Error(`${target} is empty, not an Auditscope case file`);
+  return target;
 }
 
 function infoOf(file: string): CaseInfo {

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { readJsonFile, writeJsonFile } from './json-file.ts';
 
 const MAX_RECENT = 12;
 
@@ -32,26 +32,13 @@ export class RecentCases {
   }
 
   private save(): void {
-    if (this.file === undefined) return;
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      // Written aside and renamed, so a crash never leaves half a list.
-      const temporary = `${this.file}.tmp`;
-      writeFileSync(temporary, `${JSON.stringify(this.paths, null, 2)}\n`);
-      renameSync(temporary, this.file);
-    } catch {
-      // A read-only home folder costs the list, not the case.
-    }
+    if (this.file !== undefined) writeJsonFile(this.file, this.paths);
   }
 }
 
 function load(file: string): string[] {
-  try {
-    const parsed: unknown = JSON.parse(readFileSync(file, 'utf8'));
-    return Array.isArray(parsed)
-      ? parsed.filter((p): p is string => typeof p === 'string' && path.isAbsolute(p)).slice(0, MAX_RECENT)
-      : [];
-  } catch {
-    return [];
-  }
+  const parsed = readJsonFile(file);
+  return Array.isArray(parsed)
+    ? parsed.filter((p): p is string => typeof p === 'string' && path.isAbsolute(p)).slice(0, MAX_RECENT)
+    : [];
 }

@@ -99,10 +99,45 @@ export const contract = {
     output: Lanes,
   },
   'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
+  /**
+   * Desktop only (see SHELL_CALLS): the native dialog to pick a case file to open, or where to
+   * create one; the chosen case is opened by the engine there and then. Null when cancelled.
+   */
+  'shell.chooseCase': { input: z.tuple([z.enum(['open', 'create'])]), output: CaseInfo.nullable() },
+  /** Desktop only: the native dialog to pick files or folders to import; empty when cancelled. */
+  'shell.chooseImport': { input: z.tuple([z.enum(['files', 'folder'])]), output: z.array(Path) },
 } as const satisfies Record<string, { input: z.ZodTuple; output: z.ZodType }>;
 
 export type Contract = typeof contract;
 export type CallName = keyof Contract;
+
+/**
+ * Calls only the desktop app answers: they need the operating system's own dialogs. Serve mode
+ * answers them `unsupported`, and the UI offers its typed-path and upload forms there instead.
+ */
+export const SHELL_CALLS = ['shell.chooseCase', 'shell.chooseImport'] as const satisfies readonly CallName[];
+export type ShellCallName = (typeof SHELL_CALLS)[number];
+export type EngineCallName = Exclude<CallName, ShellCallName>;
+
+/** What the desktop app's menu asks the page to do (the page runs it as if its own control was used). */
+export const MenuCommand = z.discriminatedUnion('command', [
+  z.object({
+    command: z.enum([
+      'case.new',
+      'case.open',
+      'import.files',
+      'import.folder',
+      'search.focus',
+      'view.logs',
+      'view.timeline',
+      'theme.toggle',
+      'help.shortcuts',
+    ]),
+  }),
+  /** Open this case file: from the recent list, a second launch or the OS opening a case file. */
+  z.object({ command: z.literal('case.openPath'), path: Path }),
+]);
+export type MenuCommand = z.infer<typeof MenuCommand>;
 export type CallArgs<C extends CallName> = z.infer<Contract[C]['input']>;
 export type CallResult<C extends CallName> = z.infer<Contract[C]['output']>;
 
@@ -112,6 +147,8 @@ export const pushes = {
   /** Another case was opened: every result handle of the previous one is gone. */
   'case.switched': CaseInfo,
   'fts.progress': z.object({ indexedThrough: z.number(), lastRowid: z.number(), ready: z.boolean() }),
+  /** Desktop only: a menu item, shortcut or file opened from outside the window. */
+  'menu.command': MenuCommand,
 } as const;
 export type PushName = keyof typeof pushes;
 export type PushPayload<P extends PushName> = z.infer<(typeof pushes)[P]>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch, type Implementation } from './dispatch.ts';
-import { contract, type CallName } from '../../shared/contract.ts';
+import { SHELL_CALLS, contract, type CallName } from '../../shared/contract.ts';
 
 /** Records which calls ran; every call answers its own name. */
 function recording(): { implementation: Implementation; ran: string[] } {
@@ -48,6 +48,26 @@ describe('dispatch (the engine side of every transport)', () => {
     for (let i = 0; i < 100_000; i++) deep = { kind: 'not', child: deep };
     expect((await dispatch(implementation, 'query.open', [{ filter: deep }])).ok).toBe(false);
     expect(ran).toEqual([]);
+  });
+
+  it('answers desktop-only calls unsupported where no shell provides them (serve mode)', async () => {
+    const { implementation, ran } = recording();
+    const serve = Object.fromEntries(
+      Object.entries(implementation).filter(([name]) => !(SHELL_CALLS as readonly string[]).includes(name)),
+    ) as Implementation;
+    expect(await dispatch(serve, 'shell.chooseImport', ['files'])).toEqual({
+      ok: false,
+      error: { code: 'unsupported', message: 'shell.chooseImport exists in the desktop app only' },
+    });
+    // Arguments are still checked first, and the desktop's own calls run where they exist.
+    expect(await dispatch(serve, 'shell.chooseCase', ['/etc/passwd'])).toMatchObject({
+      error: { code: 'invalid-arguments' },
+    });
+    expect(await dispatch(implementation, 'shell.chooseCase', ['open'])).toEqual({
+      ok: true,
+      value: 'shell.chooseCase',
+    });
+    expect(ran).toEqual(['shell.chooseCase']);
   });
 
   it('turns a failing call into an error value', async () => {

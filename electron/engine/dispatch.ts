@@ -3,13 +3,19 @@ import {
   type CallArgs,
   type CallName,
   type CallOutcome,
+  type EngineCallName,
   type PushName,
+  type ShellCallName,
 } from '../../shared/contract.ts';
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
 
-export type Implementation = { [C in CallName]: (...args: never[]) => Promise<unknown> };
+type CallImplementation = (...args: never[]) => Promise<unknown>;
+/** Every engine call, and the desktop shell's calls where a shell provides them. */
+export type Implementation = { [C in EngineCallName]: CallImplementation } & {
+  [C in ShellCallName]?: CallImplementation;
+};
 
 /**
  * Binds every contract call to the host's open case, looked up at call time: after "Open case"
@@ -88,8 +94,11 @@ export async function dispatch(
       },
     };
   }
+  const run = implementation[name] as ((...values: unknown[]) => Promise<unknown>) | undefined;
+  if (run === undefined) {
+    return { ok: false, error: { code: 'unsupported', message: `${name} exists in the desktop app only` } };
+  }
   try {
-    const run = implementation[name] as (...values: unknown[]) => Promise<unknown>;
     return { ok: true, value: await run(...(parsed.data as unknown[])) };
   } catch (error) {
     return { ok: false, error: { code: 'failed', message: (error as Error).message } };

@@ -1,61 +1,172 @@
-// Composition root of the desktop app: one window, the engine behind the contract. Thin by design:
-// everything it decides lives in small modules with unit tests (window-options.ts).
-import { app, BrowserWindow, dialog, ipcMain, session as electronSession, shell } from 'electron';
+// Composition root of the desktop app: one window on the engine, behind the contract. Thin by
+// design: everything it decides lives in small modules with unit tests beside them (window options,
+// app:// protocol, sender check, permissions, menu, dialogs, placement, startup case, quitting).
+import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import path from 'node:path';
-import { CaseSession } from '../engine/case-session.ts';
+import { PUSH_CHANNEL, CALL_CHANNEL } from '../../shared/transport.ts';
+import type { MenuCommand } from '../../shared/contract.ts';
 import { CaseHost } from '../engine/cases/case-host.ts';
 import { openDemoCase } from '../engine/cases/demo-case.ts';
+import { readJsonFile, writeJsonFile } from '../engine/cases/json-file.ts';
+import { RecentCases } from '../engine/cases/recent-cases.ts';
+import { openStartupCase } from '../engine/cases/startup-case.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
-import { createCallHandler } from './ipc-handler.ts';
-import { CALL_CHANNEL, PUSH_CHANNEL } from '../../shared/transport.ts';
-import { mainWindowOptions } from './window-options.ts';
+import { appMenuTemplate } from './app-menu.ts';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
 import { openExternalSafe } from './external-links.ts';
+import { createCallHandler } from './ipc-handler.ts';
+import { caseFileInArgs } from './launch-args.ts';
+import { nativeDialogCalls } from './native-dialogs.ts';
+import { denyAllPermissions } from './permissions.ts';
+import { quitAfterClosing } from './shutdown.ts';
+import { APP_PARTITION, mainWindowOptions } from './window-options.ts';
+import { parseSavedWindow, placeWindow } from './window-state.ts';
+
+// Before the app is ready: our scheme is a secure standard origin, and every renderer is sandboxed.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
+app.enableSandbox();
+// A separate profile (recent cases, window placement, demo case): for tests, or a portable copy.
+if (process.env.AUDITSCOPE_USER_DATA) app.setPath('userData', path.resolve(process.env.AUDITSCOPE_USER_DATA));
+
+/** Bundled resources: beside the app in development, in the package's resources when packaged. */
+const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources');
+const rendererDir = path.join(import.meta.dirname, '../renderer');
+
+let window: BrowserWindow | undefined;
+let pageReady = false;
+/** A case file handed over before the page could take it (macOS open-file before launch). */
+let pendingCase: string | undefined;
+
+/** Opens a case file the OS or a second launch handed us, through the page (it shows any error). */
+function openFromOutside(file: string): void {
+  if (window !== undefined && pageReady) send({ command: 'case.openPath', path: file });
+  else pendingCase = file;
+}
+
+function send(command: MenuCommand): void {
+  if (window !== undefined && !window.isDestroyed())
+    window.webContents.send(PUSH_CHANNEL, 'menu.command', command);
+}
+
+// One running app: a second launch hands its case file to this one and quits.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', (_event, argv, cwd) => {
+    if (window !== undefined) {
+      if (window.isMinimized()) window.restore();
+      window.focus();
+    }
+    const file = caseFileInArgs(argv, cwd);
+    if (file !== undefined) openFromOutside(file);
+  });
+  // macOS opens files by event (double-click in Finder, file association), maybe before ready.
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openFromOutside(file);
+  });
+  void start();
+}
 
 async function start(): Promise<void> {
   await app.whenReady();
-  const casePath = process.argv.find((arg) => arg.endsWith('.auditscope'));
-  // First launch (no case named): the demo case, built once from the bundled sample logs.
-  const session =
-    casePath === undefined
-      ? await openDemoCase(
-          path.join(app.getPath('userData'), 'demo.auditscope'),
-          path.join(app.getAppPath(), 'resources', 'demo'),
-        )
-      : await CaseSession.open(casePath);
-  const cases = new CaseHost(session, {
-    recentFile: path.join(app.getPath('userData'), 'recent-cases.json'),
-  });
-  const handleCall = createCallHandler(implementContract(cases));
+  const userData = app.getPath('userData');
+  const appSession = session.fromPartition(APP_PARTITION, { cache: false });
+  denyAllPermissions(appSession);
+  denyAllPermissions(session.defaultSession);
+  appSession.protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
 
-  // Electron grants every permission request unless told otherwise (item 5): deny them all.
-  electronSession.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) =>
-    callback(false),
+  const recentFile = path.join(userData, 'recent-cases.json');
+  const started = await openStartupCase({
+    requested: pendingCase ?? caseFileInArgs(process.argv, process.cwd()),
+    recent: new RecentCases(recentFile).list(),
+    openDemo: () => openDemoCase(path.join(userData, 'demo.auditscope'), path.join(resourcesDir, 'demo')),
+  });
+  pendingCase = undefined;
+  const cases = new CaseHost(started.session, { recentFile });
+
+  const windowStateFile = path.join(userData, 'window-state.json');
+  const placement = placeWindow(
+    parseSavedWindow(readJsonFile(windowStateFile)),
+    screen.getAllDisplays().map((display) => display.workArea),
   );
-  electronSession.defaultSession.setPermissionCheckHandler(() => false);
-  const window = new BrowserWindow(mainWindowOptions(path.join(import.meta.dirname, '../preload/index.cjs')));
+  const win = new BrowserWindow(
+    mainWindowOptions({
+      preload: path.join(import.meta.dirname, '../preload/index.cjs'),
+      devTools: !app.isPackaged,
+      bounds: placement.bounds,
+      icon: path.join(resourcesDir, 'icon.png'),
+    }),
+  );
+  window = win;
+  if (placement.maximized) win.maximize();
+  win.on('close', () =>
+    writeJsonFile(windowStateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }),
+  );
+
+  const refreshMenu = (): void =>
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        appMenuTemplate({
+          platform: process.platform,
+          recent: cases.recent(),
+          openCase: cases.info().path,
+          devTools: !app.isPackaged,
+          send,
+          about: () =>
+            void dialog.showMessageBox(win, {
+              type: 'info',
+              message: `Auditscope ${app.getVersion()}`,
+              detail: `Electron ${process.versions.electron}\nChromium ${process.versions.chrome}\nNode ${process.versions.node}`,
+            }),
+        }),
+      ),
+    );
+  refreshMenu();
+  cases.onSwitch(refreshMenu);
+
+  const engine = implementContract(cases);
+  const forget = engine['case.forget'] as (file: string) => Promise<void>;
+  const handleCall = createCallHandler({
+    ...engine,
+    // The menu's recent list follows the page's.
+    'case.forget': async (file: string) => {
+      await forget(file);
+      refreshMenu();
+    },
+    ...nativeDialogCalls(
+      {
+        showOpenDialog: (options) => dialog.showOpenDialog(win, options),
+        showSaveDialog: (options) => dialog.showSaveDialog(win, options),
+      },
+      cases,
+      app.getPath('documents'),
+    ),
+  });
   ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) =>
     // Only our own top-level page may call the engine.
     handleCall(
       {
-        isMainFrame: event.senderFrame !== null && event.senderFrame === window.webContents.mainFrame,
+        isMainFrame: event.senderFrame !== null && event.senderFrame === win.webContents.mainFrame,
         frameUrl: event.senderFrame?.url ?? null,
-        appUrl: window.webContents.getURL(),
+        appUrl: win.webContents.getURL(),
       },
       call,
       args,
     ),
   );
   const stopPushes = forwardPushes(cases, (push, payload) => {
-    if (!window.isDestroyed()) window.webContents.send(PUSH_CHANNEL, push, payload);
+    if (!win.isDestroyed()) win.webContents.send(PUSH_CHANNEL, push, payload);
   });
+
   // No new windows, ever: a link meant for the browser goes through the one vetted path, which
   // shows the analyst the URL before the OS sees it (checklist items 14 and 15).
-  window.webContents.setWindowOpenHandler(({ url }) => {
+  win.webContents.setWindowOpenHandler(({ url }) => {
     void openExternalSafe(
       url,
       async (display) =>
         (
-          await dialog.showMessageBox(window, {
+          await dialog.showMessageBox(win, {
             type: 'question',
             message: 'Open this link in your browser?',
             detail: display,
@@ -69,18 +180,45 @@ async function start(): Promise<void> {
     return { action: 'deny' };
   });
   // The page never goes anywhere else, by navigation, redirect, sub-frame or webview (items 12, 13).
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-frame-navigate', (event) => event.preventDefault());
-  window.webContents.on('will-redirect', (event) => event.preventDefault());
-  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
-  window.once('ready-to-show', () => window.show());
-  if (process.env.ELECTRON_RENDERER_URL) await window.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else await window.loadFile(path.join(import.meta.dirname, '../renderer/index.html'));
-
-  app.on('window-all-closed', () => {
-    stopPushes();
-    void cases.close().then(() => app.quit());
+  win.webContents.on('will-navigate', (event) => event.preventDefault());
+  win.webContents.on('will-frame-navigate', (event) => event.preventDefault());
+  win.webContents.on('will-redirect', (event) => event.preventDefault());
+  win.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  // A crashed page is reloaded (the case is in main, untouched), but not in a loop.
+  let reloads = 0;
+  win.webContents.on('render-process-gone', (_event, details) => {
+    console.warn(`renderer gone: ${details.reason}`);
+    if (details.reason !== 'clean-exit' && reloads++ < 3) win.webContents.reload();
   });
-}
+  win.webContents.on('did-finish-load', () => {
+    pageReady = true;
+    if (pendingCase !== undefined) openFromOutside(pendingCase);
+    pendingCase = undefined;
+  });
+  win.once('ready-to-show', () => {
+    win.show();
+    if (started.problems.length > 0) {
+      void dialog.showMessageBox(win, {
+        type: 'warning',
+        message: 'Auditscope opened another case',
+        detail: started.problems.join('\n'),
+      });
+    }
+  });
 
-void start();
+  app.on(
+    'before-quit',
+    quitAfterClosing({
+      close: async () => {
+        stopPushes();
+        await cases.close();
+      },
+      quit: () => app.quit(),
+      timeoutMs: 15_000,
+      log: (message) => console.warn(message),
+    }),
+  );
+  app.on('window-all-closed', () => app.quit());
+
+  await win.loadURL(process.env.ELECTRON_RENDERER_URL ?? APP_URL);
+}

@@ -1,24 +1,47 @@
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { MIN_SIZE, type Rect } from './window-state.ts';
 
-/** The only way a window is configured: sandboxed, isolated, no Node in the renderer. */
-export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {
+/**
+ * The session partition the window uses: persistent (the page keeps its settings) and created
+ * with `cache: false` in main, so nothing the page loads is written to a disk cache.
+ */
+export const APP_PARTITION = 'persist:auditscope';
+
+/**
+ * The only way a window is configured (checklist items 2–4, 6, 8–11): sandboxed, isolated, no
+ * Node, no webviews, no experimental or extra Blink features, developer tools only in development.
+ * Nothing from outside is ever spread into webPreferences.
+ */
+export function mainWindowOptions(options: {
+  preload: string;
+  devTools: boolean;
+  bounds: Partial<Rect> & { width: number; height: number };
+  icon?: string;
+}): BrowserWindowConstructorOptions {
   return {
-    width: 1440,
-    height: 900,
-    minWidth: 960,
-    minHeight: 600,
+    ...options.bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
     backgroundColor: '#0f1115',
     title: 'Auditscope',
+    ...(options.icon === undefined ? {} : { icon: options.icon }),
     webPreferences: {
-      preload: preloadPath,
+      preload: options.preload,
+      partition: APP_PARTITION,
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webviewTag: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      // A middle click would otherwise open links in a new window (1Password does the same).
+      disableBlinkFeatures: 'Auxclick',
+      devTools: options.devTools,
       spellcheck: false,
     },
   };

@@ -1,5 +1,6 @@
 // The desktop app's main path through Electron itself: it runs wherever the Electron binary is
 // installed and says why it is skipped where it is not (this project's CI machine has none).
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { _electron, type ElectronApplication, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,20 +14,29 @@ if ('missing' in binary) console.warn(`Electron end-to-end test skipped: ${binar
 
 describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
   const temp = tempDir();
+  const userData = temp.file('profile');
+  const casePath = temp.file('desktop.auditscope');
   let app: ElectronApplication;
   let page: Page;
 
+  const launch = async (args: string[]): Promise<void> => {
+    app = await _electron.launch({
+      executablePath: (binary as { path: string }).path,
+      args: [path.join(REPO_ROOT, 'out', 'main', 'index.js'), ...args],
+      cwd: REPO_ROOT,
+      env: { ...process.env, AUDITSCOPE_USER_DATA: userData },
+    });
+    page = await app.firstWindow();
+    await page.locator('.log-row[data-seq]').first().waitFor();
+  };
+
+  const footer = () => page.locator('.log-footer').textContent();
+
   beforeAll(async () => {
-    const casePath = temp.file('desktop.auditscope');
     const session = await CaseSession.open(casePath);
     await session.import([dataset('okta-system-log')]);
     await session.close();
-    app = await _electron.launch({
-      executablePath: (binary as { path: string }).path,
-      args: [path.join(REPO_ROOT, 'out', 'main', 'index.js'), casePath],
-      cwd: REPO_ROOT,
-    });
-    page = await app.firstWindow();
+    await launch([casePath]);
   });
 
   afterAll(async () => {
@@ -34,14 +44,44 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
     temp.cleanup();
   });
 
-  it('shows the case in the workspace, then filters and opens details', async () => {
-    await page.locator('.log-row[data-seq]').first().waitFor();
-    await expect(page.locator('.log-footer').textContent()).resolves.toMatch(/(^|\D)50 events/);
+  it('shows the case named on the command line, then filters and opens details', async () => {
+    await expect(footer()).resolves.toMatch(/(^|\D)50 events/);
     await page.getByLabel('Search').fill('outcome:failure');
     await page.getByLabel('Search').press('Enter');
-    await expect.poll(() => page.locator('.log-footer').textContent()).not.toMatch(/(^|\D)50 events/);
+    await expect.poll(footer).not.toMatch(/(^|\D)50 events/);
     await page.locator('.log-row[data-seq]').first().click();
     await page.getByLabel('Event details').locator('.raw').waitFor();
+    await page.getByLabel('Search').fill('');
+    await page.getByLabel('Search').press('Enter');
+  });
+
+  it('imports a dataset folder from the File menu through the native dialog', async () => {
+    const input = dataset('github-audit');
+    // The OS dialog answers with the dataset, as the analyst would pick it.
+    await app.evaluate(({ dialog }, file) => {
+      dialog.showOpenDialog = (async () => ({
+        canceled: false,
+        filePaths: [file],
+      })) as typeof dialog.showOpenDialog;
+    }, input);
+    await app.evaluate(({ Menu }) => Menu.getApplicationMenu()?.getMenuItemById('import.folder')?.click());
+    await expect.poll(footer, { timeout: 30_000 }).not.toMatch(/(^|\D)50 events/);
+    await expect.poll(() => page.locator('.import-panel').textContent()).toContain(path.basename(input));
+  });
+
+  it('serves the page from app:// under a strict CSP that blocks injected script', async () => {
+    expect(page.url()).toBe('app://auditscope/index.html');
+    const outcome = await page.evaluate(async () => {
+      const violations: string[] = [];
+      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+      const script = document.createElement('script');
+      script.textContent = 'window.__injected = 1';
+      document.body.append(script);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      // The page's header and its <meta> fallback each report the one violation.
+      return { ran: (window as { __injected?: number }).__injected, violations: [...new Set(violations)] };
+    });
+    expect(outcome).toEqual({ ran: undefined, violations: ['script-src-elem'] });
   });
 
   it('gives the page no Node, no Electron objects, only window.auditscope', async () => {
@@ -73,5 +113,14 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
     expect(navigations).toEqual([]);
     expect(page.url()).toBe(before);
     expect(app.windows()).toHaveLength(1);
+  });
+
+  it('quits cleanly (no WAL left), remembers the window, and reopens the last case', async () => {
+    await app.close();
+    expect(existsSync(`${casePath}-wal`)).toBe(false);
+    const state = JSON.parse(readFileSync(path.join(userData, 'window-state.json'), 'utf8')) as unknown;
+    expect(state).toMatchObject({ bounds: { width: expect.any(Number) }, maximized: false });
+    await launch([]);
+    await expect.poll(() => page.locator('.case-button').textContent()).toContain('desktop');
   });
 });

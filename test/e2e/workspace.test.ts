@@ -530,6 +530,43 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(rowCount).toBe(all);
   });
 
+  it('shows the keyboard shortcuts and search syntax on ?', async () => {
+    await freshPage();
+    await page.keyboard.press('?');
+    const help = page.getByRole('dialog', { name: 'Keyboard shortcuts and query syntax' });
+    await expect(help.textContent()).resolves.toMatch(/Search syntax.*ip:10\.0\.0\.0\/8/s);
+    await shot('20-help');
+    await page.keyboard.press('Escape');
+    await expect(help.count()).resolves.toBe(0);
+  });
+
+  it('enforces its Content-Security-Policy: injected script does not run and is reported', async () => {
+    // A page of its own, so the one violation it provokes stays out of the page-error check below.
+    const probe = await browser.newPage();
+    try {
+      await probe.goto(server.url);
+      await probe.locator('.log-row[data-seq]').first().waitFor();
+      const outcome = await probe.evaluate(async () => {
+        const violations: string[] = [];
+        document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
+        const script = document.createElement('script');
+        script.textContent = 'window.__injected = 1';
+        document.body.append(script);
+        const frame = document.createElement('iframe');
+        frame.src = 'https://example.com/';
+        document.body.append(frame);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return {
+          ran: (window as { __injected?: number }).__injected,
+          violations: [...new Set(violations)].sort(),
+        };
+      });
+      expect(outcome).toEqual({ ran: undefined, violations: ['frame-src', 'script-src-elem'] });
+    } finally {
+      await probe.close();
+    }
+  });
+
   it('raised no page errors', () => {
     // The one expected error: the tokenless load of the first test, refused with 401.
     const expected = /^Failed to load resource: the server responded with a status of 401/;

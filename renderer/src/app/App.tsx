@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { CaseStats } from '../../../shared/domain/case.ts';
-import { call, onPush, onReconnect } from '../lib/api.ts';
+import { call, onMenuCommand, onPush, onReconnect } from '../lib/api.ts';
 import { formatCount } from '../lib/format.ts';
 import { queryOf } from '../stores/query-of.ts';
 import { useWorkspace } from '../stores/workspace.ts';
@@ -18,6 +18,7 @@ import { DropZone } from '../features/import/DropZone.tsx';
 import { CaseMenu } from '../features/cases/CaseMenu.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useCase } from '../stores/case.ts';
+import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -37,6 +38,23 @@ export function App() {
   const [stats, setStats] = useState<CaseStats | null>(null);
   const [error, setError] = useState<string | null>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+  const openHelp = useCallback(() => setHelpOpen(true), []);
+  const closeHelp = useCallback(() => setHelpOpen(false), []);
+
+  // The desktop app's View and Help menus (the File menu's commands go to the case menu and Import).
+  useEffect(
+    () =>
+      onMenuCommand(({ command }) => {
+        const workspace = useWorkspace.getState();
+        if (command === 'view.logs') workspace.setView('logs');
+        if (command === 'view.timeline') workspace.setView('timeline');
+        if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
+        if (command === 'help.shortcuts') setHelpOpen(true);
+        if (command === 'search.focus') searchRef.current?.focus();
+      }),
+    [],
+  );
 
   useEffect(() => {
     // The engine names the case; a switch made anywhere (this page, another window) is pushed.
@@ -90,7 +108,7 @@ export function App() {
     [chips, preset, customFrom, customTo, order, presetAnchor],
   );
   const result = useResult(query, dataVersion);
-  useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined);
+  useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined, openHelp);
   const handle = result.status === 'ready' ? result.handle : undefined;
   const currentHandle = useRef(handle);
   useEffect(() => {
@@ -159,6 +177,15 @@ export function App() {
         >
           {theme === 'dark' ? '☀' : '☾'}
         </button>
+        <button
+          type="button"
+          className="icon-button"
+          title="Keyboard shortcuts and search syntax (?)"
+          aria-label="Help"
+          onClick={openHelp}
+        >
+          ?
+        </button>
       </header>
       {error && (
         <p className="app-error" role="alert">
@@ -199,6 +226,7 @@ export function App() {
       )}
       <ImportPanel />
       <DropZone />
+      {helpOpen && <ShortcutsDialog onClose={closeHelp} />}
     </div>
   );
 }

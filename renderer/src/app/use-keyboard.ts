@@ -16,11 +16,12 @@ async function copyRows(result: ResultView, positions: readonly number[]): Promi
 /**
  * The workspace keys: `/` focuses the search, j/k or the arrows move the cursor row, PageUp/Down
  * and Home/End jump, Enter opens the cursor row's details, Esc closes them, Ctrl/Cmd+C copies
- * the selected rows.
+ * the selected rows, `?` shows the shortcuts and the search syntax.
  */
 export function useKeyboard(
   searchRef: React.RefObject<HTMLInputElement | null>,
   result: ResultView | undefined,
+  openHelp: () => void,
 ) {
   useEffect(() => {
     const onKey = (event: KeyboardEvent): void => {
@@ -61,6 +62,10 @@ export function useKeyboard(
           event.preventDefault();
           searchRef.current?.focus();
           break;
+        case '?':
+          event.preventDefault();
+          openHelp();
+          break;
         case 'j':
         case 'ArrowDown':
           move(state.cursor + 1);
@@ -91,5 +96,5 @@ export function useKeyboard(
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [searchRef, result]);
+  }, [searchRef, result, openHelp]);
 }

@@ -149,6 +149,16 @@ export function onPush<P extends PushName>(push: P, listener: (payload: PushPayl
   return engine().on(push, listener as (payload: unknown) => void);
 }
 
+/** True in the desktop app: native dialogs and the application menu exist (not in serve mode). */
+export function isDesktop(): boolean {
+  return window.auditscope !== undefined;
+}
+
+/** Runs `listener` for each command of the desktop app's menu; returns the unsubscribe. */
+export function onMenuCommand(listener: (command: PushPayload<'menu.command'>) => void): () => void {
+  return onPush('menu.command', listener);
+}
+
 /** Listens for the engine connection coming back after a drop; returns the unsubscribe. */
 export function onReconnect(listener: () => void): () => void {
   return engine().onReconnect(listener);

@@ -1,14 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { call } from '../../lib/api.ts';
+import { call, isDesktop, onMenuCommand } from '../../lib/api.ts';
 import { cellText } from '../../lib/format.ts';
 import { useCase } from '../../stores/case.ts';
 import { useImports } from '../../stores/imports.ts';
 import { CaseDialog, type CaseDialogMode } from './CaseDialog.tsx';
 
 /**
- * The case switcher in the header: the open case's name, and a menu to create a case, open one by
- * its path, or reopen a recent one. Paths are the engine's (this machine's) paths in both the
- * desktop app and serve mode.
+ * The case switcher in the header: the open case's name, and a menu to create a case, open one, or
+ * reopen a recent one. The desktop app asks with the operating system's dialogs (and its File
+ * menu sends the same commands here); serve mode takes the engine's (that machine's) paths typed.
  */
 export function CaseMenu() {
   const info = useCase((s) => s.info);
@@ -32,14 +32,39 @@ export function CaseMenu() {
 
   const closeDialog = useCallback(() => setDialog(undefined), []);
 
-  const reopen = (path: string): void => {
+  const reopen = useCallback((path: string): void => {
     setOpen(false);
     setError(undefined);
     call('case.open', path).then(
       (opened) => useCase.getState().switched(opened),
       (e: Error) => setError(e.message),
     );
-  };
+  }, []);
+
+  const choose = useCallback((mode: CaseDialogMode): void => {
+    setOpen(false);
+    setError(undefined);
+    if (!isDesktop()) {
+      setDialog(mode);
+      return;
+    }
+    call('shell.chooseCase', mode).then(
+      (opened) => {
+        if (opened) useCase.getState().switched(opened);
+      },
+      (e: Error) => setError(e.message),
+    );
+  }, []);
+
+  useEffect(
+    () =>
+      onMenuCommand((command) => {
+        if (command.command === 'case.new') choose('create');
+        if (command.command === 'case.open') choose('open');
+        if (command.command === 'case.openPath') reopen(command.path);
+      }),
+    [choose, reopen],
+  );
 
   return (
     <div className="case-menu" ref={menu}>
@@ -76,10 +101,7 @@ export function CaseMenu() {
               type="button"
               role="menuitem"
               disabled={importing}
-              onClick={() => {
-                setOpen(false);
-                setDialog(mode);
-              }}
+              onClick={() => choose(mode)}
             >
               {label}
             </button>

@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
+import { isDesktop } from '../../lib/api.ts';
+import { filesInEntries, hasFolder } from './dropped-folders.ts';
 import { importFiles } from './import-files.ts';
 
-/** Files dragged anywhere over the window are imported into the open case. */
+/**
+ * Files and folders dragged anywhere over the window are imported into the open case. The desktop
+ * app hands the engine their paths (a folder is walked there); serve mode uploads every file.
+ */
 export function DropZone() {
   const [over, setOver] = useState(false);
   useEffect(() => {
@@ -24,7 +29,13 @@ export function DropZone() {
       e.preventDefault();
       depth = 0;
       setOver(false);
-      void importFiles([...(e.dataTransfer?.files ?? [])]);
+      const files = [...(e.dataTransfer?.files ?? [])];
+      // Entries must be taken now: the drop's data is gone once this handler returns.
+      const entries = [...(e.dataTransfer?.items ?? [])]
+        .map((item) => item.webkitGetAsEntry())
+        .filter((entry): entry is FileSystemEntry => entry !== null);
+      if (isDesktop() || !hasFolder(entries)) void importFiles(files);
+      else void filesInEntries(entries).then(importFiles);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragleave', onLeave);

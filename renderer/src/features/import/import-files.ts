@@ -16,20 +16,39 @@ export function importRunning(): boolean {
 let uploads: AbortController | undefined;
 
 /** Imports dropped or picked files into the open case, with progress, summary and cancel. */
-export async function importFiles(files: readonly File[]): Promise<void> {
-  if (files.length === 0 || importRunning()) return;
-  const jobId = newJobId();
-  const casePath = useCase.getState().info?.path;
-  const imports = useImports.getState();
-  imports.start(
-    jobId,
+export function importFiles(files: readonly File[]): Promise<void> {
+  return runImport(
     files.map((f) => f.name),
     files.reduce((n, f) => n + f.size, 0),
+    (signal) => pathsForFiles(files, signal),
   );
+}
+
+/**
+ * Imports files and folders by their paths on the engine's machine (the desktop app's own open
+ * dialog and menu); their sizes are learnt from the engine's progress.
+ */
+export function importPaths(paths: readonly string[]): Promise<void> {
+  return runImport(
+    paths.map((p) => p.split(/[\\/]/).pop() || p),
+    0,
+    async () => [...paths],
+  );
+}
+
+async function runImport(
+  names: string[],
+  expectedBytes: number,
+  resolvePaths: (signal: AbortSignal) => Promise<string[]>,
+): Promise<void> {
+  if (names.length === 0 || importRunning()) return;
+  const jobId = newJobId();
+  const casePath = useCase.getState().info?.path;
+  useImports.getState().start(jobId, names, expectedBytes);
   const stop = onPush('import.progress', (progress) => useImports.getState().progress(progress));
   uploads = new AbortController();
   try {
-    const paths = await pathsForFiles(files, uploads.signal);
+    const paths = await resolvePaths(uploads.signal);
     useImports.getState().setPhase('importing');
     useImports.getState().finish(await call('import.files', paths, { jobId, casePath }));
   } catch (error) {

@@ -1,0 +1,85 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/temp-case.ts';
+import { CaseSession } from '../engine/case-session.ts';
+import { CaseHost } from '../engine/cases/case-host.ts';
+import { nativeDialogCalls, type Dialogs } from './native-dialogs.ts';
+
+const temp = tempDir();
+afterAll(() => temp.cleanup());
+
+function scriptedDialogs(answers: { open?: string[]; save?: string }) {
+  const asked: unknown[] = [];
+  const dialogs: Dialogs = {
+    showOpenDialog: async (options) => {
+      asked.push(options);
+      return { canceled: answers.open === undefined, filePaths: answers.open ?? [] };
+    },
+    showSaveDialog: async (options) => {
+      asked.push(options);
+      return answers.save === undefined ? { canceled: true } : { canceled: false, filePath: answers.save };
+    },
+  };
+  return { dialogs, asked };
+}
+
+describe('native dialogs', () => {
+  it('opens the case picked, creates the one named, and does nothing when cancelled', async () => {
+    const host = new CaseHost(await CaseSession.open(temp.file('first.auditscope')));
+    const existing = temp.file('second.auditscope');
+    await (await CaseSession.open(existing)).close();
+    try {
+      const open = nativeDialogCalls(scriptedDialogs({ open: [existing] }).dialogs, host, temp.dir);
+      expect(await open['shell.chooseCase']('open')).toEqual({ path: existing, name: 'second' });
+      expect(host.info().path).toBe(existing);
+
+      const created = temp.file('third');
+      const create = nativeDialogCalls(scriptedDialogs({ save: created }).dialogs, host, temp.dir);
+      expect(await create['shell.chooseCase']('create')).toEqual({
+        path: `${created}.auditscope`,
+        name: 'third',
+      });
+      expect(existsSync(`${created}.auditscope`)).toBe(true);
+
+      const cancelled = nativeDialogCalls(scriptedDialogs({}).dialogs, host, temp.dir);
+      expect(await cancelled['shell.chooseCase']('open')).toBeNull();
+      expect(await cancelled['shell.chooseCase']('create')).toBeNull();
+      expect(host.info().name).toBe('third');
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('never creates a case over a file the analyst agreed to replace', async () => {
+    const host = new CaseHost(await CaseSession.open(temp.file('keep.auditscope')));
+    const evidence = temp.file('evidence.auditscope');
+    writeFileSync(evidence, 'not to be overwritten');
+    try {
+      const calls = nativeDialogCalls(scriptedDialogs({ save: evidence }).dialogs, host, temp.dir);
+      await expect(calls['shell.chooseCase']('create')).rejects.toThrow(/already exists/);
+      expect(host.info().name).toBe('keep');
+    } finally {
+      await host.close();
+    }
+  });
+
+  it('picks files or folders to import, several at once, nothing when cancelled', async () => {
+    const host = new CaseHost(await CaseSession.open(temp.file('imports.auditscope')));
+    try {
+      const files = scriptedDialogs({ open: ['/logs/a.json', '/logs/b.csv'] });
+      expect(await nativeDialogCalls(files.dialogs, host, temp.dir)['shell.chooseImport']('files')).toEqual([
+        '/logs/a.json',
+        '/logs/b.csv',
+      ]);
+      expect(files.asked[0]).toMatchObject({ properties: ['openFile', 'multiSelections'] });
+      const folders = scriptedDialogs({ open: ['/logs'] });
+      await nativeDialogCalls(folders.dialogs, host, temp.dir)['shell.chooseImport']('folder');
+      expect(folders.asked[0]).toMatchObject({ properties: ['openDirectory', 'multiSelections'] });
+      expect(
+        await nativeDialogCalls(scriptedDialogs({}).dialogs, host, temp.dir)['shell.chooseImport']('files'),
+      ).toEqual([]);
+    } finally {
+      await host.close();
+    }
+  });
+});

@@ -1,0 +1,53 @@
+import path from 'node:path';
+import type { CaseInfo } from '../../shared/domain/case.ts';
+import type { CaseHost } from '../engine/cases/case-host.ts';
+
+/** The part of Electron's `dialog` this module uses, bound to our window (so tests can stand in). */
+export interface Dialogs {
+  showOpenDialog(options: Electron.OpenDialogOptions): Promise<{ canceled: boolean; filePaths: string[] }>;
+  showSaveDialog(options: Electron.SaveDialogOptions): Promise<{ canceled: boolean; filePath?: string }>;
+}
+
+const CASE_FILTERS = [{ name: 'Auditscope case', extensions: ['auditscope'] }];
+const LOG_FILTERS = [
+  { name: 'Audit logs', extensions: ['json', 'ndjson', 'jsonl', 'csv', 'log', 'txt', 'gz'] },
+  { name: 'All files', extensions: ['*'] },
+];
+
+/**
+ * The desktop app's own contract calls (SHELL_CALLS): the operating system's dialogs. The path
+ * the analyst picks goes straight to the engine here; the page only learns what was opened.
+ */
+export function nativeDialogCalls(dialogs: Dialogs, cases: CaseHost, documentsDir: string) {
+  return {
+    'shell.chooseCase': async (mode: 'open' | 'create'): Promise<CaseInfo | null> => {
+      if (mode === 'open') {
+        const picked = await dialogs.showOpenDialog({
+          title: 'Open case',
+          properties: ['openFile'],
+          filters: CASE_FILTERS,
+        });
+        const [file] = picked.filePaths;
+        return picked.canceled || file === undefined ? null : cases.open(file);
+      }
+      const picked = await dialogs.showSaveDialog({
+        title: 'New case',
+        buttonLabel: 'Create',
+        defaultPath: path.join(documentsDir, 'Investigation.auditscope'),
+        filters: CASE_FILTERS,
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      // Even where the analyst agreed to "replace" an existing file, `create` refuses to: a case
+      // is evidence and is never overwritten by a new one.
+      return picked.canceled || picked.filePath === undefined ? null : cases.create(picked.filePath);
+    },
+    'shell.chooseImport': async (kind: 'files' | 'folder'): Promise<string[]> => {
+      const picked = await dialogs.showOpenDialog(
+        kind === 'files'
+          ? { title: 'Import audit logs', properties: ['openFile', 'multiSelections'], filters: LOG_FILTERS }
+          : { title: 'Import a folder of audit logs', properties: ['openDirectory', 'multiSelections'] },
+      );
+      return picked.canceled ? [] : picked.filePaths;
+    },
+  };
+}

@@ -1,0 +1,88 @@
+// The small decisions of the desktop shell: which case a launch names, permissions, quitting.
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { caseFileInArgs } from './launch-args.ts';
+import { denyAllPermissions, type PermissionSession } from './permissions.ts';
+import { quitAfterClosing } from './shutdown.ts';
+
+describe('the case a launch names', () => {
+  it('finds a case file among Electron and Chromium arguments, resolved where the launch ran', () => {
+    expect(caseFileInArgs(['/opt/Auditscope/auditscope', 'Incident.AUDITSCOPE'], '/home/a')).toBe(
+      path.resolve('/home/a/Incident.AUDITSCOPE'),
+    );
+    expect(
+      caseFileInArgs(['electron', '/repo/out/main/index.js', '--no-sandbox', '/cases/x.auditscope'], '/'),
+    ).toBe(path.resolve('/cases/x.auditscope'));
+    expect(caseFileInArgs(['auditscope', '--user-data-dir=/x.auditscope', 'notes.txt'], '/')).toBeUndefined();
+    expect(caseFileInArgs(['auditscope'], '/')).toBeUndefined();
+  });
+});
+
+describe('permissions', () => {
+  it('refuses every permission request and check', () => {
+    const handlers: Partial<Record<'request' | 'check' | 'device', (...args: never[]) => unknown>> = {};
+    const session: PermissionSession = {
+      setPermissionRequestHandler: (handler) => (handlers.request = handler),
+      setPermissionCheckHandler: (handler) => (handlers.check = handler),
+      setDevicePermissionHandler: (handler) => (handlers.device = handler),
+    };
+    denyAllPermissions(session);
+    for (const permission of [
+      'media',
+      'geolocation',
+      'notifications',
+      'clipboard-read',
+      'openExternal',
+      'midiSysex',
+      'hid',
+    ]) {
+      const granted: boolean[] = [];
+      (handlers.request as (c: unknown, p: string, cb: (g: boolean) => void) => void)({}, permission, (g) =>
+        granted.push(g),
+      );
+      expect(granted, permission).toEqual([false]);
+      expect((handlers.check as (c: unknown, p: string) => boolean)({}, permission), permission).toBe(false);
+    }
+    expect((handlers.device as () => boolean)()).toBe(false);
+  });
+});
+
+describe('quitting', () => {
+  it('closes the case once, however often quit is asked, then quits for real', async () => {
+    let finishClose = (): void => undefined;
+    const close = vi.fn(() => new Promise<void>((resolve) => (finishClose = resolve)));
+    const quit = vi.fn();
+    const beforeQuit = quitAfterClosing({ close, quit, timeoutMs: 10_000 });
+    const events = [0, 1, 2].map(() => ({ preventDefault: vi.fn() }));
+    for (const event of events) beforeQuit(event);
+    expect(events.every((e) => e.preventDefault.mock.calls.length === 1)).toBe(true);
+    expect([close.mock.calls.length, quit.mock.calls.length]).toEqual([1, 0]);
+    finishClose();
+    await vi.waitFor(() => expect(quit).toHaveBeenCalledTimes(1));
+    // The quit that follows is let through.
+    const last = { preventDefault: vi.fn() };
+    beforeQuit(last);
+    expect(last.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('quits anyway when closing fails or hangs', async () => {
+    const failedQuit = vi.fn();
+    const log: string[] = [];
+    quitAfterClosing({
+      close: () => Promise.reject(new Error('disk gone')),
+      quit: failedQuit,
+      timeoutMs: 10_000,
+      log: (m) => log.push(m),
+    })({
+      preventDefault: () => undefined,
+    });
+    await vi.waitFor(() => expect(failedQuit).toHaveBeenCalledTimes(1));
+    expect(log).toEqual(['closing the case failed: Error: disk gone']);
+
+    const hungQuit = vi.fn();
+    quitAfterClosing({ close: () => new Promise(() => undefined), quit: hungQuit, timeoutMs: 50 })({
+      preventDefault: () => undefined,
+    });
+    await vi.waitFor(() => expect(hungQuit).toHaveBeenCalledTimes(1));
+  });
+});

@@ -23,3 +23,5 @@ export const SOCKET_PATH = '/engine';
 /** Electron IPC: the one channel every call goes through, and the one pushes come on. */
 export const CALL_CHANNEL = 'auditscope:call';
 export const PUSH_CHANNEL = 'auditscope:push';
+/** Electron IPC, preload to main only: the path of a file dropped on the window (see PathGrants). */
+export const DROPPED_CHANNEL = 'auditscope:dropped';

@@ -3,7 +3,7 @@
 // app:// protocol, sender check, permissions, menu, dialogs, placement, startup case, quitting).
 import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
 import path from 'node:path';
-import { PUSH_CHANNEL, CALL_CHANNEL } from '../../shared/transport.ts';
+import { CALL_CHANNEL, DROPPED_CHANNEL, PUSH_CHANNEL } from '../../shared/transport.ts';
 import type { MenuCommand } from '../../shared/contract.ts';
 import { CaseHost } from '../engine/cases/case-host.ts';
 import { openDemoCase } from '../engine/cases/demo-case.ts';
@@ -14,9 +14,10 @@ import { forwardPushes, implementContract } from '../engine/dispatch.ts';
 import { appMenuTemplate } from './app-menu.ts';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
 import { openExternalSafe } from './external-links.ts';
-import { createCallHandler } from './ipc-handler.ts';
+import { createCallHandler, trustedSender } from './ipc-handler.ts';
 import { caseFileInArgs } from './launch-args.ts';
-import { nativeDialogCalls } from './native-dialogs.ts';
+import { desktopImplementation } from './desktop-calls.ts';
+import { PathGrants } from './path-grants.ts';
 import { denyAllPermissions } from './permissions.ts';
 import { quitAfterClosing } from './shutdown.ts';
 import { APP_PARTITION, mainWindowOptions } from './window-options.ts';
@@ -36,9 +37,12 @@ let window: BrowserWindow | undefined;
 let pageReady = false;
 /** A case file handed over before the page could take it (macOS open-file before launch). */
 let pendingCase: string | undefined;
+/** What the analyst handed us; the page may read or open nothing else. */
+const grants = new PathGrants();
 
 /** Opens a case file the OS or a second launch handed us, through the page (it shows any error). */
 function openFromOutside(file: string): void {
+  grants.grant(file);
   if (window !== undefined && pageReady) send({ command: 'case.openPath', path: file });
   else pendingCase = file;
 }
@@ -125,36 +129,33 @@ async function start(): Promise<void> {
   refreshMenu();
   cases.onSwitch(refreshMenu);
 
-  const engine = implementContract(cases);
-  const forget = engine['case.forget'] as (file: string) => Promise<void>;
-  const handleCall = createCallHandler({
-    ...engine,
-    // The menu's recent list follows the page's.
-    'case.forget': async (file: string) => {
-      await forget(file);
-      refreshMenu();
-    },
-    ...nativeDialogCalls(
-      {
+  const handleCall = createCallHandler(
+    desktopImplementation({
+      engine: implementContract(cases),
+      cases,
+      dialogs: {
         showOpenDialog: (options) => dialog.showOpenDialog(win, options),
         showSaveDialog: (options) => dialog.showSaveDialog(win, options),
       },
-      cases,
-      app.getPath('documents'),
-    ),
+      grants,
+      documentsDir: app.getPath('documents'),
+      onRecentChanged: refreshMenu,
+    }),
+  );
+  /** Whether an IPC message comes from our own page in our window's top-level frame. */
+  const fromOurPage = (event: Electron.IpcMainEvent | Electron.IpcMainInvokeEvent) => ({
+    isMainFrame: event.senderFrame !== null && event.senderFrame === win.webContents.mainFrame,
+    frameUrl: event.senderFrame?.url ?? null,
+    appUrl: win.webContents.getURL(),
   });
   ipcMain.handle(CALL_CHANNEL, (event, call: unknown, args: unknown) =>
     // Only our own top-level page may call the engine.
-    handleCall(
-      {
-        isMainFrame: event.senderFrame !== null && event.senderFrame === win.webContents.mainFrame,
-        frameUrl: event.senderFrame?.url ?? null,
-        appUrl: win.webContents.getURL(),
-      },
-      call,
-      args,
-    ),
+    handleCall(fromOurPage(event), call, args),
   );
+  ipcMain.on(DROPPED_CHANNEL, (event, file: unknown) => {
+    if (trustedSender(fromOurPage(event)) && typeof file === 'string' && file.length <= 4096)
+      grants.grant(file);
+  });
   const stopPushes = forwardPushes(cases, (push, payload) => {
     if (!win.isDestroyed()) win.webContents.send(PUSH_CHANNEL, push, payload);
   });

@@ -1,5 +1,6 @@
 // Exposes window.auditscope, built from the contract, and nothing else.
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { DROPPED_CHANNEL } from '../../shared/transport.ts';
 import { buildBridge } from './bridge.ts';
 
 const bridge = buildBridge(
@@ -12,7 +13,12 @@ const bridge = buildBridge(
       ipcRenderer.removeListener(channel, wrapped);
     };
   },
-  (file) => webUtils.getPathForFile(file),
+  (file) => {
+    // Only a file the user really dropped or picked has a path; main is told it may read it.
+    const path = webUtils.getPathForFile(file);
+    if (path) ipcRenderer.send(DROPPED_CHANNEL, path);
+    return path;
+  },
 );
 
 contextBridge.exposeInMainWorld('auditscope', bridge);

@@ -49,6 +49,8 @@ const result = {
     caseSizeRatio: pick('caseSizeRatio'),
     caseBytes: pick('caseBytes'),
     accepted: imports[0]?.accepted,
+    mainThreadDelayP99Ms: pick('mainThreadDelayP99Ms'),
+    mainThreadDelayMaxMs: pick('mainThreadDelayMaxMs'),
   },
   queries,
 };

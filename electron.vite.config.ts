@@ -24,6 +24,9 @@ export default defineConfig({
   },
   preload: {
     build: {
+      // A sandboxed preload can require nothing but a few Electron modules: zod (the contract) is
+      // bundled in, never left as a require that would fail and leave the page without its bridge.
+      externalizeDeps: false,
       outDir: 'out/preload',
       rollupOptions: {
         input: { index: resolve(root, 'electron/preload/index.ts') },

@@ -3,6 +3,7 @@ import { AuditEvent } from './domain/audit-event.ts';
 import { EventQuery } from './domain/query.ts';
 import { CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.ts';
 import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
+import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -100,6 +101,21 @@ export const contract = {
   },
   'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
   /**
+   * Writes every event of the query to a file, streamed (progress as `export.progress`). In the
+   * desktop app the file must have been chosen in its save dialog (shell.chooseExportFile);
+   * serve mode downloads through GET /export instead and refuses this call.
+   */
+  'export.start': {
+    input: z.tuple([
+      EventQuery,
+      z.object({ format: ExportFormat, path: Path, jobId: z.string().max(64), bom: z.boolean().optional() }),
+    ]),
+    output: ExportSummary,
+  },
+  'export.cancel': { input: z.tuple([z.string().max(64)]), output: z.void() },
+  /** Desktop only: the native save dialog for an export; the chosen path, or null when cancelled. */
+  'shell.chooseExportFile': { input: z.tuple([ExportFormat, z.string().max(200)]), output: Path.nullable() },
+  /**
    * Desktop only (see SHELL_CALLS): the native dialog to pick a case file to open, or where to
    * create one; the chosen case is opened by the engine there and then. Null when cancelled.
    */
@@ -115,7 +131,11 @@ export type CallName = keyof Contract;
  * Calls only the desktop app answers: they need the operating system's own dialogs. Serve mode
  * answers them `unsupported`, and the UI offers its typed-path and upload forms there instead.
  */
-export const SHELL_CALLS = ['shell.chooseCase', 'shell.chooseImport'] as const satisfies readonly CallName[];
+export const SHELL_CALLS = [
+  'shell.chooseCase',
+  'shell.chooseImport',
+  'shell.chooseExportFile',
+] as const satisfies readonly CallName[];
 export type ShellCallName = (typeof SHELL_CALLS)[number];
 export type EngineCallName = Exclude<CallName, ShellCallName>;
 
@@ -127,6 +147,7 @@ export const MenuCommand = z.discriminatedUnion('command', [
       'case.open',
       'import.files',
       'import.folder',
+      'export.open',
       'search.focus',
       'view.logs',
       'view.timeline',
@@ -147,6 +168,7 @@ export const pushes = {
   /** Another case was opened: every result handle of the previous one is gone. */
   'case.switched': CaseInfo,
   'fts.progress': z.object({ indexedThrough: z.number(), lastRowid: z.number(), ready: z.boolean() }),
+  'export.progress': ExportProgress,
   /** Desktop only: a menu item, shortcut or file opened from outside the window. */
   'menu.command': MenuCommand,
 } as const;

@@ -4,6 +4,9 @@ import type { ReaderMethods } from './workers/reader-methods.ts';
 import { expandInputs } from './ingest/expand-inputs.ts';
 import type { FormatId } from './ingest/types.ts';
 import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shared/domain/import.ts';
+import type { ExportFormat, ExportProgress, ExportSummary } from '../../shared/domain/export.ts';
+import type { EventQuery } from '../../shared/domain/query.ts';
+import { exportToFile } from './export/export-events.ts';
 
 type Writer = Methods & {
   open(path: string): { ftsReady: boolean };
@@ -52,6 +55,8 @@ export class CaseSession {
   private readonly ftsListeners = new Set<
     (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
   >();
+  private readonly exportListeners = new Set<(progress: ExportProgress) => void>();
+  private readonly exports = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
   private readonly running = new Set<string>();
 
@@ -90,6 +95,48 @@ export class CaseSession {
   onImportProgress(listener: (progress: ImportProgress) => void): () => void {
     this.progressListeners.add(listener);
     return () => this.progressListeners.delete(listener);
+  }
+
+  onExportProgress(listener: (progress: ExportProgress) => void): () => void {
+    this.exportListeners.add(listener);
+    return () => this.exportListeners.delete(listener);
+  }
+
+  /**
+   * Writes every event of `query` to `file` (see exportToFile), on the aggregate thread so the
+   * table keeps paging meanwhile. Cancel with `cancelExport(jobId)`.
+   */
+  async exportEvents(
+    query: EventQuery,
+    job: { file: string; format: ExportFormat; bom?: boolean; jobId?: string },
+  ): Promise<ExportSummary> {
+    const jobId = job.jobId ?? randomUUID();
+    if (this.exports.has(jobId)) throw new Error(`export ${jobId} is already running`);
+    const abort = new AbortController();
+    this.exports.set(jobId, abort);
+    try {
+      return await exportToFile(this.aggregate, query, {
+        ...job,
+        signal: abort.signal,
+        onProgress: (progress) => {
+          for (const listener of this.exportListeners) listener({ jobId, ...progress });
+        },
+      });
+    } finally {
+      this.exports.delete(jobId);
+    }
+  }
+
+  /** Stops a running export after its current page; its partial file is removed. */
+  cancelExport(jobId: string): void {
+    this.exports.get(jobId)?.abort();
+  }
+
+  /** What keeps the case from being switched away from: an import or an export running in it. */
+  get busy(): string | undefined {
+    if (this.running.size > 0) return 'an import is running in this case: let it finish or cancel it first';
+    if (this.exports.size > 0) return 'an export is running in this case: let it finish or cancel it first';
+    return undefined;
   }
 
   onFtsProgress(
@@ -150,11 +197,6 @@ export class CaseSession {
     if (!this.running.has(jobId)) return;
     this.cancelled.add(jobId);
     await this.writer.call.cancel(jobId);
-  }
-
-  /** True while an import job runs: the case cannot be switched away from then. */
-  get importing(): boolean {
-    return this.running.size > 0;
   }
 
   ftsStatus(): Promise<{ indexedThrough: number; lastRowid: number; ready: boolean }> {

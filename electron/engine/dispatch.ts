@@ -65,6 +65,14 @@ export function implementContract(host: CaseHost): Implementation {
     'query.lanes': async (query: EventQuery, field: string, options: CallArgs<'query.lanes'>[2]) =>
       (await session()).aggregate.lanes(query, field, options),
     'event.get': (seq: number) => read((r) => r.event(seq)),
+    'export.start': async (query: EventQuery, job: CallArgs<'export.start'>[1]) =>
+      (await session()).exportEvents(query, {
+        file: job.path,
+        format: job.format,
+        bom: job.bom,
+        jobId: job.jobId,
+      }),
+    'export.cancel': async (jobId: string) => (await session()).cancelExport(jobId),
   };
 }
 
@@ -126,6 +134,7 @@ function followSession(session: CaseSession, emit: (push: PushName, payload: unk
   const stops = [
     session.onImportProgress((progress) => emit('import.progress', progress)),
     session.onFtsProgress((status) => emit('fts.progress', status)),
+    session.onExportProgress((progress) => emit('export.progress', progress)),
   ];
   return () => {
     for (const stop of stops) stop();

@@ -47,11 +47,10 @@ describe('the app:// protocol', () => {
     expect((await get(APP_URL, 'POST')).status).toBe(405);
   });
 
-  it('registers a secure standard origin with no fetch, CORS or service workers', () => {
+  it('registers a secure standard origin with no CORS or service workers', () => {
     expect(APP_SCHEME_PRIVILEGES).toMatchObject({
       standard: true,
       secure: true,
-      supportFetchAPI: false,
       corsEnabled: false,
       allowServiceWorkers: false,
       bypassCSP: false,

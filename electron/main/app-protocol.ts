@@ -11,12 +11,14 @@ export const APP_URL = `${APP_ORIGIN}/index.html`;
 
 /**
  * How the scheme is registered before the app is ready: a standard, secure origin (so the page
- * gets a real origin and localStorage), no fetch/CORS from elsewhere, no service workers.
+ * gets a real origin and localStorage), no CORS from elsewhere, no service workers. Fetch support
+ * is what lets Chromium load the bundle's module scripts from it; the page's CSP still forbids
+ * it to connect anywhere.
  */
 export const APP_SCHEME_PRIVILEGES = {
   standard: true,
   secure: true,
-  supportFetchAPI: false,
+  supportFetchAPI: true,
   corsEnabled: false,
   allowServiceWorkers: false,
   bypassCSP: false,

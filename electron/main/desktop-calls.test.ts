@@ -16,9 +16,11 @@ const temp = tempDir();
 let host: CaseHost;
 let engine: Implementation;
 const picked: string[] = [];
+let savedAs: string | undefined;
 const dialogs: Dialogs = {
   showOpenDialog: async () => ({ canceled: false, filePaths: [...picked] }),
-  showSaveDialog: async () => ({ canceled: true }),
+  showSaveDialog: async () =>
+    savedAs === undefined ? { canceled: true } : { canceled: false, filePath: savedAs },
 };
 const logs = temp.file('logs');
 
@@ -41,8 +43,10 @@ function desktop(grants = new PathGrants()) {
     cases: host,
     dialogs,
     grants,
+    exportTargets: new PathGrants(),
     documentsDir: temp.dir,
     onRecentChanged: () => undefined,
+    onPageReady: () => undefined,
   }) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>;
   return { calls, importSpy, openSpy, grants };
 }
@@ -78,6 +82,11 @@ describe('paths the desktop page may use', () => {
     await expect(calls['import.files']?.([path.join(logs, 'a.ndjson')], {})).resolves.toMatchObject({});
     await expect(calls['import.files']?.([`${logs}/../grants.auditscope`], {})).rejects.toThrow(/not picked/);
     await expect(calls['import.files']?.([`${logs}-sibling/x.json`], {})).rejects.toThrow(/not picked/);
+    // A link inside the granted folder counts as where it leads.
+    symlinkSync('/etc', path.join(logs, 'etc-link'));
+    await expect(calls['import.files']?.([path.join(logs, 'etc-link', 'passwd')], {})).rejects.toThrow(
+      /not picked/,
+    );
     expect(importSpy).toHaveBeenCalledTimes(1);
   });
 
@@ -102,6 +111,26 @@ describe('paths the desktop page may use', () => {
     await expect(calls['case.open']?.(temp.file('grants.auditscope'))).resolves.toMatchObject({
       name: 'grants',
     });
+  });
+});
+
+describe('files an export may write', () => {
+  it('only the one chosen in the save dialog', async () => {
+    const { calls } = desktop();
+    const job = (path: string) => ({ format: 'csv', path, jobId: 'e1' });
+    for (const target of [path.join(homedir(), '.bashrc'), temp.file('elsewhere.csv'), '/etc/cron.d/x']) {
+      await expect(calls['export.start']?.({}, job(target)), target).rejects.toThrow(
+        /was not chosen in this window/,
+      );
+    }
+    savedAs = temp.file('chosen.csv');
+    expect(await calls['shell.chooseExportFile']?.('csv', '../../etc/evil')).toBe(savedAs);
+    await expect(calls['export.start']?.({}, job(savedAs))).resolves.toMatchObject({
+      file: savedAs,
+      format: 'csv',
+    });
+    // Not a folder grant: nothing beside or below the chosen file.
+    await expect(calls['export.start']?.({}, job(`${savedAs}/x`))).rejects.toThrow(/not chosen/);
   });
 });
 

@@ -2,6 +2,7 @@ import type { CaseHost } from '../engine/cases/case-host.ts';
 import type { Implementation } from '../engine/dispatch.ts';
 import { nativeDialogCalls, type Dialogs } from './native-dialogs.ts';
 import type { PathGrants } from './path-grants.ts';
+import type { ExportFormat } from '../../shared/domain/export.ts';
 
 type ImportFiles = (paths: string[], options: { jobId?: string; casePath?: string }) => Promise<unknown>;
 
@@ -14,22 +15,44 @@ export function desktopImplementation(options: {
   cases: CaseHost;
   dialogs: Dialogs;
   grants: PathGrants;
+  /** Files the analyst chose in the export save dialog: the only files an export may write. */
+  exportTargets: PathGrants;
   documentsDir: string;
   /** The recent list changed (a case forgotten): the menu follows. */
   onRecentChanged: () => void;
+  /** The page asked for its case: it is up and listening for menu commands. */
+  onPageReady: () => void;
 }): Implementation {
   const { engine, cases, grants } = options;
   const dialogs = nativeDialogCalls(options.dialogs, cases, options.documentsDir);
   const importFiles = engine['import.files'] as ImportFiles;
   const openCase = engine['case.open'] as (file: string) => Promise<unknown>;
   const forget = engine['case.forget'] as (file: string) => Promise<void>;
+  const current = engine['case.current'] as () => Promise<unknown>;
+  const exportStart = engine['export.start'] as (query: unknown, job: { path: string }) => Promise<unknown>;
   return {
     ...engine,
     ...dialogs,
+    'case.current': async () => {
+      const info = await current();
+      options.onPageReady();
+      return info;
+    },
     'shell.chooseImport': async (kind: 'files' | 'folder') => {
       const picked = await dialogs['shell.chooseImport'](kind);
       for (const file of picked) grants.grant(file);
       return picked;
+    },
+    'shell.chooseExportFile': async (format: ExportFormat, suggestedName: string) => {
+      const file = await dialogs['shell.chooseExportFile'](format, suggestedName);
+      if (file !== null) options.exportTargets.grant(file);
+      return file;
+    },
+    'export.start': async (query: unknown, job: { path: string }) => {
+      if (!options.exportTargets.hasExactly(job.path)) {
+        throw new Error(`${job.path} was not chosen in this window: export with File ▸ Export…`);
+      }
+      return exportStart(query, job);
     },
     'import.files': async (paths: string[], importOptions: { jobId?: string; casePath?: string }) => {
       const refused = paths.find((file) => !grants.allows(file));

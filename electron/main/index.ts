@@ -12,13 +12,13 @@ import { RecentCases } from '../engine/cases/recent-cases.ts';
 import { openStartupCase } from '../engine/cases/startup-case.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
 import { appMenuTemplate } from './app-menu.ts';
-import { APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
+import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
 import { openExternalSafe } from './external-links.ts';
 import { createCallHandler, trustedSender } from './ipc-handler.ts';
 import { caseFileInArgs } from './launch-args.ts';
 import { desktopImplementation } from './desktop-calls.ts';
 import { PathGrants } from './path-grants.ts';
-import { denyAllPermissions } from './permissions.ts';
+import { decidePermissions } from './permissions.ts';
 import { quitAfterClosing } from './shutdown.ts';
 import { APP_PARTITION, mainWindowOptions } from './window-options.ts';
 import { parseSavedWindow, placeWindow } from './window-state.ts';
@@ -26,16 +26,27 @@ import { parseSavedWindow, placeWindow } from './window-state.ts';
 // Before the app is ready: our scheme is a secure standard origin, and every renderer is sandboxed.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
 app.enableSandbox();
-// A separate profile (recent cases, window placement, demo case): for tests, or a portable copy.
-if (process.env.AUDITSCOPE_USER_DATA) app.setPath('userData', path.resolve(process.env.AUDITSCOPE_USER_DATA));
+/**
+ * Development and test builds only: a packaged app never lets its environment choose the page it
+ * loads (which would then be trusted as ours) or where its settings live.
+ */
+const devPageUrl = app.isPackaged ? undefined : process.env.ELECTRON_RENDERER_URL;
+const pageOrigin = devPageUrl === undefined ? APP_ORIGIN : new URL(devPageUrl).origin;
+// A separate profile (recent cases, window placement, demo case), for tests.
+if (!app.isPackaged && process.env.AUDITSCOPE_USER_DATA)
+  app.setPath('userData', path.resolve(process.env.AUDITSCOPE_USER_DATA));
 
 /** Bundled resources: beside the app in development, in the package's resources when packaged. */
 const resourcesDir = app.isPackaged ? process.resourcesPath : path.join(app.getAppPath(), 'resources');
 const rendererDir = path.join(import.meta.dirname, '../renderer');
 
 let window: BrowserWindow | undefined;
+/**
+ * True once the page has asked for its case (its first call, made after its components have
+ * subscribed to menu commands): commands sent earlier would be lost.
+ */
 let pageReady = false;
-/** A case file handed over before the page could take it (macOS open-file before launch). */
+/** A case file handed over before the page could take it (at launch, or while it loads). */
 let pendingCase: string | undefined;
 /** What the analyst handed us; the page may read or open nothing else. */
 const grants = new PathGrants();
@@ -69,24 +80,30 @@ if (!app.requestSingleInstanceLock()) {
     event.preventDefault();
     openFromOutside(file);
   });
-  void start();
+  start().catch((error: unknown) => {
+    // Never a windowless process holding the single-instance lock: say why, and exit.
+    dialog.showErrorBox('Auditscope could not start', String((error as Error)?.stack ?? error));
+    app.exit(1);
+  });
 }
 
 async function start(): Promise<void> {
   await app.whenReady();
   const userData = app.getPath('userData');
   const appSession = session.fromPartition(APP_PARTITION, { cache: false });
-  denyAllPermissions(appSession);
-  denyAllPermissions(session.defaultSession);
+  decidePermissions(appSession, pageOrigin);
+  decidePermissions(session.defaultSession, pageOrigin);
   appSession.protocol.handle(APP_SCHEME, (request) => serveAppRequest(rendererDir, request));
 
   const recentFile = path.join(userData, 'recent-cases.json');
+  const requested = pendingCase ?? caseFileInArgs(process.argv, process.cwd());
+  pendingCase = undefined;
   const started = await openStartupCase({
-    requested: pendingCase ?? caseFileInArgs(process.argv, process.cwd()),
+    requested,
     recent: new RecentCases(recentFile).list(),
     openDemo: () => openDemoCase(path.join(userData, 'demo.auditscope'), path.join(resourcesDir, 'demo')),
   });
-  pendingCase = undefined;
+  // A file handed over while that case opened waits in pendingCase for the page.
   const cases = new CaseHost(started.session, { recentFile });
 
   const windowStateFile = path.join(userData, 'window-state.json');
@@ -103,7 +120,6 @@ async function start(): Promise<void> {
     }),
   );
   window = win;
-  if (placement.maximized) win.maximize();
   win.on('close', () =>
     writeJsonFile(windowStateFile, { bounds: win.getNormalBounds(), maximized: win.isMaximized() }),
   );
@@ -138,8 +154,14 @@ async function start(): Promise<void> {
         showSaveDialog: (options) => dialog.showSaveDialog(win, options),
       },
       grants,
+      exportTargets: new PathGrants(),
       documentsDir: app.getPath('documents'),
       onRecentChanged: refreshMenu,
+      onPageReady: () => {
+        pageReady = true;
+        if (pendingCase !== undefined) openFromOutside(pendingCase);
+        pendingCase = undefined;
+      },
     }),
   );
   /** Whether an IPC message comes from our own page in our window's top-level frame. */
@@ -191,12 +213,13 @@ async function start(): Promise<void> {
     console.warn(`renderer gone: ${details.reason}`);
     if (details.reason !== 'clean-exit' && reloads++ < 3) win.webContents.reload();
   });
-  win.webContents.on('did-finish-load', () => {
-    pageReady = true;
-    if (pendingCase !== undefined) openFromOutside(pendingCase);
-    pendingCase = undefined;
+  // A reload (after a renderer crash) subscribes anew: commands wait for it again.
+  win.webContents.on('did-start-loading', () => {
+    pageReady = false;
   });
   win.once('ready-to-show', () => {
+    // Maximized here, not before: maximize() on a hidden window would show it unpainted.
+    if (placement.maximized) win.maximize();
     win.show();
     if (started.problems.length > 0) {
       void dialog.showMessageBox(win, {
@@ -221,5 +244,5 @@ async function start(): Promise<void> {
   );
   app.on('window-all-closed', () => app.quit());
 
-  await win.loadURL(process.env.ELECTRON_RENDERER_URL ?? APP_URL);
+  await win.loadURL(devPageUrl ?? APP_URL);
 }

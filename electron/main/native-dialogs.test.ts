@@ -63,6 +63,29 @@ describe('native dialogs', () => {
     }
   });
 
+  it('suggests an export file in the documents folder, whatever name the page proposes', async () => {
+    const host = new CaseHost(await CaseSession.open(temp.file('exports.auditscope')));
+    try {
+      const chosen = scriptedDialogs({ save: '/home/a/out.csv' });
+      const calls = nativeDialogCalls(chosen.dialogs, host, '/home/a/Documents');
+      expect(await calls['shell.chooseExportFile']('csv', '../../etc/cron.d/x')).toBe('/home/a/out.csv');
+      expect(chosen.asked[0]).toMatchObject({
+        defaultPath: '/home/a/Documents/x.csv',
+        filters: [{ extensions: ['csv'] }],
+      });
+      await calls['shell.chooseExportFile']('raw', 'incident <42>');
+      expect(chosen.asked[1]).toMatchObject({ defaultPath: '/home/a/Documents/incident _42_.log' });
+      expect(
+        await nativeDialogCalls(scriptedDialogs({}).dialogs, host, '/d')['shell.chooseExportFile'](
+          'json',
+          'x',
+        ),
+      ).toBeNull();
+    } finally {
+      await host.close();
+    }
+  });
+
   it('picks files or folders to import, several at once, nothing when cancelled', async () => {
     const host = new CaseHost(await CaseSession.open(temp.file('imports.auditscope')));
     try {

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { CaseInfo } from '../../shared/domain/case.ts';
+import type { ExportFormat } from '../../shared/domain/export.ts';
 import type { CaseHost } from '../engine/cases/case-host.ts';
 
 /** The part of Electron's `dialog` this module uses, bound to our window (so tests can stand in). */
@@ -9,6 +10,12 @@ export interface Dialogs {
 }
 
 const CASE_FILTERS = [{ name: 'Auditscope case', extensions: ['auditscope'] }];
+const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] }> = {
+  csv: { name: 'CSV', extensions: ['csv'] },
+  json: { name: 'JSON', extensions: ['json'] },
+  ndjson: { name: 'NDJSON', extensions: ['ndjson', 'jsonl'] },
+  raw: { name: 'Original records', extensions: ['log', 'ndjson', 'txt'] },
+};
 const LOG_FILTERS = [
   { name: 'Audit logs', extensions: ['json', 'ndjson', 'jsonl', 'csv', 'log', 'txt', 'gz'] },
   { name: 'All files', extensions: ['*'] },
@@ -48,6 +55,19 @@ export function nativeDialogCalls(dialogs: Dialogs, cases: CaseHost, documentsDi
           : { title: 'Import a folder of audit logs', properties: ['openDirectory', 'multiSelections'] },
       );
       return picked.canceled ? [] : picked.filePaths;
+    },
+    'shell.chooseExportFile': async (format: ExportFormat, suggestedName: string): Promise<string | null> => {
+      const filter = EXPORT_FILTERS[format];
+      // The suggestion comes from the page: only its base name is used, in the documents folder.
+      const base = path.basename(suggestedName).replace(/[^\w.\- ]+/g, '_') || 'auditscope-export';
+      const picked = await dialogs.showSaveDialog({
+        title: 'Export events',
+        buttonLabel: 'Export',
+        defaultPath: path.join(documentsDir, `${base}.${filter.extensions[0] ?? format}`),
+        filters: [filter],
+        properties: ['createDirectory', 'showOverwriteConfirmation'],
+      });
+      return picked.canceled || picked.filePath === undefined ? null : picked.filePath;
     },
   };
 }

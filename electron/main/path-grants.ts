@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -11,16 +12,33 @@ export class PathGrants {
   private readonly granted = new Set<string>();
 
   grant(file: string): void {
-    if (file.length > 0 && path.isAbsolute(file)) this.granted.add(path.resolve(file));
+    if (file.length > 0 && path.isAbsolute(file)) this.granted.add(realPath(file));
   }
 
-  /** True for a granted path, or a path inside a granted folder (resolved, so `..` cannot climb out). */
+  /** True for exactly a granted path (a file to write: nothing beside or below it). */
+  hasExactly(file: string): boolean {
+    return path.isAbsolute(file) && this.granted.has(realPath(file));
+  }
+
+  /**
+   * True for a granted path, or a path inside a granted folder. Compared as real paths: `..`
+   * cannot climb out, and a link inside a granted folder counts as where it leads.
+   */
   allows(file: string): boolean {
     if (!path.isAbsolute(file)) return false;
-    const target = path.resolve(file);
+    const target = realPath(file);
     for (let at = target; ; at = path.dirname(at)) {
       if (this.granted.has(at)) return true;
       if (path.dirname(at) === at) return false;
     }
+  }
+}
+
+/** The path with links resolved where it exists (a file still to be written: as written). */
+function realPath(file: string): string {
+  try {
+    return realpathSync.native(file);
+  } catch {
+    return path.resolve(file);
   }
 }

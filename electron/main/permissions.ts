@@ -1,19 +1,44 @@
 /** The part of an Electron session whose permission decisions we make. */
 export interface PermissionSession {
   setPermissionRequestHandler(
-    handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void,
+    handler: (
+      contents: unknown,
+      permission: string,
+      callback: (granted: boolean) => void,
+      details: { requestingUrl?: string },
+    ) => void,
   ): void;
-  setPermissionCheckHandler(handler: (contents: unknown, permission: string) => boolean): void;
+  setPermissionCheckHandler(
+    handler: (contents: unknown, permission: string, requestingOrigin: string, details: unknown) => boolean,
+  ): void;
   setDevicePermissionHandler?(handler: () => boolean): void;
 }
 
 /**
  * Electron grants every permission request unless told otherwise (checklist item 5). A log
- * console needs none: camera, microphone, location, notifications, clipboard reads, MIDI, HID,
- * serial, opening external links… all are refused, asked or merely checked.
+ * console needs one thing: to put text on the clipboard (copy a row, a value, the raw record),
+ * which Chromium asks for as `clipboard-sanitized-write` — granted to our own page only.
+ * Everything else (camera, microphone, location, notifications, clipboard reads, MIDI, HID,
+ * serial, opening external links…) is refused, asked or merely checked.
  */
-export function denyAllPermissions(session: PermissionSession): void {
-  session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
-  session.setPermissionCheckHandler(() => false);
+export function decidePermissions(session: PermissionSession, appOrigin: string): void {
+  const allowed = (permission: string, url: string | undefined): boolean =>
+    permission === 'clipboard-sanitized-write' && url !== undefined && originOf(url) === appOrigin;
+  session.setPermissionRequestHandler((_contents, permission, callback, details) =>
+    callback(allowed(permission, details.requestingUrl)),
+  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    allowed(permission, requestingOrigin),
+  );
   session.setDevicePermissionHandler?.(() => false);
+}
+
+function originOf(url: string): string | undefined {
+  try {
+    // A custom standard scheme's origin: scheme and host, as Chromium reports it.
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}`;
+  } catch {
+    return undefined;
+  }
 }

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { caseFileInArgs } from './launch-args.ts';
-import { denyAllPermissions, type PermissionSession } from './permissions.ts';
+import { decidePermissions, type PermissionSession } from './permissions.ts';
 import { quitAfterClosing } from './shutdown.ts';
 
 describe('the case a launch names', () => {
@@ -15,18 +15,33 @@ describe('the case a launch names', () => {
     ).toBe(path.resolve('/cases/x.auditscope'));
     expect(caseFileInArgs(['auditscope', '--user-data-dir=/x.auditscope', 'notes.txt'], '/')).toBeUndefined();
     expect(caseFileInArgs(['auditscope'], '/')).toBeUndefined();
+    // A Linux file manager's %U: a percent-encoded file URL.
+    expect(caseFileInArgs(['auditscope', 'file:///home/a/Incident%2042.auditscope'], '/tmp')).toBe(
+      path.resolve('/home/a/Incident 42.auditscope'),
+    );
+    expect(caseFileInArgs(['auditscope', 'file://remote-host/x.auditscope'], '/tmp')).toBeUndefined();
   });
 });
 
 describe('permissions', () => {
-  it('refuses every permission request and check', () => {
-    const handlers: Partial<Record<'request' | 'check' | 'device', (...args: never[]) => unknown>> = {};
-    const session: PermissionSession = {
+  type Request = (c: unknown, p: string, cb: (g: boolean) => void, d: { requestingUrl?: string }) => void;
+  type Check = (c: unknown, p: string, origin: string, d: unknown) => boolean;
+  const handlers: { request?: Request; check?: Check; device?: () => boolean } = {};
+  decidePermissions(
+    {
       setPermissionRequestHandler: (handler) => (handlers.request = handler),
       setPermissionCheckHandler: (handler) => (handlers.check = handler),
       setDevicePermissionHandler: (handler) => (handlers.device = handler),
-    };
-    denyAllPermissions(session);
+    } satisfies PermissionSession,
+    'app://auditscope',
+  );
+  const request = (permission: string, url: string): boolean[] => {
+    const granted: boolean[] = [];
+    handlers.request?.({}, permission, (g) => granted.push(g), { requestingUrl: url });
+    return granted;
+  };
+
+  it('refuses every permission, asked or checked, to anyone', () => {
     for (const permission of [
       'media',
       'geolocation',
@@ -36,14 +51,25 @@ describe('permissions', () => {
       'midiSysex',
       'hid',
     ]) {
-      const granted: boolean[] = [];
-      (handlers.request as (c: unknown, p: string, cb: (g: boolean) => void) => void)({}, permission, (g) =>
-        granted.push(g),
-      );
-      expect(granted, permission).toEqual([false]);
-      expect((handlers.check as (c: unknown, p: string) => boolean)({}, permission), permission).toBe(false);
+      expect(request(permission, 'app://auditscope/index.html'), permission).toEqual([false]);
+      expect(handlers.check?.({}, permission, 'app://auditscope', {}), permission).toBe(false);
     }
-    expect((handlers.device as () => boolean)()).toBe(false);
+    expect(handlers.device?.()).toBe(false);
+  });
+
+  it('lets our own page, and only it, write text to the clipboard', () => {
+    expect(request('clipboard-sanitized-write', 'app://auditscope/index.html')).toEqual([true]);
+    expect(handlers.check?.({}, 'clipboard-sanitized-write', 'app://auditscope', {})).toBe(true);
+    for (const other of [
+      'https://evil.example/',
+      'app://auditscope.evil/',
+      'file:///x',
+      'data:text/html,x',
+      'nonsense',
+    ]) {
+      expect(request('clipboard-sanitized-write', other), other).toEqual([false]);
+      expect(handlers.check?.({}, 'clipboard-sanitized-write', other, {}), other).toBe(false);
+    }
   });
 });
 

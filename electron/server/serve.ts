@@ -8,6 +8,8 @@ import { allowedHosts, checkRequest, newToken, tokenCookie, type RequestFacts } 
 import { MAX_MESSAGE_BYTES, send, serveSocket } from './socket-transport.ts';
 import { securityHeaders, sendStaticFile } from './static-files.ts';
 import { UPLOAD_PATH, receiveUpload } from './upload.ts';
+import { sendDownload } from './download.ts';
+import { EXPORT_DOWNLOAD_PATH } from '../../shared/domain/export.ts';
 
 export interface ServeOptions {
   /** The open case, and the switch to others. */
@@ -36,7 +38,11 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions): Promise<RunningServer> {
   const token = options.token ?? newToken();
   const uploadDir = (): string => options.uploadDir ?? `${options.cases.current.path}.uploads`;
-  const implementation = implementContract(options.cases);
+  const implementation = {
+    ...implementContract(options.cases),
+    // The page never names a file for the server to write: exports are downloads (GET /export).
+    'export.start': () => Promise.reject(new Error('in serve mode exports are downloaded: use Export…')),
+  };
   const sockets = new Set<WebSocket>();
   const socketServer = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
   let port = 0;
@@ -66,6 +72,10 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       return;
     }
     if (verdict.setCookie) headers['Set-Cookie'] = tokenCookie(token, port);
+    if ((request.url ?? '').split('?', 1)[0] === EXPORT_DOWNLOAD_PATH) {
+      void sendDownload(request.url ?? '', options.cases, response, headers);
+      return;
+    }
     sendStaticFile(options.rendererDir, request.url ?? '/', response, headers);
   });
 

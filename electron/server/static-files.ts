@@ -14,15 +14,15 @@ const CONTENT_TYPES: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-/**
- * The file under `root` a request path names, or undefined: `..`, encoded separators, NUL bytes
- * and anything resolving outside `root` are refused rather than cleaned up.
- */
 /** The Content-Type a bundled file is served with. */
 export function contentTypeOf(file: string): string {
   return CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream';
 }
 
+/**
+ * The file under `root` a request path names, or undefined: `..`, encoded separators, NUL bytes
+ * and anything resolving outside `root` are refused rather than cleaned up.
+ */
 export function resolveStaticPath(root: string, requestUrl: string): string | undefined {
   // The raw request path, not a URL-normalized one: a `..` is refused, not silently resolved.
   const rawPath = requestUrl.split(/[?#]/, 1)[0] ?? '';

@@ -22,7 +22,8 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
   const launch = async (args: string[]): Promise<void> => {
     app = await _electron.launch({
       executablePath: (binary as { path: string }).path,
-      args: [path.join(REPO_ROOT, 'out', 'main', 'index.js'), ...args],
+      // The app folder, as `npm start` runs it: package.json's main, resources/ beside it.
+      args: [REPO_ROOT, ...args],
       cwd: REPO_ROOT,
       env: { ...process.env, AUDITSCOPE_USER_DATA: userData },
     });
@@ -100,16 +101,30 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
   });
 
   it('opens no new windows and does not navigate away', async () => {
-    const opened = await page.evaluate(() => window.open('https://example.com') === null);
+    // The link goes to the one vetted openExternal, which asks first: the analyst says no here.
+    await app.evaluate(({ dialog }) => {
+      const asked: string[] = [];
+      (globalThis as { asked?: string[] }).asked = asked;
+      dialog.showMessageBox = (async (...args: unknown[]) => {
+        asked.push(String((args.at(-1) as { detail?: string }).detail));
+        return { response: 1, checkboxChecked: false };
+      }) as typeof dialog.showMessageBox;
+    });
+    const opened = await page.evaluate(() => window.open('https://example.com/x') === null);
     expect(opened).toBe(true);
+    await expect
+      .poll(() => app.evaluate(() => (globalThis as { asked?: string[] }).asked))
+      .toEqual(['https://example.com/x']);
     const before = page.url();
     const navigations: string[] = [];
     page.on('framenavigated', (frame) => navigations.push(frame.url()));
-    // A data: URL needs no network, so a navigation that was allowed would surely complete.
-    await page.evaluate(() => {
-      window.location.href = 'data:text/html,<p>away</p>';
-    });
-    await page.waitForTimeout(500);
+    // Chromium itself would refuse a top-level data: URL; these only our handlers stop.
+    for (const target of ['https://example.com/', 'app://auditscope/elsewhere.html']) {
+      await page.evaluate((url) => {
+        window.location.href = url;
+      }, target);
+      await page.waitForTimeout(500);
+    }
     expect(navigations).toEqual([]);
     expect(page.url()).toBe(before);
     expect(app.windows()).toHaveLength(1);

@@ -11,6 +11,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { REPO_ROOT, dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
+import { csvRows } from '../support/csv-rows.ts';
 
 const RENDERER = path.join(REPO_ROOT, 'out', 'renderer');
 const SHOTS = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
@@ -49,14 +50,16 @@ async function shot(name: string): Promise<void> {
 async function engineCount(searchText: string, range: { from?: number; to?: number } = {}): Promise<number> {
   const parsed = parseSearch(searchText);
   if (!parsed.ok) throw new Error(parsed.error.message);
-  const handle = await session.read.openResult({
+  // The case open now: a test that switched cases and back has replaced the first session.
+  const { read } = await cases.ready();
+  const handle = await read.openResult({
     ...(parsed.filter ? { filter: parsed.filter } : {}),
     ...range,
   });
   try {
-    return await session.read.count(handle);
+    return await read.count(handle);
   } finally {
-    await session.read.closeResult(handle);
+    await read.closeResult(handle);
   }
 }
 
@@ -538,6 +541,28 @@ describe('the workspace in Chromium (serve mode)', () => {
     await shot('20-help');
     await page.keyboard.press('Escape');
     await expect(help.count()).resolves.toBe(0);
+  });
+
+  it('exports the current filter as a download that reads back to the same events', async () => {
+    await freshPage();
+    await search('outcome:failure');
+    const expected = await engineCount('outcome:failure');
+    await expect.poll(rowCount).toBe(expected);
+    await page.getByRole('button', { name: 'Export…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Export events' });
+    await expect.poll(() => dialog.textContent()).toContain(`${expected} events`);
+    await shot('21-export');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      dialog.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('e2e-export.csv');
+    const text = readFileSync(await download.path(), 'utf8');
+    expect(text.startsWith('\uFEFFid,time,')).toBe(true);
+    const rows = csvRows(text.slice(1));
+    expect(rows).toHaveLength(expected);
+    expect(new Set(rows.map((r) => r.outcome))).toEqual(new Set(['failure']));
+    await expect(dialog.count()).resolves.toBe(0);
   });
 
   it('enforces its Content-Security-Policy: injected script does not run and is reported', async () => {

@@ -19,6 +19,17 @@ const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'
   main: string;
 };
 
+describe('the built preload', () => {
+  it('needs nothing but electron: a sandboxed preload cannot require anything else', () => {
+    const preload = path.join(REPO_ROOT, 'out', 'preload', 'index.cjs');
+    if (!existsSync(preload)) throw new Error('no built preload in out/preload: run npm run build');
+    const required = [...readFileSync(preload, 'utf8').matchAll(/require\(\s*["'`]([^"'`]+)["'`]\s*\)/g)].map(
+      (m) => m[1],
+    );
+    expect(new Set(required)).toEqual(new Set(['electron']));
+  });
+});
+
 describe('packaging (electron-builder)', () => {
   it('passes electron-builder’s own configuration check', async () => {
     // Reached through electron-builder, whose own module it is; an upgrade that moves it fails here.

@@ -5,7 +5,7 @@ import type { EventQuery } from '../../../shared/domain/query.ts';
 import { UsageError } from '../cli-error.ts';
 import { separateSearchTerms } from '../search-args.ts';
 import { openExistingCase } from './open-case.ts';
-import { writeEvents, type OutputFormat } from '../output.ts';
+import { writeEvents, type OutputFormat } from '../../engine/export/write-events.ts';
 
 export const QUERY_HELP = `Usage: auditscope query --case <file> [options] ['<search>']
 

@@ -90,9 +90,8 @@ export class CaseHost {
 
   private async replaceSession(target: string): Promise<CaseInfo> {
     if (target === this.info().path) return this.info();
-    if (this.session.importing) {
-      throw new Error('an import is running in this case: let it finish or cancel it first');
-    }
+    const busy = this.session.busy;
+    if (busy !== undefined) throw new Error(busy);
     // The new case opens before the old one closes: a file that is not a case leaves the
     // analyst where they were.
     const next = await CaseSession.open(target);

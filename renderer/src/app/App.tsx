@@ -19,6 +19,7 @@ import { CaseMenu } from '../features/cases/CaseMenu.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
+import { ExportDialog } from '../features/export/ExportDialog.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -41,6 +42,8 @@ export function App() {
   const [helpOpen, setHelpOpen] = useState(false);
   const openHelp = useCallback(() => setHelpOpen(true), []);
   const closeHelp = useCallback(() => setHelpOpen(false), []);
+  const [exportOpen, setExportOpen] = useState(false);
+  const closeExport = useCallback(() => setExportOpen(false), []);
 
   // The desktop app's View and Help menus (the File menu's commands go to the case menu and Import).
   useEffect(
@@ -51,6 +54,7 @@ export function App() {
         if (command === 'view.timeline') workspace.setView('timeline');
         if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
         if (command === 'help.shortcuts') setHelpOpen(true);
+        if (command === 'export.open') setExportOpen(true);
         if (command === 'search.focus') searchRef.current?.focus();
       }),
     [],
@@ -168,6 +172,9 @@ export function App() {
           )}
         </div>
         <ImportButton />
+        <button type="button" className="header-button" onClick={() => setExportOpen(true)}>
+          Export…
+        </button>
         <button
           type="button"
           className="icon-button"
@@ -227,6 +234,7 @@ export function App() {
       <ImportPanel />
       <DropZone />
       {helpOpen && <ShortcutsDialog onClose={closeHelp} />}
+      {exportOpen && <ExportDialog query={query} onClose={closeExport} />}
     </div>
   );
 }

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { Modal } from '../../components/Modal.tsx';
+import { useEscapeToClose } from '../../components/use-escape.ts';
 import { call } from '../../lib/api.ts';
 import { useCase } from '../../stores/case.ts';
 import { useImports } from '../../stores/imports.ts';
@@ -34,17 +35,7 @@ export function CaseDialog({
   const importing = useImports((s) => s.job?.phase === 'uploading' || s.job?.phase === 'importing');
   const title = mode === 'create' ? 'New case' : 'Open case';
 
-  // Esc closes the dialog wherever the focus is (a clicked button may have taken it), and only the
-  // dialog: captured first and marked handled, so the workspace keys leave it alone.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent): void => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      onClose();
-    };
-    document.addEventListener('keydown', onKey, true);
-    return () => document.removeEventListener('keydown', onKey, true);
-  }, [onClose]);
+  useEscapeToClose(onClose);
 
   const submit = (): void => {
     setBusy(true);

@@ -1,4 +1,5 @@
 import { Modal } from '../../components/Modal.tsx';
+import { useEscapeToClose } from '../../components/use-escape.ts';
 
 const KEYS: readonly [string, string][] = [
   ['/', 'Search'],
@@ -24,16 +25,10 @@ const SYNTAX: readonly [string, string][] = [
 
 /** Help ▸ Keyboard Shortcuts and Search Syntax (F1 in the desktop app, `?` in the workspace). */
 export function ShortcutsDialog({ onClose }: { onClose(): void }) {
+  useEscapeToClose(onClose);
   return (
     <Modal label="Keyboard shortcuts and query syntax" className="help-dialog" onClose={onClose}>
-      <div
-        onKeyDown={(e) => {
-          if (e.key === 'Escape') {
-            e.preventDefault();
-            onClose();
-          }
-        }}
-      >
+      <div>
         <h2>Keyboard shortcuts</h2>
         <dl className="help-list">
           {KEYS.map(([keys, what]) => (

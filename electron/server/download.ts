@@ -1,0 +1,59 @@
+import type { ServerResponse } from 'node:http';
+import { ExportDownload, type ExportFormat } from '../../shared/domain/export.ts';
+import type { CaseHost } from '../engine/cases/case-host.ts';
+import { exportPages } from '../engine/export/export-events.ts';
+import { writeEvents } from '../engine/export/write-events.ts';
+
+const CONTENT_TYPES: Record<ExportFormat, [string, string]> = {
+  csv: ['text/csv; charset=utf-8', 'csv'],
+  json: ['application/json', 'json'],
+  ndjson: ['application/x-ndjson', 'ndjson'],
+  raw: ['text/plain; charset=utf-8', 'log'],
+};
+
+/**
+ * Serve mode's export (GET /export, the page's download link; `export.start` is desktop only):
+ * streams every event of the requested query as a download, page by page from the aggregate
+ * thread; a cancelled download stops the reading. The request is validated like any contract call.
+ */
+export async function sendDownload(
+  requestUrl: string,
+  cases: CaseHost,
+  response: ServerResponse,
+  headers: Record<string, string>,
+): Promise<void> {
+  let parsed;
+  try {
+    const raw = new URL(requestUrl, 'http://x').searchParams.get('request') ?? '';
+    parsed = ExportDownload.safeParse(JSON.parse(raw));
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed?.success) {
+    response.writeHead(400, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+    response.end('not a valid export request\n');
+    return;
+  }
+  const { query, format, bom } = parsed.data;
+  const session = await cases.ready();
+  const [type, extension] = CONTENT_TYPES[format];
+  // ASCII only in the header: the case name is the analyst's, but stays out of header syntax.
+  const name = `${cases.info().name.replace(/[^\w.-]+/g, '_')}-export.${extension}`;
+  response.writeHead(200, {
+    ...headers,
+    'Content-Type': type,
+    'Content-Disposition': `attachment; filename="${name}"`,
+  });
+  try {
+    await writeEvents(
+      response,
+      format,
+      () => exportPages(session.aggregate, query, () => response.destroyed),
+      { bom },
+    );
+    response.end();
+  } catch {
+    // Headers are gone already: cutting the response short tells the browser the download failed.
+    response.destroy();
+  }
+}

@@ -1,0 +1,186 @@
+import { useEffect, useState } from 'react';
+import type { EventQuery } from '../../../../shared/domain/query.ts';
+import {
+  exportDownloadHref,
+  type ExportFormat,
+  type ExportProgress,
+  type ExportSummary,
+} from '../../../../shared/domain/export.ts';
+import { Modal } from '../../components/Modal.tsx';
+import { useEscapeToClose } from '../../components/use-escape.ts';
+import { call, isDesktop, onPush } from '../../lib/api.ts';
+import { cellText, formatCount } from '../../lib/format.ts';
+import { useCase } from '../../stores/case.ts';
+
+const FORMATS: readonly [ExportFormat, string, string][] = [
+  ['csv', 'CSV', 'normalized fields, for spreadsheets (formulas defused)'],
+  ['json', 'JSON', 'one array of events, normalized fields and original record'],
+  ['ndjson', 'NDJSON', 'one event per line, normalized fields and original record'],
+  ['raw', 'Original records', 'each record as it was imported, one per line'],
+];
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+type Phase =
+  | { name: 'choose' }
+  | { name: 'running'; jobId: string; progress?: ExportProgress }
+  | { name: 'done'; summary: ExportSummary }
+  | { name: 'failed'; message: string };
+
+/**
+ * Export… : every event of the current search, filters and time range, in the order shown, in one
+ * of four formats. The desktop app writes the file chosen in the system's save dialog, streamed
+ * with progress and cancel, and reports its SHA-256; serve mode downloads it through the browser.
+ */
+export function ExportDialog({ query, onClose }: { query: EventQuery; onClose(): void }) {
+  const [format, setFormat] = useState<ExportFormat>('csv');
+  const [bom, setBom] = useState(true);
+  const [total, setTotal] = useState<number | undefined>();
+  const [phase, setPhase] = useState<Phase>({ name: 'choose' });
+  const running = phase.name === 'running';
+  useEscapeToClose(running ? () => undefined : onClose);
+
+  useEffect(() => {
+    let live = true;
+    call('query.total', query).then(
+      (n) => live && setTotal(n),
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [query]);
+
+  useEffect(() => {
+    if (phase.name !== 'running') return;
+    const { jobId } = phase;
+    return onPush('export.progress', (progress) => {
+      if (progress.jobId === jobId) setPhase({ name: 'running', jobId, progress });
+    });
+  }, [phase]);
+
+  const start = async (): Promise<void> => {
+    const withBom = format === 'csv' && bom;
+    if (!isDesktop()) {
+      // The browser downloads it; the link carries the query, the token cookie authorizes it.
+      const link = document.createElement('a');
+      link.href = exportDownloadHref({ query, format, bom: withBom });
+      link.download = '';
+      link.click();
+      onClose();
+      return;
+    }
+    const name = `${useCase.getState().info?.name ?? 'auditscope'}-export`;
+    try {
+      const path = await call('shell.chooseExportFile', format, name);
+      if (path === null) return;
+      const jobId = `export-${Date.now().toString(36)}`;
+      setPhase({ name: 'running', jobId });
+      const summary = await call('export.start', query, { format, path, jobId, bom: withBom });
+      setPhase({ name: 'done', summary });
+    } catch (error) {
+      setPhase({ name: 'failed', message: (error as Error).message });
+    }
+  };
+
+  return (
+    <Modal label="Export events" className="export-dialog" onClose={running ? () => undefined : onClose}>
+      <header>
+        <h2>Export events</h2>
+      </header>
+      {phase.name === 'choose' && (
+        <>
+          <p>
+            {total === undefined ? 'Counting…' : `${formatCount(total)} events`} — the current search, filters
+            and time range, in the table’s order.
+          </p>
+          <fieldset className="export-formats">
+            <legend className="muted">Format</legend>
+            {FORMATS.map(([id, label, what]) => (
+              <label key={id}>
+                <input type="radio" name="format" checked={format === id} onChange={() => setFormat(id)} />
+                <strong>{label}</strong> <span className="muted">{what}</span>
+              </label>
+            ))}
+          </fieldset>
+          {format === 'csv' && (
+            <label className="export-bom">
+              <input type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} /> Start with a
+              UTF-8 byte-order mark (spreadsheet programs need it to read non-ASCII text)
+            </label>
+          )}
+          <footer>
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="primary" disabled={total === 0} onClick={() => void start()}>
+              {isDesktop() ? 'Export…' : 'Download'}
+            </button>
+          </footer>
+        </>
+      )}
+      {phase.name === 'running' && (
+        <>
+          <p>
+            Exporting {formatCount(phase.progress?.written ?? 0)} of{' '}
+            {formatCount(phase.progress?.total ?? total ?? 0)} events…
+          </p>
+          <progress
+            className="export-progress"
+            max={Math.max(1, phase.progress?.total ?? total ?? 1)}
+            value={phase.progress?.written ?? 0}
+          />
+          <footer>
+            <button type="button" onClick={() => void call('export.cancel', phase.jobId)}>
+              Cancel export
+            </button>
+          </footer>
+        </>
+      )}
+      {phase.name === 'done' && (
+        <>
+          <p>
+            Exported {formatCount(phase.summary.events)} events ({formatBytes(phase.summary.bytes)}) in{' '}
+            {(phase.summary.elapsedMs / 1000).toFixed(1)} s.
+          </p>
+          <dl className="export-summary">
+            <dt>File</dt>
+            <dd className="mono">{cellText(phase.summary.file)}</dd>
+            <dt>SHA-256</dt>
+            <dd className="mono">{phase.summary.sha256}</dd>
+          </dl>
+          <footer>
+            <button type="button" className="primary" autoFocus onClick={onClose}>
+              Close
+            </button>
+          </footer>
+        </>
+      )}
+      {phase.name === 'failed' && (
+        <>
+          <p className="app-error" role="alert">
+            {phase.message}
+          </p>
+          <footer>
+            <button type="button" onClick={() => setPhase({ name: 'choose' })}>
+              Back
+            </button>
+            <button type="button" onClick={onClose}>
+              Close
+            </button>
+          </footer>
+        </>
+      )}
+    </Modal>
+  );
+}

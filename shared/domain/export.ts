@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { EventQuery } from './query.ts';
+
+/** What an export writes: see electron/engine/export/write-events.ts for each format. */
+export const ExportFormat = z.enum(['csv', 'json', 'ndjson', 'raw']);
+export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export const ExportProgress = z.object({
+  jobId: z.string(),
+  written: z.number().int(),
+  total: z.number().int(),
+});
+export type ExportProgress = z.infer<typeof ExportProgress>;
+
+export const ExportSummary = z.object({
+  file: z.string(),
+  format: ExportFormat,
+  events: z.number().int(),
+  bytes: z.number().int(),
+  /** Of the file as written: recorded so a copy can be checked against it later. */
+  sha256: z.string(),
+  elapsedMs: z.number(),
+});
+export type ExportSummary = z.infer<typeof ExportSummary>;
+
+/** Serve mode downloads an export from this path (the desktop app writes a file instead). */
+export const EXPORT_DOWNLOAD_PATH = '/export';
+export const ExportDownload = z.object({
+  query: EventQuery,
+  format: ExportFormat,
+  bom: z.boolean().optional(),
+});
+export type ExportDownload = z.infer<typeof ExportDownload>;
+
+/** The link the page follows to download an export in serve mode. */
+export function exportDownloadHref(request: ExportDownload): string {
+  return `${EXPORT_DOWNLOAD_PATH}?request=${encodeURIComponent(JSON.stringify(request))}`;
+}

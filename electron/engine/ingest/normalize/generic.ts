@@ -52,6 +52,7 @@ const CANDIDATES: Readonly<Record<GenericField, readonly string[]>> = {
     'when',
     'loggedat',
     'timegenerated',
+    'changedat',
   ],
   actor: [
     'actor',
@@ -71,6 +72,7 @@ const CANDIDATES: Readonly<Record<GenericField, readonly string[]>> = {
     'subjectusername',
     'performedby',
     'initiatedby',
+    'changedby',
     'who',
     'owner',
   ],
@@ -86,6 +88,7 @@ const CANDIDATES: Readonly<Record<GenericField, readonly string[]>> = {
     'operationname',
     'method',
     'command',
+    'commandtag',
     'type',
     'eventid',
   ],
@@ -138,8 +141,23 @@ const CANDIDATES: Readonly<Record<GenericField, readonly string[]>> = {
   userAgent: ['useragent', 'ua', 'httpuseragent', 'requestuseragent', 'clientuseragent'],
   sessionId: ['sessionid', 'session', 'sid'],
   requestId: ['requestid', 'correlationid', 'traceid', 'xrequestid', 'operationid'],
-  message: ['message', 'msg', 'description', 'summary', 'details', 'displaymessage'],
+  message: ['message', 'msg', 'description', 'summary', 'details', 'displaymessage', 'statement'],
 };
+
+/**
+ * The mapping the generic normalizer would guess for these column names (a database table's
+ * columns): a starting point the analyst edits, each field the best candidate present.
+ */
+export function proposeMapping(columns: readonly string[]): GenericMapping {
+  const index = new Map<string, string>();
+  for (const column of columns) if (!index.has(canonical(column))) index.set(canonical(column), column);
+  const mapping: GenericMapping = {};
+  for (const field of GENERIC_FIELDS) {
+    const found = CANDIDATES[field].map((candidate) => index.get(candidate)).find((c) => c !== undefined);
+    if (found !== undefined) mapping[field] = found;
+  }
+  return mapping;
+}
 
 /** Keys considered per record: wide CSV rows beyond this are not scanned for guesses. */
 const MAX_KEYS_SCANNED = 2000;

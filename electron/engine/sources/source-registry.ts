@@ -1,0 +1,267 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { finished } from 'node:stream/promises';
+import path from 'node:path';
+import {
+  SourceConnection,
+  type SourceInfo,
+  type SourceMapping,
+  type SourceTableInfo,
+} from '../../../shared/domain/source.ts';
+import type { ImportSummary } from '../../../shared/domain/import.ts';
+import type { CaseSession } from '../case-session.ts';
+import { readJsonFile, writeJsonFile } from '../cases/json-file.ts';
+import { createGenericNormalizer, proposeMapping } from '../ingest/normalize/generic.ts';
+import { RecordError } from '../ingest/types.ts';
+import { openPostgresReader } from './postgres-reader.ts';
+import type { SecretStore } from './secrets.ts';
+import { openSqliteReader } from './sqlite-reader.ts';
+import type { PagePosition, SourceRow, TableReader } from './table-reader.ts';
+
+/** Rows fetched per round trip when pulling a table into a case. */
+const PULL_PAGE = 5000;
+const PREVIEW_ROWS = 20;
+
+export type SourceDraft = Omit<SourceConnection, 'id'> & { id?: string | undefined };
+
+export interface PreviewRow {
+  row: SourceRow;
+  /** What the row becomes as an event, or why it cannot be one. */
+  event?: { time: string; actor?: string; action: string; target?: string; outcome: string; ip?: string };
+  error?: string;
+}
+
+export interface PullResult {
+  /** The rows as pulled (NDJSON), kept beside the case: what the import recorded and hashed. */
+  file: string;
+  rows: number;
+  summary: ImportSummary;
+}
+
+/**
+ * The saved sources (in a small JSON file, without passwords) and what can be done with them:
+ * look inside, preview a mapping, pull a slice into the open case. Every connection is read-only
+ * and closed after each operation.
+ */
+export class SourceRegistry {
+  private sources: SourceConnection[];
+  private readonly file: string | undefined;
+  private readonly secrets: SecretStore;
+
+  constructor(file: string | undefined, secrets: SecretStore) {
+    this.file = file;
+    this.secrets = secrets;
+    const saved = file === undefined ? [] : readJsonFile(file);
+    this.sources = Array.isArray(saved)
+      ? saved.flatMap((s) => {
+          const parsed = SourceConnection.safeParse(s);
+          return parsed.success ? [parsed.data] : [];
+        })
+      : [];
+  }
+
+  list(): SourceInfo[] {
+    return this.sources.map((s) => this.info(s));
+  }
+
+  get(id: string): SourceConnection {
+    const found = this.sources.find((s) => s.id === id);
+    if (!found) throw new Error(`no source ${id}`);
+    return found;
+  }
+
+  /**
+   * Saves a new or changed source. `password`: a new one to keep, null to forget the kept one,
+   * undefined to leave it as it is.
+   */
+  save(draft: SourceDraft, password?: string | null): SourceInfo {
+    const id = draft.id ?? `src-${randomBytes(6).toString('hex')}`;
+    const source = SourceConnection.parse({ ...draft, id });
+    if (source.kind === 'postgres' && !(source.host && source.database && source.user)) {
+      throw new Error('a PostgreSQL source needs a host, a database and a user');
+    }
+    if (source.kind === 'sqlite' && !source.file) throw new Error('an SQLite source needs its database file');
+    const index = this.sources.findIndex((s) => s.id === id);
+    if (draft.id !== undefined && index < 0) throw new Error(`no source ${draft.id}`);
+    this.sources =
+      index < 0 ? [...this.sources, source] : this.sources.map((s) => (s.id === id ? source : s));
+    if (password !== undefined) this.secrets.set(id, password ?? undefined);
+    this.persist();
+    return this.info(source);
+  }
+
+  remove(id: string): void {
+    this.sources = this.sources.filter((s) => s.id !== id);
+    this.secrets.set(id, undefined);
+    this.persist();
+  }
+
+  /** Connects (the "test"), lists the tables and, for `table`, its columns, key and a proposed mapping. */
+  async inspect(
+    id: string,
+    table?: string,
+  ): Promise<{ location: string; tables: string[]; table?: SourceTableInfo }> {
+    return this.with(id, async (reader) => {
+      const tables = await reader.tables();
+      if (table === undefined) return { location: reader.location, tables };
+      const columns = await reader.columns(table);
+      const key = await reader.keyColumn(table);
+      return {
+        location: reader.location,
+        tables,
+        table: {
+          table,
+          columns,
+          ...(key ? { key } : {}),
+          proposed: proposeMapping(columns.map((c) => c.name)),
+        },
+      };
+    });
+  }
+
+  /** The first rows of `table` and the events they become under `mapping`. */
+  async preview(id: string, table: string, mapping: SourceMapping): Promise<PreviewRow[]> {
+    const normalizer = createGenericNormalizer(mapping);
+    return this.with(id, async (reader) => {
+      const rows = await reader.rows(table, {
+        ...(await order(reader, table, mapping)),
+        limit: PREVIEW_ROWS,
+      });
+      return rows.map((row) => {
+        try {
+          const event = normalizer.normalize({
+            value: row as never,
+            text: JSON.stringify(row),
+            encodingError: false,
+            offset: 0,
+            line: 1,
+          });
+          return {
+            row,
+            event: {
+              time: event.timeOriginal,
+              action: event.action,
+              outcome: event.outcome,
+              ...(event.actor.name ? { actor: event.actor.name } : {}),
+              ...(event.target.name ? { target: event.target.name } : {}),
+              ...(event.ip ? { ip: event.ip } : {}),
+            },
+          };
+        } catch (error) {
+          if (!(error instanceof RecordError)) throw error;
+          return { row, error: error.message };
+        }
+      });
+    });
+  }
+
+  /**
+   * Copies the rows of `table` (within [from, to), at most `limit`) into the open case: written
+   * to `<case>.pulls/` as NDJSON beside a provenance record (source, table, mapping, range, time,
+   * row count, SHA-256), then imported from there like any file, with the mapping. The mapping is
+   * saved with the source for next time.
+   */
+  async pull(
+    session: CaseSession,
+    id: string,
+    table: string,
+    mapping: SourceMapping,
+    options: { from?: string; to?: string; limit: number; jobId?: string },
+  ): Promise<PullResult> {
+    const source = this.get(id);
+    const pulledAt = new Date();
+    const dir = `${session.path}.pulls`;
+    mkdirSync(dir, { recursive: true });
+    const stamp = pulledAt.toISOString().replace(/[:.]/g, '-');
+    const file = path.join(dir, `${stamp}-${safeName(source.name)}-${safeName(table)}.ndjson`);
+    const { rows, sha256, location } = await this.with(id, async (reader) => {
+      const { timeColumn, key } = await order(reader, table, mapping);
+      const out = createWriteStream(file, { flags: 'wx' });
+      const hash = createHash('sha256');
+      let count = 0;
+      let position: PagePosition;
+      try {
+        while (count < options.limit) {
+          const page = await reader.rows(table, {
+            timeColumn,
+            ...(key ? { key } : {}),
+            ...(options.from ? { from: options.from } : {}),
+            ...(options.to ? { to: options.to } : {}),
+            position,
+            limit: Math.min(PULL_PAGE, options.limit - count),
+          });
+          if (page.length === 0) break;
+          const text = page.map((row) => JSON.stringify(row)).join('\n') + '\n';
+          hash.update(text);
+          if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+          count += page.length;
+          const last = page[page.length - 1] as SourceRow;
+          position = key
+            ? { time: last[timeColumn], key: last[key === 'rowid' ? '__rowid' : key] }
+            : { offset: count };
+        }
+      } finally {
+        out.end();
+        await finished(out);
+      }
+      return { rows: count, sha256: hash.digest('hex'), location: reader.location };
+    });
+    writeFileSync(
+      `${file}.provenance.json`,
+      `${JSON.stringify({ source: location, sourceName: source.name, table, mapping, from: options.from ?? null, to: options.to ?? null, limit: options.limit, pulledAt: pulledAt.toISOString(), rows, sha256 }, null, 2)}\n`,
+    );
+    this.save({ ...source, table, mapping });
+    const summary = await session.import([file], {
+      format: 'generic',
+      mapping: mapping as Record<string, string>,
+      ...(options.jobId ? { jobId: options.jobId } : {}),
+    });
+    return { file, rows, summary };
+  }
+
+  private async with<T>(id: string, use: (reader: TableReader) => Promise<T>): Promise<T> {
+    const source = this.get(id);
+    const reader =
+      source.kind === 'sqlite'
+        ? openSqliteReader(source.file as string)
+        : await openPostgresReader({
+            host: source.host as string,
+            port: source.port ?? 5432,
+            database: source.database as string,
+            user: source.user as string,
+            password: this.secrets.get(id),
+            tls: source.tls,
+          });
+    try {
+      return await use(reader);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private info(source: SourceConnection): SourceInfo {
+    return { ...source, hasPassword: this.secrets.get(source.id) !== undefined };
+  }
+
+  private persist(): void {
+    if (this.file !== undefined) writeJsonFile(this.file, this.sources);
+  }
+}
+
+/** Rows are read in time order (then by key, when the table has one): the time must be a column. */
+async function order(
+  reader: TableReader,
+  table: string,
+  mapping: SourceMapping,
+): Promise<{ timeColumn: string; key?: string }> {
+  const columns = (await reader.columns(table)).map((c) => c.name);
+  if (mapping.time === undefined || !columns.includes(mapping.time)) {
+    throw new Error('map the event time to one of the table’s columns: rows are read in time order');
+  }
+  const key = await reader.keyColumn(table);
+  return { timeColumn: mapping.time, ...(key ? { key } : {}) };
+}
+
+function safeName(text: string): string {
+  return text.replace(/[^\w.-]+/g, '_').slice(0, 60);
+}

@@ -1,0 +1,57 @@
+import type { SourceColumn } from '../../../shared/domain/source.ts';
+
+/** A row as read from a source: column → value (JSON columns already objects). */
+export type SourceRow = Record<string, unknown>;
+
+/** Where a page of rows starts: after this time and key (keyset), or at an offset when the table has no key. */
+export type PagePosition = { time: unknown; key: unknown } | { offset: number } | undefined;
+
+/**
+ * One read-only database, table by table. Table and column names are only ever taken from what
+ * the database itself listed (the allowlist), quoted by the reader; values are only ever bound
+ * parameters. Nothing here can write.
+ */
+export interface TableReader {
+  /** Where the rows come from, without any secret: for the case's provenance. */
+  readonly location: string;
+  /** Tables and views, as `schema.table` (PostgreSQL) or `table` (SQLite). */
+  tables(): Promise<string[]>;
+  columns(table: string): Promise<SourceColumn[]>;
+  /** A single-column key to order ties by (a primary key, SQLite's rowid), if the table has one. */
+  keyColumn(table: string): Promise<string | undefined>;
+  /** Rows in (time, key) order, `limit` of them from `position`, within [from, to) when given. */
+  rows(
+    table: string,
+    options: {
+      timeColumn: string;
+      key?: string;
+      position?: PagePosition;
+      limit: number;
+      from?: string;
+      to?: string;
+    },
+  ): Promise<SourceRow[]>;
+  close(): Promise<void>;
+}
+
+/** `"name"` with inner quotes doubled: PostgreSQL and SQLite quote identifiers alike. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Text that holds a JSON object or array (SQLite keeps JSON as text) is read as that value. */
+export function parseJsonText(value: unknown): unknown {
+  if (typeof value !== 'string' || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
+/** Refuses any name the database did not list. */
+export function listed(name: string, allowed: readonly string[], what: string): string {
+  if (!allowed.includes(name))
+    throw new Error(`no ${what} ${JSON.stringify(name.slice(0, 200))} in this source`);
+  return name;
+}

@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * A database an application writes its audit trail to, read in place (never written): a
+ * PostgreSQL server or an SQLite file. Passwords are never part of it: the desktop app keeps them
+ * encrypted by the OS keystore in main, serve mode and the CLI take them from the environment.
+ */
+export const SourceKind = z.enum(['postgres', 'sqlite']);
+export type SourceKind = z.infer<typeof SourceKind>;
+
+/** `verify`: TLS with the server's certificate and host name checked; `disable`: no TLS (a local socket, a lab). */
+export const TlsMode = z.enum(['verify', 'disable']);
+
+/** Event field → the table column (or `column.path` into a JSON column) it is read from. */
+export const SourceMapping = z
+  .object({
+    time: z.string().max(512),
+    actor: z.string().max(512),
+    action: z.string().max(512),
+    target: z.string().max(512),
+    outcome: z.string().max(512),
+    ip: z.string().max(512),
+    userAgent: z.string().max(512),
+    sessionId: z.string().max(512),
+    requestId: z.string().max(512),
+    message: z.string().max(512),
+  })
+  .partial();
+export type SourceMapping = z.infer<typeof SourceMapping>;
+
+export const SourceConnection = z.object({
+  id: z.string().regex(/^src-[0-9a-z]{4,32}$/),
+  name: z.string().trim().min(1).max(120),
+  kind: SourceKind,
+  host: z.string().max(255).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  database: z.string().max(255).optional(),
+  user: z.string().max(255).optional(),
+  tls: TlsMode,
+  /** SQLite: the database file. */
+  file: z.string().max(4096).optional(),
+  /** The table or view last used, `schema.table` for PostgreSQL, and its saved mapping. */
+  table: z.string().max(512).optional(),
+  mapping: SourceMapping.optional(),
+});
+export type SourceConnection = z.infer<typeof SourceConnection>;
+
+/** A saved source as the UI sees it: whether a password is kept, never the password. */
+export const SourceInfo = SourceConnection.extend({ hasPassword: z.boolean() });
+export type SourceInfo = z.infer<typeof SourceInfo>;
+
+export const SourceColumn = z.object({ name: z.string(), type: z.string() });
+export type SourceColumn = z.infer<typeof SourceColumn>;
+
+export const SourceTableInfo = z.object({
+  table: z.string(),
+  columns: z.array(SourceColumn),
+  /** The column rows are ordered by after time, so paging is stable (a key, or SQLite's rowid). */
+  key: z.string().optional(),
+  proposed: SourceMapping,
+});
+export type SourceTableInfo = z.infer<typeof SourceTableInfo>;

@@ -1,0 +1,297 @@
+// Audit tables in a real PostgreSQL (started by this test) and in an SQLite file written by
+// "another application": inspect, mapping proposals for the three table shapes analysts meet,
+// preview, pull into a case, read-only sessions, identifiers and values that try to escape,
+// TLS that refuses an untrusted certificate, passwords that never reach the sources file.
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import { connectPostgres } from '../../electron/engine/sources/postgres-reader.ts';
+import { MemorySecrets } from '../../electron/engine/sources/secrets.ts';
+import { SourceRegistry } from '../../electron/engine/sources/source-registry.ts';
+import { postgresMissing, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { tempDir } from '../support/temp-case.ts';
+
+const missing = postgresMissing();
+if (missing) console.warn(`PostgreSQL source tests cannot run: ${missing}`);
+
+const ROWS = 12_000;
+
+describe('database sources', () => {
+  const temp = tempDir();
+  let server: TestPostgres;
+  let registry: SourceRegistry;
+  let postgresId: string;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(missing);
+    server = await startPostgres();
+    server.psql('CREATE DATABASE app');
+    server.psql(
+      `CREATE TABLE user_activity_log (
+         id bigserial PRIMARY KEY, user_id text NOT NULL, activity_type text NOT NULL,
+         ip_address inet, details jsonb, created_at timestamptz NOT NULL);
+       -- Timestamps repeat (every 3 rows share one), so paging must order ties by the key.
+       INSERT INTO user_activity_log (user_id, activity_type, ip_address, details, created_at)
+       SELECT 'user' || (g % 40), (ARRAY['login','logout','login_failed','record.view','export'])[1 + g % 5],
+              ('10.0.' || (g % 7) || '.' || (g % 250))::inet, jsonb_build_object('record', g, 'note', 'row ' || g),
+              timestamptz '2024-05-01 00:00:00+00' + ((g / 3) || ' seconds')::interval
+       FROM generate_series(1, ${ROWS}) g;
+       CREATE TABLE audit_log (
+         id serial PRIMARY KEY, table_name text, record_id int, action text,
+         old_values jsonb, new_values jsonb, changed_by text, changed_at timestamp);
+       INSERT INTO audit_log (table_name, record_id, action, old_values, new_values, changed_by, changed_at)
+       VALUES ('invoices', 7, 'UPDATE', '{"amount": 100}', '{"amount": 9000}', 'mallory', '2024-05-02 09:00:00');
+       CREATE TABLE pgaudit_log (
+         log_time timestamptz, user_name text, database_name text, session_id text,
+         command_tag text, object_type text, object_name text, statement text);
+       INSERT INTO pgaudit_log VALUES
+         ('2024-05-03 12:00:00+00', 'app', 'app', '6633a1.1', 'SELECT', 'TABLE', 'public.cards', 'select * from cards');
+       CREATE TABLE "weird""; DROP TABLE audit_log; --" (at timestamptz, who text);
+       INSERT INTO "weird""; DROP TABLE audit_log; --" VALUES ('2024-05-04 00:00:00+00', 'x');`,
+      'app',
+    );
+    registry = new SourceRegistry(temp.file('sources.json'), new MemorySecrets({}));
+    postgresId = registry.save(
+      {
+        name: 'app db',
+        kind: 'postgres',
+        host: server.host,
+        port: server.port,
+        database: 'app',
+        user: server.user,
+        tls: 'disable',
+      },
+      server.password,
+    ).id;
+  }, 60_000);
+
+  afterAll(() => {
+    server?.stop();
+    temp.cleanup();
+  });
+
+  it('keeps the password out of the sources file, and says one is kept', () => {
+    const file = readFileSync(temp.file('sources.json'), 'utf8');
+    expect(file).not.toContain(server.password);
+    expect(JSON.parse(file)).toEqual([expect.objectContaining({ id: postgresId, kind: 'postgres' })]);
+    expect(registry.list()).toEqual([expect.objectContaining({ id: postgresId, hasPassword: true })]);
+  });
+
+  it('lists tables and proposes a mapping for user_activity_log, audit_log and a pgaudit table', async () => {
+    const { tables, location } = await registry.inspect(postgresId);
+    expect(location).toBe(`postgres://postgres@127.0.0.1:${server.port}/app`);
+    expect(tables).toEqual(
+      expect.arrayContaining(['public.user_activity_log', 'public.audit_log', 'public.pgaudit_log']),
+    );
+    const activity = (await registry.inspect(postgresId, 'public.user_activity_log')).table;
+    expect(activity).toMatchObject({
+      key: 'id',
+      proposed: {
+        time: 'created_at',
+        actor: 'user_id',
+        action: 'activity_type',
+        ip: 'ip_address',
+        message: 'details',
+      },
+    });
+    const audit = (await registry.inspect(postgresId, 'public.audit_log')).table;
+    expect(audit?.proposed).toMatchObject({ time: 'changed_at', actor: 'changed_by', action: 'action' });
+    const pgaudit = (await registry.inspect(postgresId, 'public.pgaudit_log')).table;
+    expect(pgaudit?.proposed).toMatchObject({
+      time: 'log_time',
+      actor: 'user_name',
+      action: 'command_tag',
+      target: 'object_name',
+      sessionId: 'session_id',
+      message: 'statement',
+    });
+    expect(pgaudit?.key).toBeUndefined();
+  });
+
+  it('previews the events rows become, and says why a row cannot be one', async () => {
+    const preview = await registry.preview(postgresId, 'public.user_activity_log', {
+      time: 'created_at',
+      actor: 'user_id',
+      action: 'activity_type',
+      ip: 'ip_address',
+      target: 'details.record',
+    });
+    expect(preview).toHaveLength(20);
+    expect(preview[0]?.event).toEqual({
+      time: '2024-05-01 00:00:00+00',
+      actor: 'user1',
+      action: 'logout',
+      target: '1',
+      outcome: 'unknown',
+      ip: '10.0.1.1',
+    });
+    const unmapped = await registry.preview(postgresId, 'public.audit_log', {
+      time: 'changed_at',
+      message: 'nope',
+    });
+    expect(unmapped[0]?.event?.time).toBe('2024-05-02 09:00:00');
+    await expect(registry.preview(postgresId, 'public.audit_log', { time: 'new_values' })).resolves.toEqual([
+      expect.objectContaining({ error: expect.stringMatching(/timestamp/) }),
+    ]);
+  });
+
+  it('pulls a table into a case across pages with repeated timestamps, exactly once each', async () => {
+    const session = await CaseSession.open(temp.file('pull.auditscope'));
+    try {
+      const mapping = { time: 'created_at', actor: 'user_id', action: 'activity_type', ip: 'ip_address' };
+      const pulled = await registry.pull(session, postgresId, 'public.user_activity_log', mapping, {
+        limit: 1_000_000,
+      });
+      expect(pulled.rows).toBe(ROWS);
+      expect(pulled.summary.totals).toMatchObject({ accepted: ROWS, duplicates: 0, rejected: 0 });
+      const lines = readFileSync(pulled.file, 'utf8').trimEnd().split('\n');
+      expect(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(ROWS);
+      const provenance = JSON.parse(readFileSync(`${pulled.file}.provenance.json`, 'utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(provenance).toMatchObject({
+        source: `postgres://postgres@127.0.0.1:${server.port}/app`,
+        table: 'public.user_activity_log',
+        rows: ROWS,
+        sha256: createHash('sha256').update(readFileSync(pulled.file)).digest('hex'),
+      });
+      expect(JSON.stringify(provenance)).not.toContain(server.password);
+      // The case imported that very file and recorded its hash.
+      const [record] = await session.read.imports();
+      expect(record).toMatchObject({ path: pulled.file, sha256: provenance.sha256 });
+      // The mapping is kept with the source for next time.
+      expect(registry.get(postgresId)).toMatchObject({ table: 'public.user_activity_log', mapping });
+
+      // A slice by time, with a limit; pulling rows again adds no duplicates.
+      const slice = await registry.pull(session, postgresId, 'public.user_activity_log', mapping, {
+        from: '2024-05-01 00:10:00+00',
+        to: '2024-05-01 00:20:00+00',
+        limit: 1000,
+      });
+      // 1,800 rows fall in those ten minutes (three a second): the limit keeps the first 1,000.
+      expect(slice.rows).toBe(1000);
+      expect(slice.summary.totals).toMatchObject({ accepted: 0, duplicates: 1000 });
+    } finally {
+      await session.close();
+    }
+  });
+
+  it('reads only: the session refuses writes, and names and values never become SQL', async () => {
+    const client = await connectPostgres({
+      host: server.host,
+      port: server.port,
+      database: 'app',
+      user: server.user,
+      password: server.password,
+      tls: 'disable',
+    });
+    try {
+      await expect(client.query("INSERT INTO audit_log (action) VALUES ('x')")).rejects.toThrow(
+        /read-only transaction/,
+      );
+      await expect(client.query('CREATE TABLE x (a int)')).rejects.toThrow(/read-only transaction/);
+    } finally {
+      await client.end();
+    }
+    for (const table of [
+      'public.audit_log; DROP TABLE audit_log',
+      'audit_log',
+      '"public"."audit_log"',
+      "public.audit_log' --",
+    ]) {
+      await expect(registry.inspect(postgresId, table), table).rejects.toThrow(/no table/);
+    }
+    for (const column of ['changed_at; DROP TABLE audit_log', 'changed_at"', 'x']) {
+      await expect(
+        registry.preview(postgresId, 'public.audit_log', { time: column }),
+        column,
+      ).rejects.toThrow(/map the event time/);
+    }
+    // A table whose very name is an attack is read like any other, quoted.
+    const weird = 'public.weird"; DROP TABLE audit_log; --';
+    await expect(registry.preview(postgresId, weird, { time: 'at', actor: 'who' })).resolves.toHaveLength(1);
+    // Values are bound: an attack in a time bound is just an invalid timestamp.
+    const session = await CaseSession.open(temp.file('inject.auditscope'));
+    try {
+      await expect(
+        registry.pull(
+          session,
+          postgresId,
+          'public.audit_log',
+          { time: 'changed_at' },
+          { from: "2024' OR 1=1 --", limit: 10 },
+        ),
+      ).rejects.toThrow(/invalid input syntax for type timestamp/);
+    } finally {
+      await session.close();
+    }
+    expect(server.psql('SELECT count(*) FROM audit_log', 'app').trim()).toBe('1');
+  });
+
+  it('refuses a server whose certificate it cannot verify, and a wrong password', async () => {
+    const tls = registry.save(
+      {
+        name: 'tls',
+        kind: 'postgres',
+        host: server.host,
+        port: server.port,
+        database: 'app',
+        user: server.user,
+        tls: 'verify',
+      },
+      server.password,
+    );
+    // The test server offers TLS with a self-signed certificate: not trusted, so no connection.
+    await expect(registry.inspect(tls.id)).rejects.toThrow(/self-signed certificate/);
+    const wrong = registry.save(
+      {
+        name: 'wrong',
+        kind: 'postgres',
+        host: server.host,
+        port: server.port,
+        database: 'app',
+        user: server.user,
+        tls: 'disable',
+      },
+      'not-the-password',
+    );
+    await expect(registry.inspect(wrong.id)).rejects.toThrow(/password authentication failed/);
+  });
+
+  it('reads an SQLite file another application writes, without changing a byte', async () => {
+    const file = temp.file('app.sqlite');
+    const db = new Database(file);
+    db.exec(`CREATE TABLE user_activity_log (id INTEGER PRIMARY KEY, user_id TEXT, activity_type TEXT, ip_address TEXT, details TEXT, created_at TEXT);
+             INSERT INTO user_activity_log VALUES (1, 'alice', 'login', '10.1.1.1', '{"browser":"firefox"}', '2024-06-01T10:00:00Z'),
+                                                  (2, 'bob', 'export', '10.1.1.2', '{"rows": 5000}', '2024-06-01T10:00:00Z'),
+                                                  (3, 'alice', 'logout', '10.1.1.1', NULL, '2024-06-01T11:00:00Z');`);
+    db.close();
+    const before = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const sqlite = registry.save({ name: 'app file', kind: 'sqlite', file, tls: 'disable' });
+    const inspected = await registry.inspect(sqlite.id, 'user_activity_log');
+    expect(inspected.table).toMatchObject({ key: 'id', proposed: { time: 'created_at', actor: 'user_id' } });
+    const session = await CaseSession.open(temp.file('sqlite-pull.auditscope'));
+    try {
+      const pulled = await registry.pull(
+        session,
+        sqlite.id,
+        'user_activity_log',
+        inspected.table?.proposed ?? {},
+        { limit: 100 },
+      );
+      expect(pulled.summary.totals.accepted).toBe(3);
+      const first = JSON.parse(readFileSync(pulled.file, 'utf8').split('\n')[0] ?? '') as {
+        details: unknown;
+      };
+      expect(first.details).toEqual({ browser: 'firefox' });
+    } finally {
+      await session.close();
+    }
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
+    expect([existsSync(`${file}-wal`), existsSync(`${file}-journal`)]).toEqual([false, false]);
+  });
+});

@@ -2,7 +2,6 @@
 // "another application": inspect, mapping proposals for the three table shapes analysts meet,
 // preview, pull into a case, read-only sessions, identifiers and values that try to escape,
 // TLS that refuses an untrusted certificate, passwords that never reach the sources file.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';

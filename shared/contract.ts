@@ -4,6 +4,7 @@ import { EventQuery } from './domain/query.ts';
 import { CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.ts';
 import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
 import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts';
+import { SourceConnection, SourceInfo, SourceMapping, SourceTableInfo } from './domain/source.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -47,6 +48,32 @@ export const HistogramOptions = z.object({
   interval: z.number().int().positive().optional(),
   maxBuckets: z.number().int().min(1).max(2000).optional(),
 });
+
+const SourceId = SourceConnection.shape.id;
+const TableName = z.string().min(1).max(512);
+const SourceDraft = SourceConnection.omit({ id: true }).extend({ id: SourceId.optional() });
+/** What becomes of a source's kept password when it is saved. */
+const PasswordChange = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('keep') }),
+  z.object({ action: z.literal('set'), password: z.string().max(1024) }),
+  z.object({ action: z.literal('forget') }),
+]);
+export type PasswordChange = z.infer<typeof PasswordChange>;
+export const SourcePreviewRow = z.object({
+  row: z.record(z.string(), z.unknown()),
+  event: z
+    .object({
+      time: z.string(),
+      actor: z.string().optional(),
+      action: z.string(),
+      target: z.string().optional(),
+      outcome: z.string(),
+      ip: z.string().optional(),
+    })
+    .optional(),
+  error: z.string().optional(),
+});
+export type SourcePreviewRow = z.infer<typeof SourcePreviewRow>;
 
 export const contract = {
   'case.current': { input: z.tuple([]), output: CaseInfo },
@@ -115,6 +142,40 @@ export const contract = {
   'export.cancel': { input: z.tuple([z.string().max(64)]), output: z.void() },
   /** Desktop only: the native save dialog for an export; the chosen path, or null when cancelled. */
   'shell.chooseExportFile': { input: z.tuple([ExportFormat, z.string().max(200)]), output: Path.nullable() },
+  /** Saved database sources (never their passwords: `hasPassword` says whether one is kept). */
+  'source.list': { input: z.tuple([]), output: z.array(SourceInfo) },
+  'source.save': { input: z.tuple([SourceDraft, PasswordChange]), output: SourceInfo },
+  'source.remove': { input: z.tuple([SourceId]), output: z.void() },
+  /** Connects (the test), lists tables and, given one, its columns, key and a proposed mapping. */
+  'source.inspect': {
+    input: z.tuple([SourceId, TableName.nullable()]),
+    output: z.object({
+      location: z.string(),
+      tables: z.array(z.string()),
+      table: SourceTableInfo.optional(),
+    }),
+  },
+  'source.preview': {
+    input: z.tuple([SourceId, TableName, SourceMapping]),
+    output: z.array(SourcePreviewRow),
+  },
+  /** Copies rows of a table (a time slice, a limit) into the open case (progress as `import.progress`). */
+  'source.pull': {
+    input: z.tuple([
+      SourceId,
+      TableName,
+      SourceMapping,
+      z.object({
+        from: z.string().max(64).optional(),
+        to: z.string().max(64).optional(),
+        limit: z.number().int().min(1).max(100_000_000),
+        jobId: z.string().max(64),
+      }),
+    ]),
+    output: z.object({ file: z.string(), rows: z.number().int(), summary: ImportSummary }),
+  },
+  /** Desktop only: the native dialog to pick an SQLite database file to read as a source. */
+  'shell.chooseSourceFile': { input: z.tuple([]), output: Path.nullable() },
   /**
    * Desktop only (see SHELL_CALLS): the native dialog to pick a case file to open, or where to
    * create one; the chosen case is opened by the engine there and then. Null when cancelled.
@@ -135,6 +196,7 @@ export const SHELL_CALLS = [
   'shell.chooseCase',
   'shell.chooseImport',
   'shell.chooseExportFile',
+  'shell.chooseSourceFile',
 ] as const satisfies readonly CallName[];
 export type ShellCallName = (typeof SHELL_CALLS)[number];
 export type EngineCallName = Exclude<CallName, ShellCallName>;
@@ -148,6 +210,7 @@ export const MenuCommand = z.discriminatedUnion('command', [
       'import.files',
       'import.folder',
       'export.open',
+      'sources.open',
       'search.focus',
       'view.logs',
       'view.timeline',

@@ -10,6 +10,10 @@ import {
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
+import type { SourceMapping } from '../../shared/domain/source.ts';
+import type { PasswordChange } from '../../shared/contract.ts';
+import { MemorySecrets } from './sources/secrets.ts';
+import { SourceRegistry, type SourceDraft } from './sources/source-registry.ts';
 
 type CallImplementation = (...args: never[]) => Promise<unknown>;
 /** Every engine call, and the desktop shell's calls where a shell provides them. */
@@ -21,7 +25,11 @@ export type Implementation = { [C in EngineCallName]: CallImplementation } & {
  * Binds every contract call to the host's open case, looked up at call time: after "Open case"
  * the same transport serves the new case. Calls made during a switch wait for it to finish.
  */
-export function implementContract(host: CaseHost): Implementation {
+export function implementContract(
+  host: CaseHost,
+  // Where none is given (tests, one-off tools), sources live in memory for the session.
+  sources: SourceRegistry = new SourceRegistry(undefined, new MemorySecrets()),
+): Implementation {
   // The reader's `call` is a proxy that answers any property, `then` included: it must never be
   // the resolved value of a promise, so calls are made inside these helpers instead.
   type Read = CaseSession['read'];
@@ -73,6 +81,22 @@ export function implementContract(host: CaseHost): Implementation {
         jobId: job.jobId,
       }),
     'export.cancel': async (jobId: string) => (await session()).cancelExport(jobId),
+    'source.list': async () => sources.list(),
+    'source.save': async (draft: SourceDraft, change: PasswordChange) =>
+      sources.save(
+        draft,
+        change.action === 'keep' ? undefined : change.action === 'set' ? change.password : null,
+      ),
+    'source.remove': async (id: string) => sources.remove(id),
+    'source.inspect': (id: string, table: string | null) => sources.inspect(id, table ?? undefined),
+    'source.preview': (id: string, table: string, mapping: SourceMapping) =>
+      sources.preview(id, table, mapping),
+    'source.pull': async (
+      id: string,
+      table: string,
+      mapping: SourceMapping,
+      options: CallArgs<'source.pull'>[3],
+    ) => sources.pull(await session(), id, table, mapping, options),
   };
 }
 

@@ -51,6 +51,7 @@ export function appMenuTemplate(options: MenuOptions): MenuItemConstructorOption
       { type: 'separator' },
       command('Import Files…', 'import.files', 'CmdOrCtrl+I'),
       command('Import Folder…', 'import.folder'),
+      command('Connect to a Database…', 'sources.open', 'CmdOrCtrl+K'),
       command('Export…', 'export.open', 'CmdOrCtrl+E'),
       { type: 'separator' },
       mac ? { role: 'close' } : { role: 'quit' },

@@ -11,10 +11,13 @@ import { implementContract, type Implementation } from '../engine/dispatch.ts';
 import { desktopImplementation } from './desktop-calls.ts';
 import type { Dialogs } from './native-dialogs.ts';
 import { PathGrants } from './path-grants.ts';
+import { MemorySecrets } from '../engine/sources/secrets.ts';
+import { SourceRegistry } from '../engine/sources/source-registry.ts';
 
 const temp = tempDir();
 let host: CaseHost;
 let engine: Implementation;
+const sources = new SourceRegistry(undefined, new MemorySecrets({}));
 const picked: string[] = [];
 let savedAs: string | undefined;
 const dialogs: Dialogs = {
@@ -28,7 +31,7 @@ beforeAll(async () => {
   mkdirSync(logs);
   writeFileSync(path.join(logs, 'a.ndjson'), '{"time":"2024-01-01T00:00:00Z","user":"a","action":"x"}\n');
   host = new CaseHost(await CaseSession.open(temp.file('grants.auditscope')));
-  engine = implementContract(host);
+  engine = implementContract(host, sources);
 });
 afterAll(async () => {
   await host.close();
@@ -40,6 +43,7 @@ function desktop(grants = new PathGrants()) {
   const openSpy = vi.fn(engine['case.open'] as (...a: unknown[]) => Promise<unknown>);
   const calls = desktopImplementation({
     engine: { ...engine, 'import.files': importSpy, 'case.open': openSpy } as Implementation,
+    sources,
     cases: host,
     dialogs,
     grants,
@@ -131,6 +135,20 @@ describe('files an export may write', () => {
     });
     // Not a folder grant: nothing beside or below the chosen file.
     await expect(calls['export.start']?.({}, job(`${savedAs}/x`))).rejects.toThrow(/not chosen/);
+  });
+});
+
+describe('SQLite sources', () => {
+  it('read only a database file picked in the dialog', async () => {
+    const { calls } = desktop();
+    const draft = (file: string) => ({ name: 'app', kind: 'sqlite', tls: 'disable', file });
+    const browserHistory = path.join(homedir(), '.config', 'chromium', 'Default', 'History');
+    await expect(calls['source.save']?.(draft(browserHistory), { action: 'keep' })).rejects.toThrow(
+      /was not picked/,
+    );
+    picked.splice(0, picked.length, temp.file('grants.auditscope'));
+    const file = (await calls['shell.chooseSourceFile']?.()) as string;
+    await expect(calls['source.save']?.(draft(file), { action: 'keep' })).resolves.toMatchObject({ file });
   });
 });
 

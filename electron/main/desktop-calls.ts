@@ -3,6 +3,7 @@ import type { Implementation } from '../engine/dispatch.ts';
 import { nativeDialogCalls, type Dialogs } from './native-dialogs.ts';
 import type { PathGrants } from './path-grants.ts';
 import type { ExportFormat } from '../../shared/domain/export.ts';
+import type { SourceDraft, SourceRegistry } from '../engine/sources/source-registry.ts';
 
 type ImportFiles = (paths: string[], options: { jobId?: string; casePath?: string }) => Promise<unknown>;
 
@@ -15,6 +16,7 @@ export function desktopImplementation(options: {
   cases: CaseHost;
   dialogs: Dialogs;
   grants: PathGrants;
+  sources: SourceRegistry;
   /** Files the analyst chose in the export save dialog: the only files an export may write. */
   exportTargets: PathGrants;
   documentsDir: string;
@@ -29,6 +31,7 @@ export function desktopImplementation(options: {
   const openCase = engine['case.open'] as (file: string) => Promise<unknown>;
   const forget = engine['case.forget'] as (file: string) => Promise<void>;
   const current = engine['case.current'] as () => Promise<unknown>;
+  const saveSource = engine['source.save'] as (draft: SourceDraft, change: unknown) => Promise<unknown>;
   const exportStart = engine['export.start'] as (query: unknown, job: { path: string }) => Promise<unknown>;
   return {
     ...engine,
@@ -47,6 +50,24 @@ export function desktopImplementation(options: {
       const file = await dialogs['shell.chooseExportFile'](format, suggestedName);
       if (file !== null) options.exportTargets.grant(file);
       return file;
+    },
+    'shell.chooseSourceFile': async () => {
+      const file = await dialogs['shell.chooseSourceFile']();
+      if (file !== null) grants.grant(file);
+      return file;
+    },
+    // An SQLite source is a file the page could otherwise name to read any database the user can.
+    'source.save': async (draft: SourceDraft, change: unknown) => {
+      const before = draft.id === undefined ? undefined : options.sources.get(draft.id).file;
+      if (
+        draft.kind === 'sqlite' &&
+        draft.file !== undefined &&
+        draft.file !== before &&
+        !grants.allows(draft.file)
+      ) {
+        throw new Error(`${draft.file} was not picked in this window: choose the database file with Browse…`);
+      }
+      return saveSource(draft, change);
     },
     'export.start': async (query: unknown, job: { path: string }) => {
       if (!options.exportTargets.hasExactly(job.path)) {

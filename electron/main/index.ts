@@ -1,7 +1,18 @@
 // Composition root of the desktop app: one window on the engine, behind the contract. Thin by
 // design: everything it decides lives in small modules with unit tests beside them (window options,
 // app:// protocol, sender check, permissions, menu, dialogs, placement, startup case, quitting).
-import { app, BrowserWindow, dialog, ipcMain, Menu, protocol, screen, session, shell } from 'electron';
+import {
+  app,
+  BrowserWindow,
+  dialog,
+  ipcMain,
+  Menu,
+  protocol,
+  safeStorage,
+  screen,
+  session,
+  shell,
+} from 'electron';
 import path from 'node:path';
 import { CALL_CHANNEL, DROPPED_CHANNEL, PUSH_CHANNEL } from '../../shared/transport.ts';
 import type { MenuCommand } from '../../shared/contract.ts';
@@ -11,6 +22,8 @@ import { readJsonFile, writeJsonFile } from '../engine/cases/json-file.ts';
 import { RecentCases } from '../engine/cases/recent-cases.ts';
 import { openStartupCase } from '../engine/cases/startup-case.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
+import { SourceRegistry } from '../engine/sources/source-registry.ts';
+import { KeystoreSecrets } from './keystore-secrets.ts';
 import { appMenuTemplate } from './app-menu.ts';
 import { APP_ORIGIN, APP_SCHEME, APP_SCHEME_PRIVILEGES, APP_URL, serveAppRequest } from './app-protocol.ts';
 import { openExternalSafe } from './external-links.ts';
@@ -145,9 +158,14 @@ async function start(): Promise<void> {
   refreshMenu();
   cases.onSwitch(refreshMenu);
 
+  const sources = new SourceRegistry(
+    path.join(userData, 'sources.json'),
+    new KeystoreSecrets(path.join(userData, 'source-secrets.json'), safeStorage),
+  );
   const handleCall = createCallHandler(
     desktopImplementation({
-      engine: implementContract(cases),
+      engine: implementContract(cases, sources),
+      sources,
       cases,
       dialogs: {
         showOpenDialog: (options) => dialog.showOpenDialog(win, options),

@@ -56,6 +56,18 @@ export function nativeDialogCalls(dialogs: Dialogs, cases: CaseHost, documentsDi
       );
       return picked.canceled ? [] : picked.filePaths;
     },
+    'shell.chooseSourceFile': async (): Promise<string | null> => {
+      const picked = await dialogs.showOpenDialog({
+        title: 'SQLite database to read',
+        properties: ['openFile'],
+        filters: [
+          { name: 'SQLite databases', extensions: ['sqlite', 'sqlite3', 'db', 'db3'] },
+          { name: 'All files', extensions: ['*'] },
+        ],
+      });
+      const [file] = picked.filePaths;
+      return picked.canceled || file === undefined ? null : file;
+    },
     'shell.chooseExportFile': async (format: ExportFormat, suggestedName: string): Promise<string | null> => {
       const filter = EXPORT_FILTERS[format];
       // The suggestion comes from the page: only its base name is used, in the documents folder.

@@ -4,6 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SOCKET_PATH } from '../../shared/transport.ts';
 import type { CaseHost } from '../engine/cases/case-host.ts';
 import { forwardPushes, implementContract } from '../engine/dispatch.ts';
+import type { SourceRegistry } from '../engine/sources/source-registry.ts';
 import { allowedHosts, checkRequest, newToken, tokenCookie, type RequestFacts } from './serve-auth.ts';
 import { MAX_MESSAGE_BYTES, send, serveSocket } from './socket-transport.ts';
 import { securityHeaders, sendStaticFile } from './static-files.ts';
@@ -22,6 +23,8 @@ export interface ServeOptions {
   token?: string;
   /** Where files uploaded by the page are stored; default: a folder beside the open case file. */
   uploadDir?: string;
+  /** Saved database sources; default: in memory for this run. */
+  sources?: SourceRegistry;
 }
 
 export interface RunningServer {
@@ -39,7 +42,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? newToken();
   const uploadDir = (): string => options.uploadDir ?? `${options.cases.current.path}.uploads`;
   const implementation = {
-    ...implementContract(options.cases),
+    ...implementContract(options.cases, options.sources),
     // The page never names a file for the server to write: exports are downloads (GET /export).
     'export.start': () => Promise.reject(new Error('in serve mode exports are downloaded: use Export…')),
   };

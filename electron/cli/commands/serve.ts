@@ -3,6 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CaseSession } from '../../engine/case-session.ts';
 import { CaseHost } from '../../engine/cases/case-host.ts';
+import { MemorySecrets } from '../../engine/sources/secrets.ts';
+import { SourceRegistry } from '../../engine/sources/source-registry.ts';
 import { openDemoCase } from '../../engine/cases/demo-case.ts';
 import { startServer } from '../../server/serve.ts';
 import { CliError, UsageError } from '../cli-error.ts';
@@ -41,7 +43,10 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ? await openDemoCase(path.join(userDataDir(), 'demo.auditscope'), demoDataDir())
       : await CaseSession.open(values.case);
   const cases = new CaseHost(session, { recentFile: path.join(userDataDir(), 'recent-cases.json') });
-  const server = await startServer({ cases, rendererDir: rendererDir(), port });
+  // Passwords for database sources: AUDITSCOPE_SOURCE_PASSWORD, or typed in the page (kept in
+  // memory for this run only, never written).
+  const sources = new SourceRegistry(path.join(userDataDir(), 'sources.json'), new MemorySecrets());
+  const server = await startServer({ cases, rendererDir: rendererDir(), port, sources });
   console.log(`Auditscope is serving ${session.path}`);
   console.log(`Open ${server.url}`);
   await new Promise<void>((resolve) => {

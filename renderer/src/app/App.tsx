@@ -20,6 +20,7 @@ import { Timeline } from '../features/timeline/Timeline.tsx';
 import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
+import { SourcesDialog } from '../features/sources/SourcesDialog.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -44,6 +45,8 @@ export function App() {
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const [exportOpen, setExportOpen] = useState(false);
   const closeExport = useCallback(() => setExportOpen(false), []);
+  const [sourcesOpen, setSourcesOpen] = useState(false);
+  const closeSources = useCallback(() => setSourcesOpen(false), []);
 
   // The desktop app's View and Help menus (the File menu's commands go to the case menu and Import).
   useEffect(
@@ -55,6 +58,7 @@ export function App() {
         if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
         if (command === 'help.shortcuts') setHelpOpen(true);
         if (command === 'export.open') setExportOpen(true);
+        if (command === 'sources.open') setSourcesOpen(true);
         if (command === 'search.focus') searchRef.current?.focus();
       }),
     [],
@@ -172,6 +176,9 @@ export function App() {
           )}
         </div>
         <ImportButton />
+        <button type="button" className="header-button" onClick={() => setSourcesOpen(true)}>
+          Connect…
+        </button>
         <button type="button" className="header-button" onClick={() => setExportOpen(true)}>
           Export…
         </button>
@@ -235,6 +242,7 @@ export function App() {
       <DropZone />
       {helpOpen && <ShortcutsDialog onClose={closeHelp} />}
       {exportOpen && <ExportDialog query={query} onClose={closeExport} />}
+      {sourcesOpen && <SourcesDialog onClose={closeSources} />}
     </div>
   );
 }

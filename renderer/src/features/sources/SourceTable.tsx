@@ -1,0 +1,225 @@
+import { useEffect, useState } from 'react';
+import type { SourcePreviewRow } from '../../../../shared/contract.ts';
+import type { ImportSummary } from '../../../../shared/domain/import.ts';
+import type { SourceInfo, SourceMapping, SourceTableInfo } from '../../../../shared/domain/source.ts';
+import { call, onPush } from '../../lib/api.ts';
+import { cellText, formatCount } from '../../lib/format.ts';
+import { useImports } from '../../stores/imports.ts';
+
+const FIELDS: readonly [keyof SourceMapping, string][] = [
+  ['time', 'Time'],
+  ['actor', 'Actor'],
+  ['action', 'Action'],
+  ['target', 'Target'],
+  ['outcome', 'Outcome'],
+  ['ip', 'IP'],
+  ['userAgent', 'User agent'],
+  ['sessionId', 'Session'],
+  ['requestId', 'Request'],
+  ['message', 'Message'],
+];
+
+/** Keeps only the fields given a column (an empty input means "not mapped"). */
+function cleanMapping(mapping: SourceMapping): SourceMapping {
+  return Object.fromEntries(
+    Object.entries(mapping).filter(([, column]) => column !== undefined && column !== ''),
+  );
+}
+
+/**
+ * One table of a connected source: its columns, the mapping of columns to event fields (proposed
+ * from the column names, or the one saved with the source; a JSON column's member is
+ * `column.member`), a preview of the events the rows become, and the pull of a time slice into
+ * the open case.
+ */
+export function SourceTable({ source, tables }: { source: SourceInfo; tables: string[] }) {
+  const [table, setTable] = useState(source.table && tables.includes(source.table) ? source.table : '');
+  return (
+    <section className="source-table" aria-label="Source table">
+      <label className="source-field">
+        <span>Table</span>
+        <select aria-label="Table" value={table} onChange={(e) => setTable(e.target.value)}>
+          <option value="">Choose a table or view…</option>
+          {tables.map((t) => (
+            <option key={t} value={t}>
+              {t}
+            </option>
+          ))}
+        </select>
+      </label>
+      {/* Keyed by table: another table starts with nothing of the last one's. */}
+      {table !== '' && <TableWork key={table} source={source} table={table} />}
+    </section>
+  );
+}
+
+function TableWork({ source, table }: { source: SourceInfo; table: string }) {
+  const [info, setInfo] = useState<SourceTableInfo | undefined>();
+  const [mapping, setMapping] = useState<SourceMapping>({});
+  const [preview, setPreview] = useState<SourcePreviewRow[] | undefined>();
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const [limit, setLimit] = useState('1000000');
+  const [pulling, setPulling] = useState<{ jobId: string; accepted: number } | undefined>();
+  const [pulled, setPulled] = useState<{ file: string; rows: number; summary: ImportSummary } | undefined>();
+  const [error, setError] = useState<string | undefined>();
+
+  useEffect(() => {
+    let live = true;
+    call('source.inspect', source.id, table).then(
+      (inspected) => {
+        if (!live || !inspected.table) return;
+        setInfo(inspected.table);
+        setMapping(source.table === table && source.mapping ? source.mapping : inspected.table.proposed);
+      },
+      (e: Error) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [source.id, source.table, source.mapping, table]);
+
+  useEffect(() => {
+    if (!pulling) return;
+    const { jobId } = pulling;
+    return onPush('import.progress', (progress) => {
+      if (progress.jobId === jobId) setPulling({ jobId, accepted: progress.accepted + progress.duplicates });
+    });
+  }, [pulling]);
+
+  const runPreview = (): void => {
+    setError(undefined);
+    call('source.preview', source.id, table, cleanMapping(mapping)).then(setPreview, (e: Error) =>
+      setError(e.message),
+    );
+  };
+
+  const pull = async (): Promise<void> => {
+    setError(undefined);
+    const jobId = `pull-${Date.now().toString(36)}`;
+    setPulling({ jobId, accepted: 0 });
+    try {
+      const result = await call('source.pull', source.id, table, cleanMapping(mapping), {
+        ...(from.trim() ? { from: from.trim() } : {}),
+        ...(to.trim() ? { to: to.trim() } : {}),
+        limit: Math.max(1, Math.min(100_000_000, Number(limit) || 1)),
+        jobId,
+      });
+      setPulled(result);
+      // The workspace shows the new events.
+      useImports.getState().requery();
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setPulling(undefined);
+    }
+  };
+
+  return (
+    <>
+      {info && (
+        <>
+          <p className="muted">
+            {info.columns.length} columns; rows are read in time order
+            {info.key ? `, ties by ${info.key}` : ' (no key: ties in the order the database returns them)'}.
+          </p>
+          <datalist id="source-columns">
+            {info.columns.map((c) => (
+              <option key={c.name} value={c.name}>
+                {c.type}
+              </option>
+            ))}
+          </datalist>
+          <div className="source-mapping" role="group" aria-label="Mapping">
+            {FIELDS.map(([field, label]) => (
+              <label key={field} className="source-field">
+                <span>{label}</span>
+                <input
+                  list="source-columns"
+                  value={mapping[field] ?? ''}
+                  placeholder="not mapped"
+                  spellCheck={false}
+                  onChange={(e) => setMapping({ ...mapping, [field]: e.target.value })}
+                />
+              </label>
+            ))}
+          </div>
+          <div className="source-actions">
+            <button type="button" onClick={runPreview}>
+              Preview
+            </button>
+          </div>
+          {preview && (
+            <table className="source-preview">
+              <thead>
+                <tr>
+                  {['Time', 'Actor', 'Action', 'Target', 'Outcome', 'IP'].map((h) => (
+                    <th key={h}>{h}</th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {preview.map((p, i) =>
+                  p.event ? (
+                    <tr key={i}>
+                      {[
+                        p.event.time,
+                        p.event.actor,
+                        p.event.action,
+                        p.event.target,
+                        p.event.outcome,
+                        p.event.ip,
+                      ].map((v, j) => (
+                        <td key={j}>{cellText(v)}</td>
+                      ))}
+                    </tr>
+                  ) : (
+                    <tr key={i} className="source-reject">
+                      <td colSpan={6}>{cellText(p.error)}</td>
+                    </tr>
+                  ),
+                )}
+              </tbody>
+            </table>
+          )}
+          <fieldset className="source-pull">
+            <legend>Pull into the open case</legend>
+            <label className="source-field">
+              <span>From</span>
+              <input value={from} placeholder="earliest" onChange={(e) => setFrom(e.target.value)} />
+            </label>
+            <label className="source-field">
+              <span>To</span>
+              <input value={to} placeholder="latest" onChange={(e) => setTo(e.target.value)} />
+            </label>
+            <label className="source-field">
+              <span>At most</span>
+              <input value={limit} inputMode="numeric" onChange={(e) => setLimit(e.target.value)} />
+            </label>
+            <button
+              type="button"
+              className="primary"
+              disabled={pulling !== undefined}
+              onClick={() => void pull()}
+            >
+              {pulling ? `Pulling… ${formatCount(pulling.accepted)}` : 'Pull into case'}
+            </button>
+          </fieldset>
+          {pulled && (
+            <p role="status">
+              Pulled {formatCount(pulled.rows)} rows: {formatCount(pulled.summary.totals.accepted)} new
+              events, {formatCount(pulled.summary.totals.duplicates)} already in the case,{' '}
+              {formatCount(pulled.summary.totals.rejected)} rejected. Kept as{' '}
+              <span className="mono">{cellText(pulled.file)}</span> with its provenance.
+            </p>
+          )}
+        </>
+      )}
+      {error && (
+        <p className="app-error" role="alert">
+          {error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,262 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { SourceInfo, SourceKind } from '../../../../shared/domain/source.ts';
+import { Modal } from '../../components/Modal.tsx';
+import { useEscapeToClose } from '../../components/use-escape.ts';
+import { call, isDesktop } from '../../lib/api.ts';
+import { cellText } from '../../lib/format.ts';
+import { SourceTable } from './SourceTable.tsx';
+
+interface Draft {
+  id?: string;
+  name: string;
+  kind: SourceKind;
+  host: string;
+  port: string;
+  database: string;
+  user: string;
+  tls: 'verify' | 'disable';
+  file: string;
+}
+
+const EMPTY: Draft = {
+  name: '',
+  kind: 'postgres',
+  host: 'localhost',
+  port: '5432',
+  database: '',
+  user: '',
+  tls: 'verify',
+  file: '',
+};
+
+function draftOf(source: SourceInfo): Draft {
+  return {
+    id: source.id,
+    name: source.name,
+    kind: source.kind,
+    host: source.host ?? '',
+    port: String(source.port ?? 5432),
+    database: source.database ?? '',
+    user: source.user ?? '',
+    tls: source.tls,
+    file: source.file ?? '',
+  };
+}
+
+/**
+ * File ▸ Connect to a Database…: saved sources (PostgreSQL servers, SQLite files other
+ * applications write), each connected read-only to look at a table, map its columns to events,
+ * preview them and pull a slice into the open case. Passwords go to the engine and are never
+ * shown again: the desktop app keeps them encrypted by the OS keystore.
+ */
+export function SourcesDialog({ onClose }: { onClose(): void }) {
+  const [sources, setSources] = useState<SourceInfo[]>([]);
+  const [draft, setDraft] = useState<Draft>(EMPTY);
+  const [password, setPassword] = useState('');
+  const [connected, setConnected] = useState<
+    { source: SourceInfo; location: string; tables: string[] } | undefined
+  >();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | undefined>();
+  useEscapeToClose(onClose);
+
+  const reload = useCallback(
+    () => call('source.list').then(setSources, (e: Error) => setError(e.message)),
+    [],
+  );
+  useEffect(() => {
+    void reload();
+  }, [reload]);
+
+  const select = (source: SourceInfo | undefined): void => {
+    setDraft(source ? draftOf(source) : EMPTY);
+    setPassword('');
+    setConnected(undefined);
+    setError(undefined);
+  };
+  const current = sources.find((s) => s.id === draft.id);
+
+  const saveAndConnect = async (): Promise<void> => {
+    setBusy(true);
+    setError(undefined);
+    setConnected(undefined);
+    try {
+      const postgres = draft.kind === 'postgres';
+      const saved = await call(
+        'source.save',
+        {
+          ...(draft.id ? { id: draft.id } : {}),
+          name:
+            draft.name.trim() ||
+            (postgres ? `${draft.database}@${draft.host}` : draft.file.split(/[\\/]/).pop() || 'SQLite'),
+          kind: draft.kind,
+          tls: postgres ? draft.tls : 'disable',
+          ...(postgres
+            ? {
+                host: draft.host.trim(),
+                port: Number(draft.port) || 5432,
+                database: draft.database.trim(),
+                user: draft.user.trim(),
+              }
+            : { file: draft.file.trim() }),
+          ...(current?.table ? { table: current.table } : {}),
+          ...(current?.mapping ? { mapping: current.mapping } : {}),
+        },
+        password ? { action: 'set', password } : { action: 'keep' },
+      );
+      setPassword('');
+      setDraft(draftOf(saved));
+      await reload();
+      const inspected = await call('source.inspect', saved.id, null);
+      setConnected({ source: saved, location: inspected.location, tables: inspected.tables });
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async (): Promise<void> => {
+    if (!draft.id) return;
+    await call('source.remove', draft.id);
+    select(undefined);
+    await reload();
+  };
+
+  const browse = async (): Promise<void> => {
+    const file = await call('shell.chooseSourceFile');
+    if (file) setDraft({ ...draft, file });
+  };
+
+  const field = (
+    key: keyof Draft,
+    label: string,
+    props: React.InputHTMLAttributes<HTMLInputElement> = {},
+  ) => (
+    <label className="source-field">
+      <span>{label}</span>
+      <input
+        value={draft[key] ?? ''}
+        spellCheck={false}
+        onChange={(e) => setDraft({ ...draft, [key]: e.target.value })}
+        {...props}
+      />
+    </label>
+  );
+
+  return (
+    <Modal label="Database sources" className="sources-dialog" onClose={onClose}>
+      <header>
+        <h2>Connect to a database</h2>
+      </header>
+      <div className="sources-layout">
+        <nav className="sources-list" aria-label="Saved sources">
+          {sources.map((s) => (
+            <button
+              key={s.id}
+              type="button"
+              className={s.id === draft.id ? 'selected' : undefined}
+              onClick={() => select(s)}
+            >
+              {cellText(s.name)}
+              <span className="muted"> {s.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}</span>
+            </button>
+          ))}
+          <button
+            type="button"
+            className={draft.id === undefined ? 'selected' : undefined}
+            onClick={() => select(undefined)}
+          >
+            + New source
+          </button>
+        </nav>
+        <div className="sources-detail">
+          <form
+            className="source-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void saveAndConnect();
+            }}
+          >
+            {field('name', 'Name', { placeholder: 'e.g. app audit log' })}
+            <label className="source-field">
+              <span>Kind</span>
+              <select
+                aria-label="Kind"
+                value={draft.kind}
+                onChange={(e) => setDraft({ ...draft, kind: e.target.value as SourceKind })}
+              >
+                <option value="postgres">PostgreSQL server</option>
+                <option value="sqlite">SQLite database file</option>
+              </select>
+            </label>
+            {draft.kind === 'postgres' ? (
+              <>
+                {field('host', 'Host')}
+                {field('port', 'Port', { inputMode: 'numeric' })}
+                {field('database', 'Database')}
+                {field('user', 'User', { autoComplete: 'off' })}
+                <label className="source-field">
+                  <span>Password</span>
+                  <input
+                    type="password"
+                    value={password}
+                    autoComplete="off"
+                    placeholder={current?.hasPassword ? 'kept — type to replace' : 'none kept'}
+                    onChange={(e) => setPassword(e.target.value)}
+                  />
+                </label>
+                <label className="source-field">
+                  <span>TLS</span>
+                  <select
+                    aria-label="TLS"
+                    value={draft.tls}
+                    onChange={(e) => setDraft({ ...draft, tls: e.target.value as Draft['tls'] })}
+                  >
+                    <option value="verify">Required, certificate and host name verified</option>
+                    <option value="disable">Off (a local or lab server only)</option>
+                  </select>
+                </label>
+              </>
+            ) : (
+              <div className="source-file">
+                {field('file', 'File', {
+                  placeholder: isDesktop() ? 'choose with Browse…' : 'path on this machine',
+                })}
+                {isDesktop() && (
+                  <button type="button" onClick={() => void browse()}>
+                    Browse…
+                  </button>
+                )}
+              </div>
+            )}
+            <footer>
+              {draft.id && (
+                <button type="button" onClick={() => void remove()}>
+                  Remove
+                </button>
+              )}
+              <button type="submit" className="primary" disabled={busy}>
+                {busy ? 'Connecting…' : 'Save and connect'}
+              </button>
+            </footer>
+          </form>
+          {error && (
+            <p className="app-error" role="alert">
+              {error}
+            </p>
+          )}
+          {connected && (
+            <>
+              <p role="status" className="source-connected">
+                Connected read-only to <span className="mono">{cellText(connected.location)}</span>:{' '}
+                {connected.tables.length} tables and views.
+              </p>
+              <SourceTable key={connected.source.id} source={connected.source} tables={connected.tables} />
+            </>
+          )}
+        </div>
+      </div>
+    </Modal>
+  );
+}

@@ -49,10 +49,9 @@ export class KeystoreSecrets implements SecretStore {
     if (secret === undefined) this.memory.delete(id);
     else this.memory.set(id, secret);
     if (!this.persistent) return;
-    const stored = this.stored();
-    if (secret === undefined) delete stored[id];
-    else stored[id] = this.keystore.encryptString(secret).toString('base64');
-    writeJsonFile(this.file, stored);
+    const others = Object.entries(this.stored()).filter(([key]) => key !== id);
+    const mine = secret === undefined ? [] : [[id, this.keystore.encryptString(secret).toString('base64')]];
+    writeJsonFile(this.file, Object.fromEntries([...others, ...mine]));
   }
 
   private stored(): Record<string, string> {

@@ -8,6 +8,7 @@ import { CaseSession } from '../../electron/engine/case-session.ts';
 import { electronBinary } from '../support/electron-binary.ts';
 import { REPO_ROOT, dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { probeCsp } from '../support/csp-probe.ts';
 
 const binary = electronBinary();
 if ('missing' in binary) console.warn(`Electron end-to-end test skipped: ${binary.missing}`);
@@ -72,17 +73,8 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
 
   it('serves the page from app:// under a strict CSP that blocks injected script', async () => {
     expect(page.url()).toBe('app://auditscope/index.html');
-    const outcome = await page.evaluate(async () => {
-      const violations: string[] = [];
-      document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-      const script = document.createElement('script');
-      script.textContent = 'window.__injected = 1';
-      document.body.append(script);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      // The page's header and its <meta> fallback each report the one violation.
-      return { ran: (window as { __injected?: number }).__injected, violations: [...new Set(violations)] };
-    });
-    expect(outcome).toEqual({ ran: undefined, violations: ['script-src-elem'] });
+    const outcome = await probeCsp(page);
+    expect(outcome).toEqual({ ran: undefined, violations: ['frame-src', 'script-src-elem'] });
   });
 
   it('gives the page no Node, no Electron objects, only window.auditscope', async () => {

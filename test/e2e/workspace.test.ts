@@ -12,6 +12,7 @@ import { REPO_ROOT, dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import { csvRows } from '../support/csv-rows.ts';
+import { probeCsp } from '../support/csp-probe.ts';
 
 const RENDERER = path.join(REPO_ROOT, 'out', 'renderer');
 const SHOTS = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
@@ -571,21 +572,7 @@ describe('the workspace in Chromium (serve mode)', () => {
     try {
       await probe.goto(server.url);
       await probe.locator('.log-row[data-seq]').first().waitFor();
-      const outcome = await probe.evaluate(async () => {
-        const violations: string[] = [];
-        document.addEventListener('securitypolicyviolation', (e) => violations.push(e.effectiveDirective));
-        const script = document.createElement('script');
-        script.textContent = 'window.__injected = 1';
-        document.body.append(script);
-        const frame = document.createElement('iframe');
-        frame.src = 'https://example.com/';
-        document.body.append(frame);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-        return {
-          ran: (window as { __injected?: number }).__injected,
-          violations: [...new Set(violations)].sort(),
-        };
-      });
+      const outcome = await probeCsp(probe);
       expect(outcome).toEqual({ ran: undefined, violations: ['frame-src', 'script-src-elem'] });
     } finally {
       await probe.close();

@@ -8,6 +8,7 @@ import { generateCloudTrail } from '../bench/generate-cloudtrail.ts';
 import { batchSize } from '../../electron/engine/ingest/import-file.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { committedEvents } from '../support/committed-events.ts';
 
 const BIN = path.join(REPO_ROOT, 'electron/cli/bin.js');
 const EVENTS = 100_000;
@@ -18,19 +19,6 @@ function batchBoundaries(total: number): Set<number> {
   for (let index = 0, sum = 0; sum < total; index++)
     boundaries.add((sum = Math.min(total, sum + batchSize(index))));
   return boundaries;
-}
-
-function countEvents(casePath: string): number {
-  try {
-    const db = new Database(casePath, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0; // not created yet, or schema not there yet
-  }
 }
 
 describe('a killed import', () => {
@@ -51,12 +39,12 @@ describe('a killed import', () => {
     });
     // Kill once a few batches are committed, well before the end.
     const deadline = Date.now() + 60_000;
-    while (countEvents(casePath) < 10_000 && Date.now() < deadline)
+    while (committedEvents(casePath) < 10_000 && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGKILL');
     await new Promise((resolve) => child.once('exit', resolve));
 
-    const survived = countEvents(casePath);
+    const survived = committedEvents(casePath);
     expect(survived).toBeGreaterThanOrEqual(10_000);
     expect(survived).toBeLessThan(EVENTS);
     expect(batchBoundaries(EVENTS).has(survived)).toBe(true);
@@ -81,7 +69,7 @@ describe('a killed import', () => {
     const summary = JSON.parse(rerun.stdout);
     expect(summary.totals.duplicates).toBe(survived);
     expect(summary.totals.accepted).toBe(EVENTS - survived);
-    expect(countEvents(casePath)).toBe(EVENTS);
+    expect(committedEvents(casePath)).toBe(EVENTS);
 
     const after = new Database(casePath, { readonly: true });
     expect(after.prepare(`SELECT status FROM imports ORDER BY id`).pluck().all()).toEqual([

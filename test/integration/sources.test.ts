@@ -53,19 +53,23 @@ describe('database sources', () => {
       'app',
     );
     registry = new SourceRegistry(temp.file('sources.json'), new MemorySecrets({}));
-    postgresId = registry.save(
+    postgresId = savePostgres('app db', 'disable', server.password).id;
+  }, 60_000);
+
+  /** A source for the test server's `app` database. */
+  const savePostgres = (name: string, tls: 'verify' | 'disable', password: string) =>
+    registry.save(
       {
-        name: 'app db',
+        name,
         kind: 'postgres',
         host: server.host,
         port: server.port,
         database: 'app',
         user: server.user,
-        tls: 'disable',
+        tls,
       },
-      server.password,
-    ).id;
-  }, 60_000);
+      password,
+    );
 
   afterAll(() => {
     server?.stop();
@@ -232,32 +236,9 @@ describe('database sources', () => {
   });
 
   it('refuses a server whose certificate it cannot verify, and a wrong password', async () => {
-    const tls = registry.save(
-      {
-        name: 'tls',
-        kind: 'postgres',
-        host: server.host,
-        port: server.port,
-        database: 'app',
-        user: server.user,
-        tls: 'verify',
-      },
-      server.password,
-    );
-    // The test server offers TLS with a self-signed certificate: not trusted, so no connection.
+    const tls = savePostgres('tls', 'verify', server.password);
     await expect(registry.inspect(tls.id)).rejects.toThrow(/self-signed certificate/);
-    const wrong = registry.save(
-      {
-        name: 'wrong',
-        kind: 'postgres',
-        host: server.host,
-        port: server.port,
-        database: 'app',
-        user: server.user,
-        tls: 'disable',
-      },
-      'not-the-password',
-    );
+    const wrong = savePostgres('wrong', 'disable', 'not-the-password');
     await expect(registry.inspect(wrong.id)).rejects.toThrow(/password authentication failed/);
   });
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateCloudTrail } from '../../../test/bench/generate-cloudtrail.ts';
 import { REPO_ROOT } from '../../../test/support/paths.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
+import { committedEvents } from '../../../test/support/committed-events.ts';
 import { CaseSession } from '../case-session.ts';
 import { CaseHost } from './case-host.ts';
 import { openStartupCase } from './startup-case.ts';
@@ -20,20 +21,6 @@ async function makeCase(name: string): Promise<string> {
   const file = temp.file(name);
   await (await CaseSession.open(file)).close();
   return file;
-}
-
-/** Events committed so far, read beside the running import (0 before its schema exists). */
-function committedEvents(file: string): number {
-  try {
-    const db = new Database(file, { readonly: true, fileMustExist: true });
-    try {
-      return db.prepare('SELECT count(*) FROM events').pluck().get() as number;
-    } finally {
-      db.close();
-    }
-  } catch {
-    return 0;
-  }
 }
 
 const sha256 = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');

@@ -30,27 +30,9 @@ export function ShortcutsDialog({ onClose }: { onClose(): void }) {
     <Modal label="Keyboard shortcuts and query syntax" className="help-dialog" onClose={onClose}>
       <div>
         <h2>Keyboard shortcuts</h2>
-        <dl className="help-list">
-          {KEYS.map(([keys, what]) => (
-            <div key={keys}>
-              <dt>
-                <kbd>{keys}</kbd>
-              </dt>
-              <dd>{what}</dd>
-            </div>
-          ))}
-        </dl>
+        <HelpList entries={KEYS} term={(keys) => <kbd>{keys}</kbd>} />
         <h2>Search syntax</h2>
-        <dl className="help-list">
-          {SYNTAX.map(([example, what]) => (
-            <div key={example}>
-              <dt>
-                <code>{example}</code>
-              </dt>
-              <dd>{what}</dd>
-            </div>
-          ))}
-        </dl>
+        <HelpList entries={SYNTAX} term={(example) => <code>{example}</code>} />
         <p className="muted">
           Normalized fields: time source action category outcome actor actor.id actor.name actor.email
           actor.type target target.type target.id target.name ip userAgent sessionId requestId severity
@@ -63,5 +45,24 @@ export function ShortcutsDialog({ onClose }: { onClose(): void }) {
         </footer>
       </div>
     </Modal>
+  );
+}
+
+function HelpList({
+  entries,
+  term,
+}: {
+  entries: readonly [string, string][];
+  term: (text: string) => React.ReactNode;
+}) {
+  return (
+    <dl className="help-list">
+      {entries.map(([text, what]) => (
+        <div key={text}>
+          <dt>{term(text)}</dt>
+          <dd>{what}</dd>
+        </div>
+      ))}
+    </dl>
   );
 }

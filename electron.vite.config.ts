@@ -17,6 +17,7 @@ export default defineConfig({
           'writer-worker': resolve(root, 'electron/engine/workers/writer-worker.ts'),
           'reader-worker': resolve(root, 'electron/engine/workers/reader-worker.ts'),
           'parse-worker': resolve(root, 'electron/engine/workers/parse-worker.ts'),
+          'sqlite-source-worker': resolve(root, 'electron/engine/workers/sqlite-source-worker.ts'),
         },
         output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
       },

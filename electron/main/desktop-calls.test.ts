@@ -149,6 +149,25 @@ describe('SQLite sources', () => {
     picked.splice(0, picked.length, temp.file('grants.auditscope'));
     const file = (await calls['shell.chooseSourceFile']?.()) as string;
     await expect(calls['source.save']?.(draft(file), { action: 'keep' })).resolves.toMatchObject({ file });
+    // Picked as a source, a file is not thereby importable.
+    await expect(calls['import.files']?.([file], {})).rejects.toThrow(/not picked/);
+    // Two steps cannot smuggle a file in: a PostgreSQL source keeps no file to turn into SQLite later.
+    const postgres = (await calls['source.save']?.(
+      {
+        name: 'pg',
+        kind: 'postgres',
+        host: 'db',
+        database: 'app',
+        user: 'u',
+        tls: 'verify',
+        file: browserHistory,
+      },
+      { action: 'keep' },
+    )) as { id: string; file?: string };
+    expect(postgres.file).toBeUndefined();
+    await expect(
+      calls['source.save']?.({ ...draft(browserHistory), id: postgres.id }, { action: 'keep' }),
+    ).rejects.toThrow(/was not picked/);
   });
 });
 

@@ -1,7 +1,7 @@
 import type { CaseHost } from '../engine/cases/case-host.ts';
 import type { Implementation } from '../engine/dispatch.ts';
 import { nativeDialogCalls, type Dialogs } from './native-dialogs.ts';
-import type { PathGrants } from './path-grants.ts';
+import { PathGrants } from './path-grants.ts';
 import type { ExportFormat } from '../../shared/domain/export.ts';
 import type { SourceDraft, SourceRegistry } from '../engine/sources/source-registry.ts';
 
@@ -26,6 +26,8 @@ export function desktopImplementation(options: {
   onPageReady: () => void;
 }): Implementation {
   const { engine, cases, grants } = options;
+  /** SQLite files picked as sources: apart from imports, so picking one as a source imports nothing. */
+  const sourceFiles = new PathGrants();
   const dialogs = nativeDialogCalls(options.dialogs, cases, options.documentsDir);
   const importFiles = engine['import.files'] as ImportFiles;
   const openCase = engine['case.open'] as (file: string) => Promise<unknown>;
@@ -53,19 +55,19 @@ export function desktopImplementation(options: {
     },
     'shell.chooseSourceFile': async () => {
       const file = await dialogs['shell.chooseSourceFile']();
-      if (file !== null) grants.grant(file);
+      if (file !== null) sourceFiles.grant(file);
       return file;
     },
-    // An SQLite source is a file the page could otherwise name to read any database the user can.
+    // An SQLite source is a file the page could otherwise name to read any database the user can:
+    // it must be the one picked in the dialog, or the one the source already reads.
     'source.save': async (draft: SourceDraft, change: unknown) => {
-      const before = draft.id === undefined ? undefined : options.sources.get(draft.id).file;
-      if (
-        draft.kind === 'sqlite' &&
-        draft.file !== undefined &&
-        draft.file !== before &&
-        !grants.allows(draft.file)
-      ) {
-        throw new Error(`${draft.file} was not picked in this window: choose the database file with Browse…`);
+      const before = draft.id === undefined ? undefined : options.sources.get(draft.id);
+      const unchanged = before?.kind === 'sqlite' && before.file === draft.file;
+      const picked = draft.file !== undefined && sourceFiles.hasExactly(draft.file);
+      if (draft.kind === 'sqlite' && !unchanged && !picked) {
+        throw new Error(
+          `${draft.file ?? 'that file'} was not picked in this window: choose the database file with Browse…`,
+        );
       }
       return saveSource(draft, change);
     },

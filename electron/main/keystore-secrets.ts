@@ -30,7 +30,7 @@ export class KeystoreSecrets implements SecretStore {
       !(platform === 'linux' && keystore.getSelectedStorageBackend?.() === 'basic_text');
   }
 
-  get(id: string): string | undefined {
+  get(id: string, _name?: string): string | undefined {
     const cached = this.memory.get(id);
     if (cached !== undefined || !this.persistent) return cached;
     const encrypted = this.stored()[id];

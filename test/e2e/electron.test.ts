@@ -8,7 +8,7 @@ import { CaseSession } from '../../electron/engine/case-session.ts';
 import { electronBinary } from '../support/electron-binary.ts';
 import { REPO_ROOT, dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
-import { probeCsp } from '../support/csp-probe.ts';
+import { probeCsp } from './csp-probe.ts';
 
 const binary = electronBinary();
 if ('missing' in binary) console.warn(`Electron end-to-end test skipped: ${binary.missing}`);

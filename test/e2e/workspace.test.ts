@@ -12,7 +12,7 @@ import { REPO_ROOT, dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import { csvRows } from '../support/csv-rows.ts';
-import { probeCsp } from '../support/csp-probe.ts';
+import { probeCsp } from './csp-probe.ts';
 
 const RENDERER = path.join(REPO_ROOT, 'out', 'renderer');
 const SHOTS = path.join(REPO_ROOT, 'test', 'output', 'screenshots');

@@ -3,7 +3,7 @@
 // preview, pull into a case, read-only sessions, identifiers and values that try to escape,
 // TLS that refuses an untrusted certificate, passwords that never reach the sources file.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSession } from '../../electron/engine/case-session.ts';
@@ -229,6 +229,8 @@ describe('database sources', () => {
           { from: "2024' OR 1=1 --", limit: 10 },
         ),
       ).rejects.toThrow(/invalid input syntax for type timestamp/);
+      // A failed pull leaves nothing that could pass for a pulled file.
+      expect(existsSync(`${session.path}.pulls`) ? readdirSync(`${session.path}.pulls`) : []).toEqual([]);
     } finally {
       await session.close();
     }
@@ -240,6 +242,112 @@ describe('database sources', () => {
     await expect(registry.inspect(tls.id)).rejects.toThrow(/self-signed certificate/);
     const wrong = savePostgres('wrong', 'disable', 'not-the-password');
     await expect(registry.inspect(wrong.id)).rejects.toThrow(/password authentication failed/);
+  });
+
+  it('forgets a kept password when the source is pointed at another server', async () => {
+    const moved = savePostgres('moving', 'disable', server.password);
+    expect(moved.hasPassword).toBe(true);
+    const elsewhere = registry.save({ ...registry.get(moved.id), host: 'attacker.example' });
+    expect(elsewhere.hasPassword).toBe(false);
+    // Renamed only, it keeps it.
+    const kept = savePostgres('kept', 'disable', server.password);
+    expect(registry.save({ ...registry.get(kept.id), name: 'kept, renamed' }).hasPassword).toBe(true);
+  });
+
+  it('takes a password from the variable that names the source, and from no other', async () => {
+    const fromEnvironment = new SourceRegistry(
+      undefined,
+      new MemorySecrets({ AUDITSCOPE_SOURCE_PASSWORD_APP_DB: server.password }),
+    );
+    const named = fromEnvironment.save({
+      name: 'app db',
+      kind: 'postgres',
+      host: server.host,
+      port: server.port,
+      database: 'app',
+      user: server.user,
+      tls: 'disable',
+    });
+    const other = fromEnvironment.save({
+      name: 'other',
+      kind: 'postgres',
+      host: server.host,
+      port: server.port,
+      database: 'app',
+      user: server.user,
+      tls: 'disable',
+    });
+    expect([named.hasPassword, other.hasPassword]).toEqual([true, false]);
+    await expect(fromEnvironment.inspect(named.id)).resolves.toMatchObject({ tables: expect.any(Array) });
+    // No password of ours: never PGPASSWORD or ~/.pgpass, so the server refuses.
+    process.env.PGPASSWORD = server.password;
+    try {
+      await expect(fromEnvironment.inspect(other.id)).rejects.toThrow(/password authentication failed/);
+    } finally {
+      delete process.env.PGPASSWORD;
+    }
+  });
+
+  it('works for a role that may only SELECT: keyset paging still finds the key', async () => {
+    server.psql(
+      `CREATE ROLE reader LOGIN PASSWORD 'reader-pw'; GRANT USAGE ON SCHEMA public TO reader;
+       GRANT SELECT ON user_activity_log TO reader;`,
+      'app',
+    );
+    const reader = registry.save(
+      {
+        name: 'reader',
+        kind: 'postgres',
+        host: server.host,
+        port: server.port,
+        database: 'app',
+        user: 'reader',
+        tls: 'disable',
+      },
+      'reader-pw',
+    );
+    const inspected = await registry.inspect(reader.id, 'public.user_activity_log');
+    expect(inspected.table?.key).toBe('id');
+  });
+
+  it('pages an SQLite table by rowid, skips rows without a time, and leaves a WAL database as it was', async () => {
+    const file = temp.file('wal-app.sqlite');
+    const db = new Database(file);
+    db.pragma('journal_mode = WAL');
+    db.exec('CREATE TABLE events (happened TEXT, who TEXT, what TEXT)');
+    const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?)');
+    db.transaction(() => {
+      for (let i = 0; i < 12_000; i++)
+        insert.run(
+          `2024-06-01T10:${String(Math.floor(i / 600) % 60).padStart(2, '0')}:00Z`,
+          `u${i % 9}`,
+          `act${i}`,
+        );
+      insert.run(null, 'ghost', 'no time');
+    })();
+    db.close();
+    const before = createHash('sha256').update(readFileSync(file)).digest('hex');
+    const source = registry.save({ name: 'wal file', kind: 'sqlite', file, tls: 'disable' });
+    const inspected = await registry.inspect(source.id, 'events');
+    expect(inspected.table?.key).toBe('__auditscope_rowid');
+    const session = await CaseSession.open(temp.file('rowid.auditscope'));
+    try {
+      const pulled = await registry.pull(
+        session,
+        source.id,
+        'events',
+        { time: 'happened', actor: 'who', action: 'what' },
+        { limit: 1_000_000 },
+      );
+      expect(pulled.rows).toBe(12_000);
+      expect(pulled.summary.totals).toMatchObject({ accepted: 12_000, duplicates: 0 });
+      const text = readFileSync(pulled.file, 'utf8');
+      expect(text).not.toContain('__auditscope_rowid');
+      expect(text).not.toContain('ghost');
+    } finally {
+      await session.close();
+    }
+    expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
   });
 
   it('reads an SQLite file another application writes, without changing a byte', async () => {
@@ -272,6 +380,5 @@ describe('database sources', () => {
       await session.close();
     }
     expect(createHash('sha256').update(readFileSync(file)).digest('hex')).toBe(before);
-    expect([existsSync(`${file}-wal`), existsSync(`${file}-journal`)]).toEqual([false, false]);
   });
 });

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { listed, parseJsonText, quoteIdentifier, type SourceRow, type TableReader } from './table-reader.ts';
+import { listed, quoteIdentifier, type SourceRow, type TableReader } from './table-reader.ts';
 
 export interface PostgresTarget {
   host: string;
@@ -18,8 +18,9 @@ export interface PostgresTarget {
 const TEXT_TYPES = new Set([1082, 1114, 1184]);
 
 /**
- * A connection that can only read: the session is READ ONLY (the server refuses any write, even
- * through a function), statements time out, times are printed in UTC.
+ * A connection meant only to read: read-only by default from its start-up (and every statement
+ * of ours runs in an explicit READ ONLY transaction besides, see `readOnly`), statements time
+ * out, times in UTC and ISO form whatever the server's defaults.
  */
 export async function connectPostgres(target: PostgresTarget): Promise<pg.Client> {
   const client = new pg.Client({
@@ -27,11 +28,16 @@ export async function connectPostgres(target: PostgresTarget): Promise<pg.Client
     port: target.port,
     database: target.database,
     user: target.user,
-    password: target.password ?? '',
-    ssl: target.tls === 'verify' ? { rejectUnauthorized: true, servername: target.host } : false,
+    // Always ours (a function, so pg never looks further): with none, pg would fall back to
+    // PGPASSWORD or ~/.pgpass, which belong to other servers, and this one is named by the
+    // analyst (or the page). Without a kept password a server that asks for one gets a blank and
+    // refuses; one that asks for none (trust) is unaffected.
+    password: () => target.password || ' ',
+    ssl: target.tls === 'verify' ? { rejectUnauthorized: true } : false,
     connectionTimeoutMillis: 10_000,
     statement_timeout: target.statementTimeoutMs ?? 60_000,
     application_name: 'auditscope (read-only)',
+    options: '-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO',
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         TEXT_TYPES.has(oid)
@@ -40,13 +46,27 @@ export async function connectPostgres(target: PostgresTarget): Promise<pg.Client
     },
   });
   await client.connect();
+  return client;
+}
+
+/**
+ * One statement in a transaction declared READ ONLY before it runs: the server refuses any write
+ * in it, and nothing run inside (a function behind a view) can turn that off for it.
+ */
+async function readOnly<R extends pg.QueryResultRow>(
+  client: pg.Client,
+  sql: string,
+  values: unknown[] = [],
+): Promise<pg.QueryResult<R>> {
+  await client.query('BEGIN TRANSACTION READ ONLY');
   try {
-    await client.query("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; SET TIME ZONE 'UTC'");
+    const result = await client.query<R>(sql, values);
+    await client.query('COMMIT');
+    return result;
   } catch (error) {
-    await client.end();
+    await client.query('ROLLBACK').catch(() => undefined);
     throw error;
   }
-  return client;
 }
 
 export async function openPostgresReader(target: PostgresTarget): Promise<TableReader> {
@@ -54,7 +74,8 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
   let listedTables: Map<string, [string, string]> | undefined;
   const tables = async (): Promise<Map<string, [string, string]>> => {
     if (listedTables) return listedTables;
-    const result = await client.query<{ table_schema: string; table_name: string }>(
+    const result = await readOnly<{ table_schema: string; table_name: string }>(
+      client,
       "SELECT table_schema, table_name FROM information_schema.tables WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2",
     );
     listedTables = new Map(
@@ -69,7 +90,8 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
   };
   const columns = async (table: string): Promise<SourceColumn[]> => {
     const [schema, name] = await qualified(table);
-    const result = await client.query<{ column_name: string; data_type: string }>(
+    const result = await readOnly<{ column_name: string; data_type: string }>(
+      client,
       'SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
       [schema, name],
     );
@@ -81,14 +103,16 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     columns,
     keyColumn: async (table) => {
       const [schema, name] = await qualified(table);
-      const result = await client.query<{ column_name: string }>(
-        `SELECT kcu.column_name FROM information_schema.table_constraints tc
-           JOIN information_schema.key_column_usage kcu
-             ON kcu.constraint_schema = tc.constraint_schema AND kcu.constraint_name = tc.constraint_name
-          WHERE tc.table_schema = $1 AND tc.table_name = $2 AND tc.constraint_type = 'PRIMARY KEY'`,
+      // From the catalog, not information_schema: that hides constraints from a role that may
+      // only SELECT, which is how a source should be connected.
+      const result = await readOnly<{ attname: string }>(
+        client,
+        `SELECT a.attname FROM pg_index i
+           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+          WHERE i.indrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2)) AND i.indisprimary`,
         [schema, name],
       );
-      return result.rows.length === 1 ? result.rows[0]?.column_name : undefined;
+      return result.rows.length === 1 ? result.rows[0]?.attname : undefined;
     },
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
@@ -96,7 +120,8 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       const time = quoteIdentifier(listed(options.timeColumn, names, 'column'));
       const key =
         options.key === undefined ? undefined : quoteIdentifier(listed(options.key, names, 'column'));
-      const where: string[] = [];
+      // A NULL time has no place in time order (and would end keyset paging): such rows are not read.
+      const where: string[] = [`${time} IS NOT NULL`];
       const values: unknown[] = [];
       const bind = (value: unknown): string => `$${values.push(value)}`;
       if (options.from !== undefined) where.push(`${time} >= ${bind(options.from)}`);
@@ -107,14 +132,12 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       }
       const sql =
         `SELECT ${names.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
-        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+        ` WHERE ${where.join(' AND ')}` +
         ` ORDER BY ${time}${key ? `, ${key}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(
           position !== undefined && 'offset' in position ? position.offset : 0,
         )}`;
-      const result = await client.query<SourceRow>(sql, values);
-      return result.rows.map((row) =>
-        Object.fromEntries(Object.entries(row).map(([column, value]) => [column, parseJsonText(value)])),
-      );
+      // json and jsonb arrive as values already; text stays text, as the database holds it.
+      return (await readOnly<SourceRow>(client, sql, values)).rows;
     },
     close: () => client.end(),
   };

@@ -7,22 +7,31 @@
 export interface SecretStore {
   /** False when a password does not survive a restart (it will be asked for again). */
   readonly persistent: boolean;
-  get(id: string): string | undefined;
+  /** The password of source `id` (named `name`: the environment can name one by it). */
+  get(id: string, name: string): string | undefined;
   set(id: string, secret: string | undefined): void;
+}
+
+/** `AUDITSCOPE_SOURCE_PASSWORD_<NAME>`: the source's name in capitals, other characters `_`. */
+export function passwordVariable(name: string): string {
+  return `AUDITSCOPE_SOURCE_PASSWORD_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
 export class MemorySecrets implements SecretStore {
   readonly persistent = false;
   private readonly secrets = new Map<string, string>();
-  /** `AUDITSCOPE_SOURCE_PASSWORD`: the password for sources given none (scripts, serve mode). */
-  private readonly fallback: string | undefined;
+  private readonly environment: NodeJS.ProcessEnv;
 
+  /**
+   * A source given no password here takes the one its own variable names (scripts, serve mode):
+   * one variable per source, so a password never goes to a server it was not meant for.
+   */
   constructor(environment: NodeJS.ProcessEnv = process.env) {
-    this.fallback = environment.AUDITSCOPE_SOURCE_PASSWORD;
+    this.environment = environment;
   }
 
-  get(id: string): string | undefined {
-    return this.secrets.get(id) ?? this.fallback;
+  get(id: string, name: string): string | undefined {
+    return this.secrets.get(id) ?? this.environment[passwordVariable(name)];
   }
 
   set(id: string, secret: string | undefined): void {

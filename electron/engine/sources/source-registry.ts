@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import path from 'node:path';
 import {
@@ -16,7 +16,7 @@ import { RecordError } from '../ingest/types.ts';
 import { openPostgresReader } from './postgres-reader.ts';
 import type { SecretStore } from './secrets.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
-import type { PagePosition, SourceRow, TableReader } from './table-reader.ts';
+import { ROWID, type PagePosition, type SourceRow, type TableReader } from './table-reader.ts';
 
 /** Rows fetched per round trip when pulling a table into a case. */
 const PULL_PAGE = 5000;
@@ -76,16 +76,25 @@ export class SourceRegistry {
    */
   save(draft: SourceDraft, password?: string | null): SourceInfo {
     const id = draft.id ?? `src-${randomBytes(6).toString('hex')}`;
-    const source = SourceConnection.parse({ ...draft, id });
+    // Only the fields of its kind: a PostgreSQL source carries no file to be "re-kinded" later.
+    const { host, port, database, user, file, ...common } = draft;
+    const source = SourceConnection.parse({
+      ...common,
+      id,
+      ...(draft.kind === 'postgres' ? { host, port, database, user } : { file }),
+    });
     if (source.kind === 'postgres' && !(source.host && source.database && source.user)) {
       throw new Error('a PostgreSQL source needs a host, a database and a user');
     }
     if (source.kind === 'sqlite' && !source.file) throw new Error('an SQLite source needs its database file');
     const index = this.sources.findIndex((s) => s.id === id);
     if (draft.id !== undefined && index < 0) throw new Error(`no source ${draft.id}`);
+    const before = this.sources[index];
     this.sources =
       index < 0 ? [...this.sources, source] : this.sources.map((s) => (s.id === id ? source : s));
     if (password !== undefined) this.secrets.set(id, password ?? undefined);
+    // A kept password belongs to the server it was given for: pointed elsewhere, it is forgotten.
+    else if (before !== undefined && !sameServer(before, source)) this.secrets.set(id, undefined);
     this.persist();
     return this.info(source);
   }
@@ -174,38 +183,66 @@ export class SourceRegistry {
     mkdirSync(dir, { recursive: true });
     const stamp = pulledAt.toISOString().replace(/[:.]/g, '-');
     const file = path.join(dir, `${stamp}-${safeName(source.name)}-${safeName(table)}.ndjson`);
-    const { rows, sha256, location } = await this.with(id, async (reader) => {
-      const { timeColumn, key } = await order(reader, table, mapping);
-      const out = createWriteStream(file, { flags: 'wx' });
-      const hash = createHash('sha256');
-      let count = 0;
-      let position: PagePosition;
-      try {
-        while (count < options.limit) {
-          const page = await reader.rows(table, {
-            timeColumn,
-            ...(key ? { key } : {}),
-            ...(options.from ? { from: options.from } : {}),
-            ...(options.to ? { to: options.to } : {}),
-            position,
-            limit: Math.min(PULL_PAGE, options.limit - count),
+    const partial = `${file}.partial`;
+    let pulledRows: { rows: number; sha256: string; location: string };
+    try {
+      pulledRows = await this.with(id, async (reader) => {
+        const { timeColumn, key } = await order(reader, table, mapping);
+        const out = createWriteStream(partial, { flags: 'wx' });
+        // Until the end, a write error is kept here and ends the pull (never an uncaught error).
+        let failure: Error | undefined;
+        out.on('error', (error) => {
+          failure ??= error;
+        });
+        const write = (text: string): Promise<void> =>
+          new Promise((resolve, reject) => {
+            if (failure) return reject(failure);
+            if (out.write(text)) return resolve();
+            const done = (): void => {
+              out.off('drain', done);
+              out.off('close', done);
+              if (failure) reject(failure);
+              else resolve();
+            };
+            out.on('drain', done);
+            out.on('close', done);
           });
-          if (page.length === 0) break;
-          const text = page.map((row) => JSON.stringify(row)).join('\n') + '\n';
-          hash.update(text);
-          if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-          count += page.length;
-          const last = page[page.length - 1] as SourceRow;
-          position = key
-            ? { time: last[timeColumn], key: last[key === 'rowid' ? '__rowid' : key] }
-            : { offset: count };
+        const hash = createHash('sha256');
+        let count = 0;
+        let position: PagePosition;
+        try {
+          while (count < options.limit) {
+            const page = await reader.rows(table, {
+              timeColumn,
+              ...(key ? { key } : {}),
+              ...(options.from ? { from: options.from } : {}),
+              ...(options.to ? { to: options.to } : {}),
+              position,
+              limit: Math.min(PULL_PAGE, options.limit - count),
+            });
+            if (page.length === 0) break;
+            const last = page[page.length - 1] as SourceRow;
+            position = key ? { time: last[timeColumn], key: last[key] } : { offset: count + page.length };
+            // SQLite's rowid was read only to page by; the record is the row's own columns.
+            const text = page.map(({ [ROWID]: _rowid, ...row }) => JSON.stringify(row)).join('\n') + '\n';
+            hash.update(text);
+            await write(text);
+            count += page.length;
+          }
+        } finally {
+          out.end();
+          await finished(out).catch(() => undefined);
         }
-      } finally {
-        out.end();
-        await finished(out);
-      }
-      return { rows: count, sha256: hash.digest('hex'), location: reader.location };
-    });
+        if (failure) throw failure;
+        return { rows: count, sha256: hash.digest('hex'), location: reader.location };
+      });
+      // Named as complete only once it is: an interrupted pull never looks like a whole one.
+      renameSync(partial, file);
+    } catch (error) {
+      rmSync(partial, { force: true });
+      throw error;
+    }
+    const { rows, sha256, location } = pulledRows;
     writeFileSync(
       `${file}.provenance.json`,
       `${JSON.stringify({ source: location, sourceName: source.name, table, mapping, from: options.from ?? null, to: options.to ?? null, limit: options.limit, pulledAt: pulledAt.toISOString(), rows, sha256 }, null, 2)}\n`,
@@ -223,13 +260,13 @@ export class SourceRegistry {
     const source = this.get(id);
     const reader =
       source.kind === 'sqlite'
-        ? openSqliteReader(source.file as string)
+        ? await openSqliteReader(source.file as string)
         : await openPostgresReader({
             host: source.host as string,
             port: source.port ?? 5432,
             database: source.database as string,
             user: source.user as string,
-            password: this.secrets.get(id),
+            password: this.secrets.get(id, source.name),
             tls: source.tls,
           });
     try {
@@ -240,7 +277,7 @@ export class SourceRegistry {
   }
 
   private info(source: SourceConnection): SourceInfo {
-    return { ...source, hasPassword: this.secrets.get(source.id) !== undefined };
+    return { ...source, hasPassword: this.secrets.get(source.id, source.name) !== undefined };
   }
 
   private persist(): void {
@@ -260,6 +297,12 @@ async function order(
   }
   const key = await reader.keyColumn(table);
   return { timeColumn: mapping.time, ...(key ? { key } : {}) };
+}
+
+function sameServer(a: SourceConnection, b: SourceConnection): boolean {
+  return (['kind', 'host', 'port', 'database', 'user', 'tls', 'file'] as const).every(
+    (field) => a[field] === b[field],
+  );
 }
 
 function safeName(text: string): string {

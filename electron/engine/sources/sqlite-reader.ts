@@ -1,53 +1,71 @@
 import Database from 'better-sqlite3';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { listed, parseJsonText, quoteIdentifier, type SourceRow, type TableReader } from './table-reader.ts';
+import { WorkerClient, workerEntry, type Methods } from '../workers/rpc.ts';
+import {
+  listed,
+  parseJsonText,
+  quoteIdentifier,
+  ROWID,
+  type SourceRow,
+  type TableReader,
+} from './table-reader.ts';
+
+type ReadOptions = Parameters<TableReader['rows']>[1];
 
 /**
- * An SQLite database another application writes, opened read-only (and `query_only`, so not even
- * a temporary table can be made): the file is never changed, not even by opening it.
+ * What the SQLite source worker serves: an SQLite database another application writes, opened
+ * read-only (and `query_only`, so not even a temporary table can be made). better-sqlite3 is
+ * synchronous, so this runs in a worker thread: a sort over a large table never stalls the
+ * thread the case lives on (the desktop app's main process).
  */
-export function openSqliteReader(file: string): TableReader {
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  db.pragma('query_only = 1');
+export function createSqliteSourceMethods() {
+  let db: Database.Database | undefined;
+  const open = (): Database.Database => {
+    if (!db) throw new Error('no SQLite source open');
+    return db;
+  };
   const tables = (): string[] =>
     (
-      db
+      open()
         .prepare(
           "SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",
         )
         .all() as { name: string }[]
     ).map((r) => r.name);
   const columnRows = (table: string) =>
-    db
+    open()
       .prepare('SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid')
-      .all(listed(table, tables(), 'table')) as {
-      name: string;
-      type: string;
-      pk: number;
-    }[];
-  const isView = (table: string): boolean =>
-    (db.prepare('SELECT type FROM sqlite_schema WHERE name = ?').pluck().get(table) as string | undefined) ===
-    'view';
+      .all(listed(table, tables(), 'table')) as { name: string; type: string; pk: number }[];
+  /** Whether rows have a rowid to order ties by: not views, not WITHOUT ROWID tables, not a shadowed name. */
+  const hasRowid = (table: string): boolean => {
+    const row = open().prepare('SELECT type, sql FROM sqlite_schema WHERE name = ?').get(table) as
+      { type: string; sql: string | null } | undefined;
+    if (row?.type !== 'table' || /without\s+rowid/i.test(row.sql ?? '')) return false;
+    return !columnRows(table).some((c) => ['rowid', '_rowid_', 'oid'].includes(c.name.toLowerCase()));
+  };
   return {
-    location: `sqlite:${file}`,
-    tables: async () => tables(),
-    columns: async (table): Promise<SourceColumn[]> =>
-      columnRows(table).map(({ name, type }) => ({ name, type })),
-    keyColumn: async (table) => {
+    open: (file: string): void => {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+      db.pragma('query_only = 1');
+    },
+    tables,
+    columns: (table: string): SourceColumn[] => columnRows(table).map(({ name, type }) => ({ name, type })),
+    keyColumn: (table: string): string | undefined => {
       const keys = columnRows(table).filter((c) => c.pk > 0);
       if (keys.length === 1) return keys[0]?.name;
-      return isView(table) ? undefined : 'rowid';
+      return hasRowid(table) ? ROWID : undefined;
     },
-    rows: async (table, options) => {
+    rows: (table: string, options: ReadOptions): SourceRow[] => {
       const columns = columnRows(table).map((c) => c.name);
       const time = quoteIdentifier(listed(options.timeColumn, columns, 'column'));
       const key =
         options.key === undefined
           ? undefined
-          : options.key === 'rowid'
+          : options.key === ROWID
             ? 'rowid'
             : quoteIdentifier(listed(options.key, columns, 'column'));
-      const where: string[] = [];
+      // A NULL time has no place in time order (and would end keyset paging): such rows are not read.
+      const where: string[] = [`${time} IS NOT NULL`];
       const values: unknown[] = [];
       if (options.from !== undefined) {
         where.push(`${time} >= ?`);
@@ -64,19 +82,48 @@ export function openSqliteReader(file: string): TableReader {
       }
       const select = [
         ...columns.map(quoteIdentifier),
-        ...(key === 'rowid' ? ['rowid AS "__rowid"'] : []),
-      ].join(', ');
+        ...(key === 'rowid' ? [`rowid AS ${quoteIdentifier(ROWID)}`] : []),
+      ];
       const sql =
-        `SELECT ${select} FROM ${quoteIdentifier(table)}` +
-        (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
+        `SELECT ${select.join(', ')} FROM ${quoteIdentifier(table)} WHERE ${where.join(' AND ')}` +
         ` ORDER BY ${time}${key ? `, ${key}` : ''} LIMIT ? OFFSET ?`;
       values.push(options.limit, position !== undefined && 'offset' in position ? position.offset : 0);
-      return (db.prepare(sql).all(...values) as SourceRow[]).map((row) =>
+      return (
+        open()
+          .prepare(sql)
+          .all(...values) as SourceRow[]
+      ).map((row) =>
         Object.fromEntries(Object.entries(row).map(([name, value]) => [name, parseJsonText(value)])),
       );
     },
+    close: (): void => {
+      db?.close();
+      db = undefined;
+    },
+  } satisfies Methods;
+}
+
+type SqliteSourceMethods = ReturnType<typeof createSqliteSourceMethods>;
+
+/** An SQLite source read in its own worker thread (see createSqliteSourceMethods). */
+export async function openSqliteReader(file: string): Promise<TableReader> {
+  const worker = new WorkerClient<SqliteSourceMethods>(workerEntry('sqlite-source-worker'), {});
+  try {
+    await worker.call.open(file);
+  } catch (error) {
+    await worker.terminate();
+    throw error;
+  }
+  const call = worker.call;
+  return {
+    location: `sqlite:${file}`,
+    tables: () => call.tables(),
+    columns: (table) => call.columns(table),
+    keyColumn: (table) => call.keyColumn(table),
+    rows: (table, options) => call.rows(table, options),
     close: async () => {
-      db.close();
+      await call.close().catch(() => undefined);
+      await worker.terminate();
     },
   };
 }

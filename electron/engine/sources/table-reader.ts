@@ -34,6 +34,12 @@ export interface TableReader {
   close(): Promise<void>;
 }
 
+/**
+ * The key name a reader uses for SQLite's rowid. Read beside the row's columns for paging, and
+ * never written into a pulled record (the registry drops it).
+ */
+export const ROWID = '__auditscope_rowid';
+
 /** `"name"` with inner quotes doubled: PostgreSQL and SQLite quote identifiers alike. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

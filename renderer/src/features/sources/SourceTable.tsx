@@ -32,7 +32,16 @@ function cleanMapping(mapping: SourceMapping): SourceMapping {
  * `column.member`), a preview of the events the rows become, and the pull of a time slice into
  * the open case.
  */
-export function SourceTable({ source, tables }: { source: SourceInfo; tables: string[] }) {
+export function SourceTable({
+  source,
+  tables,
+  onSourceChanged,
+}: {
+  source: SourceInfo;
+  tables: string[];
+  /** A pull saved the table and mapping with the source. */
+  onSourceChanged(): void;
+}) {
   const [table, setTable] = useState(source.table && tables.includes(source.table) ? source.table : '');
   return (
     <section className="source-table" aria-label="Source table">
@@ -48,12 +57,22 @@ export function SourceTable({ source, tables }: { source: SourceInfo; tables: st
         </select>
       </label>
       {/* Keyed by table: another table starts with nothing of the last one's. */}
-      {table !== '' && <TableWork key={table} source={source} table={table} />}
+      {table !== '' && (
+        <TableWork key={table} source={source} table={table} onSourceChanged={onSourceChanged} />
+      )}
     </section>
   );
 }
 
-function TableWork({ source, table }: { source: SourceInfo; table: string }) {
+function TableWork({
+  source,
+  table,
+  onSourceChanged,
+}: {
+  source: SourceInfo;
+  table: string;
+  onSourceChanged(): void;
+}) {
   const [info, setInfo] = useState<SourceTableInfo | undefined>();
   const [mapping, setMapping] = useState<SourceMapping>({});
   const [preview, setPreview] = useState<SourcePreviewRow[] | undefined>();
@@ -106,6 +125,7 @@ function TableWork({ source, table }: { source: SourceInfo; table: string }) {
         jobId,
       });
       setPulled(result);
+      onSourceChanged();
       // The workspace shows the new events.
       useImports.getState().requery();
     } catch (e) {
@@ -139,7 +159,11 @@ function TableWork({ source, table }: { source: SourceInfo; table: string }) {
                   value={mapping[field] ?? ''}
                   placeholder="not mapped"
                   spellCheck={false}
-                  onChange={(e) => setMapping({ ...mapping, [field]: e.target.value })}
+                  onChange={(e) => {
+                    setMapping({ ...mapping, [field]: e.target.value });
+                    // A preview of another mapping would mislead.
+                    setPreview(undefined);
+                  }}
                 />
               </label>
             ))}

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SourceInfo, SourceKind } from '../../../../shared/domain/source.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
@@ -58,6 +58,8 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
   >();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  /** Bumped by every selection and connection: an answer to an older one is ignored. */
+  const attempt = useRef(0);
   useEscapeToClose(onClose);
 
   const reload = useCallback(
@@ -69,6 +71,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
   }, [reload]);
 
   const select = (source: SourceInfo | undefined): void => {
+    attempt.current++;
     setDraft(source ? draftOf(source) : EMPTY);
     setPassword('');
     setConnected(undefined);
@@ -77,6 +80,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
   const current = sources.find((s) => s.id === draft.id);
 
   const saveAndConnect = async (): Promise<void> => {
+    const mine = ++attempt.current;
     setBusy(true);
     setError(undefined);
     setConnected(undefined);
@@ -104,23 +108,46 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
         },
         password ? { action: 'set', password } : { action: 'keep' },
       );
+      if (mine !== attempt.current) return;
       setPassword('');
       setDraft(draftOf(saved));
       await reload();
       const inspected = await call('source.inspect', saved.id, null);
+      if (mine !== attempt.current) return;
       setConnected({ source: saved, location: inspected.location, tables: inspected.tables });
     } catch (e) {
-      setError((e as Error).message);
+      if (mine === attempt.current) setError((e as Error).message);
     } finally {
       setBusy(false);
     }
   };
 
+  /** Forgets the kept password (the source stays). */
+  const forgetPassword = async (): Promise<void> => {
+    if (!current) return;
+    try {
+      await call('source.save', current, { action: 'forget' });
+      await reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
   const remove = async (): Promise<void> => {
-    if (!draft.id) return;
-    await call('source.remove', draft.id);
-    select(undefined);
-    await reload();
+    if (!current) return;
+    if (
+      !window.confirm(
+        `Remove the source “${current.name}”? Its kept password is forgotten; events pulled from it stay in the case.`,
+      )
+    )
+      return;
+    try {
+      await call('source.remove', current.id);
+      select(undefined);
+      await reload();
+    } catch (e) {
+      setError((e as Error).message);
+    }
   };
 
   const browse = async (): Promise<void> => {
@@ -231,9 +258,14 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
               </div>
             )}
             <footer>
-              {draft.id && (
+              {current && (
                 <button type="button" onClick={() => void remove()}>
                   Remove
+                </button>
+              )}
+              {current?.hasPassword && (
+                <button type="button" onClick={() => void forgetPassword()}>
+                  Forget password
                 </button>
               )}
               <button type="submit" className="primary" disabled={busy}>
@@ -252,7 +284,13 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
                 Connected read-only to <span className="mono">{cellText(connected.location)}</span>:{' '}
                 {connected.tables.length} tables and views.
               </p>
-              <SourceTable key={connected.source.id} source={connected.source} tables={connected.tables} />
+              <SourceTable
+                key={connected.source.id}
+                // As saved now: a pull keeps the table and mapping with the source.
+                source={sources.find((s) => s.id === connected.source.id) ?? connected.source}
+                tables={connected.tables}
+                onSourceChanged={() => void reload()}
+              />
             </>
           )}
         </div>

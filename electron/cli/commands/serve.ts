@@ -43,7 +43,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       ? await openDemoCase(path.join(userDataDir(), 'demo.auditscope'), demoDataDir())
       : await CaseSession.open(values.case);
   const cases = new CaseHost(session, { recentFile: path.join(userDataDir(), 'recent-cases.json') });
-  // Passwords for database sources: AUDITSCOPE_SOURCE_PASSWORD, or typed in the page (kept in
+  // Passwords for database sources: AUDITSCOPE_SOURCE_PASSWORD_<NAME>, or typed in the page (kept in
   // memory for this run only, never written).
   const sources = new SourceRegistry(path.join(userDataDir(), 'sources.json'), new MemorySecrets());
   const server = await startServer({ cases, rendererDir: rendererDir(), port, sources });

@@ -71,6 +71,18 @@ describe.skipIf('missing' in binary)('the desktop app (Electron)', () => {
     await expect.poll(() => page.locator('.import-panel').textContent()).toContain(path.basename(input));
   });
 
+  it('opens Connect… and Export… from the File menu', async () => {
+    for (const [id, dialog] of [
+      ['sources.open', 'Database sources'],
+      ['export.open', 'Export events'],
+    ] as const) {
+      await app.evaluate(({ Menu }, item) => Menu.getApplicationMenu()?.getMenuItemById(item)?.click(), id);
+      await page.getByRole('dialog', { name: dialog }).waitFor();
+      await page.keyboard.press('Escape');
+      await expect.poll(() => page.getByRole('dialog', { name: dialog }).count()).toBe(0);
+    }
+  });
+
   it('serves the page from app:// under a strict CSP that blocks injected script', async () => {
     expect(page.url()).toBe('app://auditscope/index.html');
     const outcome = await probeCsp(page);

@@ -5,6 +5,7 @@ import { CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.
 import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
 import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts';
 import { SourceConnection, SourceInfo, SourceMapping, SourceTableInfo } from './domain/source.ts';
+import { JournalEntry, VerifyReport } from './domain/journal.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -83,6 +84,13 @@ export const contract = {
   /** Creates a new, empty case file (never over an existing file) and opens it. */
   'case.create': { input: z.tuple([Path]), output: CaseInfo },
   'case.forget': { input: z.tuple([Path]), output: z.void() },
+  /** Re-checks the journal's hash chain and the recorded SHA-256 of input files still present. */
+  'case.verify': { input: z.tuple([]), output: VerifyReport },
+  /** Journal entries in order, a window of them (the newest last). */
+  'case.journal': {
+    input: z.tuple([Position, z.number().int().min(1).max(1000)]),
+    output: z.array(JournalEntry),
+  },
   'case.stats': { input: z.tuple([]), output: CaseStats },
   'case.imports': { input: z.tuple([]), output: z.array(ImportRecord) },
   'case.rejects': {
@@ -207,6 +215,7 @@ export const MenuCommand = z.discriminatedUnion('command', [
     command: z.enum([
       'case.new',
       'case.open',
+      'case.verify',
       'import.files',
       'import.folder',
       'export.open',

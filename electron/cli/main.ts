@@ -2,6 +2,7 @@ import { importCommand, IMPORT_HELP } from './commands/import.ts';
 import { queryCommand, QUERY_HELP } from './commands/query.ts';
 import { statsCommand, STATS_HELP } from './commands/stats.ts';
 import { serveCommand, SERVE_HELP } from './commands/serve.ts';
+import { verifyCommand, VERIFY_HELP } from './commands/verify.ts';
 import { CliError } from './cli-error.ts';
 import { makeControlsVisible } from '../../shared/lib/visible-text.ts';
 
@@ -13,6 +14,7 @@ Commands:
   import <files or folders…> --case <file>   import audit logs into a case file
   query --case <file> ['<search>']           search a case (table, ndjson, csv, json)
   stats --case <file>                        counts by source, action, outcome; time span
+  verify --case <file>                       re-check the case journal and input file hashes
   serve [--case <file>] [--port N]           the workspace in a browser on this machine
 
 Run \`auditscope <command> --help\` for a command's options.
@@ -23,12 +25,15 @@ ${QUERY_HELP}
 
 ${STATS_HELP}
 
+${VERIFY_HELP}
+
 ${SERVE_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   import: importCommand,
   query: queryCommand,
   stats: statsCommand,
+  verify: verifyCommand,
   serve: serveCommand,
 };
 

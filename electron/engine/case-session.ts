@@ -6,6 +6,7 @@ import type { FormatId } from './ingest/types.ts';
 import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shared/domain/import.ts';
 import type { ExportFormat, ExportProgress, ExportSummary } from '../../shared/domain/export.ts';
 import type { EventQuery } from '../../shared/domain/query.ts';
+import type { JournalEntry } from '../../shared/domain/journal.ts';
 import { exportToFile } from './export/export-events.ts';
 
 type Writer = Methods & {
@@ -16,6 +17,7 @@ type Writer = Methods & {
   ): ImportFileResult;
   cancel(jobId: string): boolean;
   ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean };
+  journal(action: string, detail: Record<string, unknown>): JournalEntry;
   indexAll(): number;
   close(): void;
 };
@@ -115,13 +117,15 @@ export class CaseSession {
     const abort = new AbortController();
     this.exports.set(jobId, abort);
     try {
-      return await exportToFile(this.aggregate, query, {
+      const summary = await exportToFile(this.aggregate, query, {
         ...job,
         signal: abort.signal,
         onProgress: (progress) => {
           for (const listener of this.exportListeners) listener({ jobId, ...progress });
         },
       });
+      if (this.writerClient) await this.journal('export', { ...summary, query });
+      return summary;
     } finally {
       this.exports.delete(jobId);
     }
@@ -201,6 +205,11 @@ export class CaseSession {
 
   ftsStatus(): Promise<{ indexedThrough: number; lastRowid: number; ready: boolean }> {
     return this.writer.call.ftsStatus();
+  }
+
+  /** Appends an entry to the case journal (what happens outside the writer: exports, pulls). */
+  journal(action: string, detail: Record<string, unknown>): Promise<JournalEntry> {
+    return this.writer.call.journal(action, detail);
   }
 
   /** Finishes the free-text index now instead of in the background. */

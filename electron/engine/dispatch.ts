@@ -13,6 +13,7 @@ import type { CaseHost } from './cases/case-host.ts';
 import type { SourceMapping } from '../../shared/domain/source.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
+import { verifyCase } from './cases/verify-case.ts';
 import { SourceRegistry, type SourceDraft } from './sources/source-registry.ts';
 
 type CallImplementation = (...args: never[]) => Promise<unknown>;
@@ -45,6 +46,8 @@ export function implementContract(
     'case.create': (file: string) => host.create(file),
     'case.forget': async (file: string) => host.forget(file),
     'case.stats': () => read((r) => r.stats()),
+    'case.verify': async () => verifyCase((await session()).path),
+    'case.journal': (start: number, limit: number) => read((r) => r.journal(start, limit)),
     'case.imports': () => read((r) => r.imports()),
     'case.rejects': (importId: number | undefined, start: number, limit: number) =>
       read((r) => r.rejects(importId, start, limit)),

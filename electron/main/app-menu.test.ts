@@ -33,6 +33,7 @@ describe('the application menu', () => {
     for (const [id, accelerator] of [
       ['case.new', 'CmdOrCtrl+N'],
       ['case.open', 'CmdOrCtrl+O'],
+      ['case.verify', undefined],
       ['import.files', 'CmdOrCtrl+I'],
       ['import.folder', undefined],
       ['sources.open', 'CmdOrCtrl+K'],
@@ -49,6 +50,7 @@ describe('the application menu', () => {
     expect(sent.map((c) => c.command)).toEqual([
       'case.new',
       'case.open',
+      'case.verify',
       'import.files',
       'import.folder',
       'sources.open',

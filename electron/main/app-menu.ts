@@ -37,6 +37,7 @@ export function appMenuTemplate(options: MenuOptions): MenuItemConstructorOption
     submenu: [
       command('New Case…', 'case.new', 'CmdOrCtrl+N'),
       command('Open Case…', 'case.open', 'CmdOrCtrl+O'),
+      command('Verify Case…', 'case.verify'),
       {
         id: 'open-recent',
         label: 'Open Recent',

@@ -534,6 +534,21 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(rowCount).toBe(all);
   });
 
+  it('verifies the case: its journal and its input files', async () => {
+    await freshPage();
+    await page.getByRole('button', { name: /^Case / }).click();
+    await page.getByRole('menuitem', { name: 'Verify case…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Verify case' });
+    await expect
+      .poll(() => dialog.getByRole('status').textContent())
+      .toMatch(/^Verified\. The journal's \d+ entries are intact\.$/);
+    await expect(dialog.locator('.verify-hash').textContent()).resolves.toMatch(/^[0-9a-f]{64}$/);
+    await expect.poll(() => dialog.locator('.verify-table').last().locator('tr').count()).toBeGreaterThan(3);
+    await shot('24-verify');
+    await page.keyboard.press('Escape');
+    await expect(dialog.count()).resolves.toBe(0);
+  });
+
   it('shows the keyboard shortcuts and search syntax on ?', async () => {
     await freshPage();
     await page.keyboard.press('?');

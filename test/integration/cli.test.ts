@@ -7,6 +7,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { REPO_ROOT, dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
+import Database from 'better-sqlite3';
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import type { VerifyReport } from '../../shared/domain/journal.ts';
 
 const BIN = path.join(REPO_ROOT, 'electron/cli/bin.js');
 
@@ -174,6 +177,47 @@ describe('auditscope CLI', () => {
     );
     expect(parsed.span.first).toMatch(/^\d{4}-\d\d-\d\dT/);
     expect(cli('stats', '--case', casePath).stdout).toContain('by source');
+  });
+
+  it('verifies a case: the journal of its imports and exports, and the inputs still present', async () => {
+    const input = temp.file('okta-copy.ndjson');
+    writeFileSync(
+      input,
+      readFileSync(dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson')),
+    );
+    const verified = temp.file('verified.auditscope');
+    expect(cli('import', input, dataset('github-audit'), '--case', verified).status).toBe(0);
+    // An export through the engine is journaled too.
+    const session = await CaseSession.open(verified);
+    await session.exportEvents({}, { file: temp.file('out.ndjson'), format: 'ndjson' });
+    await session.close();
+
+    const ok = cli('verify', '--case', verified, '--json');
+    expect(ok.status).toBe(0);
+    const report = JSON.parse(ok.stdout) as VerifyReport;
+    expect(report.journal).toMatchObject({ broken: null, head: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(report.journal.entries).toBeGreaterThanOrEqual(4); // created, two imports (at least), export
+    expect(report.inputs.map((i) => i.state)).toEqual(report.inputs.map(() => 'match'));
+    expect(cli('verify', '--case', verified).stdout).toMatch(
+      /^journal: \d+ entries, intact; head [0-9a-f]{64}$/m,
+    );
+
+    // An input changed since: named, and the case is not verified.
+    writeFileSync(input, `${readFileSync(input, 'utf8')}\n`);
+    const changed = cli('verify', '--case', verified);
+    expect(changed.status).toBe(1);
+    expect(changed.stdout).toContain(`changed  ${input}`);
+    expect(cli('verify', '--case', verified, '--no-inputs').status).toBe(0);
+
+    // One character of the journal changed behind the app's back: the entry is named.
+    const db = new Database(verified);
+    db.prepare(
+      "UPDATE journal SET detail = replace(detail, 'okta-copy', 'okta-cppy') WHERE action = 'import'",
+    ).run();
+    db.close();
+    const broken = cli('verify', '--case', verified, '--no-inputs');
+    expect(broken.status).toBe(1);
+    expect(broken.stdout).toMatch(/^journal: BROKEN at entry 2: its contents do not match its hash$/m);
   });
 
   it('fails with one clear line on stderr and a non-zero exit code', () => {

@@ -243,10 +243,21 @@ export class SourceRegistry {
       throw error;
     }
     const { rows, sha256, location } = pulledRows;
-    writeFileSync(
-      `${file}.provenance.json`,
-      `${JSON.stringify({ source: location, sourceName: source.name, table, mapping, from: options.from ?? null, to: options.to ?? null, limit: options.limit, pulledAt: pulledAt.toISOString(), rows, sha256 }, null, 2)}\n`,
-    );
+    const provenance = {
+      source: location,
+      sourceName: source.name,
+      table,
+      mapping,
+      from: options.from ?? null,
+      to: options.to ?? null,
+      limit: options.limit,
+      pulledAt: pulledAt.toISOString(),
+      file,
+      rows,
+      sha256,
+    };
+    await session.journal('source.pull', provenance);
+    writeFileSync(`${file}.provenance.json`, `${JSON.stringify(provenance, null, 2)}\n`);
     this.save({ ...source, table, mapping });
     const summary = await session.import([file], {
       format: 'generic',

@@ -94,6 +94,17 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_actor_id_time ON events(actor_id COLLATE NOCASE, time);
   CREATE INDEX events_actor_email_time ON events(actor_email COLLATE NOCASE, time);
   `,
+  /* 3: the case journal. Every change to the case (imports, pulls, exports…) is an entry chained
+   * to the one before by SHA-256 (see journal.ts); entries are only ever appended. */ `
+  CREATE TABLE journal (
+    seq INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** The `(column COLLATE NOCASE, time)` index of each indexed event column (migrations 1 and 2). */

@@ -1,5 +1,6 @@
 import { openCaseForReading, type CaseDb } from '../store/case-db.ts';
 import { CaseQueries } from '../query/case-queries.ts';
+import { readJournal } from '../store/journal.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -26,6 +27,10 @@ export function createReaderMethods() {
     topValues: (...args: Parameters<CaseQueries['topValues']>) => open().topValues(...args),
     event: (...args: Parameters<CaseQueries['event']>) => open().event(...args),
     stats: () => open().stats(),
+    journal: (start: number, limit: number) => {
+      open();
+      return readJournal(db as CaseDb, start, limit);
+    },
     imports: () => open().imports(),
     rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
     close(): void {

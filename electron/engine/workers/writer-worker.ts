@@ -3,6 +3,7 @@ import { parentPort } from 'node:worker_threads';
 import { openCaseForWriting, type CaseDb } from '../store/case-db.ts';
 import { EventWriter } from '../store/event-writer.ts';
 import { FtsIndexer } from '../store/fts-indexer.ts';
+import { Journal } from '../store/journal.ts';
 import { runImport, type ImportFileOptions } from './import-runner.ts';
 import { serve, type Notice } from './rpc.ts';
 import type { ImportProgress } from '../../../shared/domain/import.ts';
@@ -16,6 +17,7 @@ const FTS_CHUNK = 2000;
 let db: CaseDb | undefined;
 let writer: EventWriter | undefined;
 let fts: FtsIndexer | undefined;
+let journal: Journal | undefined;
 let activeImports = 0;
 let ftsScheduled = false;
 const cancels = new Map<string, () => void>();
@@ -55,6 +57,14 @@ serve(port, {
     db = openCaseForWriting(path);
     writer = new EventWriter(db);
     fts = new FtsIndexer(db);
+    journal = new Journal(db);
+    if (journal.isEmpty()) {
+      // A new case, or one from before the journal: it starts with what the case holds now.
+      const imports = Number(db.prepare('SELECT count(*) FROM imports').pluck().get());
+      const events = Number(db.prepare('SELECT count(*) FROM events').pluck().get());
+      if (imports === 0 && events === 0) journal.append('case.created', { path });
+      else journal.append('journal.started', { path, imports, events });
+    }
     scheduleFts();
     return { ftsReady: ftsStatus().ready };
   },
@@ -63,13 +73,28 @@ serve(port, {
     const open = requireOpen();
     activeImports++;
     try {
-      return await runImport(
+      const result = await runImport(
         open.writer,
         path,
         options,
         (progress: ImportProgress) => notify('import-progress', progress),
         (cancel) => cancels.set(options.jobId, cancel),
       );
+      // Every file, whatever became of it, with the SHA-256 of what was read.
+      journal?.append('import', {
+        importId: result.importId,
+        path: result.path,
+        sha256: result.sha256,
+        size: result.size,
+        format: result.format,
+        container: result.container,
+        status: result.status,
+        accepted: result.accepted,
+        duplicates: result.duplicates,
+        rejected: result.rejected,
+        ...(result.error === undefined ? {} : { error: result.error }),
+      });
+      return result;
     } finally {
       cancels.delete(options.jobId);
       activeImports--;
@@ -85,6 +110,12 @@ serve(port, {
   },
 
   ftsStatus,
+
+  /** Appends an entry to the case journal (exports, pulls: what happens outside this thread). */
+  journal(action: string, detail: Record<string, unknown>) {
+    if (!journal) throw new Error('no case is open');
+    return journal.append(action, detail);
+  },
 
   /** Builds the whole free-text index now (CLI and tests; the app lets it run in the background). */
   indexAll(): number {
@@ -102,5 +133,6 @@ serve(port, {
     db = undefined;
     writer = undefined;
     fts = undefined;
+    journal = undefined;
   },
 });

@@ -4,6 +4,7 @@ import { cellText } from '../../lib/format.ts';
 import { useCase } from '../../stores/case.ts';
 import { useImports } from '../../stores/imports.ts';
 import { CaseDialog, type CaseDialogMode } from './CaseDialog.tsx';
+import { VerifyDialog } from './VerifyDialog.tsx';
 
 /**
  * The case switcher in the header: the open case's name, and a menu to create a case, open one, or
@@ -18,6 +19,8 @@ export function CaseMenu() {
   const [open, setOpen] = useState(false);
   const [dialog, setDialog] = useState<CaseDialogMode | undefined>();
   const [error, setError] = useState<string | undefined>();
+  const [verifying, setVerifying] = useState(false);
+  const closeVerify = useCallback(() => setVerifying(false), []);
   const menu = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -61,6 +64,7 @@ export function CaseMenu() {
       onMenuCommand((command) => {
         if (command.command === 'case.new') choose('create');
         if (command.command === 'case.open') choose('open');
+        if (command.command === 'case.verify') setVerifying(true);
         if (command.command === 'case.openPath') reopen(command.path);
       }),
     [choose, reopen],
@@ -106,6 +110,16 @@ export function CaseMenu() {
               {label}
             </button>
           ))}
+          <button
+            type="button"
+            role="menuitem"
+            onClick={() => {
+              setOpen(false);
+              setVerifying(true);
+            }}
+          >
+            Verify case…
+          </button>
           {recent.length > 1 && <div className="menu-heading">Recent</div>}
           {recent
             .filter((r) => r.path !== info?.path)
@@ -146,6 +160,7 @@ export function CaseMenu() {
         </p>
       )}
       {dialog && <CaseDialog mode={dialog} current={info?.path} onClose={closeDialog} />}
+      {verifying && <VerifyDialog onClose={closeVerify} />}
     </div>
   );
 }

@@ -57,19 +57,17 @@ describe('database sources', () => {
   }, 60_000);
 
   /** A source for the test server's `app` database. */
+  const appDatabase = (name: string, tls: 'verify' | 'disable' = 'disable', user = server.user) => ({
+    name,
+    kind: 'postgres' as const,
+    host: server.host,
+    port: server.port,
+    database: 'app',
+    user,
+    tls,
+  });
   const savePostgres = (name: string, tls: 'verify' | 'disable', password: string) =>
-    registry.save(
-      {
-        name,
-        kind: 'postgres',
-        host: server.host,
-        port: server.port,
-        database: 'app',
-        user: server.user,
-        tls,
-      },
-      password,
-    );
+    registry.save(appDatabase(name, tls), password);
 
   afterAll(() => {
     server?.stop();
@@ -259,24 +257,8 @@ describe('database sources', () => {
       undefined,
       new MemorySecrets({ AUDITSCOPE_SOURCE_PASSWORD_APP_DB: server.password }),
     );
-    const named = fromEnvironment.save({
-      name: 'app db',
-      kind: 'postgres',
-      host: server.host,
-      port: server.port,
-      database: 'app',
-      user: server.user,
-      tls: 'disable',
-    });
-    const other = fromEnvironment.save({
-      name: 'other',
-      kind: 'postgres',
-      host: server.host,
-      port: server.port,
-      database: 'app',
-      user: server.user,
-      tls: 'disable',
-    });
+    const named = fromEnvironment.save(appDatabase('app db'));
+    const other = fromEnvironment.save(appDatabase('other'));
     expect([named.hasPassword, other.hasPassword]).toEqual([true, false]);
     await expect(fromEnvironment.inspect(named.id)).resolves.toMatchObject({ tables: expect.any(Array) });
     // No password of ours: never PGPASSWORD or ~/.pgpass, so the server refuses.
@@ -294,18 +276,7 @@ describe('database sources', () => {
        GRANT SELECT ON user_activity_log TO reader;`,
       'app',
     );
-    const reader = registry.save(
-      {
-        name: 'reader',
-        kind: 'postgres',
-        host: server.host,
-        port: server.port,
-        database: 'app',
-        user: 'reader',
-        tls: 'disable',
-      },
-      'reader-pw',
-    );
+    const reader = registry.save(appDatabase('reader', 'disable', 'reader'), 'reader-pw');
     const inspected = await registry.inspect(reader.id, 'public.user_activity_log');
     expect(inspected.table?.key).toBe('id');
   });

@@ -3,6 +3,7 @@ import { queryCommand, QUERY_HELP } from './commands/query.ts';
 import { statsCommand, STATS_HELP } from './commands/stats.ts';
 import { serveCommand, SERVE_HELP } from './commands/serve.ts';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.ts';
+import { exportCommand, EXPORT_HELP } from './commands/export.ts';
 import { CliError } from './cli-error.ts';
 import { makeControlsVisible } from '../../shared/lib/visible-text.ts';
 
@@ -14,6 +15,8 @@ Commands:
   import <files or folders…> --case <file>   import audit logs into a case file
   query --case <file> ['<search>']           search a case (table, ndjson, csv, json)
   stats --case <file>                        counts by source, action, outcome; time span
+  export --case <file> --format <f> --out <file> ['<search>']
+                                             write a search's events to a file (journaled)
   verify --case <file>                       re-check the case journal and input file hashes
   serve [--case <file>] [--port N]           the workspace in a browser on this machine
 
@@ -25,6 +28,8 @@ ${QUERY_HELP}
 
 ${STATS_HELP}
 
+${EXPORT_HELP}
+
 ${VERIFY_HELP}
 
 ${SERVE_HELP}`;
@@ -34,6 +39,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   query: queryCommand,
   stats: statsCommand,
   verify: verifyCommand,
+  export: exportCommand,
   serve: serveCommand,
 };
 

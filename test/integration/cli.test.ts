@@ -220,6 +220,49 @@ describe('auditscope CLI', () => {
     expect(broken.stdout).toMatch(/^journal: BROKEN at entry 2: its contents do not match its hash$/m);
   });
 
+  it('exports a search to a file for scripts, journaled, never over an existing file', () => {
+    const out = temp.file('failures.csv');
+    const run = cli(
+      'export',
+      '--case',
+      casePath,
+      '--format',
+      'csv',
+      '--out',
+      out,
+      '--json',
+      'outcome:failure',
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { events: number; sha256: string; file: string };
+    const expected = Number(cli('query', '--case', casePath, '--count', 'outcome:failure').stdout);
+    expect(summary).toMatchObject({ events: expected, file: out });
+    const rows = readFileSync(out, 'utf8').trimEnd().split('\r\n');
+    expect(rows).toHaveLength(expected + 1);
+    expect(summary.sha256).toBe(createHash('sha256').update(readFileSync(out)).digest('hex'));
+    const again = cli('export', '--case', casePath, '--format', 'csv', '--out', out);
+    expect([again.status, again.stderr.trim()]).toEqual([
+      1,
+      `auditscope export: ${out} exists: choose another --out, or --force`,
+    ]);
+    const report = JSON.parse(
+      cli('verify', '--case', casePath, '--json', '--no-inputs').stdout,
+    ) as VerifyReport;
+    expect(report.journal.broken).toBeNull();
+    const db = new Database(casePath, { readonly: true });
+    const last = db.prepare('SELECT action, detail FROM journal ORDER BY seq DESC LIMIT 1').get() as {
+      action: string;
+      detail: string;
+    };
+    db.close();
+    expect(last.action).toBe('export');
+    expect(JSON.parse(last.detail)).toMatchObject({ file: out, sha256: summary.sha256, events: expected });
+    expect(
+      cli('export', '--case', temp.file('nope.auditscope'), '--format', 'csv', '--out', temp.file('x.csv'))
+        .status,
+    ).toBe(1);
+  });
+
   it('fails with one clear line on stderr and a non-zero exit code', () => {
     const missing = cli('query', '--case', temp.file('nope.auditscope'), 'x');
     expect(missing.status).toBe(1);

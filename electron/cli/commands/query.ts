@@ -27,13 +27,35 @@ const AGE = /^(\d+)(s|m|h|d|w)$/;
 const MICROS: Record<string, number> = { s: 1e6, m: 60e6, h: 3600e6, d: 86400e6, w: 604800e6 };
 
 /** A --from/--to value as epoch microseconds. */
-export function parseTimeOption(name: string, text: string, now = Date.now()): number {
+export function parseTimeOption(name: string, text: string, now = Date.now(), command = 'query'): number {
   const age = AGE.exec(text);
   if (age) return now * 1000 - Number(age[1]) * (MICROS[age[2] as string] as number);
   const parsed = parseTimestamp(text, { now });
   if (!parsed)
-    throw new UsageError(`query: --${name} ${text} is not a time (ISO 8601, epoch, or an age like 24h)`);
+    throw new UsageError(`${command}: --${name} ${text} is not a time (ISO 8601, epoch, or an age like 24h)`);
   return parsed.time;
+}
+
+/** The query a command line asks for: the search text, --from, --to and --order. */
+export function queryFromArgs(
+  command: string,
+  search: string,
+  values: { from?: string | undefined; to?: string | undefined; order?: string | undefined },
+): EventQuery {
+  if (values.order && values.order !== 'asc' && values.order !== 'desc')
+    throw new UsageError(`${command}: --order is asc or desc`);
+  const parsed = parseSearch(search);
+  if (!parsed.ok) {
+    throw new UsageError(
+      `${command}: ${parsed.error.message} (at character ${parsed.error.offset + 1} of the search)`,
+    );
+  }
+  return {
+    filter: parsed.filter,
+    from: values.from ? parseTimeOption('from', values.from, Date.now(), command) : undefined,
+    to: values.to ? parseTimeOption('to', values.to, Date.now(), command) : undefined,
+    order: (values.order as 'asc' | 'desc' | undefined) ?? 'desc',
+  };
 }
 
 const OPTIONS = {
@@ -61,24 +83,10 @@ export async function queryCommand(argv: string[]): Promise<number> {
   const format = (values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson')) as OutputFormat;
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`query: unknown --format ${format}`);
-  if (values.order && values.order !== 'asc' && values.order !== 'desc')
-    throw new UsageError('query: --order is asc or desc');
   const limit = values.limit === undefined ? 100 : Number(values.limit);
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('query: --limit takes a whole number ≥ 0');
 
-  const text = positionals.join(' ');
-  const parsed = parseSearch(text);
-  if (!parsed.ok) {
-    throw new UsageError(
-      `query: ${parsed.error.message} (at character ${parsed.error.offset + 1} of the search)`,
-    );
-  }
-  const query: EventQuery = {
-    filter: parsed.filter,
-    from: values.from ? parseTimeOption('from', values.from) : undefined,
-    to: values.to ? parseTimeOption('to', values.to) : undefined,
-    order: (values.order as 'asc' | 'desc' | undefined) ?? 'desc',
-  };
+  const query = queryFromArgs('query', positionals.join(' '), values);
 
   const session = await openExistingCase(values.case);
   try {

@@ -6,6 +6,7 @@ import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain
 import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts';
 import { SourceConnection, SourceInfo, SourceMapping, SourceTableInfo } from './domain/source.ts';
 import { JournalEntry, VerifyReport } from './domain/journal.ts';
+import { AnnotationChange, EventMarks, Tag } from './domain/annotations.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -135,6 +136,17 @@ export const contract = {
     output: Lanes,
   },
   'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
+  /** Stars, tags or notes events: one change to up to 100,000 events, journaled. */
+  'event.annotate': {
+    input: z.tuple([z.array(z.number().int().positive()).min(1).max(100_000), AnnotationChange]),
+    output: z.object({ events: z.number().int() }),
+  },
+  /** The marks of these events (the table's visible rows, a detail panel). */
+  'event.marks': {
+    input: z.tuple([z.array(z.number().int().positive()).max(5000)]),
+    output: z.array(EventMarks),
+  },
+  'tag.list': { input: z.tuple([]), output: z.array(Tag) },
   /**
    * Writes every event of the query to a file, streamed (progress as `export.progress`). In the
    * desktop app the file must have been chosen in its save dialog (shell.chooseExportFile);

@@ -7,6 +7,7 @@ import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shar
 import type { ExportFormat, ExportProgress, ExportSummary } from '../../shared/domain/export.ts';
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { JournalEntry } from '../../shared/domain/journal.ts';
+import type { AnnotationChange } from '../../shared/domain/annotations.ts';
 import { exportToFile } from './export/export-events.ts';
 
 type Writer = Methods & {
@@ -18,6 +19,7 @@ type Writer = Methods & {
   cancel(jobId: string): boolean;
   ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean };
   journal(action: string, detail: Record<string, unknown>): JournalEntry;
+  annotate(seqs: number[], change: AnnotationChange): { events: number };
   indexAll(): number;
   close(): void;
 };
@@ -205,6 +207,11 @@ export class CaseSession {
 
   ftsStatus(): Promise<{ indexedThrough: number; lastRowid: number; ready: boolean }> {
     return this.writer.call.ftsStatus();
+  }
+
+  /** Stars, tags or notes events (one change, journaled with the events' ids). */
+  annotate(seqs: number[], change: AnnotationChange): Promise<{ events: number }> {
+    return this.writer.call.annotate(seqs, change);
   }
 
   /** Appends an entry to the case journal (what happens outside the writer: exports, pulls). */

@@ -11,6 +11,7 @@ import type { EventQuery } from '../../shared/domain/query.ts';
 import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
 import type { SourceMapping } from '../../shared/domain/source.ts';
+import type { AnnotationChange } from '../../shared/domain/annotations.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
 import { verifyCase } from './cases/verify-case.ts';
@@ -76,6 +77,10 @@ export function implementContract(
     'query.lanes': async (query: EventQuery, field: string, options: CallArgs<'query.lanes'>[2]) =>
       (await session()).aggregate.lanes(query, field, options),
     'event.get': (seq: number) => read((r) => r.event(seq)),
+    'event.annotate': async (seqs: number[], change: AnnotationChange) =>
+      (await session()).annotate(seqs, change),
+    'event.marks': (seqs: number[]) => read((r) => r.marks(seqs)),
+    'tag.list': () => read((r) => r.tags()),
     'export.start': async (query: EventQuery, job: CallArgs<'export.start'>[1]) =>
       (await session()).exportEvents(query, {
         file: job.path,

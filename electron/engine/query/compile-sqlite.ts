@@ -157,6 +157,33 @@ function catalogPredicate(def: FieldDef, filter: FieldFilter): Sql {
   };
 }
 
+/** What `is:` asks of an event's marks (annotations.ts). */
+const IS_MARKED: Readonly<Record<string, string>> = {
+  starred: 'events.rowid IN (SELECT event_rowid FROM marks WHERE starred = 1)',
+  noted: 'events.rowid IN (SELECT event_rowid FROM marks WHERE note IS NOT NULL)',
+  tagged: 'events.rowid IN (SELECT event_rowid FROM event_tags)',
+};
+
+/**
+ * The analyst's marks: `is:starred`, `is:tagged`, `is:noted`, and `tag:<name>` (globs too). These
+ * names mean marks, not fields of the original records.
+ */
+function annotationPredicate(filter: FieldFilter): Sql | undefined {
+  const field = filter.field.toLowerCase();
+  if (field === 'is') {
+    const sql = filter.op === 'eq' ? IS_MARKED[(filter.value ?? '').toLowerCase()] : undefined;
+    if (sql === undefined) throw new QueryCompileError('`is:` takes starred, tagged or noted');
+    return { text: sql, params: [] };
+  }
+  if (field !== 'tag') return undefined;
+  if (filter.op === 'exists') return { text: IS_MARKED.tagged as string, params: [] };
+  const name = textPredicate('t.name', filter);
+  return {
+    text: `events.rowid IN (SELECT et.event_rowid FROM event_tags et JOIN tags t ON t.id = et.tag_id WHERE ${name.text})`,
+    params: name.params,
+  };
+}
+
 /** JSONPath with every segment quoted: `$."userIdentity"."arn"`. */
 export function toJsonPath(field: string): string {
   const path = parseRawPath(field);
@@ -243,6 +270,8 @@ function compileNode(filter: Filter, opts: CompileOptions): Sql {
       return { text: `NOT coalesce((${inner.text}), 0)`, params: inner.params };
     }
     case 'field': {
+      const marks = annotationPredicate(filter);
+      if (marks) return marks;
       const def = resolveField(filter.field);
       return def === undefined ? rawPathPredicate(filter) : catalogPredicate(def, filter);
     }

@@ -105,6 +105,25 @@ export const MIGRATIONS: readonly string[] = [
     hash TEXT NOT NULL
   ) STRICT;
   `,
+  /* 4: the analyst's marks on events: stars, notes, tags (see annotations.ts). */ `
+  CREATE TABLE marks (
+    event_rowid INTEGER PRIMARY KEY,
+    starred INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE tags (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    color TEXT NOT NULL
+  ) STRICT;
+  CREATE TABLE event_tags (
+    event_rowid INTEGER NOT NULL,
+    tag_id INTEGER NOT NULL REFERENCES tags(id),
+    PRIMARY KEY (event_rowid, tag_id)
+  ) STRICT, WITHOUT ROWID;
+  CREATE INDEX event_tags_tag ON event_tags(tag_id, event_rowid);
+  `,
 ];
 
 /** The `(column COLLATE NOCASE, time)` index of each indexed event column (migrations 1 and 2). */

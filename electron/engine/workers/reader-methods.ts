@@ -1,6 +1,7 @@
 import { openCaseForReading, type CaseDb } from '../store/case-db.ts';
 import { CaseQueries } from '../query/case-queries.ts';
 import { readJournal } from '../store/journal.ts';
+import { marksOf, tagsOf } from '../store/annotations.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -32,6 +33,14 @@ export function createReaderMethods() {
       return readJournal(db as CaseDb, start, limit);
     },
     imports: () => open().imports(),
+    marks: (seqs: number[]) => {
+      open();
+      return marksOf(db as CaseDb, seqs);
+    },
+    tags: () => {
+      open();
+      return tagsOf(db as CaseDb);
+    },
     rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
     close(): void {
       db?.close();

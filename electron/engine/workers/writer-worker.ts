@@ -4,6 +4,8 @@ import { openCaseForWriting, type CaseDb } from '../store/case-db.ts';
 import { EventWriter } from '../store/event-writer.ts';
 import { FtsIndexer } from '../store/fts-indexer.ts';
 import { Journal } from '../store/journal.ts';
+import { annotate } from '../store/annotations.ts';
+import type { AnnotationChange } from '../../../shared/domain/annotations.ts';
 import { runImport, type ImportFileOptions } from './import-runner.ts';
 import { serve, type Notice } from './rpc.ts';
 import type { ImportProgress } from '../../../shared/domain/import.ts';
@@ -110,6 +112,13 @@ serve(port, {
   },
 
   ftsStatus,
+
+  /** Stars, tags or notes events, journaled. */
+  annotate(seqs: number[], change: AnnotationChange) {
+    const open = requireOpen();
+    if (!journal) throw new Error('no case is open');
+    return annotate(open.db, journal, seqs, change);
+  },
 
   /** Appends an entry to the case journal (exports, pulls: what happens outside this thread). */
   journal(action: string, detail: Record<string, unknown>) {

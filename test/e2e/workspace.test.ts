@@ -534,6 +534,40 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(rowCount).toBe(all);
   });
 
+  it('stars, tags and notes events, shows the marks in the table, and finds them', async () => {
+    await freshPage();
+    await rows().nth(1).click();
+    const details = page.getByLabel('Event details');
+    const marks = details.getByRole('region', { name: 'Marks' });
+    await marks.getByRole('button', { name: '☆ Star' }).click();
+    await expect.poll(() => marks.getByRole('button', { name: '★ Starred' }).count()).toBe(1);
+    await marks.getByLabel('Add a tag').fill('initial-access');
+    await marks.getByLabel('Add a tag').press('Enter');
+    await expect.poll(() => marks.locator('.tag-chip').textContent()).toContain('initial-access');
+    await marks.getByRole('button', { name: '+ Add a note' }).click();
+    await marks
+      .getByLabel('Note')
+      .fill('Attacker logs in <img src=x onerror="window.__pwned=9">\nsecond line');
+    await marks.getByRole('button', { name: 'Save note' }).click();
+    await expect.poll(() => marks.locator('.note-text').textContent()).toContain('<img src=x onerror');
+    await expect(page.evaluate(() => (window as { __pwned?: number }).__pwned)).resolves.toBeUndefined();
+    await expect.poll(() => rows().nth(1).locator('.mark-star').count()).toBe(1);
+    await shot('25-marks');
+
+    // Two more rows starred from the keyboard, selected with Ctrl-click.
+    await page.keyboard.press('Escape');
+    await rows().nth(3).click();
+    await rows()
+      .nth(4)
+      .click({ modifiers: ['Control'] });
+    await page.keyboard.press('s');
+    await expect.poll(() => rows().nth(4).locator('.mark-star').count()).toBe(1);
+    await search('is:starred');
+    await expect.poll(rowCount).toBe(3);
+    await search('tag:initial-access is:noted');
+    await expect.poll(rowCount).toBe(1);
+  });
+
   it('verifies the case: its journal and its input files', async () => {
     await freshPage();
     await page.getByRole('button', { name: /^Case / }).click();

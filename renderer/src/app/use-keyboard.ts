@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useWorkspace } from '../stores/workspace.ts';
+import { useMarks } from '../stores/marks.ts';
 import type { ResultView } from '../features/logs/use-result.ts';
 
 /** Copies rows as JSON lines (one event per line, raw record included). */
@@ -13,10 +14,20 @@ async function copyRows(result: ResultView, positions: readonly number[]): Promi
   }, 3000);
 }
 
+async function toggleStars(result: ResultView, positions: readonly number[]): Promise<void> {
+  const seqs = (await result.cache.rowsAt(positions)).map((row) => row.seq);
+  const marks = useMarks.getState();
+  const allStarred = seqs.every((seq) => marks.bySeq.get(seq)?.starred === true);
+  await marks.annotate(seqs, { star: !allStarred });
+  useWorkspace
+    .getState()
+    .setNotice(`${allStarred ? 'Unstarred' : 'Starred'} ${seqs.length} event${seqs.length === 1 ? '' : 's'}`);
+}
+
 /**
  * The workspace keys: `/` focuses the search, j/k or the arrows move the cursor row, PageUp/Down
  * and Home/End jump, Enter opens the cursor row's details, Esc closes them, Ctrl/Cmd+C copies
- * the selected rows, `?` shows the shortcuts and the search syntax.
+ * the selected rows, `s` stars or unstars them, `?` shows the shortcuts and the search syntax.
  */
 export function useKeyboard(
   searchRef: React.RefObject<HTMLInputElement | null>,
@@ -65,6 +76,13 @@ export function useKeyboard(
         case '?':
           event.preventDefault();
           openHelp();
+          break;
+        case 's':
+          // Star or unstar the selected rows (or the cursor row): all starred → unstar.
+          if (result) {
+            event.preventDefault();
+            void toggleStars(result, state.selected.length > 0 ? state.selected : [state.cursor]);
+          }
           break;
         case 'j':
         case 'ArrowDown':

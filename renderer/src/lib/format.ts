@@ -43,6 +43,11 @@ export function cellText(value: string | undefined): string {
   return value === undefined ? '' : makeControlsVisible(value);
 }
 
+/** A tag colour as the engine assigns them (#rrggbb); anything else (a tampered case) shows neutral. */
+export function safeTagColor(color: string): string {
+  return /^#[0-9a-fA-F]{6}$/.test(color) ? color : 'var(--muted)';
+}
+
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }

@@ -2,6 +2,7 @@ import { create } from 'zustand';
 import type { CaseInfo, RecentCase } from '../../../shared/domain/case.ts';
 import { useImports } from './imports.ts';
 import { useWorkspace } from './workspace.ts';
+import { useMarks } from './marks.ts';
 
 interface CaseState {
   /** The case the workspace shows; undefined until the engine has said. */
@@ -26,5 +27,6 @@ export const useCase = create<CaseState>()((set, get) => ({
     if (previous === undefined || previous.path === info.path) return;
     useWorkspace.getState().resetForCase();
     useImports.getState().caseChanged();
+    useMarks.getState().clear();
   },
 }));

@@ -5,6 +5,7 @@ import { cellText, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { FieldValue } from '../../components/FieldValue.tsx';
 import { RelatedEvents } from './RelatedEvents.tsx';
+import { MarksSection } from './MarksSection.tsx';
 
 /** The fields shown first, as [label, search field, value]. */
 function normalizedFields(event: StoredEvent): [string, string, string | undefined][] {
@@ -82,6 +83,7 @@ export function DetailPanel() {
       )}
       {event && (
         <div className="detail-body">
+          <MarksSection seq={event.seq} />
           <dl className="detail-fields">
             <dt>Time</dt>
             <dd>

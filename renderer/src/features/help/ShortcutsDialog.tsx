@@ -9,6 +9,7 @@ const KEYS: readonly [string, string][] = [
   ['Enter', 'Open the event’s details'],
   ['Esc', 'Leave a field; close details, menus and dialogs'],
   ['Ctrl/⌘ C', 'Copy the selected events as JSON lines'],
+  ['s', 'Star or unstar the selected events'],
   ['Shift / Ctrl click', 'Select a range / add to the selection'],
   ['Right-click a cell', 'Copy it, or filter for or out its value'],
 ];
@@ -19,6 +20,7 @@ const SYNTAX: readonly [string, string][] = [
   ['time:>=2024-03-01', 'Comparisons on time and numbers'],
   ['ip:10.0.0.0/8', 'CIDR ranges, IPv6 too'],
   ['sessionId:*', 'The field is present'],
+  ['is:starred tag:c2', 'Your marks: is:starred, is:tagged, is:noted, tag:<name>'],
   ['userIdentity.arn:*admin*', 'Any other dotted name is a path into the original record'],
   ['"access denied" mimikatz', 'Bare words and quoted phrases search the full text'],
 ];

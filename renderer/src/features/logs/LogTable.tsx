@@ -1,12 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredEvent } from '../../../../shared/contract.ts';
-import { cellText, formatCount, formatTime } from '../../lib/format.ts';
+import { cellText, formatCount, formatTime, safeTagColor } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { columnsOf, type Column } from './columns.ts';
 import { ColumnsMenu } from './ColumnsMenu.tsx';
 import { CellMenu, type CellTarget } from './CellMenu.tsx';
 import { useColumns } from '../../stores/columns.ts';
+import { useMarks } from '../../stores/marks.ts';
 import type { ResultView } from './use-result.ts';
 
 const ROW_HEIGHT = 26;
@@ -57,6 +58,15 @@ export function LogTable({ result }: Props) {
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
   const last = items[items.length - 1]?.index ?? 0;
+  // The marks of the rows on screen (each event asked once; see stores/marks.ts).
+  useEffect(() => {
+    const seqs: number[] = [];
+    for (let position = first; position <= last; position++) {
+      const row = result.cache.row(position);
+      if (row) seqs.push(row.seq);
+    }
+    useMarks.getState().request(seqs);
+  });
   // When this result appeared. Its neighbour pages are fetched only once it has been on screen a
   // moment: when filters are typed one after another, the reader must not be left busy with
   // pages of results already replaced (a free-text result's second page costs ~0.15 s on 1M
@@ -231,6 +241,30 @@ interface RowProps {
   onCellMenu(event: React.MouseEvent, column: Column | undefined): void;
 }
 
+/** A star and a dot per tag before the time, for events the analyst marked. */
+function MarkBadges({ seq }: { seq: number }) {
+  const mark = useMarks((s) => s.bySeq.get(seq));
+  if (!mark) return null;
+  return (
+    <span className="mark-badges" aria-label={mark.starred ? 'starred' : undefined}>
+      {mark.starred && <span className="mark-star">★</span>}
+      {mark.tags.map((tag) => (
+        <span
+          key={tag.name}
+          className="mark-tag-dot"
+          style={{ background: safeTagColor(tag.color) }}
+          title={tag.name}
+        />
+      ))}
+      {mark.note !== undefined && (
+        <span className="mark-note" title="Has a note">
+          ✎
+        </span>
+      )}
+    </span>
+  );
+}
+
 function Row({
   position,
   top,
@@ -265,6 +299,7 @@ function Row({
         style={{ width: TIME_WIDTH }}
         onContextMenu={(e) => onCellMenu(e, undefined)}
       >
+        {event && <MarkBadges seq={event.seq} />}
         {event ? formatTime(event.time, zone) : ''}
       </div>
       {columns.map((column) => {

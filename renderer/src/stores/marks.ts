@@ -1,0 +1,51 @@
+import { create } from 'zustand';
+import type { AnnotationChange, EventMarks } from '../../../shared/domain/annotations.ts';
+import { call } from '../lib/api.ts';
+
+interface MarksState {
+  /** Marks by event seq; null: asked, none. Only events on screen or opened are ever asked. */
+  bySeq: ReadonlyMap<number, EventMarks | null>;
+  /** Asks the engine for the marks of these events (batched; each asked once). */
+  request(seqs: readonly number[]): void;
+  /** Applies one change to these events, then re-reads their marks. */
+  annotate(seqs: readonly number[], change: AnnotationChange): Promise<void>;
+  /** Forgets everything (another case). */
+  clear(): void;
+}
+
+let queued = new Set<number>();
+let timer: ReturnType<typeof setTimeout> | undefined;
+
+async function fetchMarks(seqs: readonly number[]): Promise<Map<number, EventMarks | null>> {
+  const found = new Map<number, EventMarks | null>(seqs.map((seq) => [seq, null]));
+  for (const mark of await call('event.marks', [...seqs])) found.set(mark.seq, mark);
+  return found;
+}
+
+export const useMarks = create<MarksState>()((set, get) => ({
+  bySeq: new Map(),
+  request(seqs) {
+    const known = get().bySeq;
+    for (const seq of seqs) if (!known.has(seq)) queued.add(seq);
+    if (queued.size === 0 || timer !== undefined) return;
+    // Rows arrive page by page while scrolling: one call for what a moment brought.
+    timer = setTimeout(() => {
+      timer = undefined;
+      const asked = [...queued].slice(0, 5000);
+      queued = new Set([...queued].slice(5000));
+      fetchMarks(asked).then(
+        (found) => set((state) => ({ bySeq: new Map([...state.bySeq, ...found]) })),
+        () => undefined,
+      );
+    }, 60);
+  },
+  async annotate(seqs, change) {
+    await call('event.annotate', [...seqs], change);
+    const found = await fetchMarks(seqs.slice(0, 5000));
+    set((state) => ({ bySeq: new Map([...state.bySeq, ...found]) }));
+  },
+  clear() {
+    queued = new Set();
+    set({ bySeq: new Map() });
+  },
+}));

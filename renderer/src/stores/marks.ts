@@ -14,6 +14,25 @@ interface MarksState {
 }
 
 let queued = new Set<number>();
+/** Marks kept at most (oldest asked first out): scrolling a million rows must not grow memory. */
+const MAX_KEPT = 20_000;
+
+/** `known` with `found` added, trimmed to the newest MAX_KEPT. */
+function merged(
+  known: ReadonlyMap<number, EventMarks | null>,
+  found: ReadonlyMap<number, EventMarks | null>,
+): Map<number, EventMarks | null> {
+  const next = new Map(known);
+  for (const [seq, mark] of found) {
+    next.delete(seq);
+    next.set(seq, mark);
+  }
+  for (const seq of next.keys()) {
+    if (next.size <= MAX_KEPT) break;
+    next.delete(seq);
+  }
+  return next;
+}
 let timer: ReturnType<typeof setTimeout> | undefined;
 
 async function fetchMarks(seqs: readonly number[]): Promise<Map<number, EventMarks | null>> {
@@ -34,7 +53,7 @@ export const useMarks = create<MarksState>()((set, get) => ({
       const asked = [...queued].slice(0, 5000);
       queued = new Set([...queued].slice(5000));
       fetchMarks(asked).then(
-        (found) => set((state) => ({ bySeq: new Map([...state.bySeq, ...found]) })),
+        (found) => set((state) => ({ bySeq: merged(state.bySeq, found) })),
         () => undefined,
       );
     }, 60);
@@ -42,7 +61,7 @@ export const useMarks = create<MarksState>()((set, get) => ({
   async annotate(seqs, change) {
     await call('event.annotate', [...seqs], change);
     const found = await fetchMarks(seqs.slice(0, 5000));
-    set((state) => ({ bySeq: new Map([...state.bySeq, ...found]) }));
+    set((state) => ({ bySeq: merged(state.bySeq, found) }));
   },
   clear() {
     queued = new Set();

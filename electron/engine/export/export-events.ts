@@ -113,9 +113,12 @@ export async function exportToFile(
       elapsedMs: Date.now() - started,
     };
   } catch (error) {
+    // What ended the export, taken before the clean-up: destroying the streams can raise errors
+    // of its own ("write after destroyed") that must not replace the reason.
+    const cause = failure ?? error;
     counting.destroy();
     file.destroy();
     await rm(partial, { force: true });
-    throw failure ?? error;
+    throw cause;
   }
 }

@@ -79,8 +79,9 @@ export function implementContract(
     'event.get': (seq: number) => read((r) => r.event(seq)),
     'event.annotate': async (seqs: number[], change: AnnotationChange) =>
       (await session()).annotate(seqs, change),
-    'event.marks': (seqs: number[]) => read((r) => r.marks(seqs)),
-    'tag.list': () => read((r) => r.tags()),
+    // On the aggregate thread too: the marks of rows on screen never delay the table's next page.
+    'event.marks': async (seqs: number[]) => (await session()).aggregate.marks(seqs),
+    'tag.list': async () => (await session()).aggregate.tags(),
     'export.start': async (query: EventQuery, job: CallArgs<'export.start'>[1]) =>
       (await session()).exportEvents(query, {
         file: job.path,

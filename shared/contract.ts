@@ -7,6 +7,7 @@ import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts'
 import { SourceConnection, SourceInfo, SourceMapping, SourceTableInfo } from './domain/source.ts';
 import { JournalEntry, VerifyReport } from './domain/journal.ts';
 import { AnnotationChange, EventMarks, Tag } from './domain/annotations.ts';
+import { SavedSearch } from './domain/saved-search.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -147,6 +148,10 @@ export const contract = {
     output: z.array(EventMarks),
   },
   'tag.list': { input: z.tuple([]), output: z.array(Tag) },
+  /** Searches saved with the case (name, search text, time range). */
+  'search.list': { input: z.tuple([]), output: z.array(SavedSearch) },
+  'search.save': { input: z.tuple([SavedSearch.omit({ savedAt: true })]), output: SavedSearch },
+  'search.delete': { input: z.tuple([SavedSearch.shape.name]), output: z.void() },
   /**
    * Writes every event of the query to a file, streamed (progress as `export.progress`). In the
    * desktop app the file must have been chosen in its save dialog (shell.chooseExportFile);

@@ -8,6 +8,7 @@ import type { ExportFormat, ExportProgress, ExportSummary } from '../../shared/d
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { JournalEntry } from '../../shared/domain/journal.ts';
 import type { AnnotationChange } from '../../shared/domain/annotations.ts';
+import type { SavedSearch } from '../../shared/domain/saved-search.ts';
 import { exportToFile } from './export/export-events.ts';
 
 type Writer = Methods & {
@@ -20,6 +21,8 @@ type Writer = Methods & {
   ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean };
   journal(action: string, detail: Record<string, unknown>): JournalEntry;
   annotate(seqs: number[], change: AnnotationChange): { events: number };
+  saveSearch(search: Omit<SavedSearch, 'savedAt'>): SavedSearch;
+  deleteSearch(name: string): void;
   indexAll(): number;
   close(): void;
 };
@@ -212,6 +215,15 @@ export class CaseSession {
   /** Stars, tags or notes events (one change, journaled with the events' ids). */
   annotate(seqs: number[], change: AnnotationChange): Promise<{ events: number }> {
     return this.writer.call.annotate(seqs, change);
+  }
+
+  /** Saves (or replaces, by name) a search with the case. */
+  saveSearch(search: Omit<SavedSearch, 'savedAt'>): Promise<SavedSearch> {
+    return this.writer.call.saveSearch(search);
+  }
+
+  deleteSearch(name: string): Promise<void> {
+    return this.writer.call.deleteSearch(name);
   }
 
   /** Appends an entry to the case journal (what happens outside the writer: exports, pulls). */

@@ -12,6 +12,7 @@ import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
 import type { SourceMapping } from '../../shared/domain/source.ts';
 import type { AnnotationChange } from '../../shared/domain/annotations.ts';
+import type { SavedSearch } from '../../shared/domain/saved-search.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
 import { verifyCase } from './cases/verify-case.ts';
@@ -82,6 +83,9 @@ export function implementContract(
     // On the aggregate thread too: the marks of rows on screen never delay the table's next page.
     'event.marks': async (seqs: number[]) => (await session()).aggregate.marks(seqs),
     'tag.list': async () => (await session()).aggregate.tags(),
+    'search.list': async () => (await session()).aggregate.savedSearches(),
+    'search.save': async (search: Omit<SavedSearch, 'savedAt'>) => (await session()).saveSearch(search),
+    'search.delete': async (name: string) => (await session()).deleteSearch(name),
     'export.start': async (query: EventQuery, job: CallArgs<'export.start'>[1]) =>
       (await session()).exportEvents(query, {
         file: job.path,

@@ -568,6 +568,26 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect.poll(rowCount).toBe(1);
   });
 
+  it('saves a search with the case and runs it again from the Saved menu', async () => {
+    await freshPage();
+    await search('outcome:failure');
+    const failures = await engineCount('outcome:failure');
+    await expect.poll(rowCount).toBe(failures);
+    await page.getByRole('button', { name: 'Saved ▾' }).click();
+    const menu = page.getByRole('menu', { name: 'Saved searches' });
+    await menu.getByLabel('Name for the current search').fill('All failures');
+    await menu.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => menu.getByRole('menuitem', { name: /All failures/ }).count()).toBe(1);
+    await shot('26-saved-searches');
+    await page.keyboard.press('Escape');
+    await search('action:login');
+    await expect.poll(rowCount).not.toBe(failures);
+    await page.getByRole('button', { name: 'Saved ▾' }).click();
+    await menu.getByRole('menuitem', { name: /All failures/ }).click();
+    await expect.poll(() => page.getByLabel('Search').inputValue()).toBe('outcome:failure');
+    await expect.poll(rowCount).toBe(failures);
+  });
+
   it('verifies the case: its journal and its input files', async () => {
     await freshPage();
     await page.getByRole('button', { name: /^Case / }).click();

@@ -124,6 +124,14 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT, WITHOUT ROWID;
   CREATE INDEX event_tags_tag ON event_tags(tag_id, event_rowid);
   `,
+  /* 5: saved searches: a name, the search text, the time range (JSON), kept with the case. */ `
+  CREATE TABLE saved_searches (
+    name TEXT PRIMARY KEY COLLATE NOCASE,
+    search TEXT NOT NULL,
+    range TEXT NOT NULL,
+    saved_at INTEGER NOT NULL
+  ) STRICT;
+  `,
 ];
 
 /** The `(column COLLATE NOCASE, time)` index of each indexed event column (migrations 1 and 2). */

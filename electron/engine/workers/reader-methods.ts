@@ -2,6 +2,7 @@ import { openCaseForReading, type CaseDb } from '../store/case-db.ts';
 import { CaseQueries } from '../query/case-queries.ts';
 import { readJournal } from '../store/journal.ts';
 import { marksOf, tagsOf } from '../store/annotations.ts';
+import { savedSearches } from '../store/saved-searches.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -40,6 +41,10 @@ export function createReaderMethods() {
     tags: () => {
       open();
       return tagsOf(db as CaseDb);
+    },
+    savedSearches: () => {
+      open();
+      return savedSearches(db as CaseDb);
     },
     rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
     close(): void {

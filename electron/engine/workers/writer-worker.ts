@@ -5,6 +5,8 @@ import { EventWriter } from '../store/event-writer.ts';
 import { FtsIndexer } from '../store/fts-indexer.ts';
 import { Journal } from '../store/journal.ts';
 import { annotate } from '../store/annotations.ts';
+import { deleteSearch, saveSearch } from '../store/saved-searches.ts';
+import type { SavedSearch } from '../../../shared/domain/saved-search.ts';
 import type { AnnotationChange } from '../../../shared/domain/annotations.ts';
 import { runImport, type ImportFileOptions } from './import-runner.ts';
 import { serve, type Notice } from './rpc.ts';
@@ -118,6 +120,18 @@ serve(port, {
     const open = requireOpen();
     if (!journal) throw new Error('no case is open');
     return annotate(open.db, journal, seqs, change);
+  },
+
+  saveSearch(search: Omit<SavedSearch, 'savedAt'>) {
+    const open = requireOpen();
+    if (!journal) throw new Error('no case is open');
+    return saveSearch(open.db, journal, search);
+  },
+
+  deleteSearch(name: string) {
+    const open = requireOpen();
+    if (!journal) throw new Error('no case is open');
+    deleteSearch(open.db, journal, name);
   },
 
   /** Appends an entry to the case journal (exports, pulls: what happens outside this thread). */

@@ -57,6 +57,13 @@ interface WorkspaceState {
   notice: string | undefined;
   setNotice(text: string | undefined): void;
   setSearchText(text: string): void;
+  /**
+   * Bumped when a search is put in the box from elsewhere (a saved search): the box, which keeps
+   * its own draft while typing, starts again from `searchText`.
+   */
+  searchRevision: number;
+  /** Applies a saved search: its text and its time range. */
+  applySearch(text: string, range: { preset?: TimePreset; from?: number; to?: number }): void;
   addChip(chip: Chip): void;
   removeChip(index: number): void;
   toggleChip(index: number): void;
@@ -75,8 +82,9 @@ interface WorkspaceState {
   resetForCase(): void;
 }
 
-export const useWorkspace = create<WorkspaceState>()((set) => ({
+export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   searchText: '',
+  searchRevision: 0,
   searchFilter: undefined,
   searchError: undefined,
   chips: [],
@@ -104,6 +112,15 @@ export const useWorkspace = create<WorkspaceState>()((set) => ({
         ? { searchText: text, searchFilter: parsed.filter, searchError: undefined, cursor: 0, selected: [] }
         : { searchText: text, searchError: parsed.error },
     );
+  },
+  applySearch: (text, range) => {
+    get().setSearchText(text);
+    set((state) => ({
+      searchRevision: state.searchRevision + 1,
+      ...(range.preset !== undefined
+        ? { preset: range.preset, presetAnchor: Date.now() * 1000 }
+        : { preset: 'custom' as const, customFrom: range.from, customTo: range.to }),
+    }));
   },
   addChip: (chip) =>
     set((state) =>

@@ -2,6 +2,7 @@ import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { cellText, zoneLabel } from '../../lib/format.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { CustomRange } from './CustomRange.tsx';
+import { SavedSearches } from './SavedSearches.tsx';
 import { useState } from 'react';
 import { useWorkspace, type TimePreset } from '../../stores/workspace.ts';
 
@@ -31,6 +32,7 @@ export function FilterBar({
   const toggleChip = useWorkspace((s) => s.toggleChip);
   const zone = useWorkspace((s) => s.zone);
   const setZone = useWorkspace((s) => s.setZone);
+  const searchRevision = useWorkspace((s) => s.searchRevision);
 
   return (
     <div className="filter-bar">
@@ -62,7 +64,9 @@ export function FilterBar({
             </button>
           )}
         </div>
-        <SearchBox searchRef={searchRef} valueQuery={valueQuery} />
+        {/* Keyed by revision: a search applied from elsewhere replaces the box's draft. */}
+        <SearchBox key={searchRevision} searchRef={searchRef} valueQuery={valueQuery} />
+        <SavedSearches />
         <select aria-label="Time zone" value={zone} onChange={(e) => setZone(e.target.value)}>
           {ZONES.map((z) => (
             <option key={z} value={z}>

@@ -12,7 +12,8 @@ import type { ResultView } from './use-result.ts';
 
 const ROW_HEIGHT = 26;
 const HEADER_HEIGHT = 28;
-const TIME_WIDTH = 200;
+// Room for the time and, before it, the marks of a marked row (star, tag dots, note).
+const TIME_WIDTH = 228;
 /** How long a new result is shown before the pages around the view are fetched (see below). */
 const PREFETCH_AFTER_MS = 250;
 

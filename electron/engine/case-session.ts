@@ -1,4 +1,9 @@
 import { randomUUID } from 'node:crypto';
+// Loaded here too, though only the worker threads use it: an addon loaded by worker threads
+// alone is unloaded when the last of them exits, and a worker that exits with statements still
+// awaiting garbage collection can then crash the whole process (better-sqlite3 issue #1476, seen
+// once as a SIGSEGV in CI). Held by the thread that owns the case, it stays loaded.
+import 'better-sqlite3';
 import { WorkerClient, workerEntry, type Methods, type Notice } from './workers/rpc.ts';
 import type { ReaderMethods } from './workers/reader-methods.ts';
 import { expandInputs } from './ingest/expand-inputs.ts';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import type { VerifyReport } from '../../../shared/domain/journal.ts';
-import { openCaseForReading } from '../store/case-db.ts';
+import { hasTable, openCaseForReading } from '../store/case-db.ts';
 import { verifyJournal } from '../store/journal.ts';
 
 /**
@@ -14,8 +14,7 @@ export async function verifyCase(file: string, options: { inputs?: boolean } = {
   let journal: VerifyReport['journal'];
   let imports: { id: number; path: string; sha256: string | null }[];
   try {
-    const hasJournal = db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'journal'").get() !== undefined;
-    journal = hasJournal ? verifyJournal(db) : { entries: 0, head: null, broken: null };
+    journal = hasTable(db, 'journal') ? verifyJournal(db) : { entries: 0, head: null, broken: null };
     imports = db.prepare('SELECT id, path, sha256 FROM imports ORDER BY id').all() as typeof imports;
   } finally {
     db.close();

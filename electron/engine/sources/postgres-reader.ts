@@ -88,7 +88,18 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     if (!found) throw new Error(`no table ${JSON.stringify(table.slice(0, 200))} in this source`);
     return found;
   };
-  const columns = async (table: string): Promise<SourceColumn[]> => {
+  // Asked once per table per connection: a pull reads hundreds of pages of the same table.
+  const listedColumns = new Map<string, Promise<SourceColumn[]>>();
+  const columns = (table: string): Promise<SourceColumn[]> => {
+    let found = listedColumns.get(table);
+    if (!found) {
+      found = readColumns(table);
+      listedColumns.set(table, found);
+      found.catch(() => listedColumns.delete(table));
+    }
+    return found;
+  };
+  const readColumns = async (table: string): Promise<SourceColumn[]> => {
     const [schema, name] = await qualified(table);
     const result = await readOnly<{ column_name: string; data_type: string }>(
       client,

@@ -32,10 +32,18 @@ export function createSqliteSourceMethods() {
         )
         .all() as { name: string }[]
     ).map((r) => r.name);
-  const columnRows = (table: string) =>
-    open()
-      .prepare('SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid')
-      .all(listed(table, tables(), 'table')) as { name: string; type: string; pk: number }[];
+  // Read once per table while the source is open: a pull reads hundreds of pages of one table.
+  const columnCache = new Map<string, { name: string; type: string; pk: number }[]>();
+  const columnRows = (table: string) => {
+    let found = columnCache.get(table);
+    if (!found) {
+      found = open()
+        .prepare('SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid')
+        .all(listed(table, tables(), 'table')) as { name: string; type: string; pk: number }[];
+      columnCache.set(table, found);
+    }
+    return found;
+  };
   /** Whether rows have a rowid to order ties by: not views, not WITHOUT ROWID tables, not a shadowed name. */
   const hasRowid = (table: string): boolean => {
     const row = open().prepare('SELECT type, sql FROM sqlite_schema WHERE name = ?').get(table) as
@@ -45,6 +53,7 @@ export function createSqliteSourceMethods() {
   };
   return {
     open: (file: string): void => {
+      columnCache.clear();
       db = new Database(file, { readonly: true, fileMustExist: true });
       db.pragma('query_only = 1');
     },
@@ -99,6 +108,7 @@ export function createSqliteSourceMethods() {
     close: (): void => {
       db?.close();
       db = undefined;
+      columnCache.clear();
     },
   } satisfies Methods;
 }

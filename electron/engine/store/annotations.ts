@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { AnnotationChange, EventMarks, Tag } from '../../../shared/domain/annotations.ts';
 import type { Journal } from './journal.ts';
+import { hasTable } from './case-db.ts';
 
 /** Tag colours, picked by the tag's name so a tag keeps its colour from case to case. */
 const PALETTE = ['#4c9aff', '#3fb27f', '#f0a35a', '#f0605a', '#b57edc', '#e06bb0', '#5ec7d6', '#c9b458'];
@@ -90,7 +91,7 @@ export function annotate(
 
 /** The marks of these events (those without any are left out). */
 export function marksOf(db: Database.Database, seqs: readonly number[]): EventMarks[] {
-  if (!hasAnnotations(db) || seqs.length === 0) return [];
+  if (!hasTable(db, 'marks') || seqs.length === 0) return [];
   const marks = new Map<number, EventMarks>();
   for (let i = 0; i < seqs.length; i += 500) {
     const chunk = seqs.slice(i, i + 500);
@@ -121,16 +122,11 @@ export function marksOf(db: Database.Database, seqs: readonly number[]): EventMa
 
 /** Every tag of the case, with how many events carry it. */
 export function tagsOf(db: Database.Database): Tag[] {
-  if (!hasAnnotations(db)) return [];
+  if (!hasTable(db, 'tags')) return [];
   return db
     .prepare(
       `SELECT t.name, t.color, (SELECT count(*) FROM event_tags et WHERE et.tag_id = t.id) AS count
          FROM tags t ORDER BY count DESC, t.name`,
     )
     .all() as Tag[];
-}
-
-/** A case from before annotations, opened only to read, has none. */
-function hasAnnotations(db: Database.Database): boolean {
-  return db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'marks'").get() !== undefined;
 }

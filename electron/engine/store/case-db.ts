@@ -59,6 +59,16 @@ export function openCaseForReading(path: string): CaseDb {
   return db;
 }
 
+/**
+ * Whether the case has this table: a case from before a migration, opened only to read, lacks
+ * the newer ones, and reads that find none answer "nothing" instead of failing.
+ */
+export function hasTable(db: CaseDb, name: string): boolean {
+  return (
+    db.prepare('SELECT 1 FROM sqlite_schema WHERE type = ? AND name = ?').get('table', name) !== undefined
+  );
+}
+
 function assertCaseOrEmpty(db: CaseDb): void {
   const version = Number(db.pragma('user_version', { simple: true }));
   if (version > MIGRATIONS.length) {

@@ -3,7 +3,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import { openCaseForWriting } from './case-db.ts';
-import { canonicalJson, GENESIS, Journal, readJournal, verifyJournal } from './journal.ts';
+import { canonicalJson } from '../ingest/event-id.ts';
+import { GENESIS, Journal, readJournal, verifyJournal } from './journal.ts';
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());

@@ -1,18 +1,11 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { JournalEntry } from '../../../shared/domain/journal.ts';
+import { canonicalJson } from '../ingest/event-id.ts';
+import { hasTable } from './case-db.ts';
 
 /** The hash the first entry chains to. */
 export const GENESIS = '0'.repeat(64);
-
-/** Object keys sorted at every level: the same detail always has the same text, hence hash. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, inner: unknown) =>
-    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : inner,
-  );
-}
 
 /** An entry's hash covers its place, time, action, detail and the hash of the entry before it. */
 export function entryHash(entry: {
@@ -66,6 +59,7 @@ export class Journal {
         seq: (last?.seq ?? 0) + 1,
         time,
         action,
+        // Keys sorted at every level (as for event ids): the same detail, the same text and hash.
         detail: canonicalJson(detail),
         prevHash: last?.hash ?? GENESIS,
       };
@@ -84,8 +78,7 @@ export class Journal {
 
 /** The journal's entries, newest last (for reports and the UI). */
 export function readJournal(db: Database.Database, start = 0, limit = 1000): JournalEntry[] {
-  // A case from before the journal, opened only to read, has none.
-  if (db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'journal'").get() === undefined) return [];
+  if (!hasTable(db, 'journal')) return [];
   return (db.prepare('SELECT * FROM journal ORDER BY seq LIMIT ? OFFSET ?').all(limit, start) as Row[]).map(
     toEntry,
   );

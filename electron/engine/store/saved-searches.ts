@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import { SavedRange, type SavedSearch } from '../../../shared/domain/saved-search.ts';
 import type { Journal } from './journal.ts';
+import { hasTable } from './case-db.ts';
 
 /** Saves (or replaces, by name) a search with the case, journaled. */
 export function saveSearch(
@@ -28,7 +29,7 @@ export function deleteSearch(db: Database.Database, journal: Journal, name: stri
 
 /** The case's saved searches by name (none in a case from before them, opened only to read). */
 export function savedSearches(db: Database.Database): SavedSearch[] {
-  if (db.prepare("SELECT 1 FROM sqlite_schema WHERE name = 'saved_searches'").get() === undefined) return [];
+  if (!hasTable(db, 'saved_searches')) return [];
   return (
     db.prepare('SELECT name, search, range, saved_at FROM saved_searches ORDER BY name').all() as {
       name: string;

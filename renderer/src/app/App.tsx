@@ -21,6 +21,7 @@ import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
 import { SourcesDialog } from '../features/sources/SourcesDialog.tsx';
+import { ErrorNote } from '../components/ErrorNote.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -201,11 +202,7 @@ export function App() {
           ?
         </button>
       </header>
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       {/* Keyed by case: the search box's draft belongs to the case it was typed in. */}
       <FilterBar key={casePath} searchRef={searchRef} valueQuery={valueQuery} />
       {view === 'timeline' ? (

@@ -4,6 +4,7 @@ import { Modal } from '../../components/Modal.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
 import { call } from '../../lib/api.ts';
 import { cellText } from '../../lib/format.ts';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 const STATE_TEXT: Record<VerifyReport['inputs'][number]['state'], string> = {
   match: 'unchanged',
@@ -62,11 +63,7 @@ export function VerifyDialog({ onClose }: { onClose(): void }) {
         <h2>Verify case</h2>
       </header>
       {!report && !error && <p className="muted">Re-checking the journal and hashing the input files…</p>}
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       {report && journal && (
         <>
           <p role="status" className={report.ok ? 'verify-ok' : 'verify-bad'}>

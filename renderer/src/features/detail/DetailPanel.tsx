@@ -6,6 +6,7 @@ import { useWorkspace } from '../../stores/workspace.ts';
 import { FieldValue } from '../../components/FieldValue.tsx';
 import { RelatedEvents } from './RelatedEvents.tsx';
 import { MarksSection } from './MarksSection.tsx';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 /** The fields shown first, as [label, search field, value]. */
 function normalizedFields(event: StoredEvent): [string, string, string | undefined][] {
@@ -76,11 +77,7 @@ export function DetailPanel() {
           ✕
         </button>
       </header>
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       {event && (
         <div className="detail-body">
           <MarksSection seq={event.seq} />

@@ -3,6 +3,7 @@ import type { Tag } from '../../../../shared/domain/annotations.ts';
 import { call } from '../../lib/api.ts';
 import { cellText, safeTagColor } from '../../lib/format.ts';
 import { useMarks } from '../../stores/marks.ts';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 /**
  * The detail panel's marks: star, tags (add from the case's tags or a new one, remove), and a
@@ -129,11 +130,7 @@ export function MarksSection({ seq }: { seq: number }) {
           + Add a note
         </button>
       )}
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
     </section>
   );
 }

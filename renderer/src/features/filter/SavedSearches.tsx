@@ -1,8 +1,10 @@
-import { useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { useDismiss } from '../../components/use-escape.ts';
 import type { SavedSearch } from '../../../../shared/domain/saved-search.ts';
 import { call } from '../../lib/api.ts';
 import { cellText } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 /** The range a search is saved with: the preset as is, a custom range as its bounds. */
 function currentRange(): SavedSearch['range'] {
@@ -25,24 +27,11 @@ export function SavedSearches() {
   const [error, setError] = useState<string | undefined>();
   const menu = useRef<HTMLDivElement>(null);
 
+  // Esc closes it wherever the focus went (a saved name leaves the Save button disabled).
+  const close = useCallback(() => setOpen(false), []);
+  useDismiss(menu, close, open);
   useEffect(() => {
-    if (!open) return;
-    call('search.list').then(setSaved, (e: Error) => setError(e.message));
-    const close = (event: MouseEvent): void => {
-      if (!menu.current?.contains(event.target as Node)) setOpen(false);
-    };
-    // Esc closes it wherever the focus went (a saved name leaves the Save button disabled).
-    const escape = (event: KeyboardEvent): void => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      setOpen(false);
-    };
-    document.addEventListener('mousedown', close);
-    document.addEventListener('keydown', escape, true);
-    return () => {
-      document.removeEventListener('mousedown', close);
-      document.removeEventListener('keydown', escape, true);
-    };
+    if (open) call('search.list').then(setSaved, (e: Error) => setError(e.message));
   }, [open]);
 
   const save = (): void => {
@@ -110,11 +99,7 @@ export function SavedSearches() {
               Save
             </button>
           </form>
-          {error && (
-            <p className="app-error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorNote message={error} />
         </div>
       )}
     </div>

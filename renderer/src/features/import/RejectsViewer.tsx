@@ -3,6 +3,7 @@ import type { RejectRow } from '../../../../shared/domain/import.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 const PAGE = 100;
 
@@ -43,11 +44,7 @@ export function RejectsViewer({
           ✕
         </button>
       </header>
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       <table className="rejects">
         <thead>
           <tr>

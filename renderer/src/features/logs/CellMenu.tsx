@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { StoredEvent } from '../../../../shared/contract.ts';
 import { cellText } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { useDismiss } from '../../components/use-escape.ts';
 
 /** What a right-click on a cell is about: the event, and the column's field and value (if any). */
 export interface CellTarget {
@@ -32,23 +33,10 @@ export function CellMenu({ target, onClose }: { target: CellTarget; onClose(): v
   const menu = useRef<HTMLDivElement>(null);
   const addChip = useWorkspace((s) => s.addChip);
 
+  useDismiss(menu, onClose);
   useEffect(() => {
     menu.current?.querySelector('button')?.focus();
-    const away = (event: MouseEvent): void => {
-      if (!menu.current?.contains(event.target as Node)) onClose();
-    };
-    const key = (event: KeyboardEvent): void => {
-      if (event.key !== 'Escape') return;
-      event.preventDefault();
-      onClose();
-    };
-    document.addEventListener('mousedown', away);
-    document.addEventListener('keydown', key, true);
-    return () => {
-      document.removeEventListener('mousedown', away);
-      document.removeEventListener('keydown', key, true);
-    };
-  }, [onClose]);
+  }, []);
 
   const run = (action: () => unknown) => () => {
     onClose();

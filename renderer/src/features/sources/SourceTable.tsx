@@ -5,6 +5,7 @@ import type { SourceInfo, SourceMapping, SourceTableInfo } from '../../../../sha
 import { call, onPush } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useImports } from '../../stores/imports.ts';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 const FIELDS: readonly [keyof SourceMapping, string][] = [
   ['time', 'Time'],
@@ -239,11 +240,7 @@ function TableWork({
           )}
         </>
       )}
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
     </>
   );
 }

@@ -5,6 +5,7 @@ import { useEscapeToClose } from '../../components/use-escape.ts';
 import { call, isDesktop } from '../../lib/api.ts';
 import { cellText } from '../../lib/format.ts';
 import { SourceTable } from './SourceTable.tsx';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 interface Draft {
   id?: string;
@@ -273,11 +274,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
               </button>
             </footer>
           </form>
-          {error && (
-            <p className="app-error" role="alert">
-              {error}
-            </p>
-          )}
+          <ErrorNote message={error} />
           {connected && (
             <>
               <p role="status" className="source-connected">

@@ -9,6 +9,7 @@ import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
 import { cellText, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 echarts.use([HeatmapChart, ScatterChart, GridComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -189,11 +190,7 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
               : 'Counting…'}
         </p>
       </header>
-      {error && (
-        <p className="app-error" role="alert">
-          {error}
-        </p>
-      )}
+      <ErrorNote message={error} />
       {lanes && lanes.lanes.length === 0 && (
         <p className="muted timeline-empty">No {fieldLabel.toLowerCase()} values in this window</p>
       )}

@@ -7,7 +7,9 @@ import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts'
 import { SourceConnection, SourceInfo, SourceMapping, SourceTableInfo } from './domain/source.ts';
 import { JournalEntry, VerifyReport } from './domain/journal.ts';
 import { AnnotationChange, EventMarks, Tag } from './domain/annotations.ts';
-import { SavedSearch } from './domain/saved-search.ts';
+import { HistoryEntry, SavedSearch } from './domain/saved-search.ts';
+import { CaseNote, CaseNoteDraft } from './domain/case-note.ts';
+import { DeletionSummary, DeletionTarget } from './domain/deletion.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -152,6 +154,18 @@ export const contract = {
   'search.list': { input: z.tuple([]), output: z.array(SavedSearch) },
   'search.save': { input: z.tuple([SavedSearch.omit({ savedAt: true })]), output: SavedSearch },
   'search.delete': { input: z.tuple([SavedSearch.shape.name]), output: z.void() },
+  /** The searches run in this case, the newest first (the history), and recording one. */
+  'search.history': { input: z.tuple([]), output: z.array(HistoryEntry) },
+  'search.record': { input: z.tuple([HistoryEntry.omit({ usedAt: true })]), output: z.void() },
+  /** The case's own notes (Markdown), and adding, editing, removing one: journaled. */
+  'note.list': { input: z.tuple([]), output: z.array(CaseNote) },
+  'note.save': { input: z.tuple([CaseNoteDraft]), output: CaseNote },
+  'note.delete': { input: z.tuple([z.number().int().positive()]), output: z.void() },
+  /**
+   * Removes events from the case (picked rows, a search's matches, or a retention rule), with
+   * their marks; journaled with the deleted ids' hash. The input files are never touched.
+   */
+  'events.delete': { input: z.tuple([DeletionTarget]), output: DeletionSummary },
   /**
    * Writes every event of the query to a file, streamed (progress as `export.progress`). In the
    * desktop app the file must have been chosen in its save dialog (shell.chooseExportFile);

@@ -13,7 +13,9 @@ import type { ExportFormat, ExportProgress, ExportSummary } from '../../shared/d
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { JournalEntry } from '../../shared/domain/journal.ts';
 import type { AnnotationChange } from '../../shared/domain/annotations.ts';
-import type { SavedSearch } from '../../shared/domain/saved-search.ts';
+import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search.ts';
+import type { CaseNote, CaseNoteDraft } from '../../shared/domain/case-note.ts';
+import type { DeletionSummary, DeletionTarget } from '../../shared/domain/deletion.ts';
 import { exportToFile } from './export/export-events.ts';
 
 type Writer = Methods & {
@@ -28,6 +30,10 @@ type Writer = Methods & {
   annotate(seqs: number[], change: AnnotationChange): { events: number };
   saveSearch(search: Omit<SavedSearch, 'savedAt'>): SavedSearch;
   deleteSearch(name: string): void;
+  recordSearch(entry: Omit<HistoryEntry, 'usedAt'>): void;
+  saveNote(draft: CaseNoteDraft): CaseNote;
+  deleteNote(id: number): void;
+  deleteEvents(target: DeletionTarget): DeletionSummary;
   indexAll(): number;
   close(): void;
 };
@@ -229,6 +235,30 @@ export class CaseSession {
 
   deleteSearch(name: string): Promise<void> {
     return this.writer.call.deleteSearch(name);
+  }
+
+  /** Remembers a search that was run, for the search history. */
+  recordSearch(entry: Omit<HistoryEntry, 'usedAt'>): Promise<void> {
+    return this.writer.call.recordSearch(entry);
+  }
+
+  /** Adds or edits a note of the case's own, journaled. */
+  saveNote(draft: CaseNoteDraft): Promise<CaseNote> {
+    return this.writer.call.saveNote(draft);
+  }
+
+  deleteNote(id: number): Promise<void> {
+    return this.writer.call.deleteNote(id);
+  }
+
+  /**
+   * Removes events from the case, journaled; refused while an import or export runs (it would
+   * count, or write, events that are going away).
+   */
+  async deleteEvents(target: DeletionTarget): Promise<DeletionSummary> {
+    const busy = this.busy;
+    if (busy) throw new Error(busy);
+    return this.writer.call.deleteEvents(target);
   }
 
   /** Appends an entry to the case journal (what happens outside the writer: exports, pulls). */

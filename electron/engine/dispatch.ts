@@ -12,7 +12,9 @@ import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
 import type { SourceMapping } from '../../shared/domain/source.ts';
 import type { AnnotationChange } from '../../shared/domain/annotations.ts';
-import type { SavedSearch } from '../../shared/domain/saved-search.ts';
+import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search.ts';
+import type { CaseNoteDraft } from '../../shared/domain/case-note.ts';
+import type { DeletionTarget } from '../../shared/domain/deletion.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
 import { verifyCase } from './cases/verify-case.ts';
@@ -86,6 +88,12 @@ export function implementContract(
     'search.list': async () => (await session()).aggregate.savedSearches(),
     'search.save': async (search: Omit<SavedSearch, 'savedAt'>) => (await session()).saveSearch(search),
     'search.delete': async (name: string) => (await session()).deleteSearch(name),
+    'search.history': async () => (await session()).aggregate.searchHistory(),
+    'search.record': async (entry: Omit<HistoryEntry, 'usedAt'>) => (await session()).recordSearch(entry),
+    'note.list': async () => (await session()).aggregate.caseNotes(),
+    'note.save': async (draft: CaseNoteDraft) => (await session()).saveNote(draft),
+    'note.delete': async (id: number) => (await session()).deleteNote(id),
+    'events.delete': async (target: DeletionTarget) => (await session()).deleteEvents(target),
     'export.start': async (query: EventQuery, job: CallArgs<'export.start'>[1]) =>
       (await session()).exportEvents(query, {
         file: job.path,

@@ -4,6 +4,7 @@ import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
 import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
 import { KnownKeys, ResultSet, type ResultPlan } from './result-set.ts';
+import { DELETIONS_KEY } from '../store/delete-events.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
 import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
@@ -55,6 +56,7 @@ export class CaseQueries {
   private readonly results = new Map<string, ResultSet>();
   /** Position checkpoints per query snapshot, shared by results of the same query. */
   private readonly checkpoints = new Map<string, KnownKeys>();
+  private deletionsSeen: unknown;
   /**
    * Handles start at a random number: after the workspace switches cases, a page's late
    * `query.close` of an old handle must not name (and close) a result of the new case.
@@ -109,8 +111,12 @@ export class CaseQueries {
   }
 
   private plan(query: EventQuery, ftsReady: boolean, lastRowid: number): ResultPlan {
-    // Keys are per (query, snapshot); a bounded cache rather than invalidation.
-    if (this.checkpoints.size > 32) this.checkpoints.clear();
+    // Keys are per (query, snapshot); a bounded cache rather than invalidation. A snapshot is
+    // named by its last rowid, which a deletion leaves as it was: checkpoints learned before a
+    // deletion are dropped.
+    const deletions = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(DELETIONS_KEY);
+    if (this.checkpoints.size > 32 || deletions !== this.deletionsSeen) this.checkpoints.clear();
+    this.deletionsSeen = deletions;
     const plan: ResultPlan = { checkpointCache: this.checkpoints };
     const filter = query.filter;
     if (!filter && query.from === undefined && query.to === undefined) {

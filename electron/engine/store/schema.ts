@@ -132,6 +132,24 @@ export const MIGRATIONS: readonly string[] = [
     saved_at INTEGER NOT NULL
   ) STRICT;
   `,
+  /* 6: the case's own notes (Markdown, optionally pinned to an instant of the investigation
+   * timeline), the columns a saved search shows, the searches run (a history to go back to). */ `
+  CREATE TABLE case_notes (
+    id INTEGER PRIMARY KEY,
+    time INTEGER,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  ALTER TABLE saved_searches ADD COLUMN columns TEXT;
+  CREATE TABLE search_history (
+    search TEXT NOT NULL,
+    range TEXT NOT NULL,
+    used_at INTEGER NOT NULL,
+    PRIMARY KEY (search, range)
+  ) STRICT;
+  CREATE INDEX search_history_used ON search_history(used_at);
+  `,
 ];
 
 /** The `(column COLLATE NOCASE, time)` index of each indexed event column (migrations 1 and 2). */

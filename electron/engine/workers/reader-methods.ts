@@ -2,7 +2,8 @@ import { openCaseForReading, type CaseDb } from '../store/case-db.ts';
 import { CaseQueries } from '../query/case-queries.ts';
 import { readJournal } from '../store/journal.ts';
 import { marksOf, tagsOf } from '../store/annotations.ts';
-import { savedSearches } from '../store/saved-searches.ts';
+import { savedSearches, searchHistory } from '../store/saved-searches.ts';
+import { caseNotes } from '../store/case-notes.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -45,6 +46,14 @@ export function createReaderMethods() {
     savedSearches: () => {
       open();
       return savedSearches(db as CaseDb);
+    },
+    searchHistory: () => {
+      open();
+      return searchHistory(db as CaseDb);
+    },
+    caseNotes: () => {
+      open();
+      return caseNotes(db as CaseDb);
     },
     rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
     close(): void {

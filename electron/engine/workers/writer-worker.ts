@@ -5,8 +5,12 @@ import { EventWriter } from '../store/event-writer.ts';
 import { FtsIndexer } from '../store/fts-indexer.ts';
 import { Journal } from '../store/journal.ts';
 import { annotate } from '../store/annotations.ts';
-import { deleteSearch, saveSearch } from '../store/saved-searches.ts';
-import type { SavedSearch } from '../../../shared/domain/saved-search.ts';
+import { deleteSearch, recordSearch, saveSearch } from '../store/saved-searches.ts';
+import { deleteCaseNote, saveCaseNote } from '../store/case-notes.ts';
+import { deleteEvents } from '../store/delete-events.ts';
+import type { HistoryEntry, SavedSearch } from '../../../shared/domain/saved-search.ts';
+import type { CaseNoteDraft } from '../../../shared/domain/case-note.ts';
+import type { DeletionTarget } from '../../../shared/domain/deletion.ts';
 import type { AnnotationChange } from '../../../shared/domain/annotations.ts';
 import { runImport, type ImportFileOptions } from './import-runner.ts';
 import { serve, type Notice } from './rpc.ts';
@@ -29,9 +33,9 @@ const cancels = new Map<string, () => void>();
 const notify = (notice: string, payload: unknown): void =>
   port.postMessage({ notice, payload } satisfies Notice);
 
-function requireOpen(): { db: CaseDb; writer: EventWriter; fts: FtsIndexer } {
-  if (!db || !writer || !fts) throw new Error('no case is open');
-  return { db, writer, fts };
+function requireOpen(): { db: CaseDb; writer: EventWriter; fts: FtsIndexer; journal: Journal } {
+  if (!db || !writer || !fts || !journal) throw new Error('no case is open');
+  return { db, writer, fts, journal };
 }
 
 function ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean } {
@@ -118,20 +122,39 @@ serve(port, {
   /** Stars, tags or notes events, journaled. */
   annotate(seqs: number[], change: AnnotationChange) {
     const open = requireOpen();
-    if (!journal) throw new Error('no case is open');
-    return annotate(open.db, journal, seqs, change);
+    return annotate(open.db, open.journal, seqs, change);
   },
 
   saveSearch(search: Omit<SavedSearch, 'savedAt'>) {
     const open = requireOpen();
-    if (!journal) throw new Error('no case is open');
-    return saveSearch(open.db, journal, search);
+    return saveSearch(open.db, open.journal, search);
   },
 
   deleteSearch(name: string) {
     const open = requireOpen();
-    if (!journal) throw new Error('no case is open');
-    deleteSearch(open.db, journal, name);
+    deleteSearch(open.db, open.journal, name);
+  },
+
+  recordSearch(entry: Omit<HistoryEntry, 'usedAt'>) {
+    recordSearch(requireOpen().db, entry);
+  },
+
+  saveNote(draft: CaseNoteDraft) {
+    const open = requireOpen();
+    return saveCaseNote(open.db, open.journal, draft);
+  },
+
+  deleteNote(id: number) {
+    const open = requireOpen();
+    deleteCaseNote(open.db, open.journal, id);
+  },
+
+  /** Removes events from the case (never from the input files), journaled. */
+  deleteEvents(target: DeletionTarget) {
+    const open = requireOpen();
+    const summary = deleteEvents(open.db, open.journal, target);
+    open.writer.checkpoint();
+    return summary;
   },
 
   /** Appends an entry to the case journal (exports, pulls: what happens outside this thread). */

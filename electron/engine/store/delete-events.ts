@@ -1,0 +1,125 @@
+import { createHash } from 'node:crypto';
+import type { DeletionSummary, DeletionTarget } from '../../../shared/domain/deletion.ts';
+import type { EventQuery } from '../../../shared/domain/query.ts';
+import { compileSqlite } from '../query/compile-sqlite.ts';
+import type { CaseDb } from './case-db.ts';
+import type { Journal } from './journal.ts';
+
+const MICROS_PER_DAY = 86_400e6;
+/** Bumped by every deletion: readers drop position checkpoints learned before it. */
+export const DELETIONS_KEY = 'deletions';
+const FTS_DONE_KEY = 'fts_indexed_through';
+
+/** The query a retention rule stands for, relative to `now` (epoch ms). */
+export function retentionQuery(rule: { days: number; category?: string }, now: number): EventQuery {
+  const before = now * 1000 - rule.days * MICROS_PER_DAY;
+  return {
+    to: before,
+    ...(rule.category === undefined
+      ? {}
+      : { filter: { kind: 'field', field: 'category', op: 'eq', value: rule.category } }),
+  };
+}
+
+function ftsReady(db: CaseDb): boolean {
+  const last = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+  const done = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(FTS_DONE_KEY) as
+    string | undefined;
+  return Number(done ?? 0) >= last;
+}
+
+/** Floor division in SQL (SQLite's `/` truncates toward zero; times before 1970 are negative). */
+const floorDiv = (expr: string, by: number): string => `((${expr}) / ${by} - ((${expr}) % ${by} < 0))`;
+
+/**
+ * Removes events from the case — rows, their marks and tags, their free-text entries and their
+ * share of the pre-aggregated counts — in one transaction with its journal entry, which names the
+ * target and pins the deleted ids by hash. The input files are never touched; the imports keep
+ * what they recorded when they ran.
+ */
+export function deleteEvents(
+  db: CaseDb,
+  journal: Journal,
+  target: DeletionTarget,
+  now = Date.now(),
+): DeletionSummary {
+  return db.transaction(() => {
+    db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (rowid INTEGER PRIMARY KEY); DELETE FROM temp.doomed;');
+    if (target.kind === 'events') {
+      const insert = db.prepare('INSERT OR IGNORE INTO temp.doomed SELECT rowid FROM events WHERE rowid = ?');
+      for (const seq of target.seqs) insert.run(seq);
+    } else {
+      const query = target.kind === 'query' ? target.query : retentionQuery(target, now);
+      const compiled = compileSqlite(query, { ftsReady: ftsReady(db) });
+      db.prepare(`INSERT INTO temp.doomed SELECT rowid FROM events WHERE ${compiled.where}`).run(
+        ...compiled.params,
+      );
+    }
+
+    const hash = createHash('sha256');
+    const firstIds: string[] = [];
+    let events = 0;
+    for (const id of db
+      .prepare('SELECT event_id FROM events WHERE rowid IN (SELECT rowid FROM temp.doomed) ORDER BY rowid')
+      .pluck()
+      .iterate() as Iterable<string>) {
+      hash.update(`${id}\n`);
+      if (firstIds.length < 1000) firstIds.push(id);
+      events++;
+    }
+    const summary = { events, idsSha256: hash.digest('hex') };
+    if (events === 0) return summary;
+
+    // Take the events' share out of the per-minute and per-hour counts.
+    const minute = floorDiv('time', 60_000_000);
+    const perMinute = db
+      .prepare(
+        `SELECT ${minute} AS minute, outcome, category, count(*) AS n FROM events
+          WHERE rowid IN (SELECT rowid FROM temp.doomed) GROUP BY 1, 2, 3`,
+      )
+      .all() as { minute: number; outcome: string; category: string; n: number }[];
+    const subtractMinute = db.prepare(
+      'UPDATE minute_counts SET count = count - ? WHERE minute = ? AND outcome = ? AND category = ?',
+    );
+    const subtractHour = db.prepare(
+      'UPDATE hour_counts SET count = count - ? WHERE hour = ? AND outcome = ? AND category = ?',
+    );
+    for (const row of perMinute) {
+      subtractMinute.run(row.n, row.minute, row.outcome, row.category);
+      subtractHour.run(row.n, Math.floor(row.minute / 60), row.outcome, row.category);
+    }
+    db.exec('DELETE FROM minute_counts WHERE count <= 0; DELETE FROM hour_counts WHERE count <= 0;');
+
+    db.exec(`
+      DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM temp.doomed);
+      DELETE FROM marks WHERE event_rowid IN (SELECT rowid FROM temp.doomed);
+      DELETE FROM event_tags WHERE event_rowid IN (SELECT rowid FROM temp.doomed);
+      DELETE FROM tags WHERE NOT EXISTS (SELECT 1 FROM event_tags WHERE tag_id = tags.id);
+      DELETE FROM events WHERE rowid IN (SELECT rowid FROM temp.doomed);
+      DELETE FROM temp.doomed;
+    `);
+    // Rowids of deleted newest events are given out again: the free-text index must not count
+    // them as already indexed.
+    db.prepare(
+      `UPDATE meta SET value = min(CAST(value AS INTEGER), (SELECT coalesce(max(rowid), 0) FROM events))
+        WHERE key = ?`,
+    ).run(FTS_DONE_KEY);
+    db.prepare(
+      `INSERT INTO meta (key, value) VALUES (?, '1')
+       ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`,
+    ).run(DELETIONS_KEY);
+
+    journal.append(
+      'delete',
+      {
+        target: target.kind === 'events' ? { kind: 'events', count: target.seqs.length } : target,
+        ...(target.kind === 'retention' ? { query: retentionQuery(target, now) } : {}),
+        events,
+        idsSha256: summary.idsSha256,
+        ids: firstIds,
+      },
+      now,
+    );
+    return summary;
+  })();
+}

@@ -10,6 +10,8 @@ import { AnnotationChange, EventMarks, Tag } from './domain/annotations.ts';
 import { HistoryEntry, SavedSearch } from './domain/saved-search.ts';
 import { CaseNote, CaseNoteDraft } from './domain/case-note.ts';
 import { DeletionSummary, DeletionTarget } from './domain/deletion.ts';
+import { ActivitySummary, JourneyField, JourneyLane } from './domain/activity.ts';
+import { ReportTemplateId } from './domain/report.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -49,7 +51,7 @@ export const Lanes = z.object({
 export type Lanes = z.infer<typeof Lanes>;
 
 export const HistogramOptions = z.object({
-  stackBy: z.enum(['outcome', 'category']).optional(),
+  stackBy: z.enum(['outcome', 'category', 'activity']).optional(),
   interval: z.number().int().positive().optional(),
   maxBuckets: z.number().int().min(1).max(2000).optional(),
 });
@@ -138,6 +140,31 @@ export const contract = {
     ]),
     output: Lanes,
   },
+  /** Per-user activity: summaries of the busiest actors, IPs or sessions (or of the values named). */
+  'query.activity': {
+    input: z.tuple([
+      EventQuery,
+      JourneyField,
+      z.object({
+        limit: z.number().int().min(1).max(200),
+        values: z.array(z.string().max(1024)).max(200).optional(),
+      }),
+    ]),
+    output: z.array(ActivitySummary),
+  },
+  /** The actor journey: sessions, failures and sensitive actions of up to 20 entities over time. */
+  'query.journey': {
+    input: z.tuple([
+      EventQuery,
+      JourneyField,
+      z.array(z.string().max(1024)).min(1).max(20),
+      z.object({
+        gapMinutes: z.number().int().min(1).max(1440).optional(),
+        maxItems: z.number().int().min(1).max(5000).optional(),
+      }),
+    ]),
+    output: z.array(JourneyLane),
+  },
   'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
   /** Stars, tags or notes events: one change to up to 100,000 events, journaled. */
   'event.annotate': {
@@ -174,7 +201,14 @@ export const contract = {
   'export.start': {
     input: z.tuple([
       EventQuery,
-      z.object({ format: ExportFormat, path: Path, jobId: z.string().max(64), bom: z.boolean().optional() }),
+      z.object({
+        format: ExportFormat,
+        path: Path,
+        jobId: z.string().max(64),
+        bom: z.boolean().optional(),
+        /** For html and pdf: which report (the case report when absent). */
+        template: ReportTemplateId.optional(),
+      }),
     ]),
     output: ExportSummary,
   },

@@ -17,6 +17,12 @@ import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search
 import type { CaseNote, CaseNoteDraft } from '../../shared/domain/case-note.ts';
 import type { DeletionSummary, DeletionTarget } from '../../shared/domain/deletion.ts';
 import { exportToFile } from './export/export-events.ts';
+import { exportReport } from './report/export-report.ts';
+import type { ReportReader } from './report/report-data.ts';
+import { chromiumPdfPrinter, type PdfPrinter } from './report/pdf-printer.ts';
+import { isReportFormat } from '../../shared/domain/export.ts';
+import type { ReportTemplateId } from '../../shared/domain/report.ts';
+import { AUDITSCOPE_VERSION } from './version.ts';
 
 type Writer = Methods & {
   open(path: string): { ftsReady: boolean };
@@ -121,26 +127,48 @@ export class CaseSession {
   }
 
   /**
-   * Writes every event of `query` to `file` (see exportToFile), on the aggregate thread so the
-   * table keeps paging meanwhile. Cancel with `cancelExport(jobId)`.
+   * Writes every event of `query` to `file` (see exportToFile), or a report of them (html, pdf:
+   * see report/), on the aggregate thread so the table keeps paging meanwhile. Cancel with
+   * `cancelExport(jobId)`. The result is journaled with its SHA-256.
    */
   async exportEvents(
     query: EventQuery,
-    job: { file: string; format: ExportFormat; bom?: boolean; jobId?: string },
+    job: {
+      file: string;
+      format: ExportFormat;
+      bom?: boolean;
+      jobId?: string;
+      template?: ReportTemplateId;
+      title?: string;
+      printPdf?: PdfPrinter;
+    },
   ): Promise<ExportSummary> {
     const jobId = job.jobId ?? randomUUID();
     if (this.exports.has(jobId)) throw new Error(`export ${jobId} is already running`);
     const abort = new AbortController();
     this.exports.set(jobId, abort);
+    const format = job.format;
     try {
-      const summary = await exportToFile(this.aggregate, query, {
-        ...job,
-        signal: abort.signal,
-        onProgress: (progress) => {
-          for (const listener of this.exportListeners) listener({ jobId, ...progress });
-        },
-      });
-      if (this.writerClient) await this.journal('export', { ...summary, query });
+      const summary = isReportFormat(format)
+        ? await exportReport(this.aggregate as unknown as ReportReader, this.path, query, {
+            file: job.file,
+            format,
+            template: job.template ?? 'case',
+            title: job.title,
+            version: AUDITSCOPE_VERSION,
+            printPdf: job.printPdf ?? chromiumPdfPrinter,
+          })
+        : await exportToFile(this.aggregate, query, {
+            file: job.file,
+            format,
+            bom: job.bom,
+            signal: abort.signal,
+            onProgress: (progress) => {
+              for (const listener of this.exportListeners) listener({ jobId, ...progress });
+            },
+          });
+      if (this.writerClient)
+        await this.journal(isReportFormat(format) ? 'report' : 'export', { ...summary, query });
       return summary;
     } finally {
       this.exports.delete(jobId);

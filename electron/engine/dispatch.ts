@@ -15,9 +15,11 @@ import type { AnnotationChange } from '../../shared/domain/annotations.ts';
 import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search.ts';
 import type { CaseNoteDraft } from '../../shared/domain/case-note.ts';
 import type { DeletionTarget } from '../../shared/domain/deletion.ts';
+import type { JourneyField } from '../../shared/domain/activity.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
 import { verifyCase } from './cases/verify-case.ts';
+import { chromiumPdfPrinter, type PdfPrinter } from './report/pdf-printer.ts';
 import { SourceRegistry, type SourceDraft } from './sources/source-registry.ts';
 
 type CallImplementation = (...args: never[]) => Promise<unknown>;
@@ -34,6 +36,8 @@ export function implementContract(
   host: CaseHost,
   // Where none is given (tests, one-off tools), sources live in memory for the session.
   sources: SourceRegistry = new SourceRegistry(undefined, new MemorySecrets()),
+  // PDF reports print with a Chromium found on the machine unless the host has its own (Electron).
+  printPdf: PdfPrinter = chromiumPdfPrinter,
 ): Implementation {
   // The reader's `call` is a proxy that answers any property, `then` included: it must never be
   // the resolved value of a promise, so calls are made inside these helpers instead.
@@ -79,6 +83,17 @@ export function implementContract(
       (await session()).aggregate.topValues(query, field, limit),
     'query.lanes': async (query: EventQuery, field: string, options: CallArgs<'query.lanes'>[2]) =>
       (await session()).aggregate.lanes(query, field, options),
+    'query.activity': async (
+      query: EventQuery,
+      field: JourneyField,
+      options: CallArgs<'query.activity'>[2],
+    ) => (await session()).aggregate.activity(query, field, options),
+    'query.journey': async (
+      query: EventQuery,
+      field: JourneyField,
+      values: string[],
+      options: CallArgs<'query.journey'>[3],
+    ) => (await session()).aggregate.journey(query, field, values, options),
     'event.get': (seq: number) => read((r) => r.event(seq)),
     'event.annotate': async (seqs: number[], change: AnnotationChange) =>
       (await session()).annotate(seqs, change),
@@ -100,6 +115,8 @@ export function implementContract(
         format: job.format,
         bom: job.bom,
         jobId: job.jobId,
+        template: job.template,
+        printPdf,
       }),
     'export.cancel': async (jobId: string) => (await session()).cancelExport(jobId),
     'source.list': async () => sources.list(),

@@ -35,6 +35,7 @@ import { decidePermissions } from './permissions.ts';
 import { quitAfterClosing } from './shutdown.ts';
 import { APP_PARTITION, mainWindowOptions } from './window-options.ts';
 import { parseSavedWindow, placeWindow } from './window-state.ts';
+import { electronPdfPrinter } from './report-printer.ts';
 
 // Before the app is ready: our scheme is a secure standard origin, and every renderer is sandboxed.
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: APP_SCHEME_PRIVILEGES }]);
@@ -164,7 +165,7 @@ async function start(): Promise<void> {
   );
   const handleCall = createCallHandler(
     desktopImplementation({
-      engine: implementContract(cases, sources),
+      engine: implementContract(cases, sources, electronPdfPrinter()),
       sources,
       cases,
       dialogs: {

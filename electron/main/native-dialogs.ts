@@ -15,6 +15,8 @@ const EXPORT_FILTERS: Record<ExportFormat, { name: string; extensions: string[] 
   json: { name: 'JSON', extensions: ['json'] },
   ndjson: { name: 'NDJSON', extensions: ['ndjson', 'jsonl'] },
   raw: { name: 'Original records', extensions: ['log', 'ndjson', 'txt'] },
+  html: { name: 'HTML report', extensions: ['html'] },
+  pdf: { name: 'PDF report', extensions: ['pdf'] },
 };
 const LOG_FILTERS = [
   { name: 'Audit logs', extensions: ['json', 'ndjson', 'jsonl', 'csv', 'log', 'txt', 'gz'] },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { APP_PARTITION, mainWindowOptions } from './window-options.ts';
+import {
+  APP_PARTITION,
+  REPORT_PARTITION,
+  mainWindowOptions,
+  reportPrintWindowOptions,
+} from './window-options.ts';
 
 const bounds = { x: 10, y: 20, width: 1200, height: 800 };
 
@@ -33,5 +38,20 @@ describe('main window options', () => {
     expect(options).toMatchObject({ ...bounds, icon: '/i.png', show: false, minWidth: 960, minHeight: 600 });
     expect(options.webPreferences).not.toHaveProperty('enableBlinkFeatures');
     expect(options.webPreferences).not.toHaveProperty('additionalArguments');
+  });
+
+  it('prints reports in a hidden window with no script, no preload, no persistent session', () => {
+    const options = reportPrintWindowOptions();
+    expect(options.show).toBe(false);
+    expect(options.webPreferences).toMatchObject({
+      javascript: false,
+      partition: REPORT_PARTITION,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      devTools: false,
+    });
+    expect(options.webPreferences).not.toHaveProperty('preload');
+    expect(REPORT_PARTITION).not.toMatch(/^persist:/);
   });
 });

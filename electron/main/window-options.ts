@@ -46,3 +46,34 @@ export function mainWindowOptions(options: {
     },
   };
 }
+
+/** The in-memory partition reports print in: nothing of theirs touches the app's own session. */
+export const REPORT_PARTITION = 'auditscope-report-print';
+
+/**
+ * The hidden window a report is printed to PDF in: no script at all (a report has none, and log
+ * text in it must never run), no preload, sandboxed, its own in-memory session.
+ */
+export function reportPrintWindowOptions(): BrowserWindowConstructorOptions {
+  return {
+    show: false,
+    width: 1000,
+    height: 1400,
+    webPreferences: {
+      javascript: false,
+      partition: REPORT_PARTITION,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webviewTag: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      experimentalFeatures: false,
+      navigateOnDragDrop: false,
+      devTools: false,
+      spellcheck: false,
+    },
+  };
+}

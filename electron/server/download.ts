@@ -1,5 +1,10 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
 import type { ServerResponse } from 'node:http';
-import { ExportDownload, type ExportFormat } from '../../shared/domain/export.ts';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ExportDownload, isReportFormat, type ExportFormat } from '../../shared/domain/export.ts';
 import type { CaseHost } from '../engine/cases/case-host.ts';
 import { exportPages } from '../engine/export/export-events.ts';
 import { writeEvents } from '../engine/export/write-events.ts';
@@ -9,6 +14,8 @@ const CONTENT_TYPES: Record<ExportFormat, [string, string]> = {
   json: ['application/json', 'json'],
   ndjson: ['application/x-ndjson', 'ndjson'],
   raw: ['text/plain; charset=utf-8', 'log'],
+  html: ['text/html; charset=utf-8', 'html'],
+  pdf: ['application/pdf', 'pdf'],
 };
 
 /**
@@ -34,11 +41,35 @@ export async function sendDownload(
     response.end('not a valid export request\n');
     return;
   }
-  const { query, format, bom } = parsed.data;
+  const { query, format, bom, template } = parsed.data;
   const session = await cases.ready();
   const [type, extension] = CONTENT_TYPES[format];
   // ASCII only in the header: the case name is the analyst's, but stays out of header syntax.
-  const name = `${cases.info().name.replace(/[^\w.-]+/g, '_')}-export.${extension}`;
+  const name = `${cases.info().name.replace(/[^\w.-]+/g, '_')}-${isReportFormat(format) ? 'report' : 'export'}.${extension}`;
+  if (isReportFormat(format)) {
+    // A report is made whole (and journaled) before a byte is sent: it is written to a private
+    // temporary folder, sent, and removed.
+    const dir = await mkdtemp(path.join(tmpdir(), 'auditscope-report-'));
+    try {
+      const file = path.join(dir, name);
+      await session.exportEvents(query, { file, format, template });
+      response.writeHead(200, {
+        ...headers,
+        'Content-Type': type,
+        'Content-Disposition': `attachment; filename="${name}"`,
+      });
+      await pipeline(createReadStream(file), response);
+    } catch (error) {
+      if (response.headersSent) response.destroy();
+      else {
+        response.writeHead(500, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end(`the report could not be made: ${(error as Error).message}\n`);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    return;
+  }
   response.writeHead(200, {
     ...headers,
     'Content-Type': type,

@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { EventQuery } from './query.ts';
+import { ReportTemplateId } from './report.ts';
 
-/** What an export writes: see electron/engine/export/write-events.ts for each format. */
-export const ExportFormat = z.enum(['csv', 'json', 'ndjson', 'raw']);
+/** Event files: see electron/engine/export/write-events.ts for each format. */
+export const EVENT_FORMATS = ['csv', 'json', 'ndjson', 'raw'] as const;
+export type EventFormat = (typeof EVENT_FORMATS)[number];
+/** Reports: see electron/engine/report. */
+export const REPORT_FORMATS = ['html', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+export const ExportFormat = z.enum([...EVENT_FORMATS, ...REPORT_FORMATS]);
 export type ExportFormat = z.infer<typeof ExportFormat>;
+
+export function isReportFormat(format: ExportFormat): format is ReportFormat {
+  return (REPORT_FORMATS as readonly string[]).includes(format);
+}
 
 export const ExportProgress = z.object({
   jobId: z.string(),
@@ -29,6 +39,7 @@ export const ExportDownload = z.object({
   query: EventQuery,
   format: ExportFormat,
   bom: z.boolean().optional(),
+  template: ReportTemplateId.optional(),
 });
 export type ExportDownload = z.infer<typeof ExportDownload>;
 

@@ -5,6 +5,8 @@ import { histogram, type Histogram, type StackBy } from './histogram.ts';
 import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
 import { KnownKeys, ResultSet, type ResultPlan } from './result-set.ts';
 import { DELETIONS_KEY } from '../store/delete-events.ts';
+import { activitySummaries, journey } from './activity.ts';
+import type { ActivitySummary, JourneyField, JourneyLane } from '../../../shared/domain/activity.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
 import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
@@ -187,6 +189,28 @@ export class CaseQueries {
    * values among the query's matches, each counted in the same buckets, failures apart. A lane is
    * exactly the query AND field = value, so a click on it shows in the table what it counted.
    */
+  /** Per-entity activity summaries of a query (the busiest `limit`, or the values named). */
+  activity(
+    query: EventQuery,
+    field: JourneyField,
+    options: { limit: number; values?: string[] },
+  ): ActivitySummary[] {
+    return activitySummaries(this.db, this.compile(query), field, options);
+  }
+
+  /** Swimlanes of entities' sessions, failures and sensitive actions (the actor journey). */
+  journey(
+    query: EventQuery,
+    field: JourneyField,
+    values: string[],
+    options: { gapMinutes?: number; maxItems?: number } = {},
+  ): JourneyLane[] {
+    return journey(this.db, this.compile(query), field, values, {
+      gapMicros: (options.gapMinutes ?? 30) * 60e6,
+      maxItems: options.maxItems ?? 2000,
+    });
+  }
+
   lanes(query: EventQuery, field: string, options: { lanes?: number; maxBuckets?: number } = {}): Lanes {
     const top = this.topValues(query, field, options.lanes ?? 12);
     const overall = this.histogram(query, { maxBuckets: options.maxBuckets ?? 120 });

@@ -24,7 +24,13 @@ export const HISTOGRAM_INTERVALS = [
   30 * DAY,
 ] as const;
 
-export type StackBy = 'outcome' | 'category';
+export type StackBy = 'outcome' | 'category' | 'activity';
+/** What each stack of a bar counts by: a column, or the activity kind (see activity-kind.ts). */
+const STACKS: Record<StackBy, string> = {
+  outcome: 'outcome',
+  category: 'category',
+  activity: 'activity_kind(action, category, outcome)',
+};
 
 export interface HistogramBucket {
   /** Bucket start, epoch microseconds. */
@@ -85,7 +91,7 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
   // Without an explicit range, snap to whole buckets so the first and last bars are not partial.
   const from = request.from ?? Math.floor(low / interval) * interval;
   const to = request.to ?? Math.ceil(high / interval) * interval;
-  const stack = request.stackBy === 'category' ? 'category' : 'outcome';
+  const stack = STACKS[request.stackBy ?? 'outcome'];
   const origin = Math.floor(from / interval) * interval;
 
   // Bound numbers arrive as REAL: the CASTs keep bucket numbers whole.
@@ -104,7 +110,10 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
   };
   // Unfiltered counts come from the pre-aggregated tables: whole hours from hour_counts, whole
   // minutes at the edges from minute_counts, and only the partial edge minutes scan events.
-  const levels = PRE_AGGREGATED.filter((level) => request.unfiltered && interval % level.unit === 0);
+  // (They count by outcome and category only.)
+  const levels = PRE_AGGREGATED.filter(
+    (level) => request.unfiltered && request.stackBy !== 'activity' && interval % level.unit === 0,
+  );
   const countRange = (rangeFrom: number, rangeTo: number, level: number): void => {
     const table = levels[level];
     if (!table) return countEvents(rangeFrom, rangeTo);

@@ -1,3 +1,4 @@
+import { activityKind } from '../../../shared/lib/activity-kind.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 
 /** An address as 16-bit groups: 2 groups for IPv4, 8 for IPv6. */
@@ -129,8 +130,17 @@ export function ipInCidr(ip: string | null, cidr: string): 0 | 1 {
   return range !== undefined && address !== undefined && inRange(address, range) ? 1 : 0;
 }
 
-/** Registers the SQL functions query compilers rely on (`ip_in_cidr(ip, cidr)`). */
+/**
+ * Registers the SQL functions queries rely on: `ip_in_cidr(ip, cidr)`, and
+ * `activity_kind(action, category, outcome)` for activity summaries.
+ */
 export function registerSqlFunctions(db: BetterSqlite3.Database): void {
+  db.function(
+    'activity_kind',
+    { deterministic: true },
+    (action: unknown, category: unknown, outcome: unknown) =>
+      activityKind(String(action ?? ''), String(category ?? ''), String(outcome ?? '')),
+  );
   db.function('ip_in_cidr', { deterministic: true }, (ip: unknown, cidr: unknown) =>
     typeof ip === 'string' && typeof cidr === 'string' ? ipInCidr(ip, cidr) : 0,
   );

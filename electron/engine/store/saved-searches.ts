@@ -76,10 +76,12 @@ export function recordSearch(
   now = Date.now(),
 ): void {
   db.transaction(() => {
+    // Strictly after the newest entry: two searches within a millisecond keep their order.
+    const newest = db.prepare('SELECT coalesce(max(used_at), 0) FROM search_history').pluck().get() as number;
     db.prepare(
       `INSERT INTO search_history (search, range, used_at) VALUES (?, ?, ?)
        ON CONFLICT (search, range) DO UPDATE SET used_at = excluded.used_at`,
-    ).run(entry.search, JSON.stringify(entry.range), now);
+    ).run(entry.search, JSON.stringify(entry.range), Math.max(now, newest + 1));
     db.prepare(
       `DELETE FROM search_history WHERE rowid NOT IN
          (SELECT rowid FROM search_history ORDER BY used_at DESC, rowid DESC LIMIT ?)`,

@@ -27,6 +27,8 @@ export function createReaderMethods() {
     closeResult: (...args: Parameters<CaseQueries['closeResult']>) => open().closeResult(...args),
     histogram: (...args: Parameters<CaseQueries['histogram']>) => open().histogram(...args),
     lanes: (...args: Parameters<CaseQueries['lanes']>) => open().lanes(...args),
+    activity: (...args: Parameters<CaseQueries['activity']>) => open().activity(...args),
+    journey: (...args: Parameters<CaseQueries['journey']>) => open().journey(...args),
     topValues: (...args: Parameters<CaseQueries['topValues']>) => open().topValues(...args),
     event: (...args: Parameters<CaseQueries['event']>) => open().event(...args),
     stats: () => open().stats(),

@@ -99,6 +99,9 @@ export function combineFilters(kind: 'and' | 'or', children: Filter[]): Filter {
 }
 
 export const SortOrder = z.enum(['asc', 'desc']);
+
+/** The most events a query can name one by one (the table's selection is capped below it). */
+export const MAX_SELECTED_EVENTS = 10_000;
 export type SortOrder = z.infer<typeof SortOrder>;
 
 /** A search over a case: optional filter plus the time window of the time picker (epoch µs, [from, to)). */
@@ -107,5 +110,7 @@ export const EventQuery = z.object({
   from: z.number().int().optional(),
   to: z.number().int().optional(),
   order: SortOrder.optional(),
+  /** Only these events (the rows picked in the table): exports, reports and deletions of a selection. */
+  seqs: z.array(z.number().int().positive()).min(1).max(MAX_SELECTED_EVENTS).optional(),
 });
 export type EventQuery = z.infer<typeof EventQuery>;

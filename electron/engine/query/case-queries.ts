@@ -121,7 +121,7 @@ export class CaseQueries {
     this.deletionsSeen = deletions;
     const plan: ResultPlan = { checkpointCache: this.checkpoints };
     const filter = query.filter;
-    if (!filter && query.from === undefined && query.to === undefined) {
+    if (!filter && query.seqs === undefined && query.from === undefined && query.to === undefined) {
       // Everything in the snapshot: SQLite counts a whole table without visiting rows; take away
       // what arrived since (a short range at the end of the primary key).
       plan.count = {
@@ -175,7 +175,7 @@ export class CaseQueries {
     const compiled = this.compile(query);
     return histogram(this.db, {
       ...compiled,
-      unfiltered: query.filter === undefined,
+      unfiltered: query.filter === undefined && query.seqs === undefined,
       from: query.from,
       to: query.to,
       stackBy: options.stackBy ?? 'outcome',

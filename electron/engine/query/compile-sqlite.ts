@@ -1,4 +1,4 @@
-import { MAX_FILTER_DEPTH, MAX_FILTER_NODES, measureFilter } from '../../../shared/domain/query.ts';
+import { MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_SELECTED_EVENTS, measureFilter } from '../../../shared/domain/query.ts';
 import type { EventQuery, FieldFilter, Filter } from '../../../shared/domain/query.ts';
 import { parseRawPath, parseTimeValue, resolveField } from '../../../shared/query/fields.ts';
 import type { FieldDef } from '../../../shared/query/fields.ts';
@@ -298,6 +298,10 @@ export function compileSqlite(query: EventQuery, opts: CompileOptions): Compiled
   }
   const window = timeRange(query.from, query.to);
   if (window !== undefined) parts.push(window);
+  if (query.seqs !== undefined) {
+    if (query.seqs.length > MAX_SELECTED_EVENTS) throw new QueryCompileError('too many events named');
+    parts.push({ text: `rowid IN (${query.seqs.map(() => '?').join(', ')})`, params: [...query.seqs] });
+  }
   const all = parts.filter((p) => p.text !== '1');
   if (all.length === 0) return { where: '1', params: [] };
   return {

@@ -128,6 +128,20 @@ describe('deleting events', () => {
     aggregatesMatchEvents();
   });
 
+  it('counts, pages and deletes exactly the events a query names one by one (a selection)', async () => {
+    const handle = await session.read.openResult({ order: 'desc' });
+    const picked = (await session.read.rows(handle, 5, 4)).map((r) => r.seq);
+    await session.read.closeResult(handle);
+    const before = await count('');
+    expect(await session.read.total({ seqs: picked })).toBe(4);
+    expect(await session.read.total({ seqs: picked, ...queryOf('outcome:failure') })).toBe(0);
+    const histogram = await session.aggregate.histogram({ seqs: picked }, {});
+    expect(histogram.buckets.reduce((sum, b) => sum + b.total, 0)).toBe(4);
+    expect((await session.deleteEvents({ kind: 'query', query: { seqs: picked } })).events).toBe(4);
+    expect(await count('')).toBe(before - 4);
+    aggregatesMatchEvents();
+  });
+
   it('applies a retention rule by age and category, and nothing when nothing is that old', async () => {
     expect((await session.deleteEvents({ kind: 'retention', days: 36_500 })).events).toBe(0);
     const categories = await session.aggregate.topValues({}, 'category', 10);
@@ -147,11 +161,12 @@ describe('deleting events', () => {
     expect(deletions.map((e) => (e.detail.target as { kind: string }).kind)).toEqual([
       'events',
       'query',
+      'query',
       'retention',
     ]);
     expect(deletions[0]?.detail.events).toBe(3);
     expect((deletions[0]?.detail.ids as string[]).length).toBe(3);
-    expect(deletions[2]?.detail.query).toMatchObject({ to: expect.any(Number) });
+    expect(deletions[3]?.detail.query).toMatchObject({ to: expect.any(Number) });
     const report = await verifyCase(casePath);
     expect(report.ok).toBe(true);
     const imported = report.inputs[0];

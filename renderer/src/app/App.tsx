@@ -22,6 +22,7 @@ import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
 import { SourcesDialog } from '../features/sources/SourcesDialog.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
+import { DeleteDialog } from '../features/delete/DeleteDialog.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -45,9 +46,27 @@ export function App() {
   const openHelp = useCallback(() => setHelpOpen(true), []);
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const [exportOpen, setExportOpen] = useState(false);
-  const closeExport = useCallback(() => setExportOpen(false), []);
+  const closeExport = useCallback(() => {
+    setExportOpen(false);
+    setExportSeqs(undefined);
+  }, []);
   const [sourcesOpen, setSourcesOpen] = useState(false);
   const closeSources = useCallback(() => setSourcesOpen(false), []);
+  /** The rows an export was asked for (undefined: the current search). */
+  const [exportSeqs, setExportSeqs] = useState<number[] | undefined>();
+  /** Delete events… open, with the rows it was asked for (an empty list: from the case menu). */
+  const [deleteSeqs, setDeleteSeqs] = useState<number[] | undefined>();
+  const closeDelete = useCallback(() => setDeleteSeqs(undefined), []);
+  const selection = useMemo(
+    () => ({
+      onExport: (seqs: number[]) => {
+        setExportSeqs(seqs);
+        setExportOpen(true);
+      },
+      onDelete: (seqs: number[]) => setDeleteSeqs(seqs),
+    }),
+    [],
+  );
 
   // The desktop app's View and Help menus (the File menu's commands go to the case menu and Import).
   useEffect(
@@ -166,7 +185,7 @@ export function App() {
             </button>
           ))}
         </nav>
-        <CaseMenu />
+        <CaseMenu onDeleteEvents={() => setDeleteSeqs([])} />
         <div className="case-summary">
           {stats && (
             <>
@@ -222,7 +241,7 @@ export function App() {
                 </p>
               )}
               {result.status === 'ready' ? (
-                <LogTable result={result} />
+                <LogTable result={result} selection={selection} />
               ) : result.status === 'error' ? (
                 <p className="app-error" role="alert">
                   {result.message}
@@ -238,7 +257,14 @@ export function App() {
       <ImportPanel />
       <DropZone />
       {helpOpen && <ShortcutsDialog onClose={closeHelp} />}
-      {exportOpen && <ExportDialog query={query} onClose={closeExport} />}
+      {exportOpen && <ExportDialog query={query} seqs={exportSeqs} onClose={closeExport} />}
+      {deleteSeqs && (
+        <DeleteDialog
+          query={query}
+          seqs={deleteSeqs.length > 0 ? deleteSeqs : undefined}
+          onClose={closeDelete}
+        />
+      )}
       {sourcesOpen && <SourcesDialog onClose={closeSources} />}
     </div>
   );

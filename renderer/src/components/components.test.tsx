@@ -3,6 +3,7 @@
 import { renderToStaticMarkup } from 'react-dom/server';
 import { describe, expect, it } from 'vitest';
 import { FieldValue } from './FieldValue.tsx';
+import { Markdown } from './Markdown.tsx';
 import { CaseDialog, folderOf } from '../features/cases/CaseDialog.tsx';
 import { CellMenu } from '../features/logs/CellMenu.tsx';
 import type { StoredEvent } from '../../../shared/contract.ts';
@@ -66,5 +67,39 @@ describe('CellMenu', () => {
       />,
     );
     expect(empty).toMatch(/<button[^>]*disabled=""[^>]*>Copy ip/);
+  });
+});
+
+describe('Markdown', () => {
+  it('renders the note dialect as elements: raw HTML as text, unsafe links as text, controls visible', () => {
+    const html = renderToStaticMarkup(
+      <Markdown
+        text={[
+          '## Finding',
+          `**Bold** and _em_ and \`code ${HOSTILE}\``,
+          `<script>alert(1)</script> ${HOSTILE}`,
+          '- one',
+          '- [site](https://example.com/a?b=1) [bad](javascript:alert(2)) [file](file:///etc/passwd)',
+          '![pic](https://evil.example/x.png)',
+          '```',
+          '</pre><img src=y>',
+          '```',
+        ].join('\n')}
+      />,
+    );
+    expect(html).toContain('<h2>Finding</h2>');
+    expect(html).toContain('<strong>Bold</strong>');
+    expect(html).toContain('<em>em</em>');
+    expect(html).toContain('<li>');
+    expect(html).not.toMatch(/<script|<img/i);
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('⟨U+202E⟩gnp.exe␛[31m');
+    expect(html).toContain(
+      '<a href="https://example.com/a?b=1" target="_blank" rel="noreferrer noopener">site</a>',
+    );
+    expect(html).not.toContain('href="javascript:');
+    expect(html).not.toContain('href="file:');
+    expect(html).toContain('[image: pic]');
+    expect(html).toContain('<pre><code>&lt;/pre&gt;&lt;img src=y&gt;');
   });
 });

@@ -33,6 +33,11 @@ interface ColumnsState {
   addRawPath(path: string): boolean;
   remove(id: string): void;
   reset(): void;
+  /**
+   * Shows exactly these columns, in this order (a saved search's): known ones keep their width,
+   * raw paths are added, unknown built-in ids are skipped; the rest are hidden, not removed.
+   */
+  showOnly(ids: readonly string[]): void;
 }
 
 /** The table's column layout, kept across sessions (localStorage). */
@@ -71,6 +76,29 @@ export const useColumns = create<ColumnsState>()(
       },
       remove: (id) => set((state) => ({ layout: state.layout.filter((c) => c.id !== id) })),
       reset: () => set({ layout: DEFAULT_LAYOUT.map((c) => ({ ...c })) }),
+      showOnly: (ids) =>
+        set((state) => {
+          const known = new Map(state.layout.map((c) => [c.id, c]));
+          const builtIn = new Set(DEFAULT_LAYOUT.map((c) => c.id));
+          const shown: ColumnLayout[] = [];
+          for (const id of new Set(ids)) {
+            const existing = known.get(id);
+            const rawPath = id.startsWith('raw:') ? id.slice(4) : undefined;
+            if (existing) shown.push({ ...existing, hidden: false });
+            else if (builtIn.has(id))
+              shown.push({ ...(DEFAULT_LAYOUT.find((c) => c.id === id) as ColumnLayout) });
+            else if (rawPath !== undefined && RAW_PATH.test(rawPath) && rawPath.length <= 256)
+              shown.push({ id, width: 200, hidden: false });
+          }
+          if (shown.length === 0) return state;
+          const kept = new Set(shown.map((c) => c.id));
+          return {
+            layout: [
+              ...shown,
+              ...state.layout.filter((c) => !kept.has(c.id)).map((c) => ({ ...c, hidden: true })),
+            ],
+          };
+        }),
     }),
     { name: 'auditscope.columns', version: 1 },
   ),

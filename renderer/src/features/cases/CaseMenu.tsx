@@ -11,7 +11,7 @@ import { VerifyDialog } from './VerifyDialog.tsx';
  * reopen a recent one. The desktop app asks with the operating system's dialogs (and its File
  * menu sends the same commands here); serve mode takes the engine's (that machine's) paths typed.
  */
-export function CaseMenu() {
+export function CaseMenu({ onDeleteEvents }: { onDeleteEvents(): void }) {
   const info = useCase((s) => s.info);
   const recent = useCase((s) => s.recent);
   const setRecent = useCase((s) => s.setRecent);
@@ -119,6 +119,17 @@ export function CaseMenu() {
             }}
           >
             Verify case…
+          </button>
+          <button
+            type="button"
+            role="menuitem"
+            disabled={importing}
+            onClick={() => {
+              setOpen(false);
+              onDeleteEvents();
+            }}
+          >
+            Delete events…
           </button>
           {recent.length > 1 && <div className="menu-heading">Recent</div>}
           {recent

@@ -4,11 +4,12 @@ import { call } from '../../lib/api.ts';
 import { cellText, safeTagColor } from '../../lib/format.ts';
 import { useMarks } from '../../stores/marks.ts';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
+import { Markdown } from '../../components/Markdown.tsx';
 
 /**
  * The detail panel's marks: star, tags (add from the case's tags or a new one, remove), and a
- * note. Every change is kept in the case and journaled by the engine. Notes are shown as the text
- * they are, never as HTML.
+ * note. Every change is kept in the case and journaled by the engine. Notes are Markdown, made into
+ * elements (never HTML: see Markdown).
  */
 export function MarksSection({ seq }: { seq: number }) {
   const mark = useMarks((s) => s.bySeq.get(seq));
@@ -91,7 +92,7 @@ export function MarksSection({ seq }: { seq: number }) {
             aria-label="Note"
             value={note}
             rows={4}
-            placeholder="What this event means for the investigation"
+            placeholder="What this event means for the investigation (Markdown)"
             onChange={(e) => setNote(e.target.value)}
           />
           <div>
@@ -112,15 +113,7 @@ export function MarksSection({ seq }: { seq: number }) {
         </div>
       ) : mark?.note !== undefined ? (
         <div className="note-view">
-          <p className="note-text">
-            {/* The analyst's own lines, each shown as text (controls made visible). */}
-            {mark.note.split(/\r?\n/).map((line, i) => (
-              <span key={i}>
-                {cellText(line)}
-                <br />
-              </span>
-            ))}
-          </p>
+          <Markdown className="note-text" text={mark.note} />
           <button type="button" className="text-button" onClick={() => setNote(mark.note)}>
             Edit note
           </button>

@@ -1,11 +1,13 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import {
   exportDownloadHref,
+  isReportFormat,
   type ExportFormat,
   type ExportProgress,
   type ExportSummary,
 } from '../../../../shared/domain/export.ts';
+import { REPORT_TEMPLATES, type ReportTemplateId } from '../../../../shared/domain/report.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
 import { call, isDesktop, onPush } from '../../lib/api.ts';
@@ -17,6 +19,8 @@ const FORMATS: readonly [ExportFormat, string, string][] = [
   ['json', 'JSON', 'one array of events, normalized fields and original record'],
   ['ndjson', 'NDJSON', 'one event per line, normalized fields and original record'],
   ['raw', 'Original records', 'each record as it was imported, one per line'],
+  ['html', 'HTML report', 'a report to read or hand over: summary, timeline, events, custody'],
+  ['pdf', 'PDF report', 'the same report as a PDF, printed with scripts off'],
 ];
 
 function formatBytes(bytes: number): string {
@@ -38,12 +42,29 @@ type Phase =
   | { name: 'failed'; message: string };
 
 /**
- * Export… : every event of the current search, filters and time range, in the order shown, in one
- * of four formats. The desktop app writes the file chosen in the system's save dialog, streamed
- * with progress and cancel, and reports its SHA-256; serve mode downloads it through the browser.
+ * Export… : every event of the current search, filters and time range (or the rows selected), in
+ * the order shown, as an event file or a report (HTML, PDF; the case report or a compliance
+ * template). The desktop app writes the file chosen in the system's save dialog, streamed with
+ * progress and cancel, and reports its SHA-256; serve mode downloads it through the browser.
  */
-export function ExportDialog({ query, onClose }: { query: EventQuery; onClose(): void }) {
+export function ExportDialog({
+  query: searchQuery,
+  seqs,
+  onClose,
+}: {
+  query: EventQuery;
+  /** The rows selected in the table, when the export was asked for them. */
+  seqs?: number[];
+  onClose(): void;
+}) {
+  const [scope, setScope] = useState<'search' | 'selection'>(seqs ? 'selection' : 'search');
+  const query = useMemo(
+    () => (scope === 'selection' && seqs ? { seqs, order: searchQuery.order } : searchQuery),
+    [scope, seqs, searchQuery],
+  );
   const [format, setFormat] = useState<ExportFormat>('csv');
+  const [template, setTemplate] = useState<ReportTemplateId>('case');
+  const report = isReportFormat(format);
   const [bom, setBom] = useState(true);
   const [total, setTotal] = useState<number | undefined>();
   const [phase, setPhase] = useState<Phase>({ name: 'choose' });
@@ -74,19 +95,25 @@ export function ExportDialog({ query, onClose }: { query: EventQuery; onClose():
     if (!isDesktop()) {
       // The browser downloads it; the link carries the query, the token cookie authorizes it.
       const link = document.createElement('a');
-      link.href = exportDownloadHref({ query, format, bom: withBom });
+      link.href = exportDownloadHref({ query, format, bom: withBom, ...(report ? { template } : {}) });
       link.download = '';
       link.click();
       onClose();
       return;
     }
-    const name = `${useCase.getState().info?.name ?? 'auditscope'}-export`;
+    const name = `${useCase.getState().info?.name ?? 'auditscope'}-${report ? template : 'export'}`;
     try {
       const path = await call('shell.chooseExportFile', format, name);
       if (path === null) return;
       const jobId = `export-${Date.now().toString(36)}`;
       setPhase({ name: 'running', jobId });
-      const summary = await call('export.start', query, { format, path, jobId, bom: withBom });
+      const summary = await call('export.start', query, {
+        format,
+        path,
+        jobId,
+        bom: withBom,
+        ...(report ? { template } : {}),
+      });
       setPhase({ name: 'done', summary });
     } catch (error) {
       setPhase({ name: 'failed', message: (error as Error).message });
@@ -100,9 +127,33 @@ export function ExportDialog({ query, onClose }: { query: EventQuery; onClose():
       </header>
       {phase.name === 'choose' && (
         <>
+          {seqs ? (
+            <fieldset className="export-scope">
+              <legend className="muted">Events</legend>
+              <label>
+                <input
+                  type="radio"
+                  name="scope"
+                  checked={scope === 'selection'}
+                  onChange={() => setScope('selection')}
+                />
+                The {formatCount(seqs.length)} selected rows
+              </label>
+              <label>
+                <input
+                  type="radio"
+                  name="scope"
+                  checked={scope === 'search'}
+                  onChange={() => setScope('search')}
+                />
+                Everything the current search, filters and time range match
+              </label>
+            </fieldset>
+          ) : null}
           <p>
-            {total === undefined ? 'Counting…' : `${formatCount(total)} events`} — the current search, filters
-            and time range, in the table’s order.
+            {total === undefined ? 'Counting…' : `${formatCount(total)} events`} —{' '}
+            {scope === 'selection' ? 'the selected rows' : 'the current search, filters and time range'}, in
+            the table’s order.
           </p>
           <fieldset className="export-formats">
             <legend className="muted">Format</legend>
@@ -113,6 +164,19 @@ export function ExportDialog({ query, onClose }: { query: EventQuery; onClose():
               </label>
             ))}
           </fieldset>
+          {report && (
+            <label className="export-template">
+              Report{' '}
+              <select value={template} onChange={(e) => setTemplate(e.target.value as ReportTemplateId)}>
+                {REPORT_TEMPLATES.map((t) => (
+                  <option key={t.id} value={t.id}>
+                    {t.title}
+                  </option>
+                ))}
+              </select>{' '}
+              <span className="muted">{REPORT_TEMPLATES.find((t) => t.id === template)?.description}</span>
+            </label>
+          )}
           {format === 'csv' && (
             <label className="export-bom">
               <input type="checkbox" checked={bom} onChange={(e) => setBom(e.target.checked)} /> Start with a
@@ -132,8 +196,9 @@ export function ExportDialog({ query, onClose }: { query: EventQuery; onClose():
       {phase.name === 'running' && (
         <>
           <p>
-            Exporting {formatCount(phase.progress?.written ?? 0)} of{' '}
-            {formatCount(phase.progress?.total ?? total ?? 0)} events…
+            {report
+              ? 'Making the report…'
+              : `Exporting ${formatCount(phase.progress?.written ?? 0)} of ${formatCount(phase.progress?.total ?? total ?? 0)} events…`}
           </p>
           <progress
             className="export-progress"
@@ -150,8 +215,8 @@ export function ExportDialog({ query, onClose }: { query: EventQuery; onClose():
       {phase.name === 'done' && (
         <>
           <p>
-            Exported {formatCount(phase.summary.events)} events ({formatBytes(phase.summary.bytes)}) in{' '}
-            {(phase.summary.elapsedMs / 1000).toFixed(1)} s.
+            {report ? 'Wrote a report of' : 'Exported'} {formatCount(phase.summary.events)} events (
+            {formatBytes(phase.summary.bytes)}) in {(phase.summary.elapsedMs / 1000).toFixed(1)} s.
           </p>
           <dl className="export-summary">
             <dt>File</dt>

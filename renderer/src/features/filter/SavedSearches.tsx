@@ -1,13 +1,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useDismiss } from '../../components/use-escape.ts';
-import type { SavedSearch } from '../../../../shared/domain/saved-search.ts';
+import type { HistoryEntry, SavedSearch } from '../../../../shared/domain/saved-search.ts';
 import { call } from '../../lib/api.ts';
 import { cellText } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { useColumns } from '../../stores/columns.ts';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 
+/** Searches of the history the menu lists. */
+const RECENT = 12;
+
 /** The range a search is saved with: the preset as is, a custom range as its bounds. */
-function currentRange(): SavedSearch['range'] {
+export function currentRange(): SavedSearch['range'] {
   const { preset, customFrom, customTo } = useWorkspace.getState();
   if (preset !== 'custom') return { preset };
   return {
@@ -16,28 +20,69 @@ function currentRange(): SavedSearch['range'] {
   };
 }
 
+function apply(search: string, range: SavedSearch['range'], columns?: string[]): void {
+  useWorkspace.getState().applySearch(search, 'preset' in range ? { preset: range.preset } : range);
+  if (columns) useColumns.getState().showOnly(columns);
+}
+
+/** A search counts as run once it has stood this long (typing through it does not). */
+const SETTLE_MS = 1500;
+
+/** Records the searches run in this case for the history: each non-empty search that settles. */
+function useRecordSearches(): void {
+  const searchText = useWorkspace((s) => s.searchText);
+  const searchError = useWorkspace((s) => s.searchError);
+  const preset = useWorkspace((s) => s.preset);
+  const customFrom = useWorkspace((s) => s.customFrom);
+  const customTo = useWorkspace((s) => s.customTo);
+  useEffect(() => {
+    if (searchText.trim() === '' || searchError) return;
+    const timer = setTimeout(() => {
+      void call('search.record', { search: searchText, range: currentRange() }).catch(() => undefined);
+    }, SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [searchText, searchError, preset, customFrom, customTo]);
+}
+
+function rangeLabel(range: SavedSearch['range']): string {
+  if ('preset' in range) return range.preset === 'all' ? 'all time' : `last ${range.preset}`;
+  return 'custom range';
+}
+
 /**
- * "Saved ▾" in the filter bar: the case's saved searches (the search text and time range), one
- * click to run one again; save the current search under a name; delete.
+ * "Saved ▾" in the filter bar: the case's saved searches (the search text, time range and the
+ * table's columns), one click to run one again; save the current search under a name; delete;
+ * and the searches run lately in this case (the history), to go back to.
  */
 export function SavedSearches() {
   const [open, setOpen] = useState(false);
   const [saved, setSaved] = useState<SavedSearch[]>([]);
+  const [history, setHistory] = useState<HistoryEntry[]>([]);
   const [name, setName] = useState('');
   const [error, setError] = useState<string | undefined>();
   const menu = useRef<HTMLDivElement>(null);
 
+  useRecordSearches();
   // Esc closes it wherever the focus went (a saved name leaves the Save button disabled).
   const close = useCallback(() => setOpen(false), []);
   useDismiss(menu, close, open);
   useEffect(() => {
-    if (open) call('search.list').then(setSaved, (e: Error) => setError(e.message));
+    if (!open) return;
+    call('search.list').then(setSaved, (e: Error) => setError(e.message));
+    call('search.history').then(
+      (h) => setHistory(h.slice(0, RECENT)),
+      () => undefined,
+    );
   }, [open]);
 
   const save = (): void => {
     const search = useWorkspace.getState().searchText;
     setError(undefined);
-    call('search.save', { name: name.trim(), search, range: currentRange() }).then(
+    const columns = useColumns
+      .getState()
+      .layout.filter((c) => !c.hidden)
+      .map((c) => c.id);
+    call('search.save', { name: name.trim(), search, range: currentRange(), columns }).then(
       () => {
         setName('');
         return call('search.list').then(setSaved);
@@ -62,9 +107,7 @@ export function SavedSearches() {
                 title={s.search}
                 onClick={() => {
                   setOpen(false);
-                  useWorkspace
-                    .getState()
-                    .applySearch(s.search, 'preset' in s.range ? { preset: s.range.preset } : s.range);
+                  apply(s.search, s.range, s.columns);
                 }}
               >
                 {cellText(s.name)}
@@ -81,6 +124,23 @@ export function SavedSearches() {
                 ✕
               </button>
             </div>
+          ))}
+          {history.length > 0 && <div className="menu-heading">Recent searches</div>}
+          {history.map((h) => (
+            <button
+              key={`${h.search}\u0000${JSON.stringify(h.range)}`}
+              type="button"
+              role="menuitem"
+              className="history-item"
+              title={h.search}
+              onClick={() => {
+                setOpen(false);
+                apply(h.search, h.range);
+              }}
+            >
+              <span className="mono">{cellText(h.search)}</span>
+              <span className="menu-path">{rangeLabel(h.range)}</span>
+            </button>
           ))}
           <form
             className="menu-form"

@@ -9,6 +9,7 @@ import { CellMenu, type CellTarget } from './CellMenu.tsx';
 import { useColumns } from '../../stores/columns.ts';
 import { useMarks } from '../../stores/marks.ts';
 import type { ResultView } from './use-result.ts';
+import { SelectionActions, type SelectionHandlers } from './SelectionActions.tsx';
 
 const ROW_HEIGHT = 26;
 const HEADER_HEIGHT = 28;
@@ -19,13 +20,15 @@ const PREFETCH_AFTER_MS = 250;
 
 interface Props {
   result: ResultView;
+  /** Where the selected rows go for export and deletion. */
+  selection: SelectionHandlers;
 }
 
 /**
  * The event table: only the rows in view exist in the DOM, fetched by position from the engine's
  * result handle through the page cache, so a million-row result scrolls like a hundred-row one.
  */
-export function LogTable({ result }: Props) {
+export function LogTable({ result, selection }: Props) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const zone = useWorkspace((s) => s.zone);
   const cursor = useWorkspace((s) => s.cursor);
@@ -162,10 +165,10 @@ export function LogTable({ result }: Props) {
       <div className="log-footer">
         <span>
           {result.count === 0 ? 'No events match' : `${formatCount(result.count)} events`}
-          {selected.length > 1 &&
-            ` · ${formatCount(selected.length)} selected (Ctrl+C copies them as JSON lines)`}
+          {selected.length > 1 && ` · ${formatCount(selected.length)} selected`}
           {notice && <span className="notice"> · {notice}</span>}
         </span>
+        {selected.length > 1 && <SelectionActions result={result} handlers={selection} />}
         <button type="button" className="text-button" onClick={() => setMenuOpen(!menuOpen)}>
           Columns…
         </button>

@@ -46,14 +46,14 @@ export function App() {
   const openHelp = useCallback(() => setHelpOpen(true), []);
   const closeHelp = useCallback(() => setHelpOpen(false), []);
   const [exportOpen, setExportOpen] = useState(false);
+  /** The rows an export was asked for (undefined: the current search). */
+  const [exportSeqs, setExportSeqs] = useState<number[] | undefined>();
   const closeExport = useCallback(() => {
     setExportOpen(false);
     setExportSeqs(undefined);
   }, []);
   const [sourcesOpen, setSourcesOpen] = useState(false);
   const closeSources = useCallback(() => setSourcesOpen(false), []);
-  /** The rows an export was asked for (undefined: the current search). */
-  const [exportSeqs, setExportSeqs] = useState<number[] | undefined>();
   /** Delete events… open, with the rows it was asked for (an empty list: from the case menu). */
   const [deleteSeqs, setDeleteSeqs] = useState<number[] | undefined>();
   const closeDelete = useCallback(() => setDeleteSeqs(undefined), []);

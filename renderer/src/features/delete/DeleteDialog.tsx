@@ -43,8 +43,9 @@ export function DeleteDialog({
   const [scope, setScope] = useState<Scope>(seqs ? 'selection' : 'search');
   const [days, setDays] = useState(90);
   const [category, setCategory] = useState('');
-  const [count, setCount] = useState<number | undefined>();
-  const [confirmed, setConfirmed] = useState(false);
+  // Keyed by the target they were made for: another choice starts uncounted and unconfirmed.
+  const [counted, setCounted] = useState<{ key: string; count: number } | undefined>();
+  const [confirmedKey, setConfirmedKey] = useState<string | undefined>();
   const [running, setRunning] = useState(false);
   const [done, setDone] = useState<DeletionSummary | undefined>();
   const [error, setError] = useState<string | undefined>();
@@ -57,18 +58,21 @@ export function DeleteDialog({
     return { kind: 'query', query: { ...query, order: undefined } };
   }, [scope, seqs, days, category, query]);
 
+  const key = JSON.stringify(target);
+  const count = counted?.key === key ? counted.count : undefined;
+  const confirmed = confirmedKey === key;
+  const setConfirmed = (yes: boolean): void => setConfirmedKey(yes ? key : undefined);
+
   useEffect(() => {
     let live = true;
-    setCount(undefined);
-    setConfirmed(false);
-    call('query.total', countQuery(target)).then(
-      (n) => live && setCount(n),
+    call('query.total', countQuery(JSON.parse(key) as DeletionTarget)).then(
+      (n) => live && setCounted({ key, count: n }),
       (e: Error) => live && setError(e.message),
     );
     return () => {
       live = false;
     };
-  }, [target]);
+  }, [key]);
 
   const remove = (): void => {
     setRunning(true);

@@ -20,10 +20,10 @@ export function SelectionActions({ result, handlers }: { result: ResultView; han
   const [tag, setTag] = useState('');
   const [busy, setBusy] = useState(false);
 
-  const withSeqs = async (use: (seqs: number[]) => Promise<void> | void): Promise<void> => {
+  const withSeqs = async (act: (seqs: number[]) => Promise<void> | void): Promise<void> => {
     setBusy(true);
     try {
-      await use((await result.cache.rowsAt(selected)).map((row) => row.seq));
+      await act((await result.cache.rowsAt(selected)).map((row) => row.seq));
     } catch (error) {
       useWorkspace.getState().setNotice((error as Error).message);
     } finally {

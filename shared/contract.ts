@@ -288,6 +288,8 @@ export const MenuCommand = z.discriminatedUnion('command', [
       'search.focus',
       'view.logs',
       'view.timeline',
+      'view.investigation',
+      'view.actors',
       'theme.toggle',
       'help.shortcuts',
     ]),

@@ -41,6 +41,8 @@ describe('the application menu', () => {
       ['search.focus', 'CmdOrCtrl+F'],
       ['view.logs', 'CmdOrCtrl+1'],
       ['view.timeline', 'CmdOrCtrl+2'],
+      ['view.investigation', 'CmdOrCtrl+3'],
+      ['view.actors', 'CmdOrCtrl+4'],
       ['theme.toggle', undefined],
       ['help.shortcuts', 'F1'],
     ] as const) {
@@ -58,6 +60,8 @@ describe('the application menu', () => {
       'search.focus',
       'view.logs',
       'view.timeline',
+      'view.investigation',
+      'view.actors',
       'theme.toggle',
       'help.shortcuts',
     ]);

@@ -77,6 +77,8 @@ export function appMenuTemplate(options: MenuOptions): MenuItemConstructorOption
     submenu: [
       command('Logs', 'view.logs', 'CmdOrCtrl+1'),
       command('Timeline', 'view.timeline', 'CmdOrCtrl+2'),
+      command('Investigation', 'view.investigation', 'CmdOrCtrl+3'),
+      command('Actors', 'view.actors', 'CmdOrCtrl+4'),
       { type: 'separator' },
       command('Toggle Light/Dark Theme', 'theme.toggle'),
       { type: 'separator' },

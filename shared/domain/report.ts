@@ -16,7 +16,7 @@ export const REPORT_TEMPLATES = [
     id: 'user-access',
     title: 'User access',
     description: 'Who read or viewed what, and when.',
-    search: 'category:data_access',
+    search: 'kind:view OR category:data_access',
   },
   {
     id: 'data-changes',
@@ -34,13 +34,13 @@ export const REPORT_TEMPLATES = [
     id: 'export-activity',
     title: 'Export activity',
     description: 'Exports, downloads and shares of data.',
-    search: 'action:*export* OR action:*download* OR action:*share* OR action:*snapshot*',
+    search: 'kind:export',
   },
   {
     id: 'admin-actions',
     title: 'Administrative actions',
     description: 'Changes to identities, roles, policies and configuration.',
-    search: '(category:iam OR category:configuration) -action:get* -action:list* -action:describe*',
+    search: '(category:iam OR category:configuration) -kind:view',
   },
 ] as const;
 

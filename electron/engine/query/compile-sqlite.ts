@@ -3,6 +3,7 @@ import type { EventQuery, FieldFilter, Filter } from '../../../shared/domain/que
 import { parseRawPath, parseTimeValue, resolveField } from '../../../shared/query/fields.ts';
 import type { FieldDef } from '../../../shared/query/fields.ts';
 import { COLUMN_INDEXES } from '../store/schema.ts';
+import { ACTIVITY_KINDS } from '../../../shared/lib/activity-kind.ts';
 
 /** A tree the compiler cannot turn into SQL (bad field path, non-numeric comparison, …). */
 export class QueryCompileError extends Error {
@@ -184,6 +185,18 @@ function annotationPredicate(filter: FieldFilter): Sql | undefined {
   };
 }
 
+/**
+ * `kind:<activity kind>` (login, login-failed, logout, view, create, modify, delete, export,
+ * other): what the event was, as the per-user views and reports count it (activity-kind.ts).
+ */
+function activityPredicate(filter: FieldFilter): Sql | undefined {
+  if (filter.field.toLowerCase() !== 'kind') return undefined;
+  const kind = (filter.value ?? '').toLowerCase();
+  if (filter.op !== 'eq' || !(ACTIVITY_KINDS as readonly string[]).includes(kind))
+    throw new QueryCompileError(`\`kind:\` takes ${ACTIVITY_KINDS.join(', ')}`);
+  return { text: 'activity_kind(action, category, outcome) = ?', params: [kind] };
+}
+
 /** JSONPath with every segment quoted: `$."userIdentity"."arn"`. */
 export function toJsonPath(field: string): string {
   const path = parseRawPath(field);
@@ -270,7 +283,7 @@ function compileNode(filter: Filter, opts: CompileOptions): Sql {
       return { text: `NOT coalesce((${inner.text}), 0)`, params: inner.params };
     }
     case 'field': {
-      const marks = annotationPredicate(filter);
+      const marks = annotationPredicate(filter) ?? activityPredicate(filter);
       if (marks) return marks;
       const def = resolveField(filter.field);
       return def === undefined ? rawPathPredicate(filter) : catalogPredicate(def, filter);

@@ -17,6 +17,8 @@ import { ImportPanel } from '../features/import/ImportPanel.tsx';
 import { DropZone } from '../features/import/DropZone.tsx';
 import { CaseMenu } from '../features/cases/CaseMenu.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
+import { Investigation } from '../features/investigation/Investigation.tsx';
+import { ActorJourney } from '../features/actors/ActorJourney.tsx';
 import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
@@ -75,6 +77,8 @@ export function App() {
         const workspace = useWorkspace.getState();
         if (command === 'view.logs') workspace.setView('logs');
         if (command === 'view.timeline') workspace.setView('timeline');
+        if (command === 'view.investigation') workspace.setView('investigation');
+        if (command === 'view.actors') workspace.setView('actors');
         if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
         if (command === 'help.shortcuts') setHelpOpen(true);
         if (command === 'export.open') setExportOpen(true);
@@ -172,6 +176,8 @@ export function App() {
             [
               ['logs', 'Logs'],
               ['timeline', 'Timeline'],
+              ['investigation', 'Investigation'],
+              ['actors', 'Actors'],
             ] as const
           ).map(([id, label]) => (
             <button
@@ -226,6 +232,10 @@ export function App() {
       <FilterBar key={casePath} searchRef={searchRef} valueQuery={valueQuery} />
       {view === 'timeline' ? (
         <Timeline query={query} dataVersion={dataVersion} />
+      ) : view === 'investigation' ? (
+        <Investigation dataVersion={dataVersion} />
+      ) : view === 'actors' ? (
+        <ActorJourney query={query} dataVersion={dataVersion} />
       ) : (
         <>
           <div className="overview">

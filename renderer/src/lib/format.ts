@@ -51,3 +51,14 @@ export function safeTagColor(color: string): string {
 export function formatCount(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * A time axis label as precise as the axis needs: seconds over a couple of hours, minutes over a
+ * few days, dates beyond.
+ */
+export function formatAxisTime(micros: number, spanMicros: number, zone: string): string {
+  const full = formatTime(micros, zone); // 2024-03-01 12:34:56.789
+  if (spanMicros <= 2 * 3600e6) return full.slice(11, 19);
+  if (spanMicros <= 3 * 86_400e6) return full.slice(5, 16);
+  return full.slice(0, 10);
+}

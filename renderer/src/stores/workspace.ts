@@ -4,8 +4,8 @@ import { parseSearch, type SearchSyntaxError } from '../../../shared/query/parse
 
 export type TimePreset = '24h' | '7d' | '30d' | '90d' | 'all' | 'custom';
 export type Theme = 'dark' | 'light';
-/** The workspace's views; the others named in the navigation come with their own work. */
-export type View = 'logs' | 'timeline';
+/** The workspace's views. */
+export type View = 'logs' | 'timeline' | 'investigation' | 'actors';
 /** 'utc', 'local', or an IANA zone name. Display only: queries are always in UTC instants. */
 export type DisplayZone = string;
 
@@ -18,6 +18,9 @@ export interface Chip {
 
 /** At most this many rows are selected (and copied) at once. */
 export const MAX_SELECTION = 10_000;
+
+/** The minutes either side of an event opened from another view (see `showEvent`). */
+const SHOW_EVENT_MARGIN = 5 * 60e6;
 
 export const PRESET_MICROS: Record<Exclude<TimePreset, 'all' | 'custom'>, number> = {
   '24h': 24 * 3600e6,
@@ -75,6 +78,8 @@ interface WorkspaceState {
   openDetail(seq: number | undefined): void;
   /** Shows the events of one value within a time range (a "related events" pivot). */
   pivot(chip: Chip, from: number, to: number): void;
+  /** Opens one event in Logs: its details, the table on the minutes around it, no other filter. */
+  showEvent(seq: number, time: number): void;
   setCursor(position: number, align?: 'auto' | 'start'): void;
   /** A click on a row: plain selects it, `toggle` adds or removes it, `extend` selects from the cursor. */
   selectRow(position: number, mode: 'only' | 'toggle' | 'extend'): void;
@@ -145,6 +150,10 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   openDetail: (seq) => set({ detailSeq: seq }),
   pivot: (chip, from, to) =>
     set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0, selected: [] }),
+  showEvent: (seq, time) => {
+    get().applySearch('', { from: time - SHOW_EVENT_MARGIN, to: time + SHOW_EVENT_MARGIN });
+    set({ chips: [], detailSeq: seq, view: 'logs', cursor: 0, selected: [] });
+  },
   setCursor: (position, align = 'auto') => set({ cursor: Math.max(0, position), cursorAlign: align }),
   selectRow: (position, mode) =>
     set((state) => {

@@ -21,6 +21,10 @@ const SYNTAX: readonly [string, string][] = [
   ['ip:10.0.0.0/8', 'CIDR ranges, IPv6 too'],
   ['sessionId:*', 'The field is present'],
   ['is:starred tag:c2', 'Your marks: is:starred, is:tagged, is:noted, tag:<name>'],
+  [
+    'kind:login-failed',
+    'What an event was: login, login-failed, logout, view, create, modify, delete, export, other',
+  ],
   ['userIdentity.arn:*admin*', 'Any other dotted name is a path into the original record'],
   ['"access denied" mimikatz', 'Bare words and quoted phrases search the full text'],
 ];

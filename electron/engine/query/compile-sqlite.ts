@@ -1,4 +1,9 @@
-import { MAX_FILTER_DEPTH, MAX_FILTER_NODES, MAX_SELECTED_EVENTS, measureFilter } from '../../../shared/domain/query.ts';
+import {
+  MAX_FILTER_DEPTH,
+  MAX_FILTER_NODES,
+  MAX_SELECTED_EVENTS,
+  measureFilter,
+} from '../../../shared/domain/query.ts';
 import type { EventQuery, FieldFilter, Filter } from '../../../shared/domain/query.ts';
 import { parseRawPath, parseTimeValue, resolveField } from '../../../shared/query/fields.ts';
 import type { FieldDef } from '../../../shared/query/fields.ts';

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
 import { CaseQueries } from '../../electron/engine/query/case-queries.ts';
@@ -7,6 +10,28 @@ import { prng } from './generate-cloudtrail.ts';
 import { summarize, timeMs } from './stats.ts';
 
 const REPS = 15;
+const SLOW_REPS = 3;
+
+/** The case report (HTML) of the whole case through a session: data, chart, custody re-hashing the input. */
+async function reportMs(casePath: string): Promise<ReturnType<typeof summarize>> {
+  const session = await CaseSession.open(casePath, { readOnly: true });
+  const dir = mkdtempSync(path.join(tmpdir(), 'auditscope-bench-'));
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < SLOW_REPS; i++) {
+      const start = performance.now();
+      await session.exportEvents(
+        {},
+        { file: path.join(dir, `report-${i}.html`), format: 'html', template: 'case' },
+      );
+      samples.push(performance.now() - start);
+    }
+    return summarize(samples);
+  } finally {
+    await session.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 function search(text: string): EventQuery {
   const parsed = parseSearch(text);
@@ -45,6 +70,13 @@ export async function benchQueries(casePath: string) {
     for (let i = 0; i < REPS; i++) samples.push(timeMs(run)[1]);
     return summarize(samples);
   };
+
+  const repeatSlow = (run: () => unknown): ReturnType<typeof summarize> => {
+    const samples: number[] = [];
+    for (let i = 0; i < SLOW_REPS; i++) samples.push(timeMs(run)[1]);
+    return summarize(samples);
+  };
+  const topActors = queries.topValues({}, 'actor', 6).values.map((v) => v.value);
 
   const all = queries.openResult({ order: 'desc' });
   const total = queries.count(all);
@@ -85,6 +117,11 @@ export async function benchQueries(casePath: string) {
     histogramMs: repeat(() => queries.histogram({})),
     histogramFilteredMs: repeat(() => queries.histogram(filtered)),
     topActorsMs: repeat(() => queries.topValues({}, 'actor', 20)),
+    // The investigation views and reports: whole-case scans, so fewer runs.
+    activityTop30Ms: repeatSlow(() => queries.activity({}, 'actor', { limit: 30 })),
+    journeyTop6Ms: repeatSlow(() => queries.journey({}, 'actor', topActors)),
+    histogramByActivityMs: repeatSlow(() => queries.histogram({}, { stackBy: 'activity' })),
+    caseReportHtmlMs: await reportMs(casePath),
   };
   db.close();
   return result;

@@ -59,7 +59,9 @@ export async function main(argv: string[]): Promise<number> {
     return await run(rest);
   } catch (error) {
     const exitCode = error instanceof CliError ? error.exitCode : isArgError(error) ? 2 : 1;
-    console.error(`auditscope ${command}: ${makeControlsVisible((error as Error).message)}`);
+    // Usage errors name their command already ("export: --out <file> is required"): once is enough.
+    const message = (error as Error).message.replace(new RegExp(`^${command}: `), '');
+    console.error(`auditscope ${command}: ${makeControlsVisible(message)}`);
     return exitCode;
   }
 }

@@ -76,6 +76,11 @@ describe('investigating in Chromium (serve mode)', () => {
 
     await rows().nth(1).click();
     await page().keyboard.press('Enter');
+    // Chain of custody down to the record: the input file, its line and byte offset.
+    const origin = page().getByLabel('Event details').locator('.origin');
+    await expect
+      .poll(() => origin.textContent())
+      .toMatch(/(stratus-red-team|okta).* · line \d+ · byte [\d,]+ · SHA-256 [0-9a-f]{12}…/);
     const marks = page().getByLabel('Event details').getByRole('region', { name: 'Marks' });
     await marks.getByRole('button', { name: '+ Add a note' }).click();
     await marks

@@ -1,5 +1,5 @@
 // The `auditscope` command end to end, as a user runs it: real process, real files, exit codes.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -261,6 +261,58 @@ describe('auditscope CLI', () => {
       cli('export', '--case', temp.file('nope.auditscope'), '--format', 'csv', '--out', temp.file('x.csv'))
         .status,
     ).toBe(1);
+  });
+
+  it('writes reports for scripts: a template over a range as PDF, the case report as HTML', () => {
+    const pdf = temp.file('security.pdf');
+    const run = cli(
+      'export',
+      '--case',
+      casePath,
+      '--format',
+      'pdf',
+      '--template',
+      'security-events',
+      '--title',
+      'Weekly security review',
+      '--out',
+      pdf,
+      '--json',
+    );
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout) as { events: number; sha256: string; template: string };
+    expect(summary.template).toBe('security-events');
+    expect(summary.events).toBe(
+      Number(cli('query', '--case', casePath, '--count', 'category:authentication OR category:iam').stdout),
+    );
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+    expect(text).toContain('Weekly security review');
+    expect(text).toContain('Chain of custody');
+
+    const html = temp.file('case.html');
+    expect(cli('export', '--case', casePath, '--format', 'html', '--out', html).status).toBe(0);
+    expect(readFileSync(html, 'utf8')).toContain('<h1>Case report</h1>');
+    // Report options are for reports only, and a template must exist.
+    const wrong = cli(
+      'export',
+      '--case',
+      casePath,
+      '--format',
+      'csv',
+      '--template',
+      'case',
+      '--out',
+      temp.file('y.csv'),
+    );
+    expect([wrong.status, wrong.stderr.trim()]).toEqual([
+      2,
+      'auditscope export: --template and --title are for --format html or pdf',
+    ]);
+    expect(
+      cli('export', '--case', casePath, '--format', 'pdf', '--template', 'nope', '--out', temp.file('z.pdf'))
+        .status,
+    ).toBe(2);
   });
 
   it('fails with one clear line on stderr and a non-zero exit code', () => {

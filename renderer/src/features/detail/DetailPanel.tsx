@@ -6,6 +6,7 @@ import { useWorkspace } from '../../stores/workspace.ts';
 import { FieldValue } from '../../components/FieldValue.tsx';
 import { RelatedEvents } from './RelatedEvents.tsx';
 import { MarksSection } from './MarksSection.tsx';
+import { OriginRow } from './OriginRow.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 /** The fields shown first, as [label, search field, value]. */
@@ -91,6 +92,7 @@ export function DetailPanel() {
               .map(([label, field, value]) => (
                 <FieldRow key={field} label={label} field={field} value={value as string} />
               ))}
+            <OriginRow event={event} />
           </dl>
           <RelatedEvents event={event} />
           {event.changes.length > 0 && (

@@ -7,8 +7,23 @@ import { MIN_SIZE, type Rect } from './window-state.ts';
  */
 export const APP_PARTITION = 'persist:auditscope';
 
+/** What every window of ours is: sandboxed, isolated, no Node anywhere, no webviews, no extras. */
+const ISOLATED = {
+  sandbox: true,
+  contextIsolation: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webviewTag: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  navigateOnDragDrop: false,
+  spellcheck: false,
+} as const satisfies Electron.WebPreferences;
+
 /**
- * The only way a window is configured (checklist items 2–4, 6, 8–11): sandboxed, isolated, no
+ * The only way the main window is configured (checklist items 2–4, 6, 8–11): sandboxed, isolated, no
  * Node, no webviews, no experimental or extra Blink features, developer tools only in development.
  * Nothing from outside is ever spread into webPreferences.
  */
@@ -29,20 +44,10 @@ export function mainWindowOptions(options: {
     webPreferences: {
       preload: options.preload,
       partition: APP_PARTITION,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
+      ...ISOLATED,
       // A middle click would otherwise open links in a new window (1Password does the same).
       disableBlinkFeatures: 'Auxclick',
       devTools: options.devTools,
-      spellcheck: false,
     },
   };
 }
@@ -59,21 +64,6 @@ export function reportPrintWindowOptions(): BrowserWindowConstructorOptions {
     show: false,
     width: 1000,
     height: 1400,
-    webPreferences: {
-      javascript: false,
-      partition: REPORT_PARTITION,
-      sandbox: true,
-      contextIsolation: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webviewTag: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      navigateOnDragDrop: false,
-      devTools: false,
-      spellcheck: false,
-    },
+    webPreferences: { javascript: false, partition: REPORT_PARTITION, ...ISOLATED, devTools: false },
   };
 }

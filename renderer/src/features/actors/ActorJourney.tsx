@@ -7,8 +7,10 @@ import type { ActivitySummary, JourneyField, JourneyLane } from '../../../../sha
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
-import { cellText, formatAxisTime, formatCount, formatTime } from '../../lib/format.ts';
+import { cellText, formatCount, formatTime } from '../../lib/format.ts';
+import { laneChartFrame } from '../../lib/lane-chart.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { Tabs } from '../../components/Tabs.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 import { ActivitySummaryCard } from './ActivitySummaryCard.tsx';
 
@@ -89,30 +91,13 @@ export function ActorJourney({ query, dataVersion }: { query: EventQuery; dataVe
     const span = starts.length > 0 ? Math.max(...ends) - Math.min(...starts) : 0;
     instance.setOption(
       {
-        animation: false,
-        grid: { left: 220, right: 24, top: 10, bottom: 64 },
-        // On the canvas (richText), never as HTML: the labels are log text.
-        tooltip: { trigger: 'item', confine: true, renderMode: 'richText' },
-        xAxis: {
-          type: 'time',
-          axisLabel: {
-            color: text,
-            hideOverlap: true,
-            formatter: (value: number) => formatAxisTime(value * 1000, span, zone),
-          },
-          axisLine: { lineStyle: { color: text } },
-          splitLine: { show: false },
-        },
-        yAxis: {
-          type: 'category',
-          data: order.map((l) => `${clip(cellText(l.value))}  ${formatCount(l.events)}`),
-          axisLabel: { color: text, fontFamily: 'monospace' },
-          axisLine: { lineStyle: { color: text } },
-        },
-        dataZoom: [
-          { type: 'inside', xAxisIndex: 0, filterMode: 'weakFilter' },
-          { type: 'slider', xAxisIndex: 0, filterMode: 'weakFilter', height: 22, bottom: 10 },
-        ],
+        ...laneChartFrame({
+          lanes: lanes.map((l) => `${clip(cellText(l.value))}  ${formatCount(l.events)}`),
+          spanMicros: span,
+          zone,
+          textColor: text,
+          labelWidth: 220,
+        }),
         series: [
           {
             type: 'custom',
@@ -185,19 +170,7 @@ export function ActorJourney({ query, dataVersion }: { query: EventQuery; dataVe
   return (
     <section className="actors-view" aria-label="Actors">
       <header className="timeline-header">
-        <div className="breakdown-tabs" role="tablist" aria-label="Journeys of">
-          {FIELDS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={field === id}
-              onClick={() => setField(id)}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <Tabs label="Journeys of" tabs={FIELDS} selected={field} onSelect={setField} />
         <p className="timeline-status" aria-live="polite">
           {lanes
             ? `${lanes.length} lanes · bars: sessions or bursts of activity · red: failures · orange: sensitive actions · click to open`

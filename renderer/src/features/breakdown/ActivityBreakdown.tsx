@@ -4,6 +4,7 @@ import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { Tabs } from '../../components/Tabs.tsx';
 
 const FACETS: [string, string][] = [
   ['action', 'Actions'],
@@ -70,13 +71,7 @@ export function ActivityBreakdown({
   const max = Math.max(1, ...values.map((v) => v.count));
   return (
     <section className="breakdown" aria-label="Activity breakdown">
-      <div className="breakdown-tabs" role="tablist">
-        {FACETS.map(([id, label]) => (
-          <button key={id} type="button" role="tab" aria-selected={field === id} onClick={() => setField(id)}>
-            {label}
-          </button>
-        ))}
-      </div>
+      <Tabs tabs={FACETS} selected={field} onSelect={setField} />
       <form
         className="field-stats-form"
         onSubmit={(e) => {

@@ -3,6 +3,7 @@ import type { EventQuery } from '../../../../shared/domain/query.ts';
 import type { DeletionSummary, DeletionTarget } from '../../../../shared/domain/deletion.ts';
 import { EVENT_CATEGORIES } from '../../../../shared/domain/audit-event.ts';
 import { Modal } from '../../components/Modal.tsx';
+import { EventScope } from '../../components/EventScope.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 import { call } from '../../lib/api.ts';
@@ -111,28 +112,7 @@ export function DeleteDialog({
         </>
       ) : (
         <>
-          <fieldset className="delete-scope">
-            <legend className="muted">Which events</legend>
-            {seqs && (
-              <label>
-                <input
-                  type="radio"
-                  name="scope"
-                  checked={scope === 'selection'}
-                  onChange={() => setScope('selection')}
-                />
-                The {formatCount(seqs.length)} selected rows
-              </label>
-            )}
-            <label>
-              <input
-                type="radio"
-                name="scope"
-                checked={scope === 'search'}
-                onChange={() => setScope('search')}
-              />
-              Everything the current search, filters and time range match
-            </label>
+          <EventScope legend="Which events" seqs={seqs} scope={scope} onScope={setScope}>
             <label>
               <input
                 type="radio"
@@ -165,7 +145,7 @@ export function DeleteDialog({
                 ))}
               </select>
             </label>
-          </fieldset>
+          </EventScope>
           <p>
             {count === undefined
               ? 'Counting…'

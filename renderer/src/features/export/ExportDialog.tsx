@@ -9,6 +9,7 @@ import {
 } from '../../../../shared/domain/export.ts';
 import { REPORT_TEMPLATES, type ReportTemplateId } from '../../../../shared/domain/report.ts';
 import { Modal } from '../../components/Modal.tsx';
+import { EventScope } from '../../components/EventScope.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
 import { call, isDesktop, onPush } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
@@ -127,29 +128,7 @@ export function ExportDialog({
       </header>
       {phase.name === 'choose' && (
         <>
-          {seqs ? (
-            <fieldset className="export-scope">
-              <legend className="muted">Events</legend>
-              <label>
-                <input
-                  type="radio"
-                  name="scope"
-                  checked={scope === 'selection'}
-                  onChange={() => setScope('selection')}
-                />
-                The {formatCount(seqs.length)} selected rows
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  name="scope"
-                  checked={scope === 'search'}
-                  onChange={() => setScope('search')}
-                />
-                Everything the current search, filters and time range match
-              </label>
-            </fieldset>
-          ) : null}
+          {seqs ? <EventScope legend="Events" seqs={seqs} scope={scope} onScope={setScope} /> : null}
           <p>
             {total === undefined ? 'Counting…' : `${formatCount(total)} events`} —{' '}
             {scope === 'selection' ? 'the selected rows' : 'the current search, filters and time range'}, in

@@ -8,8 +8,10 @@ import type { CaseNote } from '../../../../shared/domain/case-note.ts';
 import type { EventMarks } from '../../../../shared/domain/annotations.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
-import { cellText, formatAxisTime, formatCount, formatTime, safeTagColor } from '../../lib/format.ts';
+import { cellText, formatCount, formatTime, safeTagColor } from '../../lib/format.ts';
+import { laneChartFrame } from '../../lib/lane-chart.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { Tabs } from '../../components/Tabs.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { NoteEditor } from './NoteEditor.tsx';
@@ -99,30 +101,13 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
     const span = times.length > 1 ? Math.max(...times) - Math.min(...times) : 0;
     instance.setOption(
       {
-        animation: false,
-        grid: { left: 200, right: 24, top: 10, bottom: 64 },
-        // Drawn on the canvas (richText), not as HTML: the tooltips carry log text.
-        tooltip: { trigger: 'item', confine: true, renderMode: 'richText' },
-        xAxis: {
-          type: 'time',
-          axisLabel: {
-            color: text,
-            hideOverlap: true,
-            formatter: (ms: number) => formatAxisTime(ms * 1000, span, zone),
-          },
-          axisLine: { lineStyle: { color: text } },
-          splitLine: { show: false },
-        },
-        yAxis: {
-          type: 'category',
-          data: categories.map((c) => clip(cellText(c))),
-          axisLabel: { color: text, fontFamily: 'monospace' },
-          axisLine: { lineStyle: { color: text } },
-        },
-        dataZoom: [
-          { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-          { type: 'slider', xAxisIndex: 0, filterMode: 'none', height: 22, bottom: 10 },
-        ],
+        ...laneChartFrame({
+          lanes: [NOTES_LANE, ...lanes.names].map((c) => clip(cellText(c))),
+          spanMicros: span,
+          zone,
+          textColor: text,
+          labelWidth: 200,
+        }),
         series: [
           {
             type: 'scatter',
@@ -194,19 +179,7 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
   return (
     <section className="investigation" aria-label="Investigation">
       <header className="timeline-header">
-        <div className="breakdown-tabs" role="tablist" aria-label="Colour by">
-          {GROUPS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={group === id}
-              onClick={() => setGroup(id)}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <Tabs label="Colour by" tabs={GROUPS} selected={group} onSelect={setGroup} />
         <p className="timeline-status" aria-live="polite">
           {story
             ? `${formatCount(story.total)} marked events${story.total > STORY_LIMIT ? ` (the first ${formatCount(STORY_LIMIT)} shown)` : ''} · ${formatCount(story.notes.length)} case notes` +

@@ -9,6 +9,7 @@ import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
 import { cellText, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { Tabs } from '../../components/Tabs.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 echarts.use([HeatmapChart, ScatterChart, GridComponent, VisualMapComponent, CanvasRenderer]);
@@ -167,19 +168,7 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
   return (
     <section className="timeline" aria-label="Timeline">
       <header className="timeline-header">
-        <div className="breakdown-tabs" role="tablist" aria-label="Lanes by">
-          {LANE_FIELDS.map(([id, label]) => (
-            <button
-              key={id}
-              type="button"
-              role="tab"
-              aria-selected={field === id}
-              onClick={() => setField(id)}
-            >
-              {label}
-            </button>
-          ))}
-        </div>
+        <Tabs label="Lanes by" tabs={LANE_FIELDS} selected={field} onSelect={setField} />
         <p className="timeline-status" aria-live="polite">
           {hovered
             ? `${fieldLabel} ${cellText(hovered.lane)} · ${formatTime(hovered.start, zone).slice(0, 16)} · ` +

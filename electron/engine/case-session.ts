@@ -157,6 +157,7 @@ export class CaseSession {
             title: job.title,
             version: AUDITSCOPE_VERSION,
             printPdf: job.printPdf ?? chromiumPdfPrinter,
+            signal: abort.signal,
           })
         : await exportToFile(this.aggregate, query, {
             file: job.file,

@@ -12,14 +12,21 @@ import { REPORT_PARTITION, reportPrintWindowOptions } from './window-options.ts'
  * request but that one file, printed, and removed.
  */
 export function electronPdfPrinter(): PdfPrinter {
+  // One request filter for the print session (a session keeps one): only the files being printed.
+  const printing = new Set<string>();
+  let filtering = false;
   return async (html) => {
+    if (!filtering) {
+      session
+        .fromPartition(REPORT_PARTITION)
+        .webRequest.onBeforeRequest((details, callback) => callback({ cancel: !printing.has(details.url) }));
+      filtering = true;
+    }
     const dir = await mkdtemp(path.join(tmpdir(), 'auditscope-print-'));
     const file = path.join(dir, 'report.html');
     const url = pathToFileURL(file).href;
     await writeFile(file, html, 'utf8');
-    session
-      .fromPartition(REPORT_PARTITION)
-      .webRequest.onBeforeRequest((details, callback) => callback({ cancel: details.url !== url }));
+    printing.add(url);
     const win = new BrowserWindow(reportPrintWindowOptions());
     try {
       win.webContents.on('will-navigate', (event) => event.preventDefault());
@@ -32,6 +39,7 @@ export function electronPdfPrinter(): PdfPrinter {
       });
     } finally {
       win.destroy();
+      printing.delete(url);
       await rm(dir, { recursive: true, force: true });
     }
   };

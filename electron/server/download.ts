@@ -1,10 +1,30 @@
 import { createReadStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { ExportDownload, isReportFormat, type ExportFormat } from '../../shared/domain/export.ts';
+import {
+  EXPORT_REQUEST_FIELD,
+  ExportDownload,
+  isReportFormat,
+  type ExportFormat,
+} from '../../shared/domain/export.ts';
+
+/** A selection of 10,000 events is ~150 KB of JSON: a form larger than this is refused. */
+const MAX_FORM_BYTES = 2 * 2 ** 20;
+
+/** The urlencoded form's request field, or undefined when the body is too large or not a form. */
+async function formRequest(request: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_FORM_BYTES) return undefined;
+    chunks.push(chunk);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString('utf8')).get(EXPORT_REQUEST_FIELD) ?? undefined;
+}
 import type { CaseHost } from '../engine/cases/case-host.ts';
 import { exportPages } from '../engine/export/export-events.ts';
 import { writeEvents } from '../engine/export/write-events.ts';
@@ -19,20 +39,19 @@ const CONTENT_TYPES: Record<ExportFormat, [string, string]> = {
 };
 
 /**
- * Serve mode's export (GET /export, the page's download link; `export.start` is desktop only):
+ * Serve mode's export (POST /export, the page's download form; `export.start` is desktop only):
  * streams every event of the requested query as a download, page by page from the aggregate
  * thread; a cancelled download stops the reading. The request is validated like any contract call.
  */
 export async function sendDownload(
-  requestUrl: string,
+  request: IncomingMessage,
   cases: CaseHost,
   response: ServerResponse,
   headers: Record<string, string>,
 ): Promise<void> {
   let parsed;
   try {
-    const raw = new URL(requestUrl, 'http://x').searchParams.get('request') ?? '';
-    parsed = ExportDownload.safeParse(JSON.parse(raw));
+    parsed = ExportDownload.safeParse(JSON.parse((await formRequest(request)) ?? ''));
   } catch {
     parsed = undefined;
   }

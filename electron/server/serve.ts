@@ -43,7 +43,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const uploadDir = (): string => options.uploadDir ?? `${options.cases.current.path}.uploads`;
   const implementation = {
     ...implementContract(options.cases, options.sources),
-    // The page never names a file for the server to write: exports are downloads (GET /export).
+    // The page never names a file for the server to write: exports are downloads (POST /export).
     'export.start': () => Promise.reject(new Error('in serve mode exports are downloaded: use Export…')),
   };
   const sockets = new Set<WebSocket>();
@@ -69,16 +69,29 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       void receiveUpload(request, response, uploadDir(), headers);
       return;
     }
+    if (request.method === 'POST' && (request.url ?? '').split('?', 1)[0] === EXPORT_DOWNLOAD_PATH) {
+      // Exports and reports write the journal and may start a browser: only our own page asks
+      // (another page on this machine, even on another port of 127.0.0.1, has another Origin).
+      // Our page's form posts carry `Origin: null` (its no-referrer policy), so the browser's own
+      // Sec-Fetch-Site, which a page cannot set, vouches for them.
+      const fromOurPage =
+        sameOrigin(request.headers.origin, port) ||
+        ((request.headers.origin === undefined || request.headers.origin === 'null') &&
+          request.headers['sec-fetch-site'] === 'same-origin');
+      if (!fromOurPage) {
+        response.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
+        response.end('exports come from the Auditscope page only\n');
+        return;
+      }
+      void sendDownload(request, options.cases, response, headers);
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { Allow: 'GET, HEAD' });
       response.end();
       return;
     }
     if (verdict.setCookie) headers['Set-Cookie'] = tokenCookie(token, port);
-    if ((request.url ?? '').split('?', 1)[0] === EXPORT_DOWNLOAD_PATH) {
-      void sendDownload(request.url ?? '', options.cases, response, headers);
-      return;
-    }
     sendStaticFile(options.rendererDir, request.url ?? '/', response, headers);
   });
 

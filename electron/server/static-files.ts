@@ -2,6 +2,7 @@ import { createReadStream, statSync, type Stats } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { contentSecurityPolicy } from '../../shared/content-security-policy.ts';
+import { EXPORT_DOWNLOAD_PATH } from '../../shared/domain/export.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -45,11 +46,10 @@ export function resolveStaticPath(root: string, requestUrl: string): string | un
 /** Headers every served page carries: the CSP keeps hostile log text inert even if it escaped. */
 export function securityHeaders(port: number): Record<string, string> {
   return {
-    'Content-Security-Policy': contentSecurityPolicy([
-      "'self'",
-      `ws://127.0.0.1:${port}`,
-      `ws://localhost:${port}`,
-    ]),
+    'Content-Security-Policy': contentSecurityPolicy(
+      ["'self'", `ws://127.0.0.1:${port}`, `ws://localhost:${port}`],
+      [`http://127.0.0.1:${port}${EXPORT_DOWNLOAD_PATH}`, `http://localhost:${port}${EXPORT_DOWNLOAD_PATH}`],
+    ),
     'X-Content-Type-Options': 'nosniff',
     // The token is in the first URL: never send it onwards.
     'Referrer-Policy': 'no-referrer',

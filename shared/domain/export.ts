@@ -33,7 +33,10 @@ export const ExportSummary = z.object({
 });
 export type ExportSummary = z.infer<typeof ExportSummary>;
 
-/** Serve mode downloads an export from this path (the desktop app writes a file instead). */
+/**
+ * Serve mode downloads an export by posting a form to this path (the desktop app writes a file
+ * instead): a POST, so a selection of thousands of rows fits, and its Origin can be checked.
+ */
 export const EXPORT_DOWNLOAD_PATH = '/export';
 export const ExportDownload = z.object({
   query: EventQuery,
@@ -43,7 +46,5 @@ export const ExportDownload = z.object({
 });
 export type ExportDownload = z.infer<typeof ExportDownload>;
 
-/** The link the page follows to download an export in serve mode. */
-export function exportDownloadHref(request: ExportDownload): string {
-  return `${EXPORT_DOWNLOAD_PATH}?request=${encodeURIComponent(JSON.stringify(request))}`;
-}
+/** The form field the request travels in (JSON), urlencoded like any form. */
+export const EXPORT_REQUEST_FIELD = 'request';

@@ -143,6 +143,39 @@ describe('serve-mode access', () => {
     ).rejects.toThrow(/403/);
   });
 
+  it('exports by a form our page posts, never for another origin or without the token', async () => {
+    const base = `http://127.0.0.1:${server.port}`;
+    const cookie = `auditscope_token_${server.port}=test-token-0123456789`;
+    const form = (request: unknown) => new URLSearchParams({ request: JSON.stringify(request) }).toString();
+    const post = (headers: Record<string, string>, body: string) =>
+      fetch(`${base}/export`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
+    const request = { query: { order: 'asc' }, format: 'ndjson' };
+    // Another page on this machine (another port of 127.0.0.1 is another origin), or none.
+    expect((await post({ cookie, Origin: 'http://127.0.0.1:1' }, form(request))).status).toBe(403);
+    expect((await post({ cookie }, form(request))).status).toBe(403);
+    expect(
+      (await post({ cookie, Origin: 'null', 'Sec-Fetch-Site': 'same-site' }, form(request))).status,
+    ).toBe(403);
+    expect((await post({ Origin: base }, form(request))).status).toBe(401);
+    expect((await post({ cookie, Origin: base }, form({ format: 'exe' }))).status).toBe(400);
+    // A GET of the old link form is no export.
+    expect(
+      (
+        await fetch(`${base}/export?request=${encodeURIComponent(JSON.stringify(request))}`, {
+          headers: { cookie },
+        })
+      ).status,
+    ).not.toBe(200);
+    const response = await post({ cookie, Origin: base }, form(request));
+    expect(response.status).toBe(200);
+    const lines = (await response.text()).trimEnd().split('\n');
+    expect(lines).toHaveLength(await session.read.total({}));
+  });
+
   it('stores files the page uploads, from our origin only, and imports them by path', async () => {
     const base = `http://127.0.0.1:${server.port}`;
     const cookie = `auditscope_token_${server.port}=test-token-0123456789`;

@@ -57,6 +57,20 @@ describe('activity summaries', () => {
     expect(named[0]).toMatchObject({ value: top?.value.toUpperCase(), events: top?.events });
   });
 
+  it('summarize a value named by any actor column as the search syntax counts it', async () => {
+    const handle = await session.read.openResult({ order: 'asc' });
+    const rows = await session.read.rows(handle, 0, 2000);
+    await session.read.closeResult(handle);
+    // Named by its id, an actor the summaries group by its name.
+    const both = rows.find((e) => e.actor.name && e.actor.id && e.actor.name !== e.actor.id);
+    expect(both).toBeDefined();
+    const actorId = (both?.actor.id as string).toUpperCase();
+    const [summary] = await session.aggregate.activity({}, 'actor', { limit: 1, values: [actorId] });
+    expect(summary?.events).toBe(await count(`actor:"${actorId}"`));
+    const ips = await session.aggregate.topValues(parseQuery(`actor:"${actorId}"`), 'ip', 1000);
+    expect(summary?.ips).toBe(ips.values.length);
+  });
+
   it('stack a histogram by activity kind to the same totals', async () => {
     const histogram = await session.aggregate.histogram({}, { stackBy: 'activity' });
     const totals: Record<string, number> = {};

@@ -39,32 +39,46 @@ export function activitySummaries(
   options: { limit: number; values?: readonly string[] },
 ): ActivitySummary[] {
   const entity = ENTITY[field];
-  const named = options.values?.slice(0, options.limit);
-  const only =
-    named === undefined
-      ? { text: `${entity} IS NOT NULL`, params: [] as string[] }
-      : named.length === 0
-        ? { text: '0', params: [] as string[] }
-        : {
-            text: `(${named.map(() => entityIs(field)).join(' OR ')})`,
-            params: named.flatMap((v) => entityParams(field, v)),
-          };
-  const where = `(${compiled.where}) AND ${only.text}`;
-  const params = [...compiled.params, ...only.params];
+  if (options.values !== undefined) {
+    // Named values match as the search syntax does (`actor:x`: any actor column, any case).
+    return options.values.slice(0, options.limit).flatMap((value) => {
+      const where = `(${compiled.where}) AND ${entityIs(field)}`;
+      const params = [...compiled.params, ...entityParams(field, value)];
+      const summary = summarize(db, '?', where, [value, ...params])[0];
+      return summary && summary.events > 0 ? [{ ...summary, value }] : [];
+    });
+  }
+  // Grouped like the breakdown's top values: case-insensitively, by the most readable name.
+  const summaries = summarize(
+    db,
+    `${entity} COLLATE NOCASE`,
+    `(${compiled.where}) AND ${entity} IS NOT NULL`,
+    compiled.params,
+  );
+  return summaries
+    .sort((a, b) => b.events - a.events || a.value.localeCompare(b.value))
+    .slice(0, options.limit);
+}
+
+/**
+ * Summaries grouped by `group` (an SQL expression; `?` for one named value, bound first): a pass
+ * grouped by (group, action, category, outcome), whose kinds are worked out once per group, and
+ * one for the distinct IPs, which cannot be added up across groups.
+ */
+function summarize(db: CaseDb, group: string, where: string, params: (string | number)[]): ActivitySummary[] {
   const summaries = new Map<string, ActivitySummary>();
+  const key = (value: string): string => value.toLowerCase();
   for (const [value, action, category, outcome, n, first, last] of db
     .prepare(
-      `SELECT ${entity}, action, category, outcome, count(*), min(time), max(time) FROM events
+      `SELECT ${group} AS grp, action, category, outcome, count(*), min(time), max(time) FROM events
         WHERE ${where} GROUP BY 1, 2, 3, 4`,
     )
     .raw()
     .iterate(...params) as Iterable<[string, string, string, string, number, number, number]>) {
-    // Entities named by value match case-insensitively: they are reported as named.
-    const key = named?.find((v) => v.toLowerCase() === value.toLowerCase()) ?? value;
-    let summary = summaries.get(key);
+    let summary = summaries.get(key(value));
     if (!summary) {
-      summary = { value: key, events: 0, failures: 0, first, last, ips: 0, kinds: emptyKinds() };
-      summaries.set(key, summary);
+      summary = { value, events: 0, failures: 0, first, last, ips: 0, kinds: emptyKinds() };
+      summaries.set(key(value), summary);
     }
     summary.events += n;
     if (outcome === 'failure') summary.failures += n;
@@ -72,19 +86,14 @@ export function activitySummaries(
     summary.last = Math.max(summary.last, last);
     summary.kinds[activityKind(action, category, outcome)] += n;
   }
-  const top = [...summaries.values()]
-    .sort((a, b) => b.events - a.events || a.value.localeCompare(b.value))
-    .slice(0, options.limit);
-  // Distinct IPs cannot be added up across groups: counted for the entities kept.
-  const kept = new Map(top.map((t) => [t.value.toLowerCase(), t]));
   for (const [value, ips] of db
-    .prepare(`SELECT ${entity}, count(DISTINCT ip) FROM events WHERE ${where} GROUP BY 1`)
+    .prepare(`SELECT ${group} AS grp, count(DISTINCT ip) FROM events WHERE ${where} GROUP BY 1`)
     .raw()
     .iterate(...params) as Iterable<[string, number]>) {
-    const summary = kept.get(value.toLowerCase());
-    if (summary) summary.ips = Math.max(summary.ips, ips);
+    const summary = summaries.get(key(value));
+    if (summary) summary.ips = ips;
   }
-  return named ? named.flatMap((v) => summaries.get(v) ?? []) : top;
+  return [...summaries.values()];
 }
 
 const SENSITIVE_CATEGORIES = new Set(['iam', 'configuration']);

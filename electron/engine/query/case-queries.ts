@@ -137,7 +137,12 @@ export class CaseQueries {
     plan.timeScanAbove = Math.max(FIELD_TIME_SCAN_ABOVE, Math.ceil(lastRowid * FIELD_TIME_SCAN_SHARE));
     if (!ftsReady || !containsText(filter)) return plan;
     plan.timeScanAbove = TIME_SCAN_ABOVE;
-    if (filter.kind === 'text' && query.from === undefined && query.to === undefined) {
+    if (
+      filter.kind === 'text' &&
+      query.from === undefined &&
+      query.to === undefined &&
+      query.seqs === undefined
+    ) {
       plan.count = {
         sql: 'SELECT count(*) FROM events_fts WHERE events_fts MATCH ? AND rowid <= ?',
         params: [toFtsQuery(filter.text, filter.phrase), lastRowid],

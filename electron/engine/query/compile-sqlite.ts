@@ -193,12 +193,13 @@ function annotationPredicate(filter: FieldFilter): Sql | undefined {
 /**
  * `kind:<activity kind>` (login, login-failed, logout, view, create, modify, delete, export,
  * other): what the event was, as the per-user views and reports count it (activity-kind.ts).
+ * Other values of `kind:` search the original record's `kind` field.
  */
 function activityPredicate(filter: FieldFilter): Sql | undefined {
   if (filter.field.toLowerCase() !== 'kind') return undefined;
   const kind = (filter.value ?? '').toLowerCase();
-  if (filter.op !== 'eq' || !(ACTIVITY_KINDS as readonly string[]).includes(kind))
-    throw new QueryCompileError(`\`kind:\` takes ${ACTIVITY_KINDS.join(', ')}`);
+  // Any other value is the record's own `kind` field (Kubernetes audit has one: `kind:Event`).
+  if (filter.op !== 'eq' || !(ACTIVITY_KINDS as readonly string[]).includes(kind)) return undefined;
   return { text: 'activity_kind(action, category, outcome) = ?', params: [kind] };
 }
 

@@ -14,6 +14,8 @@ export interface ReportJob {
   title?: string;
   version: string;
   printPdf: PdfPrinter;
+  /** Cancels between the steps (reading, rendering, printing); nothing is written then. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -27,9 +29,14 @@ export async function exportReport(
   job: ReportJob,
 ): Promise<ExportSummary & { template: ReportTemplateId }> {
   const started = Date.now();
+  const stop = (): void => {
+    if (job.signal?.aborted) throw new Error('export cancelled');
+  };
   const data = await collectReport(reader, casePath, query, job);
+  stop();
   const html = renderReportHtml(data);
   const bytes = job.format === 'pdf' ? await job.printPdf(html) : Buffer.from(html, 'utf8');
+  stop();
   const partial = `${job.file}.partial`;
   try {
     await writeFile(partial, bytes);

@@ -33,7 +33,7 @@ export interface ReportData {
   casePath: string;
   stats: CaseStats;
   imports: ImportRecord[];
-  scope: { search: string; from?: number; to?: number; matched: number };
+  scope: { search: string; from?: number; to?: number; matched: number; selected?: number };
   histogram: Histogram;
   actors: ActivitySummary[];
   /** The events the report lists: marked ones for the case report, the template's matches otherwise. */
@@ -111,7 +111,13 @@ export async function collectReport(
     casePath,
     stats,
     imports,
-    scope: { search: formatSearch(scoped.filter), from: query.from, to: query.to, matched },
+    scope: {
+      search: formatSearch(scoped.filter),
+      from: query.from,
+      to: query.to,
+      matched,
+      ...(query.seqs ? { selected: query.seqs.length } : {}),
+    },
     histogram,
     actors,
     events,

@@ -303,7 +303,10 @@ export function renderReportHtml(data: ReportData): string {
           <dt>Report</dt>
           <dd>${data.template.title}: ${data.template.description}</dd>
           <dt>Search</dt>
-          <dd class="mono">${scope.search === '' ? 'all events' : scope.search}</dd>
+          <dd class="mono">
+            ${scope.search === '' && scope.selected === undefined ? 'all events' : scope.search}
+            ${scope.selected === undefined ? '' : html`(the ${count(scope.selected)} events picked one by one)`}
+          </dd>
           <dt>From</dt>
           <dd class="mono">${scope.from === undefined ? 'the first event' : time(scope.from)}</dd>
           <dt>To</dt>

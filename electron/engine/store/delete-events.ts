@@ -8,6 +8,8 @@ import type { Journal } from './journal.ts';
 const MICROS_PER_DAY = 86_400e6;
 /** Bumped by every deletion: readers drop position checkpoints learned before it. */
 export const DELETIONS_KEY = 'deletions';
+/** The highest rowid ever used, kept once deletions may leave it unused (never given out again). */
+export const ROWID_HIGH_WATER_KEY = 'rowid_high_water';
 const FTS_DONE_KEY = 'fts_indexed_through';
 
 /** The query a retention rule stands for, relative to `now` (epoch ms). */
@@ -90,6 +92,12 @@ export function deleteEvents(
     }
     db.exec('DELETE FROM minute_counts WHERE count <= 0; DELETE FROM hour_counts WHERE count <= 0;');
 
+    // Rowids are never given out again (event-writer.ts reads this): marks cached by the page,
+    // result snapshots ("rowids only grow") and the free-text index all rely on it.
+    db.prepare(
+      `INSERT INTO meta (key, value) VALUES (?, (SELECT max(rowid) FROM events))
+       ON CONFLICT (key) DO UPDATE SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))`,
+    ).run(ROWID_HIGH_WATER_KEY);
     db.exec(`
       DELETE FROM events_fts WHERE rowid IN (SELECT rowid FROM temp.doomed);
       DELETE FROM marks WHERE event_rowid IN (SELECT rowid FROM temp.doomed);
@@ -98,12 +106,6 @@ export function deleteEvents(
       DELETE FROM events WHERE rowid IN (SELECT rowid FROM temp.doomed);
       DELETE FROM temp.doomed;
     `);
-    // Rowids of deleted newest events are given out again: the free-text index must not count
-    // them as already indexed.
-    db.prepare(
-      `UPDATE meta SET value = min(CAST(value AS INTEGER), (SELECT coalesce(max(rowid), 0) FROM events))
-        WHERE key = ?`,
-    ).run(FTS_DONE_KEY);
     db.prepare(
       `INSERT INTO meta (key, value) VALUES (?, '1')
        ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + 1`,

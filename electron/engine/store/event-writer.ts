@@ -1,6 +1,7 @@
 import type { CaseDb } from './case-db.ts';
 import { COL, EVENT_COLUMNS, type EventRow } from './event-row.ts';
 import type { RecordReject } from '../ingest/types.ts';
+import { ROWID_HIGH_WATER_KEY } from './delete-events.ts';
 
 export interface ImportStart {
   path: string;
@@ -31,6 +32,8 @@ const MINUTES_PER_HOUR = 60;
 export class EventWriter {
   private readonly db: CaseDb;
   private readonly insertEvent;
+  private readonly insertEventAt;
+  private readonly highWater;
   private readonly insertReject;
   private readonly addMinuteCount;
   private readonly addHourCount;
@@ -43,6 +46,16 @@ export class EventWriter {
       `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
        ON CONFLICT(event_id) DO NOTHING`,
     );
+    this.insertEventAt = db.prepare(
+      `INSERT INTO events (rowid, ${EVENT_COLUMNS.join(', ')}) VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')})
+       ON CONFLICT(event_id) DO NOTHING`,
+    );
+    this.highWater = db
+      .prepare(
+        `SELECT CAST(value AS INTEGER) FROM meta WHERE key = '${ROWID_HIGH_WATER_KEY}'
+         AND CAST(value AS INTEGER) > (SELECT coalesce(max(rowid), 0) FROM events)`,
+      )
+      .pluck();
     this.insertReject = db.prepare(
       `INSERT INTO rejects (import_id, byte_offset, line, length, reason, head) VALUES (?, ?, ?, ?, ?, ?)`,
     );
@@ -60,9 +73,15 @@ export class EventWriter {
     this.writeBatch = db.transaction((importId: number, rows: EventRow[], rejects: RecordReject[]) => {
       const minutes = new Map<string, number>();
       let accepted = 0;
+      // After the newest events were deleted, SQLite would give their rowids out again: the
+      // first new event goes above the highest ever used, and the rest follow it.
+      let floor = this.rowidFloor();
       for (const row of rows) {
         row[COL.import_id] = importId;
-        if (this.insertEvent.run(row).changes === 0) continue;
+        if (floor !== undefined) {
+          if (this.insertEventAt.run(floor + 1, ...row).changes === 0) continue;
+          floor = undefined;
+        } else if (this.insertEvent.run(row).changes === 0) continue;
         accepted++;
         const minute = Math.floor((row[COL.time] as number) / MICROS_PER_MINUTE);
         const key = `${minute}\u0000${row[COL.outcome]}\u0000${row[COL.category]}`;
@@ -93,6 +112,11 @@ export class EventWriter {
       this.addImportCounts.run(result.accepted, result.duplicates, result.rejected, importId);
       return result;
     });
+  }
+
+  /** The highest rowid ever given out, when deletions left it above every rowid in use. */
+  private rowidFloor(): number | undefined {
+    return this.highWater.get() as number | undefined;
   }
 
   beginImport(start: ImportStart): number {

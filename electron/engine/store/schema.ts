@@ -135,7 +135,7 @@ export const MIGRATIONS: readonly string[] = [
   /* 6: the case's own notes (Markdown, optionally pinned to an instant of the investigation
    * timeline), the columns a saved search shows, the searches run (a history to go back to). */ `
   CREATE TABLE case_notes (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- a note's id is never reused: the journal names notes by it
     time INTEGER,
     body TEXT NOT NULL,
     created_at INTEGER NOT NULL,

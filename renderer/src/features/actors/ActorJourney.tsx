@@ -25,6 +25,7 @@ const FIELDS: [JourneyField, string][] = [
 const LISTED = 30;
 const FIRST_CHOSEN = 6;
 const MAX_LANES = 20;
+const NO_LANES: JourneyLane[] = [];
 
 type Span = JourneyLane['spans'][number];
 
@@ -78,11 +79,16 @@ export function ActorJourney({ query, dataVersion }: { query: EventQuery; dataVe
       live = false;
     };
   }, [journeyKey]);
-  const lanes = journey?.key === journeyKey ? journey.lanes : undefined;
+  // No lane ticked: nothing to ask, and nothing to draw.
+  const lanes = chosen.length === 0 ? NO_LANES : journey?.key === journeyKey ? journey.lanes : undefined;
 
   useEffect(() => {
     const instance = chart.current;
     if (!instance || !lanes) return;
+    if (lanes.length === 0) {
+      instance.clear();
+      return;
+    }
     const text = theme === 'dark' ? '#9aa4b2' : '#57606a';
     const order = [...lanes].reverse();
     const ms = (micros: number): number => micros / 1000;

@@ -10,6 +10,7 @@ import { call } from '../../lib/api.ts';
 import { formatCount } from '../../lib/format.ts';
 import { useImports } from '../../stores/imports.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { useMarks } from '../../stores/marks.ts';
 
 type Scope = 'selection' | 'search' | 'retention';
 const MICROS_PER_DAY = 86_400e6;
@@ -83,6 +84,8 @@ export function DeleteDialog({
         setRunning(false);
         setDone(summary);
         useWorkspace.setState({ selected: [], cursor: 0, detailSeq: undefined });
+        // The deleted events' marks went with them.
+        useMarks.getState().clear();
         useImports.getState().requery();
       },
       (e: Error) => {

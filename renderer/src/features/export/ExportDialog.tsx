@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import {
-  exportDownloadHref,
+  EXPORT_DOWNLOAD_PATH,
+  EXPORT_REQUEST_FIELD,
   isReportFormat,
   type ExportFormat,
   type ExportProgress,
@@ -67,7 +68,9 @@ export function ExportDialog({
   const [template, setTemplate] = useState<ReportTemplateId>('case');
   const report = isReportFormat(format);
   const [bom, setBom] = useState(true);
-  const [total, setTotal] = useState<number | undefined>();
+  // Keyed by the query it counted: another scope shows "Counting…", not the last one's figure.
+  const [counted, setCounted] = useState<{ query: EventQuery; total: number } | undefined>();
+  const total = counted?.query === query ? counted.total : undefined;
   const [phase, setPhase] = useState<Phase>({ name: 'choose' });
   const running = phase.name === 'running';
   useEscapeToClose(running ? () => undefined : onClose);
@@ -75,7 +78,7 @@ export function ExportDialog({
   useEffect(() => {
     let live = true;
     call('query.total', query).then(
-      (n) => live && setTotal(n),
+      (n) => live && setCounted({ query, total: n }),
       () => undefined,
     );
     return () => {
@@ -94,11 +97,19 @@ export function ExportDialog({
   const start = async (): Promise<void> => {
     const withBom = format === 'csv' && bom;
     if (!isDesktop()) {
-      // The browser downloads it; the link carries the query, the token cookie authorizes it.
-      const link = document.createElement('a');
-      link.href = exportDownloadHref({ query, format, bom: withBom, ...(report ? { template } : {}) });
-      link.download = '';
-      link.click();
+      // The browser downloads it: a form posted to the server carries the request (a selection
+      // of thousands of rows would not fit in a link), the token cookie authorizes it.
+      const form = document.createElement('form');
+      form.method = 'POST';
+      form.action = EXPORT_DOWNLOAD_PATH;
+      const field = document.createElement('input');
+      field.type = 'hidden';
+      field.name = EXPORT_REQUEST_FIELD;
+      field.value = JSON.stringify({ query, format, bom: withBom, ...(report ? { template } : {}) });
+      form.append(field);
+      document.body.append(form);
+      form.submit();
+      form.remove();
       onClose();
       return;
     }

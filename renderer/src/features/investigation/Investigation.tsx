@@ -172,8 +172,13 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
     setEditing(undefined);
     if (didSave) setRevision((r) => r + 1);
   };
+  const [removeError, setRemoveError] = useState<string | undefined>();
   const remove = (note: CaseNote): void => {
-    void call('note.delete', note.id).then(() => setRevision((r) => r + 1));
+    setRemoveError(undefined);
+    call('note.delete', note.id).then(
+      () => setRevision((r) => r + 1),
+      (e: Error) => setRemoveError(e.message),
+    );
   };
 
   return (
@@ -192,7 +197,7 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
           + Case note
         </button>
       </header>
-      <ErrorNote message={error} />
+      <ErrorNote message={error ?? removeError} />
       <div className="investigation-chart" ref={container} role="img" aria-label="Marked events over time" />
       <div className="story">
         {editing && !editing.note && <NoteEditor time={editing.time} onDone={saved} />}

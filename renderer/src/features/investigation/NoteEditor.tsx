@@ -24,13 +24,19 @@ export function NoteEditor({
   const initial = note ? note.time : (time ?? null);
   const [when, setWhen] = useState(initial === null ? '' : formatTimeUtc(initial));
   const [error, setError] = useState<string | undefined>();
+  const [saving, setSaving] = useState(false);
   const parsed = when.trim() === '' ? null : (parseTimestamp(when.trim())?.time ?? undefined);
 
   const save = (): void => {
-    if (parsed === undefined) return;
+    // One save at a time: a double click must not write the note twice.
+    if (parsed === undefined || saving) return;
+    setSaving(true);
     call('note.save', { ...(note ? { id: note.id } : {}), time: parsed, body }).then(
       () => onDone(true),
-      (e: Error) => setError(e.message),
+      (e: Error) => {
+        setSaving(false);
+        setError(e.message);
+      },
     );
   };
 
@@ -61,7 +67,11 @@ export function NoteEditor({
           onChange={(e) => setWhen(e.target.value)}
         />
       </label>
-      <button type="submit" className="primary" disabled={body.trim() === '' || parsed === undefined}>
+      <button
+        type="submit"
+        className="primary"
+        disabled={body.trim() === '' || parsed === undefined || saving}
+      >
         Save note
       </button>
       <button type="button" onClick={() => onDone(false)}>

@@ -4,6 +4,7 @@ import { statsCommand, STATS_HELP } from './commands/stats.ts';
 import { serveCommand, SERVE_HELP } from './commands/serve.ts';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.ts';
 import { exportCommand, EXPORT_HELP } from './commands/export.ts';
+import { detectCommand, DETECT_HELP } from './commands/detect.ts';
 import { CliError } from './cli-error.ts';
 import { makeControlsVisible } from '../../shared/lib/visible-text.ts';
 
@@ -18,6 +19,7 @@ Commands:
   export --case <file> --format <f> --out <file> ['<search>']
                                              write a search's events to a file (journaled)
   verify --case <file>                       re-check the case journal and input file hashes
+  detect --case <file> --rules <folder>      run Sigma rules over a case
   serve [--case <file>] [--port N]           the workspace in a browser on this machine
 
 Run \`auditscope <command> --help\` for a command's options.
@@ -32,6 +34,8 @@ ${EXPORT_HELP}
 
 ${VERIFY_HELP}
 
+${DETECT_HELP}
+
 ${SERVE_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -40,6 +44,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   stats: statsCommand,
   verify: verifyCommand,
   export: exportCommand,
+  detect: detectCommand,
   serve: serveCommand,
 };
 

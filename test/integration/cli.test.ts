@@ -1,7 +1,7 @@
 // The `auditscope` command end to end, as a user runs it: real process, real files, exit codes.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -313,6 +313,53 @@ describe('auditscope CLI', () => {
       cli('export', '--case', casePath, '--format', 'pdf', '--template', 'nope', '--out', temp.file('z.pdf'))
         .status,
     ).toBe(2);
+  });
+
+  it('runs a folder of Sigma rules over a case for scripted hunts, and says which it could not', () => {
+    const rules = temp.file('rules');
+    mkdirSync(path.join(rules, 'nested'), { recursive: true });
+    writeFileSync(
+      path.join(rules, 'nested', 'failed.yml'),
+      'title: Policies\nid: r-1\nlevel: high\nlogsource: {product: okta, service: okta}\n' +
+        'detection: {sel: {eventType|startswith: policy.}, condition: sel}\n',
+    );
+    writeFileSync(
+      path.join(rules, 'windows.yml'),
+      'title: Logon\nlogsource: {product: windows, service: security}\ndetection: {sel: {EventID: 4625}, condition: sel}\n',
+    );
+    const run = cli('detect', '--case', casePath, '--rules', rules, '--json');
+    expect(run.status, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as {
+      rules: { id: string; title: string; level: string; matches: number; eventIds: string[] }[];
+      unsupported: { title: string; reason: string }[];
+    };
+    const expected = Number(
+      cli('query', '--case', casePath, '--count', 'source:okta eventType:policy.*').stdout,
+    );
+    expect(expected).toBeGreaterThan(0);
+    expect(report.rules).toEqual([
+      {
+        id: 'r-1',
+        title: 'Policies',
+        level: 'high',
+        file: expect.any(String),
+        kind: 'sigma',
+        matches: expected,
+        eventIds: expect.any(Array),
+      },
+    ]);
+    expect(report.rules[0]?.eventIds).toHaveLength(expected);
+    expect(report.unsupported).toEqual([
+      {
+        file: expect.stringContaining('windows.yml'),
+        id: expect.any(String),
+        title: 'Logon',
+        reason: expect.stringMatching(/not one Auditscope imports/),
+      },
+    ]);
+    const text = cli('detect', '--case', casePath, '--rules', rules);
+    expect(text.stdout).toContain(`${expected}  high`);
+    expect(text.stdout).toContain('not evaluated: Logon:');
   });
 
   it('fails with one clear line on stderr and a non-zero exit code', () => {

@@ -2,6 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CaseSession } from '../../electron/engine/case-session.ts';
+import { loadRuleFolder, runRules } from '../../electron/engine/detect/run-rules.ts';
+import { SIGMA_RULES } from '../support/paths.ts';
 import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
 import { CaseQueries } from '../../electron/engine/query/case-queries.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
@@ -11,6 +13,15 @@ import { summarize, timeMs } from './stats.ts';
 
 const REPS = 15;
 const SLOW_REPS = 3;
+
+async function sigmaMs(
+  db: ReturnType<typeof openCaseForReading>,
+): Promise<ReturnType<typeof summarize> & { rules: number }> {
+  const loaded = await loadRuleFolder(SIGMA_RULES);
+  const samples: number[] = [];
+  for (let i = 0; i < SLOW_REPS; i++) samples.push(timeMs(() => runRules(db, loaded))[1]);
+  return { ...summarize(samples), rules: loaded.rules.length };
+}
 
 /** The case report (HTML) of the whole case through a session: data, chart, custody re-hashing the input. */
 async function reportMs(casePath: string): Promise<ReturnType<typeof summarize>> {
@@ -122,6 +133,8 @@ export async function benchQueries(casePath: string) {
     journeyTop6Ms: repeatSlow(() => queries.journey({}, 'actor', topActors)),
     histogramByActivityMs: repeatSlow(() => queries.histogram({}, { stackBy: 'activity' })),
     caseReportHtmlMs: await reportMs(casePath),
+    // Detections: the 137 SigmaHQ rules of ../shared/sigma (46 for CloudTrail) in one pass.
+    sigmaRulesMs: await sigmaMs(db),
   };
   db.close();
   return result;

@@ -1,9 +1,8 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectionReport, RuleResult, UnsupportedRule } from '../../../shared/domain/detection.ts';
-import { toJsonPath } from '../query/compile-sqlite.ts';
 import type { CaseDb } from '../store/case-db.ts';
-import { compileSigma } from './sigma-compile.ts';
+import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
 import { SigmaError } from './sigma-condition.ts';
 import { parseSigmaFile, type CorrelationRule, type LoadedRule, type SigmaRule } from './sigma-rule.ts';
 
@@ -30,47 +29,131 @@ interface Match {
   seq: number;
   id: string;
   time: number;
+  /** The values of the fields correlations group or count by, as read from the event. */
+  fields?: Record<string, unknown>;
+}
+
+function parseRecord(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return {};
+  }
+}
+
+const byTime = (a: Match, b: Match): number => a.time - b.time || a.seq - b.seq;
+
+/**
+ * The rules of one source, indexed by their guards (sigma-match.ts): an event is tested only
+ * against the rules whose guard field holds one of its values, and the rules without a guard.
+ */
+class SourceRules {
+  private readonly unguarded: CompiledRule[] = [];
+  private readonly guarded = new Map<string, Map<string, CompiledRule[]>>();
+
+  add(rule: CompiledRule): void {
+    if (!rule.guard) {
+      this.unguarded.push(rule);
+      return;
+    }
+    const byValue = this.guarded.get(rule.guard.field) ?? new Map<string, CompiledRule[]>();
+    for (const value of rule.guard.values) byValue.set(value, [...(byValue.get(value) ?? []), rule]);
+    this.guarded.set(rule.guard.field, byValue);
+  }
+
+  candidates(doc: unknown): CompiledRule[] {
+    if (this.guarded.size === 0) return this.unguarded;
+    const found = new Set(this.unguarded);
+    for (const [field, byValue] of this.guarded) {
+      const value = fieldValue(doc, field);
+      for (const v of Array.isArray(value) ? value : [value]) {
+        if (v === undefined || v === null) continue;
+        for (const rule of byValue.get(String(v).toLowerCase()) ?? []) found.add(rule);
+      }
+    }
+    return [...found];
+  }
 }
 
 /**
- * Runs rules over a case: each detection rule as one SQL query (sigma-compile.ts), then the
- * correlation rules over the matches of the rules they name. What cannot be evaluated is
- * reported with the reason.
+ * Runs rules over a case in one pass: each event is read and parsed once and tested against
+ * every detection rule of its source (sigma-match.ts); then the correlation rules count or order
+ * the matches of the rules they name. What cannot be evaluated is reported with the reason.
  */
 export function runRules(
   db: CaseDb,
   loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
+  // Off: every event against every rule of its source (tests compare the two).
+  options: { guards?: boolean } = {},
 ): DetectionReport {
   const started = Date.now();
   const unsupported = [...loaded.unsupported];
-  const results: RuleResult[] = [];
   const byName = new Map<string, SigmaRule>();
-  const matches = new Map<SigmaRule, Match[]>();
-  const where = new Map<SigmaRule, { text: string; params: (string | number)[] }>();
+  const compiled = new Map<SigmaRule, CompiledRule>();
   for (const rule of loaded.rules) {
     if (rule.kind !== 'sigma') continue;
     byName.set(rule.id, rule);
     if (rule.name) byName.set(rule.name, rule);
     try {
-      const compiled = compileSigma(rule);
-      const found = db
-        .prepare(
-          `SELECT rowid AS seq, event_id AS id, time FROM events WHERE ${compiled.text} ORDER BY time, rowid`,
-        )
-        .all(...compiled.params) as Match[];
-      where.set(rule, compiled);
-      matches.set(rule, found);
-      results.push(result(rule, found));
+      compiled.set(rule, compileRule(rule));
     } catch (error) {
-      if (!(error instanceof SigmaError) && !(error as Error).message.includes('JSON path')) throw error;
-      unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: (error as Error).message });
+      if (!(error instanceof SigmaError)) throw error;
+      unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: error.message });
     }
   }
+  // The fields each rule's matches must carry for the correlations built on it.
+  const captures = new Map<SigmaRule, Set<string>>();
+  for (const rule of loaded.rules) {
+    if (rule.kind !== 'sigma-correlation') continue;
+    for (const name of rule.rules) {
+      const base = byName.get(name);
+      if (!base) continue;
+      const fields = captures.get(base) ?? new Set<string>();
+      for (const field of [...rule.groupBy, ...(rule.condition.field ? [rule.condition.field] : [])])
+        fields.add(rule.aliases[field]?.[name] ?? field);
+      captures.set(base, fields);
+    }
+  }
+  const bySource = new Map<string, SourceRules>();
+  for (const c of compiled.values())
+    for (const source of c.sources) {
+      const rules = bySource.get(source) ?? new SourceRules();
+      rules.add(options.guards === false ? { ...c, guard: undefined } : c);
+      bySource.set(source, rules);
+    }
+  const matches = new Map<SigmaRule, Match[]>([...compiled.keys()].map((rule) => [rule, []]));
+  if (bySource.size > 0) {
+    const sources = [...bySource.keys()];
+    const scan = db
+      .prepare(
+        `SELECT rowid, event_id, time, source, document, raw FROM events
+          WHERE source IN (${sources.map(() => '?').join(', ')})`,
+      )
+      .raw();
+    for (const [seq, id, time, source, document, raw] of scan.iterate(...sources) as Iterable<
+      [number, string, number, string, string | null, string]
+    >) {
+      const event = { doc: parseRecord(document ?? raw), raw };
+      for (const c of bySource.get(source)?.candidates(event.doc) ?? []) {
+        if (!c.matches(event)) continue;
+        const capture = captures.get(c.rule);
+        (matches.get(c.rule) as Match[]).push({
+          seq,
+          id,
+          time,
+          ...(capture
+            ? { fields: Object.fromEntries([...capture].map((f) => [f, fieldValue(event.doc, f)])) }
+            : {}),
+        });
+      }
+    }
+  }
+  const results: RuleResult[] = [];
+  for (const [rule, found] of matches) results.push(result(rule, found.sort(byTime)));
   for (const rule of loaded.rules) {
     if (rule.kind !== 'sigma-correlation') continue;
     try {
-      const found = correlate(db, rule, byName, where);
-      results.push(result(rule, found));
+      results.push(result(rule, correlate(rule, byName, matches)));
     } catch (error) {
       if (!(error instanceof SigmaError)) throw error;
       unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: error.message });
@@ -104,38 +187,22 @@ interface Tagged extends Match {
  * every window that holds are the correlation's matches.
  */
 function correlate(
-  db: CaseDb,
   rule: CorrelationRule,
   byName: Map<string, SigmaRule>,
-  where: Map<SigmaRule, { text: string; params: (string | number)[] }>,
+  matches: Map<SigmaRule, Match[]>,
 ): Match[] {
   const tagged: Tagged[] = [];
   rule.rules.forEach((name, index) => {
     const base = byName.get(name);
-    const compiled = base && where.get(base);
-    if (!base || !compiled)
+    const found = base && matches.get(base);
+    if (!base || !found)
       throw new SigmaError(`correlation names ${name}, which is not a rule that could be evaluated`);
     const fieldOf = (field: string): string => rule.aliases[field]?.[name] ?? field;
-    const fields = [
-      ...rule.groupBy.map(fieldOf),
-      ...(rule.condition.field ? [fieldOf(rule.condition.field)] : []),
-    ];
-    const extract = fields.map(
-      () => `json_extract(coalesce(events.document, iif(json_valid(events.raw), events.raw, '{}')), ?)`,
-    );
-    const rows = db
-      .prepare(
-        `SELECT rowid AS seq, event_id AS id, time${extract.map((e, i) => `, ${e} AS f${i}`).join('')}
-           FROM events WHERE ${compiled.text} ORDER BY time, rowid`,
-      )
-      .all(...fields.map((f) => toJsonPath(f)), ...compiled.params) as (Match & Record<string, unknown>)[];
-    for (const row of rows) {
-      const group = JSON.stringify(rule.groupBy.map((_, i) => row[`f${i}`] ?? null));
-      const value = rule.condition.field ? row[`f${rule.groupBy.length}`] : undefined;
+    for (const m of found) {
+      const group = JSON.stringify(rule.groupBy.map((f) => m.fields?.[fieldOf(f)] ?? null));
+      const value = rule.condition.field ? m.fields?.[fieldOf(rule.condition.field)] : undefined;
       tagged.push({
-        seq: row.seq,
-        id: row.id,
-        time: row.time,
+        ...m,
         rule: index,
         group,
         ...(value === undefined || value === null ? {} : { value: String(value) }),

@@ -130,33 +130,11 @@ export function ipInCidr(ip: string | null, cidr: string): 0 | 1 {
   return range !== undefined && address !== undefined && inRange(address, range) ? 1 : 0;
 }
 
-const REGEXPS = new Map<string, RegExp>();
-
-/** Sigma's `re` modifier: the rule's pattern (JavaScript syntax) with its i/m/s flags, compiled once. */
-function sigmaRegExp(pattern: string, flags: string): RegExp {
-  const key = `${flags}/${pattern}`;
-  let compiled = REGEXPS.get(key);
-  if (!compiled) {
-    if (REGEXPS.size > 1000) REGEXPS.clear();
-    compiled = new RegExp(pattern, flags.replace(/[^ims]/g, ''));
-    REGEXPS.set(key, compiled);
-  }
-  return compiled;
-}
-
 /**
  * Registers the SQL functions queries rely on: `ip_in_cidr(ip, cidr)`, and
- * `activity_kind(action, category, outcome)` for activity summaries, `sigma_re(value, pattern,
- * flags)` for Sigma rules.
+ * `activity_kind(action, category, outcome)` for activity summaries.
  */
 export function registerSqlFunctions(db: BetterSqlite3.Database): void {
-  db.function('sigma_re', { deterministic: true }, (value: unknown, pattern: unknown, flags: unknown) =>
-    value !== null &&
-    value !== undefined &&
-    sigmaRegExp(String(pattern), String(flags ?? '')).test(String(value))
-      ? 1
-      : 0,
-  );
   db.function(
     'activity_kind',
     { deterministic: true },

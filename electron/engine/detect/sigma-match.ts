@@ -58,11 +58,6 @@ function asText(value: unknown): string {
   return String(value);
 }
 
-/** The values a field holds: each element of an array (Sigma backends read lists that way). */
-function valuesOf(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [value];
-}
-
 /** A numeric reading of text as SQL would take it: a leading number, else none. */
 function asNumber(value: unknown): number | undefined {
   if (typeof value === 'number') return value;

@@ -2,7 +2,7 @@
 // marks in bulk, notes in Markdown, the investigation timeline, actor journeys and per-user
 // activity, a PDF report read back with pdftotext, search history, deleting events.
 // Screenshots land in test/output/screenshots: look at them.
-import { execFileSync } from 'node:child_process';
+import { pdfText } from '../support/pdftotext.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
@@ -160,7 +160,7 @@ describe('investigating in Chromium (serve mode)', () => {
       dialog.getByRole('button', { name: 'Download' }).click(),
     ]);
     expect(download.suggestedFilename()).toBe('investigation-report.pdf');
-    const text = execFileSync('pdftotext', ['-layout', await download.path(), '-'], { encoding: 'utf8' });
+    const text = pdfText(await download.path());
     expect(text).toContain('Chain of custody');
     expect(text).toContain('Marked events');
     expect(text.replace(/\s+/g, '')).toContain(head);

@@ -1,5 +1,6 @@
 // The `auditscope` command end to end, as a user runs it: real process, real files, exit codes.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { pdfText } from '../support/pdftotext.ts';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -286,7 +287,7 @@ describe('auditscope CLI', () => {
       Number(cli('query', '--case', casePath, '--count', 'category:authentication OR category:iam').stdout),
     );
     expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
-    const text = execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' });
+    const text = pdfText(pdf);
     expect(text).toContain('Weekly security review');
     expect(text).toContain('Chain of custody');
 

@@ -1,7 +1,7 @@
 // Reports of a real case, read back: the HTML as text and markup, the PDF through pdftotext.
 // Hostile text in events and notes must appear literally and never as markup; the custody
 // section must carry the journal head and the inputs' SHA-256; the report itself is journaled.
-import { execFileSync } from 'node:child_process';
+import { pdfText } from '../../../test/support/pdftotext.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,7 +114,7 @@ describe('reports', () => {
     const bytes = readFileSync(file);
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect(summary.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
-    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    const text = pdfText(file);
     expect(text).toContain('Incident 42');
     expect(text).toContain('Chain of custody');
     expect(text.replace(/\s+/g, '')).toContain(head);

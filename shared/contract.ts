@@ -12,6 +12,7 @@ import { CaseNote, CaseNoteDraft } from './domain/case-note.ts';
 import { DeletionSummary, DeletionTarget } from './domain/deletion.ts';
 import { ActivitySummary, JourneyField, JourneyLane } from './domain/activity.ts';
 import { ReportTemplateId } from './domain/report.ts';
+import { DetectionReport } from './domain/detection.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -177,6 +178,8 @@ export const contract = {
     output: z.array(EventMarks),
   },
   'tag.list': { input: z.tuple([]), output: z.array(Tag) },
+  /** Runs the detection rules (Auditscope's own Sigma rules, and the user's folder) over the case. */
+  'detect.run': { input: z.tuple([]), output: DetectionReport },
   /** Searches saved with the case (name, search text, time range). */
   'search.list': { input: z.tuple([]), output: z.array(SavedSearch) },
   'search.save': { input: z.tuple([SavedSearch.omit({ savedAt: true })]), output: SavedSearch },
@@ -290,6 +293,7 @@ export const MenuCommand = z.discriminatedUnion('command', [
       'view.timeline',
       'view.investigation',
       'view.actors',
+      'view.detections',
       'theme.toggle',
       'help.shortcuts',
     ]),

@@ -18,6 +18,11 @@ export function demoDataDir(): string {
   return path.join(ROOT, 'resources', 'demo');
 }
 
+/** Sigma rules: Auditscope's own, then the user's (`<user data>/rules`, any layout). */
+export function ruleFolders(): string[] {
+  return [path.join(ROOT, 'resources', 'rules', 'sigma'), path.join(userDataDir(), 'rules')];
+}
+
 /** Per-user files (the demo case): AUDITSCOPE_HOME, else ~/.auditscope. */
 export function userDataDir(): string {
   return process.env.AUDITSCOPE_HOME ?? path.join(os.homedir(), '.auditscope');

@@ -23,6 +23,10 @@ import { chromiumPdfPrinter, type PdfPrinter } from './report/pdf-printer.ts';
 import { isReportFormat } from '../../shared/domain/export.ts';
 import type { ReportTemplateId } from '../../shared/domain/report.ts';
 import { AUDITSCOPE_VERSION } from './version.ts';
+import { existsSync } from 'node:fs';
+import { loadRuleFolder } from './detect/run-rules.ts';
+import type { LoadedRule } from './detect/sigma-rule.ts';
+import type { DetectionReport, UnsupportedRule } from '../../shared/domain/detection.ts';
 
 type Writer = Methods & {
   open(path: string): { ftsReady: boolean };
@@ -293,6 +297,21 @@ export class CaseSession {
   /** Appends an entry to the case journal (what happens outside the writer: exports, pulls). */
   journal(action: string, detail: Record<string, unknown>): Promise<JournalEntry> {
     return this.writer.call.journal(action, detail);
+  }
+
+  /**
+   * Runs the Sigma rules of these folders over the case (on the aggregate thread: the table keeps
+   * paging). Folders that do not exist are skipped; rules that cannot be evaluated are reported.
+   */
+  async detect(folders: readonly string[]): Promise<DetectionReport> {
+    const loaded = { rules: [] as LoadedRule[], unsupported: [] as UnsupportedRule[] };
+    for (const folder of folders) {
+      if (!existsSync(folder)) continue;
+      const found = await loadRuleFolder(folder);
+      loaded.rules.push(...found.rules);
+      loaded.unsupported.push(...found.unsupported);
+    }
+    return this.aggregate.detect(loaded);
   }
 
   /** Finishes the free-text index now instead of in the background. */

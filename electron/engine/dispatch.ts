@@ -36,9 +36,14 @@ export function implementContract(
   host: CaseHost,
   // Where none is given (tests, one-off tools), sources live in memory for the session.
   sources: SourceRegistry = new SourceRegistry(undefined, new MemorySecrets()),
-  // PDF reports print with a Chromium found on the machine unless the host has its own (Electron).
-  printPdf: PdfPrinter = chromiumPdfPrinter,
+  shell: {
+    /** PDF reports print with a Chromium found on the machine unless the host has its own (Electron). */
+    printPdf?: PdfPrinter;
+    /** Folders of Sigma rules `detect.run` evaluates (the bundled rules, the user's own). */
+    ruleFolders?: readonly string[];
+  } = {},
 ): Implementation {
+  const printPdf = shell.printPdf ?? chromiumPdfPrinter;
   // The reader's `call` is a proxy that answers any property, `then` included: it must never be
   // the resolved value of a promise, so calls are made inside these helpers instead.
   type Read = CaseSession['read'];
@@ -100,6 +105,7 @@ export function implementContract(
     // On the aggregate thread too: the marks of rows on screen never delay the table's next page.
     'event.marks': async (seqs: number[]) => (await session()).aggregate.marks(seqs),
     'tag.list': async () => (await session()).aggregate.tags(),
+    'detect.run': async () => (await session()).detect(shell.ruleFolders ?? []),
     'search.list': async () => (await session()).aggregate.savedSearches(),
     'search.save': async (search: Omit<SavedSearch, 'savedAt'>) => (await session()).saveSearch(search),
     'search.delete': async (name: string) => (await session()).deleteSearch(name),

@@ -43,6 +43,7 @@ describe('the application menu', () => {
       ['view.timeline', 'CmdOrCtrl+2'],
       ['view.investigation', 'CmdOrCtrl+3'],
       ['view.actors', 'CmdOrCtrl+4'],
+      ['view.detections', 'CmdOrCtrl+5'],
       ['theme.toggle', undefined],
       ['help.shortcuts', 'F1'],
     ] as const) {
@@ -62,6 +63,7 @@ describe('the application menu', () => {
       'view.timeline',
       'view.investigation',
       'view.actors',
+      'view.detections',
       'theme.toggle',
       'help.shortcuts',
     ]);

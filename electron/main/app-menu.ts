@@ -79,6 +79,7 @@ export function appMenuTemplate(options: MenuOptions): MenuItemConstructorOption
       command('Timeline', 'view.timeline', 'CmdOrCtrl+2'),
       command('Investigation', 'view.investigation', 'CmdOrCtrl+3'),
       command('Actors', 'view.actors', 'CmdOrCtrl+4'),
+      command('Detections', 'view.detections', 'CmdOrCtrl+5'),
       { type: 'separator' },
       command('Toggle Light/Dark Theme', 'theme.toggle'),
       { type: 'separator' },

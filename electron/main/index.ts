@@ -165,7 +165,10 @@ async function start(): Promise<void> {
   );
   const handleCall = createCallHandler(
     desktopImplementation({
-      engine: implementContract(cases, sources, electronPdfPrinter()),
+      engine: implementContract(cases, sources, {
+        printPdf: electronPdfPrinter(),
+        ruleFolders: [path.join(resourcesDir, 'rules', 'sigma'), path.join(userData, 'rules')],
+      }),
       sources,
       cases,
       dialogs: {

@@ -25,6 +25,8 @@ export interface ServeOptions {
   uploadDir?: string;
   /** Saved database sources; default: in memory for this run. */
   sources?: SourceRegistry;
+  /** Folders of Sigma rules the Detections view runs. */
+  ruleFolders?: readonly string[];
 }
 
 export interface RunningServer {
@@ -42,7 +44,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   const token = options.token ?? newToken();
   const uploadDir = (): string => options.uploadDir ?? `${options.cases.current.path}.uploads`;
   const implementation = {
-    ...implementContract(options.cases, options.sources),
+    ...implementContract(options.cases, options.sources, { ruleFolders: options.ruleFolders }),
     // The page never names a file for the server to write: exports are downloads (POST /export).
     'export.start': () => Promise.reject(new Error('in serve mode exports are downloaded: use Export…')),
   };

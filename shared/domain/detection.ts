@@ -15,6 +15,8 @@ export const RuleResult = z.object({
   matches: z.number().int(),
   /** The matching events' ids, in time order. */
   eventIds: z.array(z.string()),
+  /** The same events' positions in this case (to show them in the workspace). */
+  seqs: z.array(z.number().int()),
 });
 export type RuleResult = z.infer<typeof RuleResult>;
 

@@ -186,6 +186,32 @@ describe('investigating in Chromium (serve mode)', () => {
     await page().keyboard.press('Escape');
   });
 
+  it('runs the detection rules and shows a detection’s events in Logs', async () => {
+    await page().goto(w.server.url);
+    await rows().first().waitFor();
+    await view('Detections');
+    const region = page().getByRole('region', { name: 'Detections' });
+    const row = region.getByRole('row').filter({ hasText: 'CloudTrail Trail Deleted or Stopped' });
+    await expect.poll(() => row.count()).toBe(1);
+    await expect(row.locator('td.num').textContent()).resolves.toBe('1');
+    const reads = region.getByRole('row').filter({ hasText: 'Many Secrets Read by One Principal' });
+    const secrets = await engineCount('eventName:GetSecretValue');
+    await expect.poll(() => reads.locator('td.num').textContent()).toBe(String(secrets));
+    // Most severe first.
+    const levels = await region.locator('.detections-table .level').allTextContents();
+    expect(levels[0]).toBe('high');
+    expect(levels[levels.length - 1]).toBe('informational');
+    await w.shot('36-detections');
+    await row.getByRole('button', { name: 'Show events' }).click();
+    await expect.poll(rowCount).toBe(1);
+    await expect(rows().first().textContent()).resolves.toContain('DeleteTrail');
+    await expect(page().locator('.chip.pinned').textContent()).resolves.toContain(
+      'CloudTrail Trail Deleted or Stopped',
+    );
+    await page().locator('.chip.pinned').getByRole('button', { name: 'Remove filter' }).click();
+    await expect.poll(rowCount).toBe(await engineCount(''));
+  });
+
   it('deletes selected rows after confirmation, journaled, and a retention rule counts first', async () => {
     await search('');
     const before = await rowCount();

@@ -34,7 +34,11 @@ export async function serveWorkspace(casePath: string, inputs: string[]): Promis
   await session.import(inputs);
   await session.buildFreeTextIndex();
   const cases = new CaseHost(session);
-  const server = await startServer({ cases, rendererDir: RENDERER });
+  const server = await startServer({
+    cases,
+    rendererDir: RENDERER,
+    ruleFolders: [path.join(REPO_ROOT, 'resources', 'rules', 'sigma')],
+  });
   const browser = await launchChromium();
   const page = await browser.newPage({
     viewport: { width: 1600, height: 900 },

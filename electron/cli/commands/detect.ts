@@ -54,7 +54,9 @@ export async function detectCommand(argv: string[]): Promise<number> {
     db.close();
   }
   if (values.json) {
-    console.log(terminalSafeJson(JSON.stringify(report, null, 2)));
+    // Event ids identify events across cases; positions in this case file are left out.
+    const rules = report.rules.map(({ seqs: _seqs, ...rule }) => rule);
+    console.log(terminalSafeJson(JSON.stringify({ ...report, rules }, null, 2)));
     return 0;
   }
   const shown = report.rules.filter((r) => values.all || r.matches > 0);

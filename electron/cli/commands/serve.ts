@@ -8,7 +8,7 @@ import { SourceRegistry } from '../../engine/sources/source-registry.ts';
 import { openDemoCase } from '../../engine/cases/demo-case.ts';
 import { startServer } from '../../server/serve.ts';
 import { CliError, UsageError } from '../cli-error.ts';
-import { demoDataDir, hasBuiltRenderer, rendererDir, userDataDir } from '../resource-paths.ts';
+import { demoDataDir, hasBuiltRenderer, rendererDir, userDataDir, ruleFolders } from '../resource-paths.ts';
 
 export const SERVE_HELP = `Usage: auditscope serve [--case <file>] [--port N]
 
@@ -46,7 +46,13 @@ export async function serveCommand(argv: string[]): Promise<number> {
   // Passwords for database sources: AUDITSCOPE_SOURCE_PASSWORD_<NAME>, or typed in the page (kept in
   // memory for this run only, never written).
   const sources = new SourceRegistry(path.join(userDataDir(), 'sources.json'), new MemorySecrets());
-  const server = await startServer({ cases, rendererDir: rendererDir(), port, sources });
+  const server = await startServer({
+    cases,
+    rendererDir: rendererDir(),
+    port,
+    sources,
+    ruleFolders: ruleFolders(),
+  });
   console.log(`Auditscope is serving ${session.path}`);
   console.log(`Open ${server.url}`);
   await new Promise<void>((resolve) => {

@@ -171,6 +171,7 @@ function result(rule: LoadedRule, found: Match[]): RuleResult {
     kind: rule.kind,
     matches: found.length,
     eventIds: found.map((m) => m.id),
+    seqs: found.map((m) => m.seq),
   };
 }
 

@@ -4,6 +4,7 @@ import { readJournal } from '../store/journal.ts';
 import { marksOf, tagsOf } from '../store/annotations.ts';
 import { savedSearches, searchHistory } from '../store/saved-searches.ts';
 import { caseNotes } from '../store/case-notes.ts';
+import { runRules } from '../detect/run-rules.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -56,6 +57,11 @@ export function createReaderMethods() {
     caseNotes: () => {
       open();
       return caseNotes(db as CaseDb);
+    },
+    /** Runs Sigma rules (parsed in the caller's thread) over the case in one pass. */
+    detect: (loaded: Parameters<typeof runRules>[1]) => {
+      open();
+      return runRules(db as CaseDb, loaded);
     },
     rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
     close(): void {

@@ -19,6 +19,7 @@ import { CaseMenu } from '../features/cases/CaseMenu.tsx';
 import { Timeline } from '../features/timeline/Timeline.tsx';
 import { Investigation } from '../features/investigation/Investigation.tsx';
 import { ActorJourney } from '../features/actors/ActorJourney.tsx';
+import { Detections } from '../features/detections/Detections.tsx';
 import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
@@ -32,6 +33,7 @@ export function App() {
   const setTheme = useWorkspace((s) => s.setTheme);
   const searchFilter = useWorkspace((s) => s.searchFilter);
   const chips = useWorkspace((s) => s.chips);
+  const pinnedSeqs = useWorkspace((s) => s.pinned?.seqs);
   const preset = useWorkspace((s) => s.preset);
   const customFrom = useWorkspace((s) => s.customFrom);
   const customTo = useWorkspace((s) => s.customTo);
@@ -79,6 +81,7 @@ export function App() {
         if (command === 'view.timeline') workspace.setView('timeline');
         if (command === 'view.investigation') workspace.setView('investigation');
         if (command === 'view.actors') workspace.setView('actors');
+        if (command === 'view.detections') workspace.setView('detections');
         if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
         if (command === 'help.shortcuts') setHelpOpen(true);
         if (command === 'export.open') setExportOpen(true);
@@ -132,12 +135,16 @@ export function App() {
 
   // "Last 24 hours" means the 24 hours before the preset was chosen, not a moving window.
   const query = useMemo(
-    () => queryOf({ searchFilter, chips, preset, customFrom, customTo, order }, presetAnchor),
-    [searchFilter, chips, preset, customFrom, customTo, order, presetAnchor],
+    () => queryOf({ searchFilter, chips, pinnedSeqs, preset, customFrom, customTo, order }, presetAnchor),
+    [searchFilter, chips, pinnedSeqs, preset, customFrom, customTo, order, presetAnchor],
   );
   const valueQuery = useMemo(
-    () => queryOf({ searchFilter: undefined, chips, preset, customFrom, customTo, order }, presetAnchor),
-    [chips, preset, customFrom, customTo, order, presetAnchor],
+    () =>
+      queryOf(
+        { searchFilter: undefined, chips, pinnedSeqs, preset, customFrom, customTo, order },
+        presetAnchor,
+      ),
+    [chips, pinnedSeqs, preset, customFrom, customTo, order, presetAnchor],
   );
   const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined, openHelp);
@@ -178,6 +185,7 @@ export function App() {
               ['timeline', 'Timeline'],
               ['investigation', 'Investigation'],
               ['actors', 'Actors'],
+              ['detections', 'Detections'],
             ] as const
           ).map(([id, label]) => (
             <button
@@ -236,6 +244,8 @@ export function App() {
         <Investigation dataVersion={dataVersion} />
       ) : view === 'actors' ? (
         <ActorJourney query={query} dataVersion={dataVersion} />
+      ) : view === 'detections' ? (
+        <Detections dataVersion={dataVersion} />
       ) : (
         <>
           <div className="overview">

@@ -1,10 +1,12 @@
 import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
-import { combineFilters } from '../../../shared/domain/query.ts';
+import { combineFilters, MAX_SELECTED_EVENTS } from '../../../shared/domain/query.ts';
 import { PRESET_MICROS, type Chip, type TimePreset } from './workspace.ts';
 
 export interface QueryInputs {
   searchFilter: Filter | undefined;
   chips: readonly Chip[];
+  /** Events named one by one (a detection's matches): at most MAX_SELECTED_EVENTS of them. */
+  pinnedSeqs?: readonly number[];
   preset: TimePreset;
   customFrom: number | undefined;
   customTo: number | undefined;
@@ -26,5 +28,11 @@ export function queryOf(inputs: QueryInputs, nowMicros: number): EventQuery {
       : inputs.preset === 'custom'
         ? { from: inputs.customFrom, to: inputs.customTo }
         : { from: nowMicros - PRESET_MICROS[inputs.preset] };
-  return { ...(filter ? { filter } : {}), ...window, order: inputs.order };
+  const seqs = inputs.pinnedSeqs?.slice(0, MAX_SELECTED_EVENTS);
+  return {
+    ...(filter ? { filter } : {}),
+    ...window,
+    order: inputs.order,
+    ...(seqs && seqs.length > 0 ? { seqs } : {}),
+  };
 }

@@ -5,7 +5,13 @@ import { parseSearch, type SearchSyntaxError } from '../../../shared/query/parse
 export type TimePreset = '24h' | '7d' | '30d' | '90d' | 'all' | 'custom';
 export type Theme = 'dark' | 'light';
 /** The workspace's views. */
-export type View = 'logs' | 'timeline' | 'investigation' | 'actors';
+export type View = 'logs' | 'timeline' | 'investigation' | 'actors' | 'detections';
+
+/** Events shown one by one (a detection's matches), as a filter of their own. */
+export interface Pinned {
+  label: string;
+  seqs: number[];
+}
 /** 'utc', 'local', or an IANA zone name. Display only: queries are always in UTC instants. */
 export type DisplayZone = string;
 
@@ -35,6 +41,9 @@ interface WorkspaceState {
   searchFilter: Filter | undefined;
   searchError: SearchSyntaxError | undefined;
   chips: Chip[];
+  pinned: Pinned | undefined;
+  /** Shows exactly these events in Logs (any time), until the pin is removed. */
+  pin(pinned: Pinned | undefined): void;
   preset: TimePreset;
   /** When the preset was chosen (epoch µs): "last 24 hours" counts back from here, not from each render. */
   presetAnchor: number;
@@ -93,6 +102,13 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   searchFilter: undefined,
   searchError: undefined,
   chips: [],
+  pinned: undefined,
+  pin: (pinned) =>
+    set(
+      pinned
+        ? { pinned, chips: [], preset: 'all', cursor: 0, selected: [], view: 'logs' }
+        : { pinned: undefined, cursor: 0, selected: [] },
+    ),
   preset: 'all',
   presetAnchor: Date.now() * 1000,
   customFrom: undefined,
@@ -176,6 +192,7 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
       searchFilter: undefined,
       searchError: undefined,
       chips: [],
+      pinned: undefined,
       preset: 'all',
       customFrom: undefined,
       customTo: undefined,

@@ -1,5 +1,5 @@
 import type { EventQuery } from '../../../../shared/domain/query.ts';
-import { cellText, zoneLabel } from '../../lib/format.ts';
+import { cellText, formatCount, zoneLabel } from '../../lib/format.ts';
 import { SearchBox } from './SearchBox.tsx';
 import { CustomRange } from './CustomRange.tsx';
 import { SavedSearches } from './SavedSearches.tsx';
@@ -28,6 +28,8 @@ export function FilterBar({
   const preset = useWorkspace((s) => s.preset);
   const setPreset = useWorkspace((s) => s.setPreset);
   const chips = useWorkspace((s) => s.chips);
+  const pinned = useWorkspace((s) => s.pinned);
+  const pin = useWorkspace((s) => s.pin);
   const removeChip = useWorkspace((s) => s.removeChip);
   const toggleChip = useWorkspace((s) => s.toggleChip);
   const zone = useWorkspace((s) => s.zone);
@@ -81,8 +83,23 @@ export function FilterBar({
           {cellText(searchError.message)} (at character {searchError.offset + 1})
         </div>
       )}
-      {chips.length > 0 && (
+      {(chips.length > 0 || pinned) && (
         <div className="chips" aria-label="Filters">
+          {pinned && (
+            <span className="chip pinned">
+              <span className="chip-label" title="These events only, at any time">
+                {cellText(pinned.label)} ({formatCount(pinned.seqs.length)})
+              </span>
+              <button
+                type="button"
+                className="chip-remove"
+                aria-label="Remove filter"
+                onClick={() => pin(undefined)}
+              >
+                ✕
+              </button>
+            </span>
+          )}
           {chips.map((chip, i) => (
             <span
               key={`${chip.field}=${chip.value}=${chip.negated}`}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import { queryOf, type QueryInputs } from './query-of.ts';
+import { MAX_SELECTED_EVENTS } from '../../../shared/domain/query.ts';
 
 const NOW = 1_700_000_000_000_000;
 const base: QueryInputs = {
@@ -47,5 +48,13 @@ describe('queryOf', () => {
         { kind: 'not', child: { kind: 'field', field: 'ip', op: 'eq', value: '10.0.0.1' } },
       ],
     });
+  });
+
+  it('names pinned events one by one (a detection), capped, and nothing when none are pinned', () => {
+    expect(queryOf({ ...base, pinnedSeqs: [5, 9] }, NOW).seqs).toEqual([5, 9]);
+    expect(queryOf({ ...base, pinnedSeqs: [] }, NOW)).not.toHaveProperty('seqs');
+    expect(queryOf(base, NOW)).not.toHaveProperty('seqs');
+    const many = Array.from({ length: MAX_SELECTED_EVENTS + 5 }, (_, i) => i + 1);
+    expect(queryOf({ ...base, pinnedSeqs: many }, NOW).seqs).toHaveLength(MAX_SELECTED_EVENTS);
   });
 });

@@ -98,6 +98,11 @@ export function combineFilters(kind: 'and' | 'or', children: Filter[]): Filter {
   return flat.length === 1 ? (flat[0] as Filter) : { kind, children: flat };
 }
 
+/** The query narrowed by one more filter (ANDed with its own, in the parser's normal form). */
+export function narrowQuery<Q extends { filter?: Filter }>(query: Q, filter: Filter): Q {
+  return { ...query, filter: query.filter ? combineFilters('and', [query.filter, filter]) : filter };
+}
+
 export const SortOrder = z.enum(['asc', 'desc']);
 
 /** The most events a query can name one by one (the table's selection is capped below it). */

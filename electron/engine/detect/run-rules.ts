@@ -63,15 +63,17 @@ class SourceRules {
 
   candidates(doc: unknown): CompiledRule[] {
     if (this.guarded.size === 0) return this.unguarded;
-    const found = new Set(this.unguarded);
+    // Most events hit no guard: they get the unguarded list as it is, with nothing allocated.
+    let found: Set<CompiledRule> | undefined;
     for (const [field, byValue] of this.guarded) {
       const value = fieldValue(doc, field);
       for (const v of Array.isArray(value) ? value : [value]) {
         if (v === undefined || v === null) continue;
-        for (const rule of byValue.get(String(v).toLowerCase()) ?? []) found.add(rule);
+        for (const rule of byValue.get(String(v).toLowerCase()) ?? [])
+          (found ??= new Set(this.unguarded)).add(rule);
       }
     }
-    return [...found];
+    return found ? [...found] : this.unguarded;
   }
 }
 

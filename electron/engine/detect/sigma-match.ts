@@ -78,15 +78,7 @@ function valueTest(
       const reference = readOther(record);
       if (reference === undefined || reference === null || actual === undefined || actual === null)
         return false;
-      const a = asText(actual);
-      const o = asText(reference);
-      return spec.matcher === 'contains'
-        ? a.includes(o)
-        : spec.matcher === 'startswith'
-          ? a.startsWith(o)
-          : spec.matcher === 'endswith'
-            ? a.endsWith(o)
-            : a === o;
+      return compareText(spec.matcher, asText(actual), asText(reference));
     };
   }
   if (expected === null) return (actual) => actual === undefined || actual === null;
@@ -182,19 +174,19 @@ function plainTest(
 ): ((actual: unknown) => boolean) | undefined {
   if (/[*?\\]/.test(expected)) return undefined;
   const want = cased ? expected : expected.toLowerCase();
-  const compare =
-    matcher === 'contains'
-      ? (text: string) => text.includes(want)
-      : matcher === 'startswith'
-        ? (text: string) => text.startsWith(want)
-        : matcher === 'endswith'
-          ? (text: string) => text.endsWith(want)
-          : (text: string) => text === want;
   return (actual) => {
     if (actual === undefined || actual === null) return false;
     const text = asText(actual);
-    return compare(cased ? text : text.toLowerCase());
+    return compareText(matcher, cased ? text : text.toLowerCase(), want);
   };
+}
+
+/** `text` against `want` as the matcher says: whole, contained, at the start or the end. */
+function compareText(matcher: FieldSpec['matcher'], text: string, want: string): boolean {
+  if (matcher === 'contains') return text.includes(want);
+  if (matcher === 'startswith') return text.startsWith(want);
+  if (matcher === 'endswith') return text.endsWith(want);
+  return text === want;
 }
 
 /** A field of one record: auditd records keep `type` beside their `fields`. */

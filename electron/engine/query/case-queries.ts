@@ -5,10 +5,11 @@ import { histogram, type Histogram, type StackBy } from './histogram.ts';
 import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
 import { KnownKeys, ResultSet, type ResultPlan } from './result-set.ts';
 import { DELETIONS_KEY } from '../store/delete-events.ts';
+import { freeTextIndexComplete } from '../store/fts-indexer.ts';
 import { activitySummaries, journey } from './activity.ts';
 import type { ActivitySummary, JourneyField, JourneyLane } from '../../../shared/domain/activity.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
-import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
+import { narrowQuery, type EventQuery, type Filter } from '../../../shared/domain/query.ts';
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import type { ImportRecord, RejectRow } from '../../../shared/domain/import.ts';
 import type { CaseStats, FieldValueCount } from '../../../shared/domain/case.ts';
@@ -71,10 +72,7 @@ export class CaseQueries {
 
   /** True when the free-text index covers every event (else free text falls back to a scan). */
   ftsReady(): boolean {
-    const last = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
-    const done = this.db.prepare(`SELECT value FROM meta WHERE key = 'fts_indexed_through'`).pluck().get() as
-      string | undefined;
-    return Number(done ?? 0) >= last;
+    return freeTextIndexComplete(this.db);
   }
 
   private compile(query: EventQuery): { where: string; params: (string | number)[] } {
@@ -221,10 +219,8 @@ export class CaseQueries {
     const overall = this.histogram(query, { maxBuckets: options.maxBuckets ?? 120 });
     const origin = Math.floor(overall.from / overall.interval) * overall.interval;
     const lanes = top.values.map(({ value, count }) => {
-      const only: Filter = { kind: 'field', field, op: 'eq', value };
-      const filter: Filter = query.filter ? { kind: 'and', children: [query.filter, only] } : only;
       const counted = histogram(this.db, {
-        ...this.compile({ ...query, filter }),
+        ...this.compile(narrowQuery(query, { kind: 'field', field, op: 'eq', value })),
         unfiltered: false,
         from: overall.from,
         to: overall.to,

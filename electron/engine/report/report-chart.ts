@@ -4,6 +4,7 @@ import { GridComponent, LegendComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import type { Histogram } from '../../../shared/contract.ts';
 import { formatTimeUtc } from '../../../shared/lib/format-time.ts';
+import { everyBucket } from '../../../shared/lib/histogram-buckets.ts';
 
 echarts.use([BarChart, GridComponent, LegendComponent, SVGRenderer]);
 
@@ -24,11 +25,7 @@ function label(start: number, interval: number): string {
  * HTML and PDF reports carry the chart with no script. echarts escapes the text it writes.
  */
 export function timelineSvg(histogram: Histogram, size = { width: 880, height: 220 }): string {
-  // Every bucket of the range, empty ones too: gaps in activity must show as gaps.
-  const counts = new Map(histogram.buckets.map((b) => [b.start, b.counts]));
-  const starts: number[] = [];
-  const first = histogram.buckets[0]?.start ?? histogram.from;
-  for (let t = first; t < histogram.to && starts.length < 1000; t += histogram.interval) starts.push(t);
+  const buckets = everyBucket(histogram, 1000);
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, ...size });
   try {
     chart.setOption({
@@ -37,7 +34,7 @@ export function timelineSvg(histogram: Histogram, size = { width: 880, height: 2
       legend: { top: 0, right: 0, textStyle: { color: '#444' } },
       xAxis: {
         type: 'category',
-        data: starts.map((start) => label(start, histogram.interval)),
+        data: buckets.map((b) => label(b.start, histogram.interval)),
         axisLabel: { color: '#444', fontSize: 10 },
       },
       yAxis: { type: 'value', axisLabel: { color: '#444', fontSize: 10 }, minInterval: 1 },
@@ -46,7 +43,7 @@ export function timelineSvg(histogram: Histogram, size = { width: 880, height: 2
         type: 'bar',
         stack: 'events',
         itemStyle: { color },
-        data: starts.map((start) => counts.get(start)?.[name] ?? 0),
+        data: buckets.map((b) => b.counts[name] ?? 0),
       })),
     });
     return chart.renderToSVGString();

@@ -5,7 +5,7 @@ import type { EventMarks } from '../../../shared/domain/annotations.ts';
 import type { CaseNote } from '../../../shared/domain/case-note.ts';
 import type { ActivitySummary } from '../../../shared/domain/activity.ts';
 import type { VerifyReport } from '../../../shared/domain/journal.ts';
-import type { EventQuery, Filter } from '../../../shared/domain/query.ts';
+import { narrowQuery, type EventQuery } from '../../../shared/domain/query.ts';
 import { reportTemplate, type ReportTemplate, type ReportTemplateId } from '../../../shared/domain/report.ts';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import { formatSearch } from '../../../shared/query/format-search.ts';
@@ -49,10 +49,7 @@ function withSearch(query: EventQuery, search: string): EventQuery {
   if (search === '') return query;
   const parsed = parseSearch(search);
   if (!parsed.ok || !parsed.filter) throw new Error(`report template search does not parse: ${search}`);
-  const filter: Filter = query.filter
-    ? { kind: 'and', children: [query.filter, parsed.filter] }
-    : parsed.filter;
-  return { ...query, filter };
+  return narrowQuery(query, parsed.filter);
 }
 
 async function firstRows(

@@ -4,13 +4,13 @@ import type { EventQuery } from '../../../shared/domain/query.ts';
 import { compileSqlite } from '../query/compile-sqlite.ts';
 import type { CaseDb } from './case-db.ts';
 import type { Journal } from './journal.ts';
+import { freeTextIndexComplete } from './fts-indexer.ts';
 
 const MICROS_PER_DAY = 86_400e6;
 /** Bumped by every deletion: readers drop position checkpoints learned before it. */
 export const DELETIONS_KEY = 'deletions';
 /** The highest rowid ever used, kept once deletions may leave it unused (never given out again). */
 export const ROWID_HIGH_WATER_KEY = 'rowid_high_water';
-const FTS_DONE_KEY = 'fts_indexed_through';
 
 /** The query a retention rule stands for, relative to `now` (epoch ms). */
 export function retentionQuery(rule: { days: number; category?: string }, now: number): EventQuery {
@@ -21,13 +21,6 @@ export function retentionQuery(rule: { days: number; category?: string }, now: n
       ? {}
       : { filter: { kind: 'field', field: 'category', op: 'eq', value: rule.category } }),
   };
-}
-
-function ftsReady(db: CaseDb): boolean {
-  const last = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
-  const done = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(FTS_DONE_KEY) as
-    string | undefined;
-  return Number(done ?? 0) >= last;
 }
 
 /** Floor division in SQL (SQLite's `/` truncates toward zero; times before 1970 are negative). */
@@ -52,7 +45,7 @@ export function deleteEvents(
       for (const seq of target.seqs) insert.run(seq);
     } else {
       const query = target.kind === 'query' ? target.query : retentionQuery(target, now);
-      const compiled = compileSqlite(query, { ftsReady: ftsReady(db) });
+      const compiled = compileSqlite(query, { ftsReady: freeTextIndexComplete(db) });
       db.prepare(`INSERT INTO temp.doomed SELECT rowid FROM events WHERE ${compiled.where}`).run(
         ...compiled.params,
       );

@@ -62,3 +62,8 @@ export function formatAxisTime(micros: number, spanMicros: number, zone: string)
   if (spanMicros <= 3 * 86_400e6) return full.slice(5, 16);
   return full.slice(0, 10);
 }
+
+/** A chart label cut to `max` characters, with an ellipsis when cut. */
+export function clipLabel(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}

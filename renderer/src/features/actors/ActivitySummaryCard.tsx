@@ -5,9 +5,10 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import type { Histogram } from '../../../../shared/contract.ts';
 import type { ActivitySummary, JourneyField } from '../../../../shared/domain/activity.ts';
-import type { EventQuery, Filter } from '../../../../shared/domain/query.ts';
+import { narrowQuery, type EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
+import { everyBucket } from '../../../../shared/lib/histogram-buckets.ts';
 import { cellText, formatAxisTime, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
@@ -23,8 +24,7 @@ const KIND_COLORS: [kind: string, label: string, color: string][] = [
 const OTHER_COLOR = '#7d8590';
 
 export function entityQuery(query: EventQuery, field: JourneyField, value: string): EventQuery {
-  const only: Filter = { kind: 'field', field, op: 'eq', value };
-  return { ...query, filter: query.filter ? { kind: 'and', children: [query.filter, only] } : only };
+  return narrowQuery(query, { kind: 'field', field, op: 'eq', value });
 }
 
 /**
@@ -76,12 +76,8 @@ export function ActivitySummaryCard({
     const instance = chart.current;
     if (!instance || !histogram) return;
     const text = theme === 'dark' ? '#9aa4b2' : '#57606a';
-    // Every bucket of the range, empty ones too: quiet stretches must show as gaps.
-    const counts = new Map(histogram.buckets.map((b) => [b.start, b.counts]));
-    const first = histogram.buckets[0]?.start ?? histogram.from;
-    const starts: number[] = [];
-    for (let t = first; t < histogram.to && starts.length < 200; t += histogram.interval) starts.push(t);
-    const span = histogram.to - first;
+    const buckets = everyBucket(histogram, 200);
+    const span = histogram.to - (buckets[0]?.start ?? histogram.from);
     const others = (counts: Record<string, number>): number =>
       Object.entries(counts).reduce(
         (sum, [kind, n]) => (KIND_COLORS.some(([k]) => k === kind) ? sum : sum + n),
@@ -94,7 +90,7 @@ export function ActivitySummaryCard({
         legend: { top: 0, right: 0, textStyle: { color: text } },
         xAxis: {
           type: 'category',
-          data: starts.map((s) => formatAxisTime(s, span, zone)),
+          data: buckets.map((b) => formatAxisTime(b.start, span, zone)),
           axisLabel: { color: text, hideOverlap: true },
         },
         yAxis: { type: 'value', minInterval: 1, axisLabel: { color: text } },
@@ -104,14 +100,14 @@ export function ActivitySummaryCard({
             type: 'bar',
             stack: 'kinds',
             itemStyle: { color },
-            data: starts.map((s) => counts.get(s)?.[kind] ?? 0),
+            data: buckets.map((b) => b.counts[kind] ?? 0),
           })),
           {
             name: 'other',
             type: 'bar',
             stack: 'kinds',
             itemStyle: { color: OTHER_COLOR },
-            data: starts.map((s) => others(counts.get(s) ?? {})),
+            data: buckets.map((b) => others(b.counts)),
           },
         ],
       },

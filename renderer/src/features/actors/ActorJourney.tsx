@@ -7,10 +7,11 @@ import type { ActivitySummary, JourneyField, JourneyLane } from '../../../../sha
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
-import { cellText, formatCount, formatTime } from '../../lib/format.ts';
+import { cellText, clipLabel, formatCount, formatTime } from '../../lib/format.ts';
 import { laneChartFrame } from '../../lib/lane-chart.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Tabs } from '../../components/Tabs.tsx';
+import { ViewHeader } from '../../components/ViewHeader.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 import { ActivitySummaryCard } from './ActivitySummaryCard.tsx';
 
@@ -98,7 +99,7 @@ export function ActorJourney({ query, dataVersion }: { query: EventQuery; dataVe
     instance.setOption(
       {
         ...laneChartFrame({
-          lanes: lanes.map((l) => `${clip(cellText(l.value))}  ${formatCount(l.events)}`),
+          lanes: lanes.map((l) => `${clipLabel(cellText(l.value), 28)}  ${formatCount(l.events)}`),
           spanMicros: span,
           zone,
           textColor: text,
@@ -175,16 +176,16 @@ export function ActorJourney({ query, dataVersion }: { query: EventQuery; dataVe
 
   return (
     <section className="actors-view" aria-label="Actors">
-      <header className="timeline-header">
-        <Tabs label="Journeys of" tabs={FIELDS} selected={field} onSelect={setField} />
-        <p className="timeline-status" aria-live="polite">
-          {lanes
+      <ViewHeader
+        tabs={<Tabs label="Journeys of" tabs={FIELDS} selected={field} onSelect={setField} />}
+        status={
+          lanes
             ? `${lanes.length} lanes · bars: sessions or bursts of activity · red: failures · orange: sensitive actions · click to open`
             : entities && entities.length === 0
               ? 'No activity in this window'
-              : 'Loading…'}
-        </p>
-      </header>
+              : 'Loading…'
+        }
+      />
       <ErrorNote message={error} />
       <div className="actors-body">
         <ul className="entity-list" aria-label="Choose lanes">
@@ -237,8 +238,4 @@ function spanLabel(span: Span, zone: string): string {
   return `${head} · ${formatTime(span.start, zone)} – ${formatTime(span.end, zone)} · ${formatCount(span.events)} events${
     span.failures ? `, ${formatCount(span.failures)} failed` : ''
   }`;
-}
-
-function clip(text: string): string {
-  return text.length > 28 ? `${text.slice(0, 27)}…` : text;
 }

@@ -4,6 +4,7 @@ import { MAX_SELECTED_EVENTS } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { ViewHeader } from '../../components/ViewHeader.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 /** Most severe first. */
@@ -35,16 +36,16 @@ export function Detections({ dataVersion }: { dataVersion: number }) {
 
   return (
     <section className="detections" aria-label="Detections">
-      <header className="timeline-header">
-        <p className="timeline-status" aria-live="polite">
-          {report
+      <ViewHeader
+        status={
+          report
             ? `${formatCount(report.rules.length)} rules run over the whole case in ${formatCount(report.elapsedMs)} ms · ` +
               `${formatCount(matched.length)} matched · ${formatCount(report.unsupported.length)} could not be evaluated`
             : current?.error
               ? 'The rules could not run'
-              : 'Running the rules…'}
-        </p>
-      </header>
+              : 'Running the rules…'
+        }
+      />
       <ErrorNote message={current?.error} />
       <div className="detections-body">
         {report && matched.length === 0 && <p className="muted">No rule matched any event of this case.</p>}

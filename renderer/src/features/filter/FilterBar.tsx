@@ -90,14 +90,7 @@ export function FilterBar({
               <span className="chip-label" title="These events only, at any time">
                 {cellText(pinned.label)} ({formatCount(pinned.seqs.length)})
               </span>
-              <button
-                type="button"
-                className="chip-remove"
-                aria-label="Remove filter"
-                onClick={() => pin(undefined)}
-              >
-                ✕
-              </button>
+              <ChipRemove onClick={() => pin(undefined)} />
             </span>
           )}
           {chips.map((chip, i) => (
@@ -114,18 +107,20 @@ export function FilterBar({
                 {chip.negated ? 'NOT ' : ''}
                 {chip.field}: {cellText(chip.value)}
               </button>
-              <button
-                type="button"
-                className="chip-remove"
-                aria-label="Remove filter"
-                onClick={() => removeChip(i)}
-              >
-                ✕
-              </button>
+              <ChipRemove onClick={() => removeChip(i)} />
             </span>
           ))}
         </div>
       )}
     </div>
+  );
+}
+
+/** The ✕ that removes a filter chip. */
+function ChipRemove({ onClick }: { onClick(): void }) {
+  return (
+    <button type="button" className="chip-remove" aria-label="Remove filter" onClick={onClick}>
+      ✕
+    </button>
   );
 }

@@ -8,10 +8,11 @@ import type { CaseNote } from '../../../../shared/domain/case-note.ts';
 import type { EventMarks } from '../../../../shared/domain/annotations.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
-import { cellText, formatCount, formatTime, safeTagColor } from '../../lib/format.ts';
+import { cellText, clipLabel, formatCount, formatTime, safeTagColor } from '../../lib/format.ts';
 import { laneChartFrame } from '../../lib/lane-chart.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Tabs } from '../../components/Tabs.tsx';
+import { ViewHeader } from '../../components/ViewHeader.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 import { Markdown } from '../../components/Markdown.tsx';
 import { NoteEditor } from './NoteEditor.tsx';
@@ -102,7 +103,7 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
     instance.setOption(
       {
         ...laneChartFrame({
-          lanes: [NOTES_LANE, ...lanes.names].map((c) => clip(cellText(c))),
+          lanes: [NOTES_LANE, ...lanes.names].map((c) => clipLabel(cellText(c), 26)),
           spanMicros: span,
           zone,
           textColor: text,
@@ -181,22 +182,35 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
     );
   };
 
+  const noteItem = (note: CaseNote) => (
+    <CaseNoteItem
+      key={note.id}
+      note={note}
+      zone={zone}
+      editing={editing}
+      setEditing={setEditing}
+      onSaved={saved}
+      onDelete={remove}
+    />
+  );
+
   return (
     <section className="investigation" aria-label="Investigation">
-      <header className="timeline-header">
-        <Tabs label="Colour by" tabs={GROUPS} selected={group} onSelect={setGroup} />
-        <p className="timeline-status" aria-live="polite">
-          {story
+      <ViewHeader
+        tabs={<Tabs label="Colour by" tabs={GROUPS} selected={group} onSelect={setGroup} />}
+        status={
+          story
             ? `${formatCount(story.total)} marked events${story.total > STORY_LIMIT ? ` (the first ${formatCount(STORY_LIMIT)} shown)` : ''} · ${formatCount(story.notes.length)} case notes` +
               (window
                 ? ` · zoomed: ${formatCount(shown.length)} on the story line below`
                 : ' · drag the slider or scroll on the chart to zoom')
-            : 'Loading…'}
-        </p>
+            : 'Loading…'
+        }
+      >
         <button type="button" className="header-button" onClick={() => setEditing({})}>
           + Case note
         </button>
-      </header>
+      </ViewHeader>
       <ErrorNote message={error ?? removeError} />
       <div className="investigation-chart" ref={container} role="img" aria-label="Marked events over time" />
       <div className="story">
@@ -207,33 +221,12 @@ export function Investigation({ dataVersion }: { dataVersion: number }) {
             here as the story of the case, in time order.
           </p>
         )}
-        {caseNotes.length > 0 && (
-          <div className="story-notes">
-            {caseNotes.map((note) => (
-              <CaseNoteItem
-                key={note.id}
-                note={note}
-                zone={zone}
-                editing={editing}
-                setEditing={setEditing}
-                onSaved={saved}
-                onDelete={remove}
-              />
-            ))}
-          </div>
-        )}
+        {caseNotes.length > 0 && <div className="story-notes">{caseNotes.map(noteItem)}</div>}
         <ol className="story-line">
           {shown.map((item) =>
             item.kind === 'note' ? (
               <li key={`n${item.note.id}`} className="story-item story-note">
-                <CaseNoteItem
-                  note={item.note}
-                  zone={zone}
-                  editing={editing}
-                  setEditing={setEditing}
-                  onSaved={saved}
-                  onDelete={remove}
-                />
+                {noteItem(item.note)}
               </li>
             ) : (
               <li key={`e${item.event.seq}`} className="story-item">
@@ -327,8 +320,4 @@ function CaseNoteItem({
       <Markdown className="story-text" text={note.body} />
     </div>
   );
-}
-
-function clip(text: string): string {
-  return text.length > 26 ? `${text.slice(0, 25)}…` : text;
 }

@@ -7,9 +7,10 @@ import type { Lanes } from '../../../../shared/contract.ts';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
-import { cellText, formatCount, formatTime } from '../../lib/format.ts';
+import { cellText, clipLabel, formatCount, formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Tabs } from '../../components/Tabs.tsx';
+import { ViewHeader } from '../../components/ViewHeader.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 
 echarts.use([HeatmapChart, ScatterChart, GridComponent, VisualMapComponent, CanvasRenderer]);
@@ -105,7 +106,7 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
         yAxis: {
           type: 'category',
           // Log text, drawn on the canvas as plain text, controls and bidi overrides made visible.
-          data: order.map((l) => `${clip(cellText(l.value))}  ${formatCount(l.total)}`),
+          data: order.map((l) => `${clipLabel(cellText(l.value), LABEL_CHARS)}  ${formatCount(l.total)}`),
           axisLabel: { color: text, fontFamily: 'monospace' },
           axisLine: { lineStyle: { color: text } },
         },
@@ -167,18 +168,18 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
   const fieldLabel = LANE_FIELDS.find(([id]) => id === field)?.[1] ?? field;
   return (
     <section className="timeline" aria-label="Timeline">
-      <header className="timeline-header">
-        <Tabs label="Lanes by" tabs={LANE_FIELDS} selected={field} onSelect={setField} />
-        <p className="timeline-status" aria-live="polite">
-          {hovered
+      <ViewHeader
+        tabs={<Tabs label="Lanes by" tabs={LANE_FIELDS} selected={field} onSelect={setField} />}
+        status={
+          hovered
             ? `${fieldLabel} ${cellText(hovered.lane)} · ${formatTime(hovered.start, zone).slice(0, 16)} · ` +
               `${formatCount(hovered.events)} events${hovered.failures ? `, ${formatCount(hovered.failures)} failed` : ''} · click to open in Logs`
             : lanes
               ? `Top ${lanes.lanes.length} ${fieldLabel.toLowerCase()} values of ${formatCount(lanes.total)} events` +
                 ` · one column per ${intervalLabel(lanes.interval)} · red dot: failures`
-              : 'Counting…'}
-        </p>
-      </header>
+              : 'Counting…'
+        }
+      />
       <ErrorNote message={error} />
       {lanes && lanes.lanes.length === 0 && (
         <p className="muted timeline-empty">No {fieldLabel.toLowerCase()} values in this window</p>
@@ -192,10 +193,6 @@ export function Timeline({ query, dataVersion }: { query: EventQuery; dataVersio
       />
     </section>
   );
-}
-
-function clip(text: string): string {
-  return text.length > LABEL_CHARS ? `${text.slice(0, LABEL_CHARS - 1)}…` : text;
 }
 
 function intervalLabel(micros: number): string {

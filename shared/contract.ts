@@ -12,7 +12,8 @@ import { CaseNote, CaseNoteDraft } from './domain/case-note.ts';
 import { DeletionSummary, DeletionTarget } from './domain/deletion.ts';
 import { ActivitySummary, JourneyField, JourneyLane } from './domain/activity.ts';
 import { ReportTemplateId } from './domain/report.ts';
-import { DetectionReport } from './domain/detection.ts';
+import { AlertDecision, AlertEntity, AlertState, AlertSuppression, AlertsReport } from './domain/alert.ts';
+import { DetectionSettings } from './domain/detection-settings.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -178,8 +179,27 @@ export const contract = {
     output: z.array(EventMarks),
   },
   'tag.list': { input: z.tuple([]), output: z.array(Tag) },
-  /** Runs the detection rules (Auditscope's own Sigma rules, and the user's folder) over the case. */
-  'detect.run': { input: z.tuple([]), output: DetectionReport },
+  /**
+   * Runs every detection rule over the case (the built-in rules at the case's thresholds, the
+   * bundled Sigma rules, the user's rules folder): the alerts with the analysts' decisions.
+   */
+  'alerts.list': { input: z.tuple([]), output: AlertsReport },
+  /** Acknowledges, resolves or reopens an alert with a note (journaled with the analyst). */
+  'alerts.decide': { input: z.tuple([AlertDecision]), output: AlertState },
+  /** Stops (or resumes) alerting on a rule for one entity, with why; journaled. */
+  'alerts.suppress': {
+    input: z.tuple([
+      z.object({ ruleId: z.string().max(1000), entity: AlertEntity, note: z.string().max(100_000) }),
+    ]),
+    output: AlertSuppression,
+  },
+  'alerts.unsuppress': {
+    input: z.tuple([z.object({ ruleId: z.string().max(1000), entity: AlertEntity })]),
+    output: z.void(),
+  },
+  /** The built-in rules' and the dashboard's thresholds for this case, and changing them (journaled). */
+  'detection.settings': { input: z.tuple([]), output: DetectionSettings },
+  'detection.setSettings': { input: z.tuple([DetectionSettings]), output: DetectionSettings },
   /** Searches saved with the case (name, search text, time range). */
   'search.list': { input: z.tuple([]), output: z.array(SavedSearch) },
   'search.save': { input: z.tuple([SavedSearch.omit({ savedAt: true })]), output: SavedSearch },

@@ -18,9 +18,9 @@ export function demoDataDir(): string {
   return path.join(ROOT, 'resources', 'demo');
 }
 
-/** Sigma rules: Auditscope's own, then the user's (`<user data>/rules`, any layout). */
+/** Detection rules (Sigma and Auditscope's own): the bundled ones, then the user's (`<user data>/rules`, any layout). */
 export function ruleFolders(): string[] {
-  return [path.join(ROOT, 'resources', 'rules', 'sigma'), path.join(userDataDir(), 'rules')];
+  return [path.join(ROOT, 'resources', 'rules'), path.join(userDataDir(), 'rules')];
 }
 
 /** Per-user files (the demo case): AUDITSCOPE_HOME, else ~/.auditscope. */

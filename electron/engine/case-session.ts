@@ -24,9 +24,25 @@ import { isReportFormat } from '../../shared/domain/export.ts';
 import type { ReportTemplateId } from '../../shared/domain/report.ts';
 import { AUDITSCOPE_VERSION } from './version.ts';
 import { existsSync } from 'node:fs';
-import { loadRuleFolder } from './detect/run-rules.ts';
-import type { LoadedRule } from './detect/sigma-rule.ts';
-import type { DetectionReport, UnsupportedRule } from '../../shared/domain/detection.ts';
+import { userInfo } from 'node:os';
+import { loadRuleFolder, type LoadedRules } from './detect/run-rules.ts';
+import type {
+  AlertDecision,
+  AlertEntity,
+  AlertState,
+  AlertSuppression,
+  AlertsReport,
+} from '../../shared/domain/alert.ts';
+import type { DetectionSettings } from '../../shared/domain/detection-settings.ts';
+
+/** Who decided: the account the app runs as (journaled with every alert decision). */
+function analystName(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 type Writer = Methods & {
   open(path: string): { ftsReady: boolean };
@@ -44,6 +60,13 @@ type Writer = Methods & {
   saveNote(draft: CaseNoteDraft): CaseNote;
   deleteNote(id: number): void;
   deleteEvents(target: DeletionTarget): DeletionSummary;
+  decideAlert(decision: AlertDecision, analyst: string): AlertState;
+  suppressAlerts(
+    suppression: { ruleId: string; entity: AlertEntity; note: string },
+    analyst: string,
+  ): AlertSuppression;
+  unsuppressAlerts(target: { ruleId: string; entity: AlertEntity }, analyst: string): void;
+  setDetectionSettings(settings: DetectionSettings): DetectionSettings;
   indexAll(): number;
   close(): void;
 };
@@ -300,18 +323,43 @@ export class CaseSession {
   }
 
   /**
-   * Runs the Sigma rules of these folders over the case (on the aggregate thread: the table keeps
-   * paging). Folders that do not exist are skipped; rules that cannot be evaluated are reported.
+   * The alerts of the case: the built-in rules at the case's thresholds and the rules of these
+   * folders (Sigma and Auditscope's own), on the aggregate thread (the table keeps paging), with
+   * the analysts' decisions. Folders that do not exist are skipped; rules that cannot be
+   * evaluated are reported.
    */
-  async detect(folders: readonly string[]): Promise<DetectionReport> {
-    const loaded = { rules: [] as LoadedRule[], unsupported: [] as UnsupportedRule[] };
+  async alerts(folders: readonly string[]): Promise<AlertsReport> {
+    const loaded: LoadedRules = { rules: [], alertRules: [], unsupported: [] };
     for (const folder of folders) {
       if (!existsSync(folder)) continue;
       const found = await loadRuleFolder(folder);
       loaded.rules.push(...found.rules);
+      loaded.alertRules.push(...found.alertRules);
       loaded.unsupported.push(...found.unsupported);
     }
-    return this.aggregate.detect(loaded);
+    return this.aggregate.alerts(loaded);
+  }
+
+  /** Acknowledges, resolves or reopens an alert with a note: journaled with the analyst. */
+  decideAlert(decision: AlertDecision): Promise<AlertState> {
+    return this.writer.call.decideAlert(decision, analystName());
+  }
+
+  suppressAlerts(suppression: {
+    ruleId: string;
+    entity: AlertEntity;
+    note: string;
+  }): Promise<AlertSuppression> {
+    return this.writer.call.suppressAlerts(suppression, analystName());
+  }
+
+  unsuppressAlerts(target: { ruleId: string; entity: AlertEntity }): Promise<void> {
+    return this.writer.call.unsuppressAlerts(target, analystName());
+  }
+
+  /** Changes the built-in rules' thresholds for this case, journaled. */
+  setDetectionSettings(settings: DetectionSettings): Promise<DetectionSettings> {
+    return this.writer.call.setDetectionSettings(settings);
   }
 
   /** Finishes the free-text index now instead of in the background. */

@@ -16,6 +16,8 @@ import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search
 import type { CaseNoteDraft } from '../../shared/domain/case-note.ts';
 import type { DeletionTarget } from '../../shared/domain/deletion.ts';
 import type { JourneyField } from '../../shared/domain/activity.ts';
+import type { AlertDecision } from '../../shared/domain/alert.ts';
+import type { DetectionSettings } from '../../shared/domain/detection-settings.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
 import { verifyCase } from './cases/verify-case.ts';
@@ -39,7 +41,7 @@ export function implementContract(
   shell: {
     /** PDF reports print with a Chromium found on the machine unless the host has its own (Electron). */
     printPdf?: PdfPrinter;
-    /** Folders of Sigma rules `detect.run` evaluates (the bundled rules, the user's own). */
+    /** Rule folders `alerts.list` evaluates (the bundled rules, the user's own). */
     ruleFolders?: readonly string[];
   } = {},
 ): Implementation {
@@ -105,7 +107,15 @@ export function implementContract(
     // On the aggregate thread too: the marks of rows on screen never delay the table's next page.
     'event.marks': async (seqs: number[]) => (await session()).aggregate.marks(seqs),
     'tag.list': async () => (await session()).aggregate.tags(),
-    'detect.run': async () => (await session()).detect(shell.ruleFolders ?? []),
+    'alerts.list': async () => (await session()).alerts(shell.ruleFolders ?? []),
+    'alerts.decide': async (decision: AlertDecision) => (await session()).decideAlert(decision),
+    'alerts.suppress': async (suppression: CallArgs<'alerts.suppress'>[0]) =>
+      (await session()).suppressAlerts(suppression),
+    'alerts.unsuppress': async (target: CallArgs<'alerts.unsuppress'>[0]) =>
+      (await session()).unsuppressAlerts(target),
+    'detection.settings': async () => (await session()).aggregate.detectionSettings(),
+    'detection.setSettings': async (settings: DetectionSettings) =>
+      (await session()).setDetectionSettings(settings),
     'search.list': async () => (await session()).aggregate.savedSearches(),
     'search.save': async (search: Omit<SavedSearch, 'savedAt'>) => (await session()).saveSearch(search),
     'search.delete': async (name: string) => (await session()).deleteSearch(name),

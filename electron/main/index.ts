@@ -167,7 +167,7 @@ async function start(): Promise<void> {
     desktopImplementation({
       engine: implementContract(cases, sources, {
         printPdf: electronPdfPrinter(),
-        ruleFolders: [path.join(resourcesDir, 'rules', 'sigma'), path.join(userData, 'rules')],
+        ruleFolders: [path.join(resourcesDir, 'rules'), path.join(userData, 'rules')],
       }),
       sources,
       cases,

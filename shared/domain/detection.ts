@@ -11,7 +11,7 @@ export const RuleResult = z.object({
   level: RuleLevel,
   /** Where the rule was read from. */
   file: z.string(),
-  kind: z.enum(['sigma', 'sigma-correlation']),
+  kind: z.enum(['sigma', 'sigma-correlation', 'event', 'threshold', 'distinct', 'sequence']),
   matches: z.number().int(),
   /** The matching events' ids, in time order. */
   eventIds: z.array(z.string()),

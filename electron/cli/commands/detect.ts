@@ -3,14 +3,17 @@ import { parseArgs } from 'node:util';
 import { CliError, UsageError } from '../cli-error.ts';
 import { existingCaseFile } from '../../engine/cases/case-host.ts';
 import { openCaseForReading } from '../../engine/store/case-db.ts';
-import { loadRuleFolder, runRules } from '../../engine/detect/run-rules.ts';
+import { loadRuleFolder } from '../../engine/detect/run-rules.ts';
+import { evaluateRules } from '../../engine/detect/evaluate-alerts.ts';
 import { makeControlsVisible, terminalSafeJson } from '../../../shared/lib/visible-text.ts';
 
-export const DETECT_HELP = `Usage: auditscope detect --case <file> --rules <folder> [--json] [--all]
+export const DETECT_HELP = `Usage: auditscope detect --case <file> --rules <folder> [--builtin] [--json] [--all]
 
-Runs every Sigma rule in a folder (SigmaHQ layout, any depth; detection and correlation rules)
-over a case, read-only. Prints the rules that matched, with their level and how many events, and
-every rule it could not evaluate with the reason. Exit code 0 whether or not rules matched.
+Runs every rule in a folder over a case, read-only: Sigma rules (SigmaHQ layout, any depth;
+detection and correlation rules) and Auditscope's own YAML rules (event, threshold, distinct,
+sequence; see resources/rules/README.md). Prints the rules that matched, with their level and how
+many events, and every rule it could not evaluate with the reason. Exit code 0 whether or not
+rules matched.
 
 Options:
   --case <file>     the case file (required)
@@ -18,6 +21,8 @@ Options:
   --json            for every rule loaded: id, title, level, matches and the matching event ids,
                     then the rules that could not be evaluated, with the reason
   --all             list rules without matches too (text output)
+  --builtin         also run the built-in rules (failed sign-ins, spraying, privilege and MFA
+                    changes, API keys, bulk exports) at the case's thresholds
   -h, --help        show this help`;
 
 export async function detectCommand(argv: string[]): Promise<number> {
@@ -28,6 +33,7 @@ export async function detectCommand(argv: string[]): Promise<number> {
       rules: { type: 'string' },
       json: { type: 'boolean' },
       all: { type: 'boolean' },
+      builtin: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -49,7 +55,8 @@ export async function detectCommand(argv: string[]): Promise<number> {
   const db = openCaseForReading(casePath);
   let report;
   try {
-    report = runRules(db, loaded);
+    const evaluated = evaluateRules(db, loaded, { builtIn: values.builtin ?? false });
+    report = { rules: evaluated.results, unsupported: evaluated.unsupported, elapsedMs: evaluated.elapsedMs };
   } finally {
     db.close();
   }

@@ -2,27 +2,33 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectionReport, RuleResult, UnsupportedRule } from '../../../shared/domain/detection.ts';
 import type { CaseDb } from '../store/case-db.ts';
+import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
 import { SigmaError } from './sigma-condition.ts';
 import { parseSigmaFile, type CorrelationRule, type LoadedRule, type SigmaRule } from './sigma-rule.ts';
 
 /** Every rule of a folder of Sigma YAML (SigmaHQ layout: any depth), in path order. */
-export async function loadRuleFolder(
-  folder: string,
-): Promise<{ rules: LoadedRule[]; unsupported: UnsupportedRule[] }> {
+export async function loadRuleFolder(folder: string): Promise<LoadedRules> {
   const files = (await readdir(folder, { recursive: true, withFileTypes: true }))
     .filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
-  const rules: LoadedRule[] = [];
-  const unsupported: UnsupportedRule[] = [];
+  const loaded: LoadedRules = { rules: [], alertRules: [], unsupported: [] };
   for (const file of files) {
     for (const item of parseSigmaFile(await readFile(file, 'utf8'), file)) {
-      if ('kind' in item) rules.push(item);
-      else unsupported.push(item);
+      if (!('kind' in item)) loaded.unsupported.push(item);
+      else if (item.kind === 'auditscope') loaded.alertRules.push(item.rule);
+      else loaded.rules.push(item);
     }
   }
-  return { rules, unsupported };
+  return loaded;
+}
+
+/** What rule folders hold: Sigma rules, Auditscope's own rules, and what could not be read. */
+export interface LoadedRules {
+  rules: LoadedRule[];
+  alertRules: AlertRule[];
+  unsupported: UnsupportedRule[];
 }
 
 interface Match {

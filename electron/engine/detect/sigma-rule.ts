@@ -1,5 +1,8 @@
 import { parseAllDocuments } from 'yaml';
-import { RULE_LEVELS, type RuleLevel, type UnsupportedRule } from '../../../shared/domain/detection.ts';
+import type { RuleLevel, UnsupportedRule } from '../../../shared/domain/detection.ts';
+import { isRecord, levelOf, parseTimespan, text } from './rule-yaml.ts';
+import type { AlertRule } from '../../../shared/domain/alert.ts';
+import { parseAlertRule } from './alert-rule-file.ts';
 
 export interface Logsource {
   product?: string;
@@ -42,31 +45,25 @@ export interface CorrelationRule {
   aliases: Record<string, Record<string, string>>;
 }
 
+/** One of Auditscope's own rules (alert-rule-file.ts), read from the same folders. */
+export interface AuditscopeRule {
+  kind: 'auditscope';
+  rule: AlertRule;
+}
+
 export type LoadedRule = SigmaRule | CorrelationRule;
-
-const TIMESPAN = /^(\d+)([smhd])$/;
-const UNIT_MICROS: Record<string, number> = { s: 1e6, m: 60e6, h: 3600e6, d: 86_400e6 };
-
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
-}
-
-function levelOf(value: unknown): RuleLevel {
-  return (RULE_LEVELS as readonly unknown[]).includes(value) ? (value as RuleLevel) : 'informational';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Reads every YAML document of a Sigma file: detection rules, correlation rules, and for
  * anything else the reason it cannot be evaluated (never dropped silently).
  */
-export function parseSigmaFile(source: string, file: string): (LoadedRule | UnsupportedRule)[] {
+export function parseSigmaFile(
+  source: string,
+  file: string,
+): (LoadedRule | AuditscopeRule | UnsupportedRule)[] {
   const documents = parseAllDocuments(source, { uniqueKeys: false });
   if (!Array.isArray(documents)) return [{ file, reason: 'empty file' }];
-  return documents.map((document): LoadedRule | UnsupportedRule => {
+  return documents.map((document): LoadedRule | AuditscopeRule | UnsupportedRule => {
     if (document.errors.length > 0)
       return { file, reason: `YAML: ${document.errors[0]?.message ?? 'invalid'}` };
     const doc: unknown = document.toJS({ maxAliasCount: 100 });
@@ -81,6 +78,8 @@ export function parseSigmaFile(source: string, file: string): (LoadedRule | Unsu
       ...(text(doc.name) ? { name: text(doc.name) } : {}),
     };
     if (doc.correlation !== undefined) return correlation(doc.correlation, common);
+    // Sigma rules have no top-level `type`; Auditscope's own rules always do.
+    if (doc.type !== undefined && doc.detection === undefined) return parseAlertRule(doc, common);
     if (!isRecord(doc.detection)) return { file, id, title, reason: 'not a Sigma rule: no detection' };
     const { condition, ...selections } = doc.detection;
     const conditionText = Array.isArray(condition)
@@ -135,9 +134,9 @@ function correlation(
   const groupBy = (
     Array.isArray(value['group-by']) ? value['group-by'] : value['group-by'] ? [value['group-by']] : []
   ).map(String);
-  const span = TIMESPAN.exec(String(value.timespan ?? ''));
-  if (!span) return fail(`correlation: timespan ${String(value.timespan)} is not <number><s|m|h|d>`);
-  const timespan = Number(span[1]) * (UNIT_MICROS[span[2] as string] as number);
+  const timespan = parseTimespan(value.timespan);
+  if (timespan === undefined)
+    return fail(`correlation: timespan ${String(value.timespan)} is not <number><s|m|h|d>`);
   let condition: CorrelationRule['condition'] = { op: 'gte', value: 1 };
   if (isRecord(value.condition)) {
     const { field, ...ops } = value.condition;

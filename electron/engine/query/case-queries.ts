@@ -358,7 +358,7 @@ interface FacetColumn {
 }
 
 /** The SQL expressions a facet groups by, in order of preference; raw paths bind their JSON path. */
-function facetColumns(field: string): FacetColumn[] {
+export function facetColumns(field: string): FacetColumn[] {
   const def = resolveField(field);
   if (def) {
     // A person reads names before emails before opaque ids.

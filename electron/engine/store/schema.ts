@@ -150,6 +150,26 @@ export const MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE INDEX search_history_used ON search_history(used_at);
   `,
+  /* 7: what analysts decided about alerts (by the alert's key: rule and entity hashed), the
+   * suppressions of a rule for one entity, and the thresholds the built-in rules ran with. */ `
+  CREATE TABLE alert_states (
+    alert_key TEXT PRIMARY KEY,
+    status TEXT NOT NULL,
+    note TEXT NOT NULL,
+    analyst TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+  ) STRICT;
+  CREATE TABLE alert_suppressions (
+    rule_id TEXT NOT NULL,
+    entity TEXT NOT NULL, -- JSON {fields, values}, values lower-cased
+    shown TEXT NOT NULL, -- the same as first written, for people
+    note TEXT NOT NULL,
+    analyst TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (rule_id, entity)
+  ) STRICT;
+  `,
 ];
 
 /** The `(column COLLATE NOCASE, time)` index of each indexed event column (migrations 1 and 2). */

@@ -4,7 +4,9 @@ import { readJournal } from '../store/journal.ts';
 import { marksOf, tagsOf } from '../store/annotations.ts';
 import { savedSearches, searchHistory } from '../store/saved-searches.ts';
 import { caseNotes } from '../store/case-notes.ts';
-import { runRules } from '../detect/run-rules.ts';
+import type { LoadedRules } from '../detect/run-rules.ts';
+import { alertsReport } from '../detect/evaluate-alerts.ts';
+import { detectionSettings } from '../store/alerts.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -58,10 +60,14 @@ export function createReaderMethods() {
       open();
       return caseNotes(db as CaseDb);
     },
-    /** Runs Sigma rules (parsed in the caller's thread) over the case in one pass. */
-    detect: (loaded: Parameters<typeof runRules>[1]) => {
+    /** Every rule (Sigma ones parsed in the caller's thread, the built-in ones) over the case. */
+    alerts: (loaded: LoadedRules) => {
       open();
-      return runRules(db as CaseDb, loaded);
+      return alertsReport(db as CaseDb, loaded);
+    },
+    detectionSettings: () => {
+      open();
+      return detectionSettings(db as CaseDb);
     },
     rejects: (...args: Parameters<CaseQueries['rejects']>) => open().rejects(...args),
     close(): void {

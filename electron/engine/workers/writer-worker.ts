@@ -8,6 +8,9 @@ import { annotate } from '../store/annotations.ts';
 import { deleteSearch, recordSearch, saveSearch } from '../store/saved-searches.ts';
 import { deleteCaseNote, saveCaseNote } from '../store/case-notes.ts';
 import { deleteEvents } from '../store/delete-events.ts';
+import { decideAlert, setDetectionSettings, suppressAlerts, unsuppressAlerts } from '../store/alerts.ts';
+import type { AlertDecision, AlertEntity } from '../../../shared/domain/alert.ts';
+import type { DetectionSettings } from '../../../shared/domain/detection-settings.ts';
 import type { HistoryEntry, SavedSearch } from '../../../shared/domain/saved-search.ts';
 import type { CaseNoteDraft } from '../../../shared/domain/case-note.ts';
 import type { DeletionTarget } from '../../../shared/domain/deletion.ts';
@@ -137,6 +140,26 @@ serve(port, {
 
   recordSearch(entry: Omit<HistoryEntry, 'usedAt'>) {
     recordSearch(requireOpen().db, entry);
+  },
+
+  decideAlert(decision: AlertDecision, analyst: string) {
+    const open = requireOpen();
+    return decideAlert(open.db, open.journal, decision, analyst);
+  },
+
+  suppressAlerts(suppression: { ruleId: string; entity: AlertEntity; note: string }, analyst: string) {
+    const open = requireOpen();
+    return suppressAlerts(open.db, open.journal, suppression, analyst);
+  },
+
+  unsuppressAlerts(target: { ruleId: string; entity: AlertEntity }, analyst: string) {
+    const open = requireOpen();
+    unsuppressAlerts(open.db, open.journal, target, analyst);
+  },
+
+  setDetectionSettings(settings: DetectionSettings) {
+    const open = requireOpen();
+    return setDetectionSettings(open.db, open.journal, settings);
   },
 
   saveNote(draft: CaseNoteDraft) {

@@ -14,6 +14,7 @@ import { ActivitySummary, JourneyField, JourneyLane } from './domain/activity.ts
 import { ReportTemplateId } from './domain/report.ts';
 import { AlertDecision, AlertEntity, AlertState, AlertSuppression, AlertsReport } from './domain/alert.ts';
 import { DetectionSettings } from './domain/detection-settings.ts';
+import { Dashboard, DashboardQuery } from './domain/dashboard.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -197,6 +198,8 @@ export const contract = {
     input: z.tuple([z.object({ ruleId: z.string().max(1000), entity: AlertEntity })]),
     output: z.void(),
   },
+  /** The security dashboard of a period (on the aggregate thread). */
+  'dashboard.summary': { input: z.tuple([DashboardQuery]), output: Dashboard },
   /** The built-in rules' and the dashboard's thresholds for this case, and changing them (journaled). */
   'detection.settings': { input: z.tuple([]), output: DetectionSettings },
   'detection.setSettings': { input: z.tuple([DetectionSettings]), output: DetectionSettings },

@@ -17,6 +17,7 @@ import type { CaseNoteDraft } from '../../shared/domain/case-note.ts';
 import type { DeletionTarget } from '../../shared/domain/deletion.ts';
 import type { JourneyField } from '../../shared/domain/activity.ts';
 import type { AlertDecision } from '../../shared/domain/alert.ts';
+import type { DashboardQuery } from '../../shared/domain/dashboard.ts';
 import type { DetectionSettings } from '../../shared/domain/detection-settings.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
@@ -113,6 +114,7 @@ export function implementContract(
       (await session()).suppressAlerts(suppression),
     'alerts.unsuppress': async (target: CallArgs<'alerts.unsuppress'>[0]) =>
       (await session()).unsuppressAlerts(target),
+    'dashboard.summary': async (query: DashboardQuery) => (await session()).aggregate.dashboard(query),
     'detection.settings': async () => (await session()).aggregate.detectionSettings(),
     'detection.setSettings': async (settings: DetectionSettings) =>
       (await session()).setDetectionSettings(settings),

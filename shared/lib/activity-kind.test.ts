@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { activityKind } from './activity-kind.ts';
+import { activityKind, EXPORT_VERBS, EXPORT_WORDS } from './activity-kind.ts';
 
 describe('activityKind', () => {
   it.each([
@@ -25,5 +25,15 @@ describe('activityKind', () => {
     ['SYSCALL', 'system', 'success', 'other'],
   ])('%s (%s, %s) is %s', (action, category, outcome, kind) => {
     expect(activityKind(action, category, outcome)).toBe(kind);
+  });
+});
+
+describe('EXPORT_VERBS', () => {
+  it('every export word contains one (the SQL pre-filter of kind:export relies on it)', () => {
+    for (const word of EXPORT_WORDS.split(' '))
+      expect(
+        EXPORT_VERBS.some((v) => word.includes(v)),
+        word,
+      ).toBe(true);
   });
 });

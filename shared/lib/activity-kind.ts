@@ -23,7 +23,11 @@ const LOGOUT = set('logout logoff signout sessionend');
 const LOGIN = set(
   'login logon signin signon sso saml authenticate authentication authenticated consolelogin sessionstart',
 );
-const EXPORT = set('export exported download downloaded share shared snapshot copy');
+/** The words that make an action an export. */
+export const EXPORT_WORDS = 'export exported download downloaded share shared snapshot copy';
+/** Each export word contains one of these: the query compiler pre-filters `kind:export` with them. */
+export const EXPORT_VERBS: readonly string[] = ['export', 'download', 'share', 'snapshot', 'copy'];
+const EXPORT = set(EXPORT_WORDS);
 const DELETE = set('delete deleted remove removed destroy terminate revoke revoked purge deletecollection');
 const CREATE = set('create created add added insert upload launch run invite register import');
 const MODIFY = set(

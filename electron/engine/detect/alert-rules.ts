@@ -4,7 +4,7 @@ import { MAX_SELECTED_EVENTS, type Filter } from '../../../shared/domain/query.t
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import type { CaseDb } from '../store/case-db.ts';
 import { compileSqlite } from '../query/compile-sqlite.ts';
-import { facetColumns } from '../query/case-queries.ts';
+import { fieldExpression } from '../query/case-queries.ts';
 import { freeTextIndexComplete } from '../store/fts-indexer.ts';
 import { DELETIONS_KEY } from '../store/delete-events.ts';
 
@@ -40,18 +40,6 @@ export function alertKey(ruleId: string, values: readonly string[]): string {
     .slice(0, 24);
 }
 
-/** SQL for "the first filled column of this field" (actor: name, else email, else id). */
-function fieldSql(field: string): { text: string; params: string[] } {
-  const columns = facetColumns(field);
-  return {
-    text:
-      columns.length === 1
-        ? (columns[0]?.expression ?? 'NULL')
-        : `coalesce(${columns.map((c) => c.expression).join(', ')})`,
-    params: columns.flatMap((c) => c.expressionParams),
-  };
-}
-
 function searchFilter(search: string): Filter | undefined {
   const parsed = parseSearch(search);
   // Rules are checked when read (alert-rule-file.ts); built-in ones by the tests.
@@ -76,51 +64,38 @@ export class AlertRuleState {
     this.rule = rule;
   }
 
-  /** Reads the events after `afterRowid` (up to `lastRowid`) that the rule's searches match. */
-  scan(db: CaseDb, afterRowid: number, lastRowid: number, extra?: Filter): void {
-    const searches = this.rule.steps?.map((s) => s.search) ?? [this.rule.search ?? ''];
-    const ftsReady = freeTextIndexComplete(db);
-    const group = this.rule.groupBy.map(fieldSql);
-    const distinct = this.rule.distinct ? fieldSql(this.rule.distinct) : undefined;
-    const seen = new Set<number>();
-    searches.forEach((search, step) => {
-      const filter = searchFilter(search);
-      const where = compileSqlite(
-        { filter: extra && filter ? { kind: 'and', children: [filter, extra] } : (filter ?? extra) },
-        { ftsReady },
-      );
-      const columns = [...group, ...(distinct ? [distinct] : [])];
-      const rows = db
-        .prepare(
-          `SELECT rowid, event_id, time ${columns.map((c) => `, ${c.text}`).join('')} FROM events
-            WHERE rowid > ? AND rowid <= ? AND (${where.where})`,
-        )
-        .raw()
-        .iterate(...columns.flatMap((c) => c.params), afterRowid, lastRowid, ...where.params) as Iterable<
-        unknown[]
-      >;
-      for (const row of rows) {
-        const [seq, id, time] = row as [number, string, number];
-        const values = group.map((_, i) => row[3 + i]);
-        // "Five failures from one IP" says nothing about events without an IP; a single event still counts.
-        if (this.rule.type !== 'event' && values.some((v) => v === null || v === undefined || v === ''))
-          continue;
-        const shown = values.map((v) => (v === null || v === undefined || v === '' ? NONE : String(v)));
-        const counted = distinct ? row[3 + group.length] : undefined;
-        if (distinct && (counted === null || counted === undefined || counted === '')) continue;
-        if (!seen.has(seq)) {
-          seen.add(seq);
-          this.matched++;
-        }
-        this.add({
-          seq,
-          id,
-          time,
-          step,
-          values: shown,
-          ...(distinct ? { distinct: String(counted).toLowerCase() } : {}),
-        });
-      }
+  /** The searches the rule reads events with: one, or one per sequence step. */
+  searches(): string[] {
+    return this.rule.steps?.map((s) => s.search) ?? [this.rule.search ?? ''];
+  }
+
+  /** The fields whose values the rule needs of each event. */
+  fields(): string[] {
+    return [...this.rule.groupBy, ...(this.rule.distinct ? [this.rule.distinct] : [])];
+  }
+
+  private readonly sequenceSeen = new Set<number>();
+
+  /** One event that search number `step` matched, with the values of the fields the rule needs. */
+  take(step: number, seq: number, id: string, time: number, valueOf: (field: string) => unknown): void {
+    const values = this.rule.groupBy.map(valueOf);
+    const missing = (v: unknown): boolean => v === null || v === undefined || v === '';
+    // "Five failures from one IP" says nothing about events without an IP; a single event still counts.
+    if (this.rule.type !== 'event' && values.some(missing)) return;
+    const counted = this.rule.distinct ? valueOf(this.rule.distinct) : undefined;
+    if (this.rule.distinct && missing(counted)) return;
+    if (!this.rule.steps) this.matched++;
+    else if (!this.sequenceSeen.has(seq)) {
+      this.sequenceSeen.add(seq);
+      this.matched++;
+    }
+    this.add({
+      seq,
+      id,
+      time,
+      step,
+      values: values.map((v) => (missing(v) ? NONE : String(v))),
+      ...(this.rule.distinct ? { distinct: String(counted).toLowerCase() } : {}),
     });
   }
 
@@ -263,7 +238,54 @@ export class AlertEngine {
     }
     const top = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
     if (top <= this.lastRowid) return;
-    for (const state of this.states) state.scan(db, this.lastRowid, top, extra);
+    // One pass over the new events for every rule: each search becomes a column saying whether
+    // the event matches it (rules that share a search share its column). Reading the table once
+    // instead of once per search is most of the cost on a large case.
+    const readers = new Map<string, { state: AlertRuleState; step: number }[]>();
+    for (const state of this.states)
+      state
+        .searches()
+        .forEach((search, step) => readers.set(search, [...(readers.get(search) ?? []), { state, step }]));
+    if (readers.size === 0) {
+      this.lastRowid = top;
+      return;
+    }
+    const ftsReady = freeTextIndexComplete(db);
+    const consumers = [...readers.values()];
+    const tests = [...readers.keys()].map((search) => {
+      const filter = searchFilter(search);
+      return filter ? compileSqlite({ filter }, { ftsReady }) : { where: '1', params: [] };
+    });
+    const fields = [...new Set(consumers.flat().flatMap((c) => c.state.fields()))];
+    const columns = fields.map(fieldExpression);
+    const within = extra ? compileSqlite({ filter: extra }, { ftsReady }) : { where: '1', params: [] };
+    const rows = db
+      .prepare(
+        // From the first event, `+rowid` keeps SQLite off the rowid range (all of it) so that a
+        // time range can use its index; after that, the new rows are found by rowid.
+        `SELECT rowid, event_id, time ${columns.map((c) => `, ${c.text}`).join('')}
+                ${tests.map((t) => `, (${t.where})`).join('')}
+           FROM events
+          WHERE ${this.lastRowid === 0 ? '+rowid' : 'rowid'} > ? AND +rowid <= ? AND (${within.where})
+            AND (${tests.map((t) => `(${t.where})`).join(' OR ')})`,
+      )
+      .raw()
+      .iterate(
+        ...columns.flatMap((c) => c.params),
+        ...tests.flatMap((t) => t.params),
+        this.lastRowid,
+        top,
+        ...within.params,
+        ...tests.flatMap((t) => t.params),
+      ) as Iterable<unknown[]>;
+    const matchAt = 3 + columns.length;
+    for (const row of rows) {
+      const [seq, id, time] = row as [number, string, number];
+      const valueOf = (field: string): unknown => row[3 + fields.indexOf(field)];
+      consumers.forEach((list, i) => {
+        if (row[matchAt + i]) for (const { state, step } of list) state.take(step, seq, id, time, valueOf);
+      });
+    }
     this.lastRowid = top;
   }
 

@@ -372,3 +372,15 @@ export function facetColumns(field: string): FacetColumn[] {
   if (!path.ok) throw new Error(path.message);
   return [{ expression: 'json_extract(coalesce(document, raw), ?)', expressionParams: [toJsonPath(field)] }];
 }
+
+/** SQL for a field's value: its first filled column (actor: name, else email, else id). */
+export function fieldExpression(field: string): { text: string; params: string[] } {
+  const columns = facetColumns(field);
+  return {
+    text:
+      columns.length === 1
+        ? (columns[0]?.expression ?? 'NULL')
+        : `coalesce(${columns.map((c) => c.expression).join(', ')})`,
+    params: columns.flatMap((c) => c.expressionParams),
+  };
+}

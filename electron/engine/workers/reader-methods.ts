@@ -7,6 +7,8 @@ import { caseNotes } from '../store/case-notes.ts';
 import type { LoadedRules } from '../detect/run-rules.ts';
 import { alertsReport } from '../detect/evaluate-alerts.ts';
 import { detectionSettings } from '../store/alerts.ts';
+import { dashboard } from '../query/dashboard.ts';
+import type { DashboardQuery } from '../../../shared/domain/dashboard.ts';
 
 /** The reader thread's method table (kept apart from the worker entry so callers can type it). */
 export function createReaderMethods() {
@@ -64,6 +66,10 @@ export function createReaderMethods() {
     alerts: (loaded: LoadedRules) => {
       open();
       return alertsReport(db as CaseDb, loaded);
+    },
+    dashboard: (query: DashboardQuery) => {
+      open();
+      return dashboard(db as CaseDb, query);
     },
     detectionSettings: () => {
       open();

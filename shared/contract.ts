@@ -12,7 +12,14 @@ import { CaseNote, CaseNoteDraft } from './domain/case-note.ts';
 import { DeletionSummary, DeletionTarget } from './domain/deletion.ts';
 import { ActivitySummary, JourneyField, JourneyLane } from './domain/activity.ts';
 import { ReportTemplateId } from './domain/report.ts';
-import { AlertDecision, AlertEntity, AlertState, AlertSuppression, AlertsReport } from './domain/alert.ts';
+import {
+  Alert,
+  AlertDecision,
+  AlertEntity,
+  AlertState,
+  AlertSuppression,
+  AlertsReport,
+} from './domain/alert.ts';
 import { DetectionSettings } from './domain/detection-settings.ts';
 import { Dashboard, DashboardQuery } from './domain/dashboard.ts';
 
@@ -317,6 +324,7 @@ export const MenuCommand = z.discriminatedUnion('command', [
       'view.investigation',
       'view.actors',
       'view.detections',
+      'view.dashboard',
       'theme.toggle',
       'help.shortcuts',
     ]),
@@ -335,6 +343,8 @@ export const pushes = {
   'case.switched': CaseInfo,
   'fts.progress': z.object({ indexedThrough: z.number(), lastRowid: z.number(), ready: z.boolean() }),
   'export.progress': ExportProgress,
+  /** Alerts that events just added raised or grew (for notifications of high-severity ones). */
+  'alerts.raised': z.array(Alert),
   /** Desktop only: a menu item, shortcut or file opened from outside the window. */
   'menu.command': MenuCommand,
 } as const;

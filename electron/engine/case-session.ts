@@ -26,7 +26,9 @@ import { AUDITSCOPE_VERSION } from './version.ts';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { loadRuleFolder, type LoadedRules } from './detect/run-rules.ts';
+import { builtInRules } from '../../shared/domain/detection-settings.ts';
 import type {
+  Alert,
   AlertDecision,
   AlertEntity,
   AlertState,
@@ -34,6 +36,19 @@ import type {
   AlertsReport,
 } from '../../shared/domain/alert.ts';
 import type { DetectionSettings } from '../../shared/domain/detection-settings.ts';
+
+/** The rules of several folders; folders that do not exist are skipped. */
+async function loadRuleFolders(folders: readonly string[]): Promise<LoadedRules> {
+  const loaded: LoadedRules = { rules: [], alertRules: [], unsupported: [] };
+  for (const folder of folders) {
+    if (!existsSync(folder)) continue;
+    const found = await loadRuleFolder(folder);
+    loaded.rules.push(...found.rules);
+    loaded.alertRules.push(...found.alertRules);
+    loaded.unsupported.push(...found.unsupported);
+  }
+  return loaded;
+}
 
 /** Who decided: the account the app runs as (journaled with every alert decision). */
 function analystName(): string {
@@ -107,6 +122,7 @@ export class CaseSession {
     (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
   >();
   private readonly exportListeners = new Set<(progress: ExportProgress) => void>();
+  private readonly alertListeners = new Set<(alerts: Alert[]) => void>();
   private readonly exports = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
   private readonly running = new Set<string>();
@@ -329,15 +345,29 @@ export class CaseSession {
    * evaluated are reported.
    */
   async alerts(folders: readonly string[]): Promise<AlertsReport> {
-    const loaded: LoadedRules = { rules: [], alertRules: [], unsupported: [] };
-    for (const folder of folders) {
-      if (!existsSync(folder)) continue;
-      const found = await loadRuleFolder(folder);
-      loaded.rules.push(...found.rules);
-      loaded.alertRules.push(...found.alertRules);
-      loaded.unsupported.push(...found.unsupported);
-    }
-    return this.aggregate.alerts(loaded);
+    return this.aggregate.alerts(await loadRuleFolders(folders));
+  }
+
+  /**
+   * Watches the rules Auditscope evaluates itself (built-in at the case's thresholds, and the
+   * folders' own rules) so that the events added from now on can raise notifications.
+   */
+  async watchAlerts(folders: readonly string[]): Promise<void> {
+    const loaded = await loadRuleFolders(folders);
+    const settings = await this.aggregate.detectionSettings();
+    await this.aggregate.watchAlerts([...builtInRules(settings), ...loaded.alertRules]);
+  }
+
+  /** Tells the listeners which alerts the events added since the last look raised or grew. */
+  async raiseNewAlerts(): Promise<Alert[]> {
+    const alerts = await this.aggregate.newAlerts();
+    if (alerts.length > 0) for (const listener of this.alertListeners) listener(alerts);
+    return alerts;
+  }
+
+  onAlertsRaised(listener: (alerts: Alert[]) => void): () => void {
+    this.alertListeners.add(listener);
+    return () => this.alertListeners.delete(listener);
   }
 
   /** Acknowledges, resolves or reopens an alert with a note: journaled with the analyst. */

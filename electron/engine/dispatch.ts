@@ -75,7 +75,12 @@ export function implementContract(
       if (options.casePath !== undefined && options.casePath !== current) {
         throw new Error(`another case was opened since this import began (${current}); nothing was imported`);
       }
-      return open.import(paths, { jobId: options.jobId });
+      // Events from now on may raise notifications; what was there before never does.
+      await open.watchAlerts(shell.ruleFolders ?? []);
+      const summary = await open.import(paths, { jobId: options.jobId });
+      // Pushed as `alerts.raised` when it has anything to say; never holds up the import's answer.
+      open.raiseNewAlerts().catch(() => undefined);
+      return summary;
     },
     'import.cancel': async (jobId: string) => (await session()).cancelImport(jobId),
     'query.open': (query: EventQuery) => read((r) => r.openResult(query)),
@@ -215,6 +220,7 @@ function followSession(session: CaseSession, emit: (push: PushName, payload: unk
     session.onImportProgress((progress) => emit('import.progress', progress)),
     session.onFtsProgress((status) => emit('fts.progress', status)),
     session.onExportProgress((progress) => emit('export.progress', progress)),
+    session.onAlertsRaised((alerts) => emit('alerts.raised', alerts)),
   ];
   return () => {
     for (const stop of stops) stop();

@@ -44,6 +44,7 @@ describe('the application menu', () => {
       ['view.investigation', 'CmdOrCtrl+3'],
       ['view.actors', 'CmdOrCtrl+4'],
       ['view.detections', 'CmdOrCtrl+5'],
+      ['view.dashboard', 'CmdOrCtrl+6'],
       ['theme.toggle', undefined],
       ['help.shortcuts', 'F1'],
     ] as const) {
@@ -64,6 +65,7 @@ describe('the application menu', () => {
       'view.investigation',
       'view.actors',
       'view.detections',
+      'view.dashboard',
       'theme.toggle',
       'help.shortcuts',
     ]);

@@ -80,6 +80,7 @@ export function appMenuTemplate(options: MenuOptions): MenuItemConstructorOption
       command('Investigation', 'view.investigation', 'CmdOrCtrl+3'),
       command('Actors', 'view.actors', 'CmdOrCtrl+4'),
       command('Detections', 'view.detections', 'CmdOrCtrl+5'),
+      command('Dashboard', 'view.dashboard', 'CmdOrCtrl+6'),
       { type: 'separator' },
       command('Toggle Light/Dark Theme', 'theme.toggle'),
       { type: 'separator' },

@@ -16,14 +16,17 @@ export interface PermissionSession {
 
 /**
  * Electron grants every permission request unless told otherwise (checklist item 5). A log
- * console needs one thing: to put text on the clipboard (copy a row, a value, the raw record),
- * which Chromium asks for as `clipboard-sanitized-write` — granted to our own page only.
- * Everything else (camera, microphone, location, notifications, clipboard reads, MIDI, HID,
- * serial, opening external links…) is refused, asked or merely checked.
+ * console needs two things: to put text on the clipboard (copy a row, a value, the raw record),
+ * which Chromium asks for as `clipboard-sanitized-write`, and desktop notifications for new
+ * high-severity alerts — both granted to our own page only. Everything else (camera, microphone,
+ * location, clipboard reads, MIDI, HID, serial, opening external links…) is refused, asked or
+ * merely checked.
  */
+const OWN_PAGE_PERMISSIONS: ReadonlySet<string> = new Set(['clipboard-sanitized-write', 'notifications']);
+
 export function decidePermissions(session: PermissionSession, appOrigin: string): void {
   const allowed = (permission: string, url: string | undefined): boolean =>
-    permission === 'clipboard-sanitized-write' && url !== undefined && originOf(url) === appOrigin;
+    OWN_PAGE_PERMISSIONS.has(permission) && url !== undefined && originOf(url) === appOrigin;
   session.setPermissionRequestHandler((_contents, permission, callback, details) =>
     callback(allowed(permission, details.requestingUrl)),
   );

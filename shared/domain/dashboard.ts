@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { Alert } from './alert.ts';
 import { RuleLevel } from './detection.ts';
-import type { Filter } from './query.ts';
-import { offHoursWindows } from '../lib/zoned-time.ts';
+import { Filter } from './query.ts';
 
-/** The ranges the dashboard looks back over, up to the case's latest event. */
-export const DASHBOARD_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90 } as const;
+/**
+ * The periods the dashboard looks back over (in days), up to the case's latest event; `all` is
+ * the whole case (evidence collected after the fact often spans years).
+ */
+export const DASHBOARD_RANGES = { '24h': 1, '7d': 7, '30d': 30, '90d': 90, all: undefined } as const;
 export type DashboardRange = keyof typeof DASHBOARD_RANGES;
 
 export const DashboardQuery = z.object({
@@ -54,6 +56,8 @@ export const Dashboard = z.object({
     count: z.number().int(),
     /** Events per local hour of the day, 0–23, in the period. */
     byHour: z.array(z.number().int()),
+    /** The filter that shows them: a time range per night that has any. */
+    filter: Filter,
   }),
   /** Events per day over the last 7 days of the period and the 7 before. */
   weeks: z.object({
@@ -65,10 +69,3 @@ export const Dashboard = z.object({
   elapsedMs: z.number(),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
-
-/** The filter "outside working hours" for a period: one time range per night, exact across DST. */
-export function offHoursFilter(from: number, to: number, zone: string, start: number, end: number): Filter {
-  const windows = offHoursWindows(from, to, zone, start, end);
-  if (windows.length === 0) return { kind: 'time', from, to: from };
-  return { kind: 'or', children: windows.map((w) => ({ kind: 'time', from: w.from, to: w.to })) };
-}

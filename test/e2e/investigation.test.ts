@@ -191,6 +191,7 @@ describe('investigating in Chromium (serve mode)', () => {
     await rows().first().waitFor();
     await view('Detections');
     const region = page().getByRole('region', { name: 'Detections' });
+    await region.getByRole('tab', { name: 'Rules' }).click();
     const row = region.getByRole('row').filter({ hasText: 'CloudTrail Trail Deleted or Stopped' });
     await expect.poll(() => row.count()).toBe(1);
     await expect(row.locator('td.num').textContent()).resolves.toBe('1');

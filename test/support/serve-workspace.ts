@@ -37,7 +37,7 @@ export async function serveWorkspace(casePath: string, inputs: string[]): Promis
   const server = await startServer({
     cases,
     rendererDir: RENDERER,
-    ruleFolders: [path.join(REPO_ROOT, 'resources', 'rules', 'sigma')],
+    ruleFolders: [path.join(REPO_ROOT, 'resources', 'rules')],
   });
   const browser = await launchChromium();
   const page = await browser.newPage({

@@ -278,9 +278,19 @@ function timeRange(from: number | undefined, to: number | undefined): Sql | unde
   return parts.length === 0 ? undefined : { text: parts.join(' AND '), params };
 }
 
+/** SQLite parses `a OR b OR c …` into a chain as deep as it is long, and refuses depth 1000. */
+const MAX_FLAT_TERMS = 64;
+
 function join(kind: 'AND' | 'OR', parts: Sql[], empty: string): Sql {
   if (parts.length === 0) return { text: empty, params: [] };
   if (parts.length === 1) return parts[0] as Sql;
+  // Long lists (a time range per night) are nested in groups, keeping the tree shallow.
+  if (parts.length > MAX_FLAT_TERMS) {
+    const groups: Sql[] = [];
+    for (let i = 0; i < parts.length; i += MAX_FLAT_TERMS)
+      groups.push(join(kind, parts.slice(i, i + MAX_FLAT_TERMS), empty));
+    return join(kind, groups, empty);
+  }
   return { text: `(${parts.map((p) => p.text).join(` ${kind} `)})`, params: parts.flatMap((p) => p.params) };
 }
 

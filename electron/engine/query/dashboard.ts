@@ -1,16 +1,14 @@
 import {
-  offHoursFilter,
   type Breakdown,
   type Dashboard,
   type DashboardQuery,
   type RuleCard,
 } from '../../../shared/domain/dashboard.ts';
 import { builtInRules } from '../../../shared/domain/detection-settings.ts';
-import { isKnownZone, localHourOf } from '../../../shared/lib/zoned-time.ts';
+import { isKnownZone, localHourOf, offHoursWindows } from '../../../shared/lib/zoned-time.ts';
 import type { CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, detectionSettings, isSuppressed } from '../store/alerts.ts';
 import { AlertEngine } from '../detect/alert-rules.ts';
-import { compileSqlite } from './compile-sqlite.ts';
 import { facetColumns, fieldExpression } from './case-queries.ts';
 
 const DAY = 86_400_000_000;
@@ -129,27 +127,69 @@ function newValues(db: CaseDb, field: string, query: DashboardQuery): Dashboard[
   };
 }
 
+/**
+ * Activity outside working hours, from the per-minute counts (exact in every zone: offsets are
+ * whole minutes): the count, the profile of the day, and the filter that shows those events —
+ * one time range per night that has any, so that years of evidence stay a short filter.
+ */
 function offHours(db: CaseDb, query: DashboardQuery, start: number, end: number): Dashboard['offHours'] {
-  const where = compileSqlite(
-    { filter: offHoursFilter(query.from, query.to, query.zone, start, end) },
-    { ftsReady: false },
-  );
-  const count = db
-    .prepare(`SELECT count(*) FROM events WHERE ${where.where}`)
-    .pluck()
-    .get(...where.params) as number;
-  // The day's profile from the per-minute counts: exact in every zone, without reading events.
   const hourOf = localHourOf(query.zone);
+  const working = (h: number): boolean => (start <= end ? h >= start && h < end : h >= start || h < end);
+  const nights = offHoursWindows(query.from, query.to, query.zone, start, end);
+  const used = new Set<number>();
   const byHour = Array.from({ length: 24 }, () => 0);
+  let count = 0;
   const minutes = db
     .prepare('SELECT minute, sum(count) FROM minute_counts WHERE minute >= ? AND minute < ? GROUP BY minute')
     .raw();
-  for (const [minute, n] of minutes.iterate(
-    Math.floor(query.from / 60e6),
-    Math.ceil(query.to / 60e6),
-  ) as Iterable<[number, number]>)
-    byHour[hourOf(minute * 60e6)] = (byHour[hourOf(minute * 60e6)] ?? 0) + n;
-  return { count, byHour };
+  // Minutes of the period only: the first and last minute may straddle its edges, so those two
+  // are counted from the events themselves below.
+  const firstWhole = Math.ceil(query.from / 60e6);
+  const lastWhole = Math.floor(query.to / 60e6);
+  for (const [minute, n] of minutes.iterate(firstWhole, lastWhole) as Iterable<[number, number]>) {
+    const hour = hourOf(minute * 60e6);
+    byHour[hour] = (byHour[hour] ?? 0) + n;
+    if (working(hour)) continue;
+    count += n;
+    used.add(nightOf(nights, minute * 60e6));
+  }
+  const edges = db
+    .prepare('SELECT time FROM events WHERE time >= ? AND time < ? AND (time < ? OR time >= ?)')
+    .pluck()
+    .all(query.from, query.to, firstWhole * 60e6, Math.max(firstWhole, lastWhole) * 60e6) as number[];
+  for (const time of edges) {
+    const hour = hourOf(time);
+    byHour[hour] = (byHour[hour] ?? 0) + 1;
+    if (working(hour)) continue;
+    count++;
+    used.add(nightOf(nights, time));
+  }
+  const windows = [...used]
+    .filter((i) => i >= 0)
+    .sort((a, b) => a - b)
+    .map((i) => nights[i] as { from: number; to: number });
+  return {
+    count,
+    byHour,
+    filter:
+      windows.length === 0
+        ? { kind: 'time', from: query.from, to: query.from }
+        : { kind: 'or', children: windows.map((w) => ({ kind: 'time', from: w.from, to: w.to })) },
+  };
+}
+
+/** The index of the window holding an instant (binary search; -1 when none does). */
+function nightOf(nights: readonly { from: number; to: number }[], time: number): number {
+  let lo = 0;
+  let hi = nights.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const night = nights[mid] as { from: number; to: number };
+    if (time < night.from) hi = mid - 1;
+    else if (time >= night.to) lo = mid + 1;
+    else return mid;
+  }
+  return -1;
 }
 
 function weeks(db: CaseDb, query: DashboardQuery): Dashboard['weeks'] {

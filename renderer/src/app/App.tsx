@@ -20,6 +20,8 @@ import { Timeline } from '../features/timeline/Timeline.tsx';
 import { Investigation } from '../features/investigation/Investigation.tsx';
 import { ActorJourney } from '../features/actors/ActorJourney.tsx';
 import { Detections } from '../features/detections/Detections.tsx';
+import { SecurityDashboard } from '../features/dashboard/SecurityDashboard.tsx';
+import { useAlertNotifications } from '../features/detections/use-alert-notifications.ts';
 import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
@@ -34,6 +36,8 @@ export function App() {
   const searchFilter = useWorkspace((s) => s.searchFilter);
   const chips = useWorkspace((s) => s.chips);
   const pinnedSeqs = useWorkspace((s) => s.pinned?.seqs);
+  const pinnedFilter = useWorkspace((s) => s.pinned?.filter);
+  useAlertNotifications();
   const preset = useWorkspace((s) => s.preset);
   const customFrom = useWorkspace((s) => s.customFrom);
   const customTo = useWorkspace((s) => s.customTo);
@@ -82,11 +86,16 @@ export function App() {
         if (command === 'view.investigation') workspace.setView('investigation');
         if (command === 'view.actors') workspace.setView('actors');
         if (command === 'view.detections') workspace.setView('detections');
+        if (command === 'view.dashboard') workspace.setView('dashboard');
         if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
         if (command === 'help.shortcuts') setHelpOpen(true);
         if (command === 'export.open') setExportOpen(true);
         if (command === 'sources.open') setSourcesOpen(true);
-        if (command === 'search.focus') searchRef.current?.focus();
+        if (command === 'search.focus') {
+          // The views without a search box send the search to Logs.
+          if (workspace.view === 'dashboard' || workspace.view === 'detections') workspace.setView('logs');
+          requestAnimationFrame(() => searchRef.current?.focus());
+        }
       }),
     [],
   );
@@ -135,16 +144,20 @@ export function App() {
 
   // "Last 24 hours" means the 24 hours before the preset was chosen, not a moving window.
   const query = useMemo(
-    () => queryOf({ searchFilter, chips, pinnedSeqs, preset, customFrom, customTo, order }, presetAnchor),
-    [searchFilter, chips, pinnedSeqs, preset, customFrom, customTo, order, presetAnchor],
+    () =>
+      queryOf(
+        { searchFilter, chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order },
+        presetAnchor,
+      ),
+    [searchFilter, chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order, presetAnchor],
   );
   const valueQuery = useMemo(
     () =>
       queryOf(
-        { searchFilter: undefined, chips, pinnedSeqs, preset, customFrom, customTo, order },
+        { searchFilter: undefined, chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order },
         presetAnchor,
       ),
-    [chips, pinnedSeqs, preset, customFrom, customTo, order, presetAnchor],
+    [chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order, presetAnchor],
   );
   const result = useResult(query, dataVersion);
   useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined, openHelp);
@@ -186,6 +199,7 @@ export function App() {
               ['investigation', 'Investigation'],
               ['actors', 'Actors'],
               ['detections', 'Detections'],
+              ['dashboard', 'Dashboard'],
             ] as const
           ).map(([id, label]) => (
             <button
@@ -237,7 +251,10 @@ export function App() {
       </header>
       <ErrorNote message={error} />
       {/* Keyed by case: the search box's draft belongs to the case it was typed in. */}
-      <FilterBar key={casePath} searchRef={searchRef} valueQuery={valueQuery} />
+      {/* The dashboard and the alerts cover periods of their own: the search does not apply there. */}
+      {view !== 'dashboard' && view !== 'detections' && (
+        <FilterBar key={casePath} searchRef={searchRef} valueQuery={valueQuery} />
+      )}
       {view === 'timeline' ? (
         <Timeline query={query} dataVersion={dataVersion} />
       ) : view === 'investigation' ? (
@@ -246,6 +263,8 @@ export function App() {
         <ActorJourney query={query} dataVersion={dataVersion} />
       ) : view === 'detections' ? (
         <Detections dataVersion={dataVersion} />
+      ) : view === 'dashboard' ? (
+        <SecurityDashboard dataVersion={dataVersion} />
       ) : (
         <>
           <div className="overview">

@@ -7,6 +7,8 @@ export interface QueryInputs {
   chips: readonly Chip[];
   /** Events named one by one (a detection's matches): at most MAX_SELECTED_EVENTS of them. */
   pinnedSeqs?: readonly number[];
+  /** A pinned filter (activity outside working hours). */
+  pinnedFilter?: Filter;
   preset: TimePreset;
   customFrom: number | undefined;
   customTo: number | undefined;
@@ -20,7 +22,11 @@ export function chipFilter(chip: Chip): Filter {
 
 /** The engine query the workspace shows: search AND every chip, within the time window. */
 export function queryOf(inputs: QueryInputs, nowMicros: number): EventQuery {
-  const parts = [...(inputs.searchFilter ? [inputs.searchFilter] : []), ...inputs.chips.map(chipFilter)];
+  const parts = [
+    ...(inputs.searchFilter ? [inputs.searchFilter] : []),
+    ...inputs.chips.map(chipFilter),
+    ...(inputs.pinnedFilter ? [inputs.pinnedFilter] : []),
+  ];
   const filter = parts.length === 0 ? undefined : combineFilters('and', parts);
   const window =
     inputs.preset === 'all'

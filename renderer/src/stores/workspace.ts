@@ -5,12 +5,16 @@ import { parseSearch, type SearchSyntaxError } from '../../../shared/query/parse
 export type TimePreset = '24h' | '7d' | '30d' | '90d' | 'all' | 'custom';
 export type Theme = 'dark' | 'light';
 /** The workspace's views. */
-export type View = 'logs' | 'timeline' | 'investigation' | 'actors' | 'detections';
+export type View = 'logs' | 'timeline' | 'investigation' | 'actors' | 'detections' | 'dashboard';
 
-/** Events shown one by one (a detection's matches), as a filter of their own. */
+/**
+ * A filter of its own, shown as one chip: events named one by one (a detection's matches), or a
+ * filter no search text says well (activity outside working hours: a time range per night).
+ */
 export interface Pinned {
   label: string;
-  seqs: number[];
+  seqs?: number[];
+  filter?: Filter;
 }
 /** 'utc', 'local', or an IANA zone name. Display only: queries are always in UTC instants. */
 export type DisplayZone = string;
@@ -85,6 +89,8 @@ interface WorkspaceState {
   setZone(zone: DisplayZone): void;
   setTheme(theme: Theme): void;
   openDetail(seq: number | undefined): void;
+  /** Shows a search over a time range in Logs, nothing else applied (a dashboard figure's events). */
+  openInLogs(search: string, from: number, to: number): void;
   /** Shows the events of one value within a time range (a "related events" pivot). */
   pivot(chip: Chip, from: number, to: number): void;
   /** Opens one event in Logs: its details, the table on the minutes around it, no other filter. */
@@ -103,12 +109,15 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   searchError: undefined,
   chips: [],
   pinned: undefined,
-  pin: (pinned) =>
+  pin: (pinned) => {
+    // Exactly these events: no search, chip or time window left over from before narrows them.
+    if (pinned) get().applySearch('', { preset: 'all' });
     set(
       pinned
         ? { pinned, chips: [], preset: 'all', cursor: 0, selected: [], view: 'logs' }
         : { pinned: undefined, cursor: 0, selected: [] },
-    ),
+    );
+  },
   preset: 'all',
   presetAnchor: Date.now() * 1000,
   customFrom: undefined,
@@ -164,6 +173,10 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   setZone: (zone) => set({ zone }),
   setTheme: (theme) => set({ theme }),
   openDetail: (seq) => set({ detailSeq: seq }),
+  openInLogs: (search, from, to) => {
+    get().applySearch(search, { from, to });
+    set({ chips: [], pinned: undefined, view: 'logs', cursor: 0, selected: [] });
+  },
   pivot: (chip, from, to) =>
     set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0, selected: [] }),
   showEvent: (seq, time) => {

@@ -88,7 +88,8 @@ export function FilterBar({
           {pinned && (
             <span className="chip pinned">
               <span className="chip-label" title="These events only, at any time">
-                {cellText(pinned.label)} ({formatCount(pinned.seqs.length)})
+                {cellText(pinned.label)}
+                {pinned.seqs && ` (${formatCount(pinned.seqs.length)})`}
               </span>
               <ChipRemove onClick={() => pin(undefined)} />
             </span>

@@ -1,0 +1,154 @@
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+
+/** Where a follower is: which file (by inode) and the byte after the last complete line read. */
+export interface FileCursor {
+  inode: number;
+  offset: number;
+}
+
+/** Complete lines read from one file: bytes [from, to) of the file with that inode. */
+export interface FollowedChunk {
+  inode: number;
+  from: number;
+  to: number;
+  bytes: Buffer;
+}
+
+export type FollowEvent =
+  | { kind: 'chunk'; chunk: FollowedChunk }
+  | { kind: 'rotated'; from: number; to: number }
+  | { kind: 'truncated'; inode: number; was: number; now: number }
+  | { kind: 'missing' };
+
+/** Bytes before the cursor compared at each poll to notice a file rewritten from the start. */
+const MARK_BYTES = 64;
+
+/** Reads at most this much per poll, so one poll's batch stays bounded however far behind. */
+const MAX_READ = 8 * 1024 * 1024;
+
+/**
+ * `tail -F` over one path, in polls: appends are read up to the last complete line (a line still
+ * being written waits for its newline); a rotation (the path now names another file) drains the
+ * old file to its end, last line included, then follows the new one from its start; a truncation
+ * (copytruncate) starts again at the beginning. The path may be missing for a while.
+ */
+export class FileFollower {
+  private fd: number | undefined;
+  private cursor: FileCursor | undefined;
+  /** The last bytes read (see `markStillThere`). */
+  private mark: Buffer | undefined;
+  private readonly path: string;
+
+  /** `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now. */
+  constructor(path: string, options: { resume?: FileCursor; fromEnd?: boolean } = {}) {
+    this.path = path;
+    this.open(options.resume, options.fromEnd ?? false);
+  }
+
+  /** The position to resume from: every byte before it has been handed out. */
+  position(): FileCursor | undefined {
+    return this.cursor && { ...this.cursor };
+  }
+
+  private open(resume: FileCursor | undefined, fromEnd: boolean): boolean {
+    let fd: number;
+    try {
+      fd = openSync(this.path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+    const stat = fstatSync(fd);
+    this.fd = fd;
+    this.mark = undefined;
+    const offset =
+      resume && resume.inode === stat.ino && resume.offset <= stat.size
+        ? resume.offset
+        : fromEnd
+          ? stat.size
+          : 0;
+    this.cursor = { inode: stat.ino, offset };
+    return true;
+  }
+
+  /** What happened since the last poll, in order. */
+  poll(): FollowEvent[] {
+    const events: FollowEvent[] = [];
+    if (this.fd === undefined && !this.open(undefined, false)) return [{ kind: 'missing' }];
+    const fd = this.fd as number;
+    const cursor = this.cursor as FileCursor;
+    const size = fstatSync(fd).size;
+    if (size < cursor.offset || !this.markStillThere(fd, cursor)) {
+      events.push({ kind: 'truncated', inode: cursor.inode, was: cursor.offset, now: size });
+      cursor.offset = 0;
+      this.mark = undefined;
+    }
+    const rotated = this.rotated(cursor.inode);
+    // The old file is finished when rotated: its last line counts even without a newline.
+    const chunk = this.read(fd, cursor, rotated);
+    if (chunk) events.push({ kind: 'chunk', chunk });
+    if (rotated && cursor.offset >= fstatSync(fd).size) {
+      closeSync(fd);
+      this.fd = undefined;
+      const from = cursor.inode;
+      if (this.open(undefined, false)) {
+        events.push({ kind: 'rotated', from, to: (this.cursor as FileCursor).inode });
+        events.push(...this.poll());
+      } else events.push({ kind: 'missing' });
+    }
+    return events;
+  }
+
+  private rotated(inode: number): boolean {
+    try {
+      return statSync(this.path).ino !== inode;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      throw error;
+    }
+  }
+
+  private read(fd: number, cursor: FileCursor, toEnd: boolean): FollowedChunk | undefined {
+    const size = fstatSync(fd).size;
+    const length = Math.min(size - cursor.offset, MAX_READ);
+    if (length <= 0) return undefined;
+    const buffer = Buffer.allocUnsafe(length);
+    const read = readSync(fd, buffer, 0, length, cursor.offset);
+    const bytes = buffer.subarray(0, read);
+    const lastNewline = bytes.lastIndexOf(0x0a);
+    // Complete lines only, unless this is all the file will ever hold, or one line is longer than
+    // a whole read (it is handed on as it is, to be rejected as too long rather than stall).
+    const end =
+      (toEnd && cursor.offset + read >= size) || (lastNewline < 0 && read === MAX_READ)
+        ? read
+        : lastNewline + 1;
+    if (end <= 0) return undefined;
+    const chunk = {
+      inode: cursor.inode,
+      from: cursor.offset,
+      to: cursor.offset + end,
+      bytes: bytes.subarray(0, end),
+    };
+    cursor.offset += end;
+    this.mark = Buffer.from(bytes.subarray(Math.max(0, end - MARK_BYTES), end));
+    return chunk;
+  }
+
+  /**
+   * True when the bytes just before the cursor are still the ones read there. A truncated file
+   * that has grown past the old position since (copytruncate, then a burst of writes) has other
+   * bytes there: its size alone would not tell.
+   */
+  private markStillThere(fd: number, cursor: FileCursor): boolean {
+    const mark = this.mark;
+    if (!mark || mark.length === 0 || cursor.offset < mark.length) return true;
+    const now = Buffer.alloc(mark.length);
+    const read = readSync(fd, now, 0, mark.length, cursor.offset - mark.length);
+    return read === mark.length && now.equals(mark);
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}

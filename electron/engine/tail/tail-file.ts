@@ -1,0 +1,267 @@
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { ImportSummary } from '../../../shared/domain/import.ts';
+import type { CaseSession } from '../case-session.ts';
+import type { FormatId } from '../ingest/types.ts';
+import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
+
+export type TailState = 'following' | 'waiting for the file' | 'stopped' | 'failed';
+
+export interface TailStatus {
+  path: string;
+  state: TailState;
+  /** Events stored, duplicates and rejects counted, bytes of the file read, since the tail began. */
+  events: number;
+  duplicates: number;
+  rejected: number;
+  bytes: number;
+  rotations: number;
+  truncations: number;
+  /** The format the first lines were recognized as (kept for the rest of the file). */
+  format?: string;
+  error?: string;
+}
+
+/** auditd writes one event as several lines sharing `msg=audit(<time>:<serial>)`. */
+const AUDITD_SERIAL = /msg=audit\(\d+(?:\.\d+)?:(\d+)\)/;
+
+/**
+ * Follows a log file into a case, `tail -F` style, through the same import path as a file import
+ * (format recognition, normalizers, counted rejects, journal, free-text index). Each batch of
+ * complete lines is first written beside the case (`<case>.tail/<file>.<inode>.<from>-<to>`,
+ * the bytes exactly as read: the evidence copy the import records and hashes), then imported. The
+ * spool names are the cursor: a tail resumes after the last batch whose import completed, and
+ * imports again a batch that was written but not imported (events are idempotent by id), so
+ * nothing is lost across a crash and nothing is stored twice.
+ */
+export class FileTail {
+  readonly status: TailStatus;
+  private readonly session: CaseSession;
+  private readonly follower: FileFollower;
+  private readonly spoolDir: string;
+  private readonly pollMs: number;
+  private format: FormatId | undefined;
+  /** CSV: the header line, put before every later batch so each one reads on its own. */
+  private header: Buffer | undefined;
+  private container: string | undefined;
+  /** auditd: the trailing lines of an event that may still be getting lines, held for the next poll. */
+  private held: { inode: number; from: number; bytes: Buffer } | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private readonly listeners = new Set<(status: TailStatus, batch?: ImportSummary) => void>();
+
+  private constructor(
+    session: CaseSession,
+    file: string,
+    resume: FileCursor | undefined,
+    options: TailOptions,
+  ) {
+    this.session = session;
+    this.spoolDir = `${session.path}.tail`;
+    this.pollMs = options.pollMs ?? 250;
+    this.format = options.format;
+    this.follower = new FileFollower(file, { resume, fromEnd: options.fromEnd === true && !resume });
+    this.status = {
+      path: file,
+      state: 'following',
+      events: 0,
+      duplicates: 0,
+      rejected: 0,
+      bytes: 0,
+      rotations: 0,
+      truncations: 0,
+    };
+  }
+
+  /**
+   * Starts following `file` into the session's case: after the last batch an earlier tail of the
+   * same file stored (its unimported batches imported first), else from the start of the file
+   * (or its end, with `fromEnd`).
+   */
+  static async start(session: CaseSession, file: string, options: TailOptions = {}): Promise<FileTail> {
+    const absolute = path.resolve(file);
+    const spoolDir = `${session.path}.tail`;
+    const imported = new Set(
+      (await session.read.imports()).filter((i) => i.status === 'complete').map((i) => path.resolve(i.path)),
+    );
+    let resume: FileCursor | undefined;
+    const pending: string[] = [];
+    // In the order written: the last one is where the file was when the earlier tail stopped.
+    for (const spool of spoolsOf(spoolDir, absolute)) {
+      if (!imported.has(spool.path)) pending.push(spool.path);
+      resume = { inode: spool.inode, offset: spool.to };
+    }
+    const tail = new FileTail(session, absolute, resume, options);
+    if (pending.length > 0) await tail.importBatches(pending);
+    tail.schedule();
+    return tail;
+  }
+
+  onUpdate(listener: (status: TailStatus, batch?: ImportSummary) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private schedule(): void {
+    // 0: polled by the caller (`step`), as tests and benchmarks do.
+    if (this.stopped || this.pollMs <= 0) return;
+    this.timer = setTimeout(() => {
+      this.running = this.step().finally(() => this.schedule());
+    }, this.pollMs);
+  }
+
+  /** One poll: read what the file gained, store it, tell the listeners. */
+  async step(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      const events = this.follower.poll();
+      const batches = this.batches(events);
+      this.status.state = events.some((e) => e.kind === 'missing') ? 'waiting for the file' : 'following';
+      if (batches.length > 0) await this.importBatches(batches);
+      else this.emit();
+    } catch (error) {
+      this.status.state = 'failed';
+      this.status.error = (error as Error).message;
+      this.emit();
+      this.stopped = true;
+    }
+  }
+
+  /** Writes the complete lines of this poll to spool files, in order; returns their paths. */
+  private batches(events: FollowEvent[]): string[] {
+    const written: string[] = [];
+    let idle = true;
+    for (const event of events) {
+      if (event.kind === 'rotated') {
+        this.status.rotations++;
+        written.push(...this.flushHeld());
+      } else if (event.kind === 'truncated') {
+        this.status.truncations++;
+        this.held = undefined;
+      } else if (event.kind === 'chunk') {
+        idle = false;
+        const { inode, from, to } = event.chunk;
+        let bytes = event.chunk.bytes;
+        let start = from;
+        this.status.bytes += bytes.length;
+        if (this.held && this.held.inode === inode && this.held.from + this.held.bytes.length === from) {
+          bytes = Buffer.concat([this.held.bytes, bytes]);
+          start = this.held.from;
+          this.held = undefined;
+        } else written.push(...this.flushHeld());
+        const keep = this.container === 'auditd' ? auditdTail(bytes) : 0;
+        if (keep > 0) this.held = { inode, from: to - keep, bytes: bytes.subarray(bytes.length - keep) };
+        if (bytes.length - keep > 0)
+          written.push(this.spool(inode, start, to - keep, bytes.subarray(0, bytes.length - keep)));
+      }
+    }
+    // A quiet poll: the held event has all its lines.
+    if (idle) written.push(...this.flushHeld());
+    return written;
+  }
+
+  private flushHeld(): string[] {
+    const held = this.held;
+    this.held = undefined;
+    return held ? [this.spool(held.inode, held.from, held.from + held.bytes.length, held.bytes)] : [];
+  }
+
+  private spool(inode: number, from: number, to: number, bytes: Buffer): string {
+    mkdirSync(this.spoolDir, { recursive: true });
+    const file = path.join(this.spoolDir, spoolName(this.status.path, inode, from, to));
+    if (from === 0 && this.header === undefined) this.header = firstLine(bytes);
+    const withHeader =
+      this.container === 'csv' && from > 0 && this.header ? Buffer.concat([this.header, bytes]) : bytes;
+    writeFileSync(file, withHeader);
+    return file;
+  }
+
+  private async importBatches(files: string[]): Promise<void> {
+    for (const file of files) {
+      const summary = await this.session.import([file], this.format ? { format: this.format } : {});
+      const result = summary.files[0];
+      if (result && result.format && !this.format) {
+        this.format = result.format as FormatId;
+        this.status.format = result.format;
+      }
+      if (result?.container) this.container = result.container;
+      this.status.events += summary.totals.accepted;
+      this.status.duplicates += summary.totals.duplicates;
+      this.status.rejected += summary.totals.rejected;
+      if (result?.status === 'failed' || result?.status === 'unrecognized')
+        throw new Error(result.error ?? `${file}: ${result.status}`);
+      this.emit(summary);
+    }
+  }
+
+  private emit(batch?: ImportSummary): void {
+    for (const listener of this.listeners) listener({ ...this.status }, batch);
+  }
+
+  /** Stops following; what was read is stored (the poll under way finishes first). */
+  async stop(): Promise<TailStatus> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    if (this.held) await this.importBatches(this.flushHeld());
+    this.follower.close();
+    if (this.status.state !== 'failed') this.status.state = 'stopped';
+    this.emit();
+    return { ...this.status };
+  }
+}
+
+export interface TailOptions {
+  /** How often to look at the file (default 250 ms); 0 leaves polling to `step`. */
+  pollMs?: number;
+  /** Start at the file's current end (a fresh tail only; a resumed one continues where it was). */
+  fromEnd?: boolean;
+  format?: FormatId;
+}
+
+const SAFE_NAME = /[^A-Za-z0-9._-]/g;
+
+function spoolName(file: string, inode: number, from: number, to: number): string {
+  return `${path.basename(file).replace(SAFE_NAME, '_')}.${inode}.${from}-${to}${path.extname(file) || '.log'}`;
+}
+
+/** The spool files of one followed file, in the order they were written. */
+function spoolsOf(dir: string, file: string): { path: string; inode: number; to: number }[] {
+  if (!existsSync(dir)) return [];
+  const prefix = `${path.basename(file).replace(SAFE_NAME, '_')}.`;
+  const found: { path: string; inode: number; to: number; written: number }[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.startsWith(prefix)) continue;
+    const match = /^(\d+)\.(\d+)-(\d+)/.exec(name.slice(prefix.length));
+    if (!match) continue;
+    const spool = path.join(dir, name);
+    found.push({
+      path: spool,
+      inode: Number(match[1]),
+      to: Number(match[3]),
+      written: statSync(spool).mtimeMs,
+    });
+  }
+  return found.sort((a, b) => a.written - b.written || (a.inode === b.inode ? a.to - b.to : 0));
+}
+
+function firstLine(bytes: Buffer): Buffer | undefined {
+  const end = bytes.indexOf(0x0a);
+  return end < 0 ? undefined : bytes.subarray(0, end + 1);
+}
+
+/** How many trailing bytes belong to the last auditd event (its lines may not all be there yet). */
+function auditdTail(bytes: Buffer): number {
+  const text = bytes.toString('latin1');
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const serialOf = (line: string): string | undefined => AUDITD_SERIAL.exec(line)?.[1];
+  const last = serialOf(lines[lines.length - 1] ?? '');
+  if (last === undefined) return 0;
+  let keep = 0;
+  for (let i = lines.length - 1; i >= 0 && serialOf(lines[i] as string) === last; i--)
+    keep += (lines[i] as string).length + 1;
+  // The whole batch is one event: hand it on when the file goes quiet.
+  return Math.min(keep, bytes.length);
+}

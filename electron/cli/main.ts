@@ -5,6 +5,7 @@ import { serveCommand, SERVE_HELP } from './commands/serve.ts';
 import { verifyCommand, VERIFY_HELP } from './commands/verify.ts';
 import { exportCommand, EXPORT_HELP } from './commands/export.ts';
 import { detectCommand, DETECT_HELP } from './commands/detect.ts';
+import { tailCommand, TAIL_HELP } from './commands/tail.ts';
 import { CliError } from './cli-error.ts';
 import { makeControlsVisible } from '../../shared/lib/visible-text.ts';
 
@@ -19,7 +20,8 @@ Commands:
   export --case <file> --format <f> --out <file> ['<search>']
                                              write a search's events to a file (journaled)
   verify --case <file>                       re-check the case journal and input file hashes
-  detect --case <file> --rules <folder>      run Sigma rules over a case
+  detect --case <file> --rules <folder>      run detection rules (Sigma, Auditscope's own) over a case
+  tail --file <path> [--case <file>]         follow a log file and print its events as they arrive
   serve [--case <file>] [--port N]           the workspace in a browser on this machine
 
 Run \`auditscope <command> --help\` for a command's options.
@@ -36,6 +38,8 @@ ${VERIFY_HELP}
 
 ${DETECT_HELP}
 
+${TAIL_HELP}
+
 ${SERVE_HELP}`;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -45,6 +49,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   verify: verifyCommand,
   export: exportCommand,
   detect: detectCommand,
+  tail: tailCommand,
   serve: serveCommand,
 };
 

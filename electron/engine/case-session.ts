@@ -349,13 +349,16 @@ export class CaseSession {
   }
 
   /**
-   * Watches the rules Auditscope evaluates itself (built-in at the case's thresholds, and the
-   * folders' own rules) so that the events added from now on can raise notifications.
+   * Watches every rule (built-in at the case's thresholds, the folders' own and Sigma rules) so
+   * that the events added from now on can raise notifications.
    */
   async watchAlerts(folders: readonly string[]): Promise<void> {
     const loaded = await loadRuleFolders(folders);
     const settings = await this.aggregate.detectionSettings();
-    await this.aggregate.watchAlerts([...builtInRules(settings), ...loaded.alertRules]);
+    await this.aggregate.watchAlerts([...builtInRules(settings), ...loaded.alertRules], {
+      rules: loaded.rules,
+      unsupported: loaded.unsupported,
+    });
   }
 
   /** Tells the listeners which alerts the events added since the last look raised or grew. */

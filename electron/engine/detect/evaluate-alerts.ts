@@ -13,7 +13,7 @@ export function caseAlertRules(db: CaseDb, loaded: LoadedRules, builtIn = true):
 }
 
 /** A Sigma rule's matches as one alert (Sigma rules say nothing of entities). */
-function sigmaAlert(db: CaseDb, result: RuleResult): RaisedAlert {
+export function sigmaAlert(db: CaseDb, result: RuleResult): RaisedAlert {
   const timeOf = db.prepare('SELECT time FROM events WHERE rowid = ?').pluck();
   return {
     key: alertKey(result.id, []),

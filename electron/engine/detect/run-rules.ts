@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectionReport, RuleResult, UnsupportedRule } from '../../../shared/domain/detection.ts';
 import type { CaseDb } from '../store/case-db.ts';
+import { DELETIONS_KEY } from '../store/delete-events.ts';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
 import { SigmaError } from './sigma-condition.ts';
@@ -84,68 +85,98 @@ class SourceRules {
 }
 
 /**
- * Runs rules over a case in one pass: each event is read and parsed once and tested against
- * every detection rule of its source (sigma-match.ts); then the correlation rules count or order
- * the matches of the rules they name. What cannot be evaluated is reported with the reason.
+ * Sigma rules over a case, batch or as it grows: each event is read and parsed once and tested
+ * against every detection rule of its source (sigma-match.ts); `advance` reads only the events
+ * added since the last call (rowids only grow; deletions start it again), and `report` counts or
+ * orders the matches for the correlation rules. What cannot be evaluated is reported with the reason.
  */
-export function runRules(
-  db: CaseDb,
-  loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
-  // Off: every event against every rule of its source (tests compare the two).
-  options: { guards?: boolean } = {},
-): DetectionReport {
-  const started = Date.now();
-  const unsupported = [...loaded.unsupported];
-  const byName = new Map<string, SigmaRule>();
-  const compiled = new Map<SigmaRule, CompiledRule>();
-  for (const rule of loaded.rules) {
-    if (rule.kind !== 'sigma') continue;
-    byName.set(rule.id, rule);
-    if (rule.name) byName.set(rule.name, rule);
-    try {
-      compiled.set(rule, compileRule(rule));
-    } catch (error) {
-      if (!(error instanceof SigmaError)) throw error;
-      unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: error.message });
+export class SigmaEngine {
+  private readonly rules: readonly LoadedRule[];
+  private readonly unsupported: UnsupportedRule[];
+  private readonly byName = new Map<string, SigmaRule>();
+  private readonly compiled = new Map<SigmaRule, CompiledRule>();
+  /** The fields each rule's matches must carry for the correlations built on it. */
+  private readonly captures = new Map<SigmaRule, Set<string>>();
+  private readonly bySource = new Map<string, SourceRules>();
+  private matches = new Map<SigmaRule, Match[]>();
+  private lastRowid = 0;
+  private deletions: unknown;
+
+  constructor(
+    loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
+    // Off: every event against every rule of its source (tests compare the two).
+    options: { guards?: boolean } = {},
+  ) {
+    this.rules = loaded.rules;
+    this.unsupported = [...loaded.unsupported];
+    for (const rule of loaded.rules) {
+      if (rule.kind !== 'sigma') continue;
+      this.byName.set(rule.id, rule);
+      if (rule.name) this.byName.set(rule.name, rule);
+      try {
+        this.compiled.set(rule, compileRule(rule));
+      } catch (error) {
+        if (!(error instanceof SigmaError)) throw error;
+        this.unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: error.message });
+      }
     }
+    for (const rule of loaded.rules) {
+      if (rule.kind !== 'sigma-correlation') continue;
+      for (const name of rule.rules) {
+        const base = this.byName.get(name);
+        if (!base) continue;
+        const fields = this.captures.get(base) ?? new Set<string>();
+        for (const field of [...rule.groupBy, ...(rule.condition.field ? [rule.condition.field] : [])])
+          fields.add(rule.aliases[field]?.[name] ?? field);
+        this.captures.set(base, fields);
+      }
+    }
+    for (const c of this.compiled.values())
+      for (const source of c.sources) {
+        const rules = this.bySource.get(source) ?? new SourceRules();
+        rules.add(options.guards === false ? { ...c, guard: undefined } : c);
+        this.bySource.set(source, rules);
+      }
+    this.reset();
   }
-  // The fields each rule's matches must carry for the correlations built on it.
-  const captures = new Map<SigmaRule, Set<string>>();
-  for (const rule of loaded.rules) {
-    if (rule.kind !== 'sigma-correlation') continue;
-    for (const name of rule.rules) {
-      const base = byName.get(name);
-      if (!base) continue;
-      const fields = captures.get(base) ?? new Set<string>();
-      for (const field of [...rule.groupBy, ...(rule.condition.field ? [rule.condition.field] : [])])
-        fields.add(rule.aliases[field]?.[name] ?? field);
-      captures.set(base, fields);
-    }
+
+  private reset(): void {
+    this.matches = new Map([...this.compiled.keys()].map((rule) => [rule, []]));
+    this.lastRowid = 0;
   }
-  const bySource = new Map<string, SourceRules>();
-  for (const c of compiled.values())
-    for (const source of c.sources) {
-      const rules = bySource.get(source) ?? new SourceRules();
-      rules.add(options.guards === false ? { ...c, guard: undefined } : c);
-      bySource.set(source, rules);
+
+  /** Tests the events added since the last call. */
+  advance(db: CaseDb): void {
+    const deletions = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(DELETIONS_KEY);
+    if (deletions !== this.deletions) {
+      this.deletions = deletions;
+      this.reset();
     }
-  const matches = new Map<SigmaRule, Match[]>([...compiled.keys()].map((rule) => [rule, []]));
-  if (bySource.size > 0) {
-    const sources = [...bySource.keys()];
+    const top = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    if (top <= this.lastRowid || this.bySource.size === 0) {
+      this.lastRowid = Math.max(this.lastRowid, top);
+      return;
+    }
+    const sources = [...this.bySource.keys()];
     const scan = db
       .prepare(
+        // From the first event, `+rowid` keeps SQLite scanning the table rather than walking the
+        // rowid range; after that, the new rows are found by rowid.
         `SELECT rowid, event_id, time, source, document, raw FROM events
-          WHERE source IN (${sources.map(() => '?').join(', ')})`,
+          WHERE ${this.lastRowid === 0 ? '+rowid' : 'rowid'} > ? AND +rowid <= ?
+            AND source IN (${sources.map(() => '?').join(', ')})`,
       )
       .raw();
-    for (const [seq, id, time, source, document, raw] of scan.iterate(...sources) as Iterable<
-      [number, string, number, string, string | null, string]
-    >) {
+    for (const [seq, id, time, source, document, raw] of scan.iterate(
+      this.lastRowid,
+      top,
+      ...sources,
+    ) as Iterable<[number, string, number, string, string | null, string]>) {
       const event = { doc: parseRecord(document ?? raw), raw };
-      for (const c of bySource.get(source)?.candidates(event.doc) ?? []) {
+      for (const c of this.bySource.get(source)?.candidates(event.doc) ?? []) {
         if (!c.matches(event)) continue;
-        const capture = captures.get(c.rule);
-        (matches.get(c.rule) as Match[]).push({
+        const capture = this.captures.get(c.rule);
+        (this.matches.get(c.rule) as Match[]).push({
           seq,
           id,
           time,
@@ -155,19 +186,39 @@ export function runRules(
         });
       }
     }
+    this.lastRowid = top;
   }
-  const results: RuleResult[] = [];
-  for (const [rule, found] of matches) results.push(result(rule, found.sort(byTime)));
-  for (const rule of loaded.rules) {
-    if (rule.kind !== 'sigma-correlation') continue;
-    try {
-      results.push(result(rule, correlate(rule, byName, matches)));
-    } catch (error) {
-      if (!(error instanceof SigmaError)) throw error;
-      unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: error.message });
+
+  /** Every rule's matches so far, the correlations over them, and what could not be evaluated. */
+  report(started = Date.now()): DetectionReport {
+    const unsupported = [...this.unsupported];
+    // Events can arrive out of time order: matches are put in order here, as a batch scan would.
+    for (const found of this.matches.values()) found.sort(byTime);
+    const results: RuleResult[] = [];
+    for (const [rule, found] of this.matches) results.push(result(rule, found));
+    for (const rule of this.rules) {
+      if (rule.kind !== 'sigma-correlation') continue;
+      try {
+        results.push(result(rule, correlate(rule, this.byName, this.matches)));
+      } catch (error) {
+        if (!(error instanceof SigmaError)) throw error;
+        unsupported.push({ file: rule.file, id: rule.id, title: rule.title, reason: error.message });
+      }
     }
+    return { rules: results, unsupported, elapsedMs: Date.now() - started };
   }
-  return { rules: results, unsupported, elapsedMs: Date.now() - started };
+}
+
+/** Sigma rules over the whole case in one pass (see SigmaEngine). */
+export function runRules(
+  db: CaseDb,
+  loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
+  options: { guards?: boolean } = {},
+): DetectionReport {
+  const started = Date.now();
+  const engine = new SigmaEngine(loaded, options);
+  engine.advance(db);
+  return engine.report(started);
 }
 
 function result(rule: LoadedRule, found: Match[]): RuleResult {

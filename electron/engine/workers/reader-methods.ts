@@ -6,8 +6,8 @@ import { savedSearches, searchHistory } from '../store/saved-searches.ts';
 import { caseNotes } from '../store/case-notes.ts';
 import type { LoadedRules } from '../detect/run-rules.ts';
 import { alertsReport } from '../detect/evaluate-alerts.ts';
-import { alertStates, alertSuppressions, detectionSettings, isSuppressed } from '../store/alerts.ts';
-import { AlertEngine } from '../detect/alert-rules.ts';
+import { detectionSettings } from '../store/alerts.ts';
+import { LiveAlerts } from '../detect/live-alerts.ts';
 import type { Alert, AlertRule } from '../../../shared/domain/alert.ts';
 import { dashboard } from '../query/dashboard.ts';
 import type { DashboardQuery } from '../../../shared/domain/dashboard.ts';
@@ -20,10 +20,8 @@ export function createReaderMethods() {
     if (!queries) throw new Error('no case is open');
     return queries;
   };
-  /** The rules watched for new alerts as events arrive, and the last event already looked at. */
-  let watch: { rules: string; engine: AlertEngine; after: number } | undefined;
-  const lastRowid = (): number =>
-    (db as CaseDb).prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+  /** The rules watched for new alerts as events arrive (see LiveAlerts). */
+  let watch: { rules: string; live: LiveAlerts } | undefined;
   return {
     open(path: string): void {
       db?.close();
@@ -32,36 +30,23 @@ export function createReaderMethods() {
       watch = undefined;
     },
     /**
-     * Starts (or keeps) watching these rules: events from now on can raise notifications. Cheap:
-     * the rules first run at the next `newAlerts`.
+     * Starts (or keeps) watching these rules: events added from now on can raise notifications.
+     * Cheap: the rules first run at the next `newAlerts`.
      */
-    watchAlerts: (rules: AlertRule[]): void => {
+    watchAlerts: (rules: AlertRule[], sigma: Omit<LoadedRules, 'alertRules'>): void => {
       open();
-      const key = JSON.stringify(rules);
+      const key = JSON.stringify([rules, sigma.rules]);
       if (watch?.rules === key) return;
-      watch = { rules: key, engine: new AlertEngine(rules), after: watch?.after ?? lastRowid() };
+      const top = (db as CaseDb)
+        .prepare('SELECT coalesce(max(rowid), 0) FROM events')
+        .pluck()
+        .get() as number;
+      watch = { rules: key, live: new LiveAlerts(rules, sigma, top) };
     },
     /** The alerts that events added since the last call (or since watching began) raised or grew. */
     newAlerts: (): Alert[] => {
       open();
-      if (!watch) return [];
-      const { engine, after } = watch;
-      const top = lastRowid();
-      engine.advance(db as CaseDb);
-      watch.after = top;
-      const states = alertStates(db as CaseDb);
-      const suppressions = alertSuppressions(db as CaseDb);
-      return engine
-        .alerts()
-        .filter((a) => a.events.some((e) => e.seq > after && e.seq <= top))
-        .map(({ events: _events, ...a }) => {
-          const state = states.get(a.key);
-          return {
-            ...a,
-            ...(state ? { state } : {}),
-            suppressed: isSuppressed(suppressions, a.ruleId, a.entity),
-          };
-        });
+      return watch ? watch.live.newAlerts(db as CaseDb) : [];
     },
     openResult: (...args: Parameters<CaseQueries['openResult']>) => open().openResult(...args),
     count: (...args: Parameters<CaseQueries['count']>) => open().count(...args),

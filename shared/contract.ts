@@ -22,6 +22,7 @@ import {
 } from './domain/alert.ts';
 import { DetectionSettings } from './domain/detection-settings.ts';
 import { Dashboard, DashboardQuery } from './domain/dashboard.ts';
+import { TailStatus } from './domain/tail.ts';
 
 /**
  * The one contract between the UI and the engine: every call the renderer can make, with the
@@ -205,6 +206,17 @@ export const contract = {
     input: z.tuple([z.object({ ruleId: z.string().max(1000), entity: AlertEntity })]),
     output: z.void(),
   },
+  /**
+   * Follows a log file on this machine into the case (tail -F: appends, rotation, truncation),
+   * from its current end unless `fromStart`; its events are stored as they arrive and checked
+   * against the rules. Status changes are pushed as `tail.status`.
+   */
+  'tail.follow': {
+    input: z.tuple([z.object({ path: Path, fromStart: z.boolean() })]),
+    output: TailStatus,
+  },
+  'tail.stop': { input: z.tuple([Path]), output: TailStatus },
+  'tail.list': { input: z.tuple([]), output: z.array(TailStatus) },
   /** The security dashboard of a period (on the aggregate thread). */
   'dashboard.summary': { input: z.tuple([DashboardQuery]), output: Dashboard },
   /** The built-in rules' and the dashboard's thresholds for this case, and changing them (journaled). */
@@ -343,6 +355,8 @@ export const pushes = {
   'case.switched': CaseInfo,
   'fts.progress': z.object({ indexedThrough: z.number(), lastRowid: z.number(), ready: z.boolean() }),
   'export.progress': ExportProgress,
+  /** A followed file's state and counts: at most a few times a second. */
+  'tail.status': TailStatus,
   /** Alerts that events just added raised or grew (for notifications of high-severity ones). */
   'alerts.raised': z.array(Alert),
   /** Desktop only: a menu item, shortcut or file opened from outside the window. */

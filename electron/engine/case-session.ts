@@ -25,6 +25,8 @@ import type { ReportTemplateId } from '../../shared/domain/report.ts';
 import { AUDITSCOPE_VERSION } from './version.ts';
 import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
+import path from 'node:path';
+import { FileTail, type TailStatus } from './tail/tail-file.ts';
 import { loadRuleFolder, type LoadedRules } from './detect/run-rules.ts';
 import { builtInRules } from '../../shared/domain/detection-settings.ts';
 import type {
@@ -123,6 +125,9 @@ export class CaseSession {
   >();
   private readonly exportListeners = new Set<(progress: ExportProgress) => void>();
   private readonly alertListeners = new Set<(alerts: Alert[]) => void>();
+  /** Files followed into this case, by absolute path. */
+  private readonly tails = new Map<string, FileTail>();
+  private readonly tailListeners = new Set<(status: TailStatus) => void>();
   private readonly exports = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
   private readonly running = new Set<string>();
@@ -373,6 +378,50 @@ export class CaseSession {
     return () => this.alertListeners.delete(listener);
   }
 
+  /**
+   * Follows a log file into this case (tail -F; see tail-file.ts). Every batch stored is checked
+   * against the rules of these folders: alerts it raises go to `onAlertsRaised`. Following a file
+   * already followed answers its status.
+   */
+  async followFile(
+    file: string,
+    options: { fromStart: boolean; ruleFolders: readonly string[] },
+  ): Promise<TailStatus> {
+    const key = path.resolve(file);
+    const existing = this.tails.get(key);
+    if (existing && existing.status.state !== 'stopped' && existing.status.state !== 'failed')
+      return existing.status;
+    await this.watchAlerts(options.ruleFolders);
+    const tail = await FileTail.start(this, key, { fromEnd: !options.fromStart });
+    this.tails.set(key, tail);
+    tail.onUpdate((status, batch) => {
+      for (const listener of this.tailListeners) listener(status);
+      if (batch) this.raiseNewAlerts().catch(() => undefined);
+    });
+    return { ...tail.status };
+  }
+
+  async stopFollowing(file: string): Promise<TailStatus> {
+    const tail = this.tails.get(path.resolve(file));
+    if (!tail) throw new Error(`${file} is not being followed`);
+    return tail.stop();
+  }
+
+  /** Every file followed into this case since it opened, with its state. */
+  followed(): TailStatus[] {
+    return [...this.tails.values()].map((t) => ({ ...t.status }));
+  }
+
+  /** Stops every tail (what was read is stored first): before the case closes or is switched. */
+  async stopTails(): Promise<void> {
+    await Promise.allSettled([...this.tails.values()].map((t) => t.stop()));
+  }
+
+  onTailStatus(listener: (status: TailStatus) => void): () => void {
+    this.tailListeners.add(listener);
+    return () => this.tailListeners.delete(listener);
+  }
+
   /** Acknowledges, resolves or reopens an alert with a note: journaled with the analyst. */
   decideAlert(decision: AlertDecision): Promise<AlertState> {
     return this.writer.call.decideAlert(decision, analystName());
@@ -406,6 +455,7 @@ export class CaseSession {
   }
 
   async close(): Promise<void> {
+    await this.stopTails();
     const writer = this.writerClient;
     const readers = [this.reader, this.aggregateReader];
     await Promise.allSettled([...readers.map((r) => r.call.close()), writer?.call.close()]);

@@ -18,6 +18,7 @@ import type { DeletionTarget } from '../../shared/domain/deletion.ts';
 import type { JourneyField } from '../../shared/domain/activity.ts';
 import type { AlertDecision } from '../../shared/domain/alert.ts';
 import type { DashboardQuery } from '../../shared/domain/dashboard.ts';
+import type { TailStatus } from '../../shared/domain/tail.ts';
 import type { DetectionSettings } from '../../shared/domain/detection-settings.ts';
 import type { PasswordChange } from '../../shared/contract.ts';
 import { MemorySecrets } from './sources/secrets.ts';
@@ -119,6 +120,13 @@ export function implementContract(
       (await session()).suppressAlerts(suppression),
     'alerts.unsuppress': async (target: CallArgs<'alerts.unsuppress'>[0]) =>
       (await session()).unsuppressAlerts(target),
+    'tail.follow': async (request: { path: string; fromStart: boolean }) =>
+      (await session()).followFile(request.path, {
+        fromStart: request.fromStart,
+        ruleFolders: shell.ruleFolders ?? [],
+      }),
+    'tail.stop': async (file: string) => (await session()).stopFollowing(file),
+    'tail.list': async () => (await session()).followed(),
     'dashboard.summary': async (query: DashboardQuery) => (await session()).aggregate.dashboard(query),
     'detection.settings': async () => (await session()).aggregate.detectionSettings(),
     'detection.setSettings': async (settings: DetectionSettings) =>
@@ -221,8 +229,39 @@ function followSession(session: CaseSession, emit: (push: PushName, payload: unk
     session.onFtsProgress((status) => emit('fts.progress', status)),
     session.onExportProgress((progress) => emit('export.progress', progress)),
     session.onAlertsRaised((alerts) => emit('alerts.raised', alerts)),
+    session.onTailStatus(throttledTailStatus((status) => emit('tail.status', status))),
   ];
   return () => {
     for (const stop of stops) stop();
+  };
+}
+
+/**
+ * Tail statuses reach the page at most every 250 ms per file, the latest one winning; a change
+ * of state (stopped, failed…) goes at once.
+ */
+function throttledTailStatus(emit: (status: TailStatus) => void): (status: TailStatus) => void {
+  const last = new Map<
+    string,
+    { at: number; state: string; pending?: NodeJS.Timeout; latest?: TailStatus }
+  >();
+  return (status) => {
+    const seen = last.get(status.path);
+    const now = Date.now();
+    if (!seen || seen.state !== status.state || now - seen.at >= 250) {
+      clearTimeout(seen?.pending);
+      last.set(status.path, { at: now, state: status.state });
+      emit(status);
+      return;
+    }
+    seen.latest = status;
+    seen.pending ??= setTimeout(
+      () => {
+        seen.pending = undefined;
+        seen.at = Date.now();
+        if (seen.latest) emit(seen.latest);
+      },
+      250 - (now - seen.at),
+    );
   };
 }

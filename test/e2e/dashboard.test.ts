@@ -233,6 +233,7 @@ describe('the alerts list', () => {
       )
       .toContain('6');
     await w.shot('45-dashboard-brute-force');
+    expect(w.pageErrors).toEqual([]);
   });
 });
 

@@ -90,6 +90,8 @@ export class CaseHost {
 
   private async replaceSession(target: string): Promise<CaseInfo> {
     if (target === this.info().path) return this.info();
+    // Files followed into this case stop with it (what they read is stored first).
+    await this.session.stopTails();
     const busy = this.session.busy;
     if (busy !== undefined) throw new Error(busy);
     // The new case opens before the old one closes: a file that is not a case leaves the

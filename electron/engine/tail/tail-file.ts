@@ -1,26 +1,12 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
+import type { TailStatus } from '../../../shared/domain/tail.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
 import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
 
-export type TailState = 'following' | 'waiting for the file' | 'stopped' | 'failed';
-
-export interface TailStatus {
-  path: string;
-  state: TailState;
-  /** Events stored, duplicates and rejects counted, bytes of the file read, since the tail began. */
-  events: number;
-  duplicates: number;
-  rejected: number;
-  bytes: number;
-  rotations: number;
-  truncations: number;
-  /** The format the first lines were recognized as (kept for the rest of the file). */
-  format?: string;
-  error?: string;
-}
+export type { TailStatus };
 
 /** auditd writes one event as several lines sharing `msg=audit(<time>:<serial>)`. */
 const AUDITD_SERIAL = /msg=audit\(\d+(?:\.\d+)?:(\d+)\)/;

@@ -22,6 +22,9 @@ import { ActorJourney } from '../features/actors/ActorJourney.tsx';
 import { Detections } from '../features/detections/Detections.tsx';
 import { SecurityDashboard } from '../features/dashboard/SecurityDashboard.tsx';
 import { useAlertNotifications } from '../features/detections/use-alert-notifications.ts';
+import { useLiveView } from '../features/live/use-live-view.ts';
+import { LiveBar } from '../features/live/LiveBar.tsx';
+import { FollowDialog } from '../features/live/FollowDialog.tsx';
 import { useCase } from '../stores/case.ts';
 import { ShortcutsDialog } from '../features/help/ShortcutsDialog.tsx';
 import { ExportDialog } from '../features/export/ExportDialog.tsx';
@@ -160,6 +163,8 @@ export function App() {
     [chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order, presetAnchor],
   );
   const result = useResult(query, dataVersion);
+  const { newEvents } = useLiveView(query, result.status === 'ready' ? result.count : undefined);
+  const [followOpen, setFollowOpen] = useState(false);
   useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined, openHelp);
   const handle = result.status === 'ready' ? result.handle : undefined;
   const currentHandle = useRef(handle);
@@ -224,6 +229,14 @@ export function App() {
           )}
         </div>
         <ImportButton />
+        <button
+          type="button"
+          className="header-button"
+          title="Follow a log file as it is written"
+          onClick={() => setFollowOpen(true)}
+        >
+          Follow…
+        </button>
         <button type="button" className="header-button" onClick={() => setSourcesOpen(true)}>
           Connect…
         </button>
@@ -271,6 +284,7 @@ export function App() {
             <Histogram query={query} dataVersion={dataVersion} enabled={tableSettled} onJump={jumpTo} />
             <ActivityBreakdown query={query} dataVersion={dataVersion} enabled={tableSettled} />
           </div>
+          <LiveBar newEvents={newEvents} />
           <main className="workspace">
             <div className="table-area">
               {stats?.events === 0 && (
@@ -297,6 +311,7 @@ export function App() {
       <DropZone />
       {helpOpen && <ShortcutsDialog onClose={closeHelp} />}
       {exportOpen && <ExportDialog query={query} seqs={exportSeqs} onClose={closeExport} />}
+      {followOpen && <FollowDialog onClose={() => setFollowOpen(false)} />}
       {deleteSeqs && (
         <DeleteDialog
           query={query}

@@ -1,4 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { useLive } from '../../stores/live.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { StoredEvent } from '../../../../shared/contract.ts';
 import { cellText, formatCount, formatTime, safeTagColor } from '../../lib/format.ts';
@@ -102,7 +103,20 @@ export function LogTable({ result, selection }: Props) {
       aria-label="Events"
       data-result={result.handle}
     >
-      <div ref={scrollRef} className="log-body" tabIndex={-1}>
+      <div
+        ref={scrollRef}
+        className="log-body"
+        tabIndex={-1}
+        onScroll={(e) => {
+          // Following a live tail stops when the newest rows are scrolled out of view.
+          const body = e.currentTarget;
+          const atNewest =
+            order === 'desc'
+              ? body.scrollTop < ROW_HEIGHT
+              : body.scrollHeight - body.scrollTop - body.clientHeight < ROW_HEIGHT;
+          if (useLive.getState().atNewest !== atNewest) useLive.getState().setAtNewest(atNewest);
+        }}
+      >
         <div className="log-header" role="row" style={{ width: totalWidth, height: HEADER_HEIGHT }}>
           <button
             type="button"

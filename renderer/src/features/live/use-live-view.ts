@@ -1,0 +1,58 @@
+import { useEffect, useRef, useState } from 'react';
+import type { EventQuery } from '../../../../shared/domain/query.ts';
+import { call, onPush } from '../../lib/api.ts';
+import { useLive } from '../../stores/live.ts';
+import { useImports } from '../../stores/imports.ts';
+import { useCase } from '../../stores/case.ts';
+
+/** The view follows new events at most this often (the tails store them as fast as they come). */
+const REFRESH_MS = 1000;
+
+/**
+ * Keeps Logs in step with the files followed into the case: while following (not paused, the
+ * table at its newest rows) the results refresh as events are stored, at most once a second;
+ * otherwise the view stays put and `newEvents` says exactly how many events matching the search
+ * arrived since it was last refreshed.
+ */
+export function useLiveView(query: EventQuery, shownCount: number | undefined): { newEvents: number } {
+  const casePath = useCase((s) => s.info?.path);
+  const stored = useLive((s) => Object.values(s.tails).reduce((n, t) => n + t.events, 0));
+  const paused = useLive((s) => s.paused);
+  const atNewest = useLive((s) => s.atNewest);
+  const [newEvents, setNewEvents] = useState(0);
+  const last = useRef({ at: 0, stored: 0, timer: undefined as ReturnType<typeof setTimeout> | undefined });
+
+  useEffect(() => onPush('tail.status', (status) => useLive.getState().update(status)), []);
+  useEffect(() => {
+    useLive.getState().reset();
+    if (!casePath) return;
+    call('tail.list').then(
+      (tails) => tails.forEach((t) => useLive.getState().update(t)),
+      () => undefined,
+    );
+  }, [casePath]);
+
+  const following = !paused && atNewest;
+  const queryKey = JSON.stringify(query);
+  useEffect(() => {
+    const state = last.current;
+    if (stored === state.stored && following) return;
+    const run = (): void => {
+      state.at = Date.now();
+      state.timer = undefined;
+      state.stored = stored;
+      if (following) {
+        setNewEvents(0);
+        useImports.getState().requery();
+      } else if (shownCount !== undefined)
+        call('query.total', JSON.parse(queryKey) as EventQuery).then(
+          (total) => setNewEvents(Math.max(0, total - shownCount)),
+          () => undefined,
+        );
+    };
+    clearTimeout(state.timer);
+    state.timer = setTimeout(run, Math.max(0, REFRESH_MS - (Date.now() - state.at)));
+    return () => clearTimeout(state.timer);
+  }, [stored, following, queryKey, shownCount]);
+  return { newEvents: following ? 0 : newEvents };
+}

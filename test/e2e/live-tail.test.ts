@@ -1,0 +1,140 @@
+// Following a log file from the workspace, in real Chromium against the real engine (serve mode):
+// Follow… a file while a writer appends real Okta events, the table keeping up; pause, and the
+// exact number of events that arrived meanwhile; scrolling away stops following; jump back to
+// live; a brute force written to the file raises a notification; stop. Screenshots 50–53.
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataset } from '../support/paths.ts';
+import { tempDir } from '../support/temp-case.ts';
+import { serveWorkspace, type ServedWorkspace } from '../support/serve-workspace.ts';
+
+const temp = tempDir();
+let w: ServedWorkspace;
+const page = () => w.page;
+const bar = () => page().getByRole('region', { name: 'Live tail' });
+
+async function rowCount(): Promise<number> {
+  const text = (await page().locator('.log-footer').textContent()) ?? '';
+  const match = /([\d,]+) events/.exec(text);
+  return match ? Number(match[1]?.replaceAll(',', '')) : 0;
+}
+const engineTotal = async (): Promise<number> => (await w.cases.ready()).read.total({});
+
+const okta = readFileSync(
+  dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson'),
+  'utf8',
+)
+  .split('\n')
+  .filter((l) => l.trim() !== '');
+const log = temp.file('okta-live.ndjson');
+let next = 0;
+/** Appends the next `n` Okta events to the followed file. */
+const write = (n: number): void => {
+  appendFileSync(log, `${okta.slice(next, next + n).join('\n')}\n`);
+  next += n;
+};
+
+beforeAll(async () => {
+  process.env.CHROMIUM_PATH ??= '/usr/bin/chromium';
+  w = await serveWorkspace(temp.file('live.auditscope'), [dataset('github-audit')]);
+  await page().addInitScript(() => {
+    const shown: string[] = [];
+    (window as unknown as { __notifications: string[] }).__notifications = shown;
+    class RecordedNotification {
+      static permission = 'granted';
+      static requestPermission = () => Promise.resolve('granted');
+      onclick: (() => void) | null = null;
+      constructor(title: string) {
+        shown.push(title);
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
+  });
+  await page().goto(w.server.url);
+  await page().locator('.log-row[data-seq]').first().waitFor();
+}, 60_000);
+
+afterAll(async () => {
+  await w?.close();
+  temp.cleanup();
+});
+
+describe('live tail in the workspace (serve mode, Chromium)', () => {
+  it('follows a file while it is written, and the table keeps up', async () => {
+    writeFileSync(log, '');
+    write(3);
+    const base = await engineTotal();
+    await page().getByRole('button', { name: 'Follow…' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Follow a log file' });
+    await dialog.getByLabel('File path').fill(log);
+    await dialog.getByRole('checkbox').check();
+    await w.shot('50-follow-dialog');
+    await dialog.getByRole('button', { name: 'Follow' }).click();
+    await expect.poll(() => bar().textContent()).toContain('following');
+    await expect.poll(rowCount).toBe(base + 3);
+    for (let i = 0; i < 5; i++) {
+      write(4);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+    await expect.poll(rowCount, { timeout: 15_000 }).toBe(base + 23);
+    await expect.poll(() => bar().textContent()).toContain('23 events');
+    await w.shot('51-live');
+  });
+
+  it('pauses the view with an exact count of what arrived, and jumps back to live', async () => {
+    const shown = await rowCount();
+    await bar().getByRole('button', { name: 'Pause' }).click();
+    write(7);
+    await expect.poll(() => bar().textContent(), { timeout: 15_000 }).toContain('7 new events');
+    expect(await rowCount()).toBe(shown);
+    await w.shot('52-paused');
+    await bar()
+      .getByRole('button', { name: /7 new events/ })
+      .click();
+    await expect.poll(rowCount).toBe(shown + 7);
+    expect(await rowCount()).toBe(await engineTotal());
+  });
+
+  it('stops following when the newest rows are scrolled away', async () => {
+    const shown = await rowCount();
+    await page()
+      .locator('.log-body')
+      .evaluate((el) => (el.scrollTop = 400));
+    write(5);
+    await expect.poll(() => bar().textContent(), { timeout: 15_000 }).toContain('5 new events');
+    expect(await rowCount()).toBe(shown);
+    await bar()
+      .getByRole('button', { name: /5 new events/ })
+      .click();
+    await expect.poll(rowCount).toBe(shown + 5);
+  });
+
+  it('notifies of a brute force written to the file, and stops', async () => {
+    const start = Date.parse('2025-07-21T15:00:00Z');
+    appendFileSync(
+      log,
+      Array.from({ length: 5 }, (_, i) =>
+        // Okta's own shape: a failed sign-in of one user from one IP, five times in a minute.
+        JSON.stringify({
+          uuid: `live-test-${i}`,
+          published: new Date(start + i * 10_000).toISOString(),
+          eventType: 'user.session.start',
+          displayMessage: 'User login to Okta',
+          actor: { id: 'u1', type: 'User', alternateId: 'victim@example.com', displayName: 'Victim' },
+          client: { ipAddress: '203.0.113.99', userAgent: { rawUserAgent: 'curl/8' } },
+          outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+          target: [],
+        }),
+      ).join('\n') + '\n',
+    );
+    const notifications = () =>
+      page().evaluate(() => (window as unknown as { __notifications: string[] }).__notifications);
+    await expect
+      .poll(notifications, { timeout: 15_000 })
+      .toContain('High alert: Suspicious IP: repeated failed sign-ins');
+    await bar().getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => bar().textContent()).toContain('stopped');
+    await w.shot('53-stopped');
+    expect(w.pageErrors).toEqual([]);
+  });
+});

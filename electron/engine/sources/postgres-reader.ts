@@ -45,6 +45,10 @@ export async function connectPostgres(target: PostgresTarget): Promise<pg.Client
           : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
     },
   });
+  // A connection the server ends while idle (a restart, pg_terminate_backend, a network cut) is
+  // reported as an 'error' event, which unheard would end the process. The next query fails
+  // ("not queryable") and its caller reconnects: nothing else is needed here.
+  client.on('error', () => undefined);
   await client.connect();
   return client;
 }

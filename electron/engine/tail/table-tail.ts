@@ -1,0 +1,210 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SourceMapping } from '../../../shared/domain/source.ts';
+import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
+import type { CaseSession } from '../case-session.ts';
+import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
+
+export type TableTailState = 'live' | 'reconnecting' | 'stopped';
+
+export interface TableTailStatus {
+  table: string;
+  state: TableTailState;
+  /** Events stored, and rows read again in the overlap (already stored: not stored twice). */
+  events: number;
+  duplicates: number;
+  rejected: number;
+  /** The newest event time read so far, as the source wrote it. */
+  cursor?: string;
+  /** While reconnecting: which attempt, and when the next one starts (epoch ms). */
+  attempt: number;
+  retryAt?: number;
+  lastError?: string;
+}
+
+export interface TableTailOptions {
+  /** Opens a read-only reader on the source: again after every failure. */
+  connect: () => Promise<TableReader>;
+  table: string;
+  mapping: SourceMapping;
+  /**
+   * How far back each poll reads again before the newest time seen. Rows commit out of order: a
+   * transaction that started (and took its time) earlier commits after later ones; the overlap
+   * must be longer than the longest such delay. Rows read twice are stored once (ids).
+   */
+  overlapMs?: number;
+  pollMs?: number;
+  /** Reconnect delays: full jitter over base·2^attempt, capped (AWS's "exponential backoff and jitter"). */
+  backoffBaseMs?: number;
+  backoffCapMs?: number;
+  random?: () => number;
+  /** Start at this time (ISO 8601 or as the source writes it); default: now (only new events). */
+  from?: string;
+}
+
+const PAGE = 5000;
+
+/** Full jitter: a uniform draw in [0, min(cap, base·2^attempt)). */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
+  return random() * Math.min(capMs, baseMs * 2 ** attempt);
+}
+
+/**
+ * Follows a database table into a case: each poll reads the rows from (newest time seen − the
+ * overlap) on, in (time, key) pages, and stores them through a spool file and the import path
+ * (as a pull does, with the mapping); rows already stored are counted as duplicates. On any error
+ * it closes the connection and tries again after a jittered, capped, growing delay, from its
+ * cursor: a tail killed and reconnected loses nothing and stores nothing twice.
+ */
+export class TableTail {
+  readonly status: TableTailStatus;
+  private readonly session: CaseSession;
+  private readonly options: Required<Omit<TableTailOptions, 'from'>>;
+  private reader: TableReader | undefined;
+  private cursorMicros: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> = Promise.resolve();
+  private stopped = false;
+  private spoolCount = 0;
+  private readonly listeners = new Set<(status: TableTailStatus) => void>();
+
+  constructor(session: CaseSession, options: TableTailOptions) {
+    this.session = session;
+    this.options = {
+      overlapMs: 10_000,
+      pollMs: 1000,
+      backoffBaseMs: 500,
+      backoffCapMs: 30_000,
+      random: Math.random,
+      ...options,
+    };
+    this.status = { table: options.table, state: 'live', events: 0, duplicates: 0, rejected: 0, attempt: 0 };
+    // Without a start, from the present (this machine's clock) less the overlap: what is new.
+    if (options.from !== undefined) this.setCursor(options.from);
+    else {
+      this.cursorMicros = Date.now() * 1000;
+      this.status.cursor = new Date().toISOString();
+    }
+  }
+
+  onUpdate(listener: (status: TableTailStatus) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Polls every `pollMs` until stopped (0: the caller polls with `step`). */
+  start(): this {
+    const loop = (): void => {
+      if (this.stopped || this.options.pollMs <= 0) return;
+      this.timer = setTimeout(() => {
+        this.running = this.step().finally(loop);
+      }, this.options.pollMs);
+    };
+    loop();
+    return this;
+  }
+
+  private setCursor(text: string): void {
+    const parsed = parseTimestamp(text);
+    if (!parsed) throw new Error(`the time column holds ${JSON.stringify(text)}, which is not a time`);
+    if (this.cursorMicros === undefined || parsed.time > this.cursorMicros) {
+      this.cursorMicros = parsed.time;
+      this.status.cursor = text;
+    }
+  }
+
+  /** One poll: connect if needed (unless a retry is not due yet), read, store. */
+  async step(): Promise<void> {
+    if (this.stopped) return;
+    if (this.status.retryAt !== undefined && Date.now() < this.status.retryAt) return;
+    try {
+      this.reader ??= await this.options.connect();
+      const rows = await this.read(this.reader);
+      await this.store(rows);
+      this.status.state = 'live';
+      this.status.attempt = 0;
+      delete this.status.retryAt;
+    } catch (error) {
+      await this.reader?.close().catch(() => undefined);
+      this.reader = undefined;
+      this.status.state = 'reconnecting';
+      this.status.lastError = (error as Error).message;
+      const delay = backoffDelay(
+        this.status.attempt,
+        this.options.backoffBaseMs,
+        this.options.backoffCapMs,
+        this.options.random,
+      );
+      this.status.attempt++;
+      this.status.retryAt = Date.now() + delay;
+    }
+    this.emit();
+  }
+
+  private async read(reader: TableReader): Promise<SourceRow[]> {
+    const { table, mapping } = this.options;
+    const timeColumn = mapping.time;
+    if (timeColumn === undefined)
+      throw new Error('map the event time to a column: a table is followed in time order');
+    const key = await reader.keyColumn(table);
+    const from = new Date(
+      Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000),
+    ).toISOString();
+    const rows: SourceRow[] = [];
+    let position: PagePosition;
+    for (;;) {
+      const page = await reader.rows(table, {
+        timeColumn,
+        ...(key ? { key } : {}),
+        from,
+        position,
+        limit: PAGE,
+      });
+      rows.push(...page);
+      if (page.length < PAGE) break;
+      const last = page[page.length - 1] as SourceRow;
+      position = key ? { time: last[timeColumn], key: last[key] } : { offset: rows.length };
+    }
+    return rows;
+  }
+
+  private async store(rows: SourceRow[]): Promise<void> {
+    const timeColumn = this.options.mapping.time as string;
+    if (rows.length === 0) return;
+    const dir = `${this.session.path}.tail`;
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(
+      dir,
+      `${this.options.table.replace(/[^\w.-]+/g, '_')}.${Date.now()}-${this.spoolCount++}.ndjson`,
+    );
+    writeFileSync(file, rows.map(({ [ROWID]: _rowid, ...row }) => JSON.stringify(row)).join('\n') + '\n');
+    const summary = await this.session.import([file], {
+      format: 'generic',
+      mapping: this.options.mapping as Record<string, string>,
+    });
+    this.status.events += summary.totals.accepted;
+    this.status.duplicates += summary.totals.duplicates;
+    this.status.rejected += summary.totals.rejected;
+    // The cursor moves only once the rows are stored.
+    for (const row of rows) {
+      const time = row[timeColumn];
+      if (typeof time === 'string') this.setCursor(time);
+      else if (time instanceof Date) this.setCursor(time.toISOString());
+    }
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener({ ...this.status });
+  }
+
+  async stop(): Promise<TableTailStatus> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await this.reader?.close().catch(() => undefined);
+    this.reader = undefined;
+    this.status.state = 'stopped';
+    this.emit();
+    return { ...this.status };
+  }
+}

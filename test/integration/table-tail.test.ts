@@ -1,0 +1,154 @@
+// Following a real PostgreSQL table (a throwaway server started here) while 8 writers commit out
+// of order — each transaction takes its time stamp when it starts and commits up to 1.5 s later,
+// one in ten rolls back — and the tail's connection is killed again and again
+// (pg_terminate_backend). The case must hold exactly the committed rows, once each. The same run
+// without the overlap loses rows: proof the test can see the bug it guards against.
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CaseSession } from '../../electron/engine/case-session.ts';
+import { openPostgresReader } from '../../electron/engine/sources/postgres-reader.ts';
+import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
+import { backoffDelay, TableTail } from '../../electron/engine/tail/table-tail.ts';
+import { postgresMissing, startPostgres, type TestPostgres } from '../support/postgres.ts';
+import { prng } from '../support/prng.ts';
+import { tempDir } from '../support/temp-case.ts';
+
+const missing = postgresMissing();
+if (missing) console.warn(`PostgreSQL table tail tests cannot run: ${missing}`);
+
+const WRITERS = 8;
+const WRITE_MS = 8000;
+
+describe('following a PostgreSQL table', () => {
+  const temp = tempDir();
+  let server: TestPostgres;
+
+  beforeAll(async () => {
+    if (missing) throw new Error(missing);
+    server = await startPostgres();
+    server.psql('CREATE DATABASE app');
+  }, 60_000);
+  afterAll(() => {
+    server?.stop();
+    temp.cleanup();
+  });
+
+  const client = async (): Promise<pg.Client> => {
+    const c = new pg.Client({
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      password: server.password,
+      database: 'app',
+    });
+    await c.connect();
+    return c;
+  };
+
+  /** Writers committing out of order for WRITE_MS while the tail runs; its connection is killed every 1.5 s. */
+  async function run(table: string, overlapMs: number) {
+    server.psql(
+      `CREATE TABLE ${table} (id bigserial PRIMARY KEY, event_uuid uuid NOT NULL, actor text, action text,
+         created_at timestamptz NOT NULL DEFAULT now())`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file(`${table}.auditscope`));
+    const started = new Date(Date.now() - 1000).toISOString();
+    const tail = new TableTail(session, {
+      connect: () =>
+        openPostgresReader({
+          host: server.host,
+          port: server.port,
+          database: 'app',
+          user: server.user,
+          password: server.password,
+          tls: 'disable',
+        }),
+      table: `public.${table}`,
+      mapping: { time: 'created_at', actor: 'actor', action: 'action', requestId: 'event_uuid' },
+      overlapMs,
+      pollMs: 200,
+      backoffBaseMs: 100,
+      backoffCapMs: 1000,
+      from: started,
+    }).start();
+    const committed = new Set<string>();
+    const rolledBack = new Set<string>();
+    const random = prng(table.length);
+    const deadline = Date.now() + WRITE_MS;
+    const writers = Array.from({ length: WRITERS }, async (_, w) => {
+      const c = await client();
+      while (Date.now() < deadline) {
+        const uuid = randomUUID();
+        await c.query('BEGIN');
+        await c.query(`INSERT INTO ${table} (event_uuid, actor, action) VALUES ($1, $2, 'record.update')`, [
+          uuid,
+          `writer${w}`,
+        ]);
+        await new Promise((r) => setTimeout(r, random() * 1500));
+        if (random() < 0.1) {
+          await c.query('ROLLBACK');
+          rolledBack.add(uuid);
+        } else {
+          await c.query('COMMIT');
+          committed.add(uuid);
+        }
+      }
+      await c.end();
+    });
+    const killer = (async () => {
+      const admin = await client();
+      let kills = 0;
+      while (Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 1500));
+        const killed = await admin.query(
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'auditscope (read-only)'",
+        );
+        kills += killed.rowCount ?? 0;
+      }
+      await admin.end();
+      return kills;
+    })();
+    await Promise.all(writers);
+    const kills = await killer;
+    // Caught up: every committed row's time is behind the cursor by more than a poll or two.
+    await new Promise((r) => setTimeout(r, 2500));
+    const status = await tail.stop();
+    await session.close();
+    const db = openCaseForReading(session.path);
+    const stored = db.prepare('SELECT request_id FROM events').pluck().all() as string[];
+    db.close();
+    return { committed, rolledBack, stored, status, kills };
+  }
+
+  it('stores every committed row exactly once across out-of-order commits and killed connections', async () => {
+    const { committed, rolledBack, stored, status, kills } = await run('activity', 3000);
+    expect(kills).toBeGreaterThanOrEqual(3);
+    expect(committed.size).toBeGreaterThan(50);
+    expect(new Set(stored).size).toBe(stored.length);
+    expect(new Set(stored)).toEqual(committed);
+    expect(stored.some((u) => rolledBack.has(u))).toBe(false);
+    expect(status.duplicates).toBeGreaterThan(0); // the overlap did re-read rows
+  }, 60_000);
+
+  it('loses rows without the overlap (the test sees the bug)', async () => {
+    const { committed, stored } = await run('activity_no_overlap', 0);
+    const missed = [...committed].filter((u) => !stored.includes(u));
+    expect(missed.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('backs off with full jitter within a capped, doubling envelope', () => {
+    const random = prng(3);
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const envelope = Math.min(30_000, 500 * 2 ** attempt);
+      const delay = backoffDelay(attempt, 500, 30_000, random);
+      expect(delay).toBeGreaterThanOrEqual(0);
+      expect(delay).toBeLessThan(envelope);
+    }
+    const capped = Array.from({ length: 2000 }, () => backoffDelay(20, 500, 30_000, random));
+    const mean = capped.reduce((a, b) => a + b, 0) / capped.length;
+    expect(mean).toBeGreaterThan(13_000);
+    expect(mean).toBeLessThan(17_000);
+  });
+});

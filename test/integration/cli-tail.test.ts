@@ -76,8 +76,8 @@ describe('auditscope tail', () => {
   it('raises a high alert for a burst of failed sign-ins as it is written', async () => {
     const log = temp.file('brute.ndjson');
     writeFileSync(log, '');
-    const tail = start('--file', log, '--alerts', '--format', 'table');
-    await new Promise((r) => setTimeout(r, 1500));
+    // From the start of the (empty) file: lines written before the command is up are not skipped.
+    const tail = start('--file', log, '--from-start', '--alerts', '--format', 'table');
     for (let i = 0; i < 6; i++)
       appendFileSync(
         log,
@@ -92,9 +92,13 @@ describe('auditscope tail', () => {
     expect(tail.out()).toContain('198.51.100.23');
   }, 60_000);
 
-  it('refuses a database source with a clear message', async () => {
-    const run = start('--source', 'postgres://localhost/x', '--table', 'audit');
-    expect(await run.exit).toBe(1);
-    expect(run.err()).toContain('database tables cannot be tailed yet');
+  it('refuses a password in a source URL, and sources it cannot follow, with a clear message', async () => {
+    const secret = start('--source', 'postgres://alice:hunter2@localhost/x', '--table', 'audit');
+    expect(await secret.exit).toBe(2);
+    expect(secret.err()).toContain('put the password in AUDITSCOPE_PASSWORD');
+    expect(secret.err()).not.toContain('hunter2');
+    const mysql = start('--source', 'mysql://alice@localhost/x', '--table', 'audit');
+    expect(await mysql.exit).toBe(1);
+    expect(mysql.err()).toContain('only PostgreSQL sources can be followed');
   });
 });

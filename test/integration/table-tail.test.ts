@@ -3,7 +3,9 @@
 // one in ten rolls back — and the tail's connection is killed again and again
 // (pg_terminate_backend). The case must hold exactly the committed rows, once each. The same run
 // without the overlap loses rows: proof the test can see the bug it guards against.
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSession } from '../../electron/engine/case-session.ts';
@@ -12,6 +14,7 @@ import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
 import { backoffDelay, TableTail } from '../../electron/engine/tail/table-tail.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { prng } from '../support/prng.ts';
+import { REPO_ROOT } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
 
 const missing = postgresMissing();
@@ -136,6 +139,56 @@ describe('following a PostgreSQL table', () => {
     const { committed, stored } = await run('activity_no_overlap', 0);
     const missed = [...committed].filter((u) => !stored.includes(u));
     expect(missed.length).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('is followed from the command line, the password from the environment', async () => {
+    server.psql(
+      `CREATE TABLE cli_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now());
+       INSERT INTO cli_audit (username, action) VALUES ('alice', 'login'), ('bob', 'export');`,
+      'app',
+    );
+    const child = spawn(
+      process.execPath,
+      [
+        path.join(REPO_ROOT, 'electron/cli/bin.js'),
+        'tail',
+        '--source',
+        `postgres://${server.user}@${server.host}:${server.port}/app?sslmode=disable`,
+        '--table',
+        'public.cli_audit',
+        '--from-start',
+        '--format',
+        'ndjson',
+      ],
+      { env: { ...process.env, AUDITSCOPE_FROM_SOURCE: '1', AUDITSCOPE_PASSWORD: server.password } },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const events = () =>
+      out
+        .split('\n')
+        .filter((l) => l.trim() !== '')
+        .map((l) => JSON.parse(l) as { actor: { name?: string }; action: string });
+    const until = async (n: number) => {
+      for (let i = 0; i < 300 && events().length < n && child.exitCode === null; i++)
+        await new Promise((r) => setTimeout(r, 100));
+      if (child.exitCode !== null) throw new Error(`tail exited: ${err}`);
+    };
+    await until(2);
+    server.psql("INSERT INTO cli_audit (username, action) VALUES ('carol', 'delete')", 'app');
+    await until(3);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    expect(events().map((e) => [e.actor.name, e.action])).toEqual([
+      ['alice', 'login'],
+      ['bob', 'export'],
+      ['carol', 'delete'],
+    ]);
+    expect(err).toContain('3 events stored');
+    expect(err).not.toContain(server.password);
   }, 60_000);
 
   it('backs off with full jitter within a capped, doubling envelope', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -7,33 +7,52 @@ import { parseSearch } from '../../../shared/query/parse-search.ts';
 import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
 import { CaseSession } from '../../engine/case-session.ts';
 import { openCaseForReading } from '../../engine/store/case-db.ts';
-import { FileTail, type TailStatus } from '../../engine/tail/tail-file.ts';
+import { FileTail } from '../../engine/tail/tail-file.ts';
+import { TableTail } from '../../engine/tail/table-tail.ts';
+import { openPostgresReader, type PostgresTarget } from '../../engine/sources/postgres-reader.ts';
+import { proposeMapping } from '../../engine/ingest/normalize/generic.ts';
+import { SourceMapping } from '../../../shared/domain/source.ts';
 import { writeEvents, type OutputFormat } from '../../engine/export/write-events.ts';
 import { CliError, UsageError } from '../cli-error.ts';
 import { ruleFolders } from '../resource-paths.ts';
 import type { StoredEvent } from '../../engine/query/case-queries.ts';
 
-export const TAIL_HELP = `Usage: auditscope tail --file <path> [--case <file>] [--format ndjson|table|csv]
-                       [--from-start] [--alerts] ['<search>']
+export const TAIL_HELP = `Usage: auditscope tail (--file <path> | --source <url> --table <name> [--mapping <file>])
+                       [--case <file>] [--format ndjson|table|csv] [--from-start] [--alerts] ['<search>']
 
-Follows a log file as it grows (tail -F: appends, rotation, truncation) and prints its events as
-they arrive, normalized like an import, filtered by the search if one is given. With --case the
-events are stored in that case (created if missing) and a later tail of the same file resumes
-where this one stopped; without it they go to a temporary case removed at exit. Stop with Ctrl-C:
-what was read is stored first.
+Follows a log file as it grows (tail -F: appends, rotation, truncation), or a database table as
+rows are committed, and prints the events as they arrive, normalized like an import, filtered by
+the search if one is given. With --case the events are stored in that case (created if missing)
+and a later tail of the same file resumes where this one stopped; without it they go to a
+temporary case removed at exit. Stop with Ctrl-C: what was read is stored first.
 
 Options:
-  --file <path>     the log file to follow (it may not exist yet)
-  --case <file>     store the events in this case
-  --format <f>      ndjson (default when piped), table (default on a terminal), csv
-  --from-start      read the file from its beginning (default: only what is appended from now,
-                    unless --case names a case that already followed this file)
-  --alerts          print high and critical alerts the new events raise to stderr
-  -h, --help        show this help
-
-Database tables (--source) cannot be tailed yet: only files.`;
+  --file <path>       the log file to follow (it may not exist yet)
+  --source <url>      a PostgreSQL database: postgres://user@host:port/database (add
+                      ?sslmode=disable for a server without TLS; the certificate and host name
+                      are verified otherwise). The password comes from AUDITSCOPE_PASSWORD, else
+                      a prompt: never from the URL, which would keep it in shell history.
+  --table <name>      the table or view to follow (schema.table), read in time order
+  --mapping <file>    JSON {"time": column, "actor": …, "action": …} (default: proposed from the
+                      column names; the time column is required)
+  --overlap <time>    how far back each poll of a table reads again, for rows that commit out
+                      of order (default 10s; 30s, 2m…)
+  --case <file>       store the events in this case
+  --format <f>        ndjson (default when piped), table (default on a terminal), csv
+  --from-start        a file from its beginning, a table from its first row (default: only
+                      what arrives from now, unless --case names a case that followed the file)
+  --alerts            print high and critical alerts the new events raise to stderr
+  -h, --help          show this help`;
 
 const FORMATS = ['ndjson', 'table', 'csv'] as const;
+
+/** A tail of either kind, as the printing loop sees it. */
+interface Followed {
+  onUpdate(listener: () => void): void;
+  failure(): string | undefined;
+  /** Stops (storing what was read) and says what was stored. */
+  stop(): Promise<string>;
+}
 
 export async function tailCommand(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -41,12 +60,14 @@ export async function tailCommand(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       file: { type: 'string' },
+      source: { type: 'string' },
+      table: { type: 'string' },
+      mapping: { type: 'string' },
+      overlap: { type: 'string' },
       case: { type: 'string' },
       format: { type: 'string' },
       'from-start': { type: 'boolean' },
       alerts: { type: 'boolean' },
-      source: { type: 'string' },
-      table: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,14 +75,15 @@ export async function tailCommand(argv: string[]): Promise<number> {
     console.log(TAIL_HELP);
     return 0;
   }
-  if (values.source)
-    throw new CliError('tail: database tables cannot be tailed yet; tail a file with --file');
-  if (!values.file) throw new UsageError('tail: --file <path> is required');
+  if (!values.file === !values.source)
+    throw new UsageError('tail: give either --file <path> or --source <url>');
+  if (values.source && !values.table) throw new UsageError('tail: --table <name> is required with --source');
   const format = (values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson')) as OutputFormat;
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`tail: unknown --format ${format}`);
   const parsed = parseSearch(positionals.join(' '));
   if (!parsed.ok) throw new UsageError(`tail: ${parsed.error.message}`);
+  const database = values.source ? await databaseTarget(values.source) : undefined;
 
   const scratch = values.case ? undefined : mkdtempSync(path.join(tmpdir(), 'auditscope-tail-'));
   const casePath = values.case ?? path.join(scratch as string, 'tail.auditscope');
@@ -70,7 +92,14 @@ export async function tailCommand(argv: string[]): Promise<number> {
   try {
     let printed = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
     if (values.alerts) await session.watchAlerts(ruleFolders());
-    const tail = await FileTail.start(session, values.file, { fromEnd: !values['from-start'] });
+    const tail = database
+      ? await followTable(session, database, {
+          table: values.table as string,
+          mapping: values.mapping,
+          overlap: values.overlap,
+          fromStart: values['from-start'] === true,
+        })
+      : await followFile(session, values.file as string, values['from-start'] === true);
     const newRows = db.prepare('SELECT rowid FROM events WHERE rowid > ? ORDER BY rowid LIMIT 10000').pluck();
 
     // Batches of new events, as the tail stores them, until Ctrl-C.
@@ -79,11 +108,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
     const wake = (): void => {
       for (const w of waiting.splice(0)) w();
     };
-    tail.onUpdate((status, batch) => {
-      if (batch || status.state === 'stopped' || status.state === 'failed') wake();
-      if (status.state === 'failed')
-        console.error(`auditscope tail: ${makeControlsVisible(status.error ?? 'failed')}`);
-    });
+    tail.onUpdate(wake);
     const stop = (): void => {
       stopping = true;
       wake();
@@ -91,8 +116,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
 
-    let status: TailStatus | undefined;
-    let final = false;
+    let summary: string | undefined;
     await writeEvents(process.stdout, format, async function* () {
       for (;;) {
         for (;;) {
@@ -114,25 +138,154 @@ export async function tailCommand(argv: string[]): Promise<number> {
                   `auditscope tail: ${alert.level} alert: ${makeControlsVisible(alert.title)} ${makeControlsVisible(entityLabel(alert.entity))} (${alert.count} events)`,
                 );
         }
-        if (final) return;
-        if (stopping || tail.status.state === 'failed') {
+        if (summary !== undefined) return;
+        if (stopping || tail.failure() !== undefined) {
           // What the tail still holds (an auditd event waiting for its lines) is stored, then printed.
-          status = await tail.stop();
-          final = true;
+          summary = await tail.stop();
           continue;
         }
         await new Promise<void>((resolve) => waiting.push(resolve));
       }
     });
-    status ??= await tail.stop();
-    console.error(
-      `auditscope tail: ${status.events} events stored, ${status.duplicates} duplicates, ${status.rejected} rejected, ` +
-        `${status.rotations} rotations, ${status.truncations} truncations${values.case ? ` in ${values.case}` : ''}`,
-    );
-    return status.state === 'failed' ? 1 : 0;
+    summary ??= await tail.stop();
+    const failure = tail.failure();
+    if (failure) console.error(`auditscope tail: ${makeControlsVisible(failure)}`);
+    console.error(`auditscope tail: ${summary}${values.case ? ` in ${values.case}` : ''}`);
+    return failure ? 1 : 0;
   } finally {
     db.close();
     await session.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+async function followFile(
+  session: CaseSession,
+  file: string,
+  fromStart: boolean,
+  kept?: string,
+): Promise<Followed> {
+  void kept;
+  const tail = await FileTail.start(session, file, { fromEnd: !fromStart });
+  return {
+    onUpdate: (listener) =>
+      tail.onUpdate((status, batch) => (batch || status.state !== 'following' ? listener() : undefined)),
+    failure: () => (tail.status.state === 'failed' ? (tail.status.error ?? 'failed') : undefined),
+    stop: async () => {
+      const s = await tail.stop();
+      return `${s.events} events stored, ${s.duplicates} duplicates, ${s.rejected} rejected, ${s.rotations} rotations, ${s.truncations} truncations`;
+    },
+  };
+}
+
+async function followTable(
+  session: CaseSession,
+  target: PostgresTarget,
+  options: { table: string; mapping?: string; overlap?: string; fromStart: boolean },
+): Promise<Followed> {
+  const probe = await openPostgresReader(target).catch((error: Error) => {
+    throw new CliError(
+      `cannot connect to ${target.host}:${target.port}/${target.database}: ${error.message}`,
+    );
+  });
+  let mapping: SourceMapping;
+  try {
+    const columns = (await probe.columns(options.table)).map((c) => c.name);
+    mapping = options.mapping
+      ? SourceMapping.parse(JSON.parse(readFileSync(options.mapping, 'utf8')))
+      : (proposeMapping(columns) as SourceMapping);
+    if (!mapping.time || !columns.includes(mapping.time))
+      throw new CliError(
+        `tail: no time column for ${options.table}: give one with --mapping ({"time": "<column>"})`,
+      );
+  } finally {
+    await probe.close();
+  }
+  const overlapMs = options.overlap === undefined ? 10_000 : durationMs(options.overlap);
+  let lastFailure: string | undefined;
+  const tail = new TableTail(session, {
+    connect: () => openPostgresReader(target),
+    table: options.table,
+    mapping,
+    overlapMs,
+    ...(options.fromStart ? { from: '1970-01-01T00:00:00Z' } : {}),
+  }).start();
+  return {
+    onUpdate: (listener) =>
+      tail.onUpdate((status) => {
+        if (status.state === 'reconnecting' && status.lastError !== lastFailure) {
+          lastFailure = status.lastError;
+          console.error(
+            `auditscope tail: reconnecting (attempt ${status.attempt}): ${makeControlsVisible(status.lastError ?? '')}`,
+          );
+        }
+        listener();
+      }),
+    failure: () => undefined,
+    stop: async () => {
+      const s = await tail.stop();
+      return `${s.events} events stored, ${s.duplicates} rows read again, ${s.rejected} rejected`;
+    },
+  };
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+function durationMs(text: string): number {
+  const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
+  if (!match) throw new UsageError(`tail: --overlap ${text} is not a duration like 10s, 2m`);
+  return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
+}
+
+/** The database of a URL; the password from the environment or a prompt, never from the URL. */
+async function databaseTarget(text: string): Promise<PostgresTarget> {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`tail: --source ${makeControlsVisible(text)} is not a URL`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
+    throw new CliError(`tail: only PostgreSQL sources can be followed (postgres://…), not ${url.protocol}`);
+  if (url.password)
+    throw new UsageError(
+      'tail: put the password in AUDITSCOPE_PASSWORD (or type it at the prompt), not in the URL',
+    );
+  const sslmode = url.searchParams.get('sslmode');
+  const password =
+    process.env.AUDITSCOPE_PASSWORD ?? (process.stdin.isTTY ? await promptSecret('Password: ') : undefined);
+  return {
+    host: url.hostname || 'localhost',
+    port: url.port ? Number(url.port) : 5432,
+    database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
+    user: decodeURIComponent(url.username) || 'postgres',
+    password,
+    tls: sslmode === 'disable' ? 'disable' : 'verify',
+  };
+}
+
+/** Reads a line from the terminal without echoing it. */
+function promptSecret(question: string): Promise<string> {
+  return new Promise((resolve) => {
+    process.stderr.write(question);
+    const stdin = process.stdin;
+    stdin.setRawMode(true);
+    stdin.resume();
+    let answer = '';
+    const onData = (data: Buffer): void => {
+      for (const char of data.toString('utf8')) {
+        if (char === '\r' || char === '\n' || char === '\u0004') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stderr.write('\n');
+          resolve(answer);
+          return;
+        }
+        if (char === '\u0003') process.exit(130);
+        answer = char === '\u007f' ? answer.slice(0, -1) : answer + char;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }

@@ -215,6 +215,15 @@ export const contract = {
     input: z.tuple([z.object({ path: Path, fromStart: z.boolean() })]),
     output: TailStatus,
   },
+  /**
+   * Follows a table of a saved source into the case: rows as events as they are committed (a
+   * time cursor with an overlap for out-of-order commits, reconnecting with backoff).
+   */
+  'tail.followTable': {
+    input: z.tuple([SourceId, TableName, SourceMapping, z.object({ fromStart: z.boolean() })]),
+    output: TailStatus,
+  },
+  /** Stops following a file (its path) or a table (`<source> · <table>`). */
   'tail.stop': { input: z.tuple([Path]), output: TailStatus },
   'tail.list': { input: z.tuple([]), output: z.array(TailStatus) },
   /** The security dashboard of a period (on the aggregate thread). */

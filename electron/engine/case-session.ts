@@ -27,6 +27,9 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { FileTail, type TailStatus } from './tail/tail-file.ts';
+import { TableTail, tailStatusOf } from './tail/table-tail.ts';
+import type { TableReader } from './sources/table-reader.ts';
+import type { SourceMapping } from '../../shared/domain/source.ts';
 import { loadRuleFolder, type LoadedRules } from './detect/run-rules.ts';
 import { builtInRules } from '../../shared/domain/detection-settings.ts';
 import type {
@@ -125,8 +128,8 @@ export class CaseSession {
   >();
   private readonly exportListeners = new Set<(progress: ExportProgress) => void>();
   private readonly alertListeners = new Set<(alerts: Alert[]) => void>();
-  /** Files followed into this case, by absolute path. */
-  private readonly tails = new Map<string, FileTail>();
+  /** Files (by absolute path) and tables (by `<source> · <table>`) followed into this case. */
+  private readonly tails = new Map<string, FileTail | TableTail>();
   private readonly tailListeners = new Set<(status: TailStatus) => void>();
   private readonly exports = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
@@ -389,8 +392,12 @@ export class CaseSession {
   ): Promise<TailStatus> {
     const key = path.resolve(file);
     const existing = this.tails.get(key);
-    if (existing && existing.status.state !== 'stopped' && existing.status.state !== 'failed')
-      return existing.status;
+    if (
+      existing instanceof FileTail &&
+      existing.status.state !== 'stopped' &&
+      existing.status.state !== 'failed'
+    )
+      return { ...existing.status };
     await this.watchAlerts(options.ruleFolders);
     const tail = await FileTail.start(this, key, { fromEnd: !options.fromStart });
     this.tails.set(key, tail);
@@ -401,20 +408,53 @@ export class CaseSession {
     return { ...tail.status };
   }
 
-  async stopFollowing(file: string): Promise<TailStatus> {
-    const tail = this.tails.get(path.resolve(file));
-    if (!tail) throw new Error(`${file} is not being followed`);
+  /**
+   * Follows a database table into this case (see table-tail.ts): its rows as events, stored as
+   * they are committed, checked against the rules like any batch.
+   */
+  async followTable(
+    source: { name: string; connect: () => Promise<TableReader> },
+    table: string,
+    mapping: SourceMapping,
+    options: { fromStart: boolean; ruleFolders: readonly string[] },
+  ): Promise<TailStatus> {
+    const label = `${source.name} · ${table}`;
+    const existing = this.tails.get(label);
+    if (existing instanceof TableTail && existing.status.state !== 'stopped') return tailStatusOf(existing);
+    await this.watchAlerts(options.ruleFolders);
+    const tail = new TableTail(this, {
+      label,
+      connect: source.connect,
+      table,
+      mapping,
+      ...(options.fromStart ? { from: '1970-01-01T00:00:00Z' } : {}),
+    });
+    this.tails.set(label, tail);
+    let stored = 0;
+    tail.onUpdate((status) => {
+      for (const listener of this.tailListeners) listener(tailStatusOf(tail, status));
+      if (status.events > stored) this.raiseNewAlerts().catch(() => undefined);
+      stored = status.events;
+    });
+    tail.start();
+    return tailStatusOf(tail);
+  }
+
+  async stopFollowing(name: string): Promise<TailStatus> {
+    const tail = this.tails.get(name) ?? this.tails.get(path.resolve(name));
+    if (!tail) throw new Error(`${name} is not being followed`);
+    if (tail instanceof TableTail) return tailStatusOf(tail, await tail.stop());
     return tail.stop();
   }
 
-  /** Every file followed into this case since it opened, with its state. */
+  /** Every file and table followed into this case since it opened, with its state. */
   followed(): TailStatus[] {
-    return [...this.tails.values()].map((t) => ({ ...t.status }));
+    return [...this.tails.values()].map((t) => (t instanceof TableTail ? tailStatusOf(t) : { ...t.status }));
   }
 
   /** Stops every tail (what was read is stored first): before the case closes or is switched. */
   async stopTails(): Promise<void> {
-    await Promise.allSettled([...this.tails.values()].map((t) => t.stop()));
+    await Promise.allSettled([...this.tails.values()].map(async (t) => t.stop()));
   }
 
   onTailStatus(listener: (status: TailStatus) => void): () => void {

@@ -125,7 +125,17 @@ export function implementContract(
         fromStart: request.fromStart,
         ruleFolders: shell.ruleFolders ?? [],
       }),
-    'tail.stop': async (file: string) => (await session()).stopFollowing(file),
+    'tail.followTable': async (
+      id: string,
+      table: string,
+      mapping: SourceMapping,
+      options: { fromStart: boolean },
+    ) =>
+      (await session()).followTable(sources.connector(id), table, mapping, {
+        fromStart: options.fromStart,
+        ruleFolders: shell.ruleFolders ?? [],
+      }),
+    'tail.stop': async (name: string) => (await session()).stopFollowing(name),
     'tail.list': async () => (await session()).followed(),
     'dashboard.summary': async (query: DashboardQuery) => (await session()).aggregate.dashboard(query),
     'detection.settings': async () => (await session()).aggregate.detectionSettings(),

@@ -1,10 +1,20 @@
 import { z } from 'zod';
 
-export const TAIL_STATES = ['following', 'waiting for the file', 'stopped', 'failed'] as const;
+export const TAIL_STATES = [
+  'following',
+  'waiting for the file',
+  'reconnecting',
+  'stopped',
+  'failed',
+] as const;
 
-/** A file followed into a case: its state and what it stored so far (since the tail began). */
+/**
+ * A file or a database table followed into a case: its state and what it stored so far (since the
+ * tail began). `path` names it: the file's path, or `<source> · <table>`.
+ */
 export const TailStatus = z.object({
   path: z.string(),
+  kind: z.enum(['file', 'table']),
   state: z.enum(TAIL_STATES),
   events: z.number().int(),
   duplicates: z.number().int(),
@@ -16,6 +26,9 @@ export const TailStatus = z.object({
   /** The format the first lines were recognized as (kept for the rest of the file). */
   format: z.string().optional(),
   error: z.string().optional(),
+  /** A table's connection failed: the attempt, and when the next one starts (epoch ms). */
+  attempt: z.number().int().optional(),
+  retryAt: z.number().optional(),
 });
 export type TailStatus = z.infer<typeof TailStatus>;
 export type TailState = TailStatus['state'];

@@ -114,6 +114,60 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     await expect(page.locator('.log-row[data-seq]').first().textContent()).resolves.toContain('clerk');
   });
 
+  it('follows the table live while the application writes to it; pause and resume', async () => {
+    await page.getByRole('button', { name: 'Connect…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Database sources' });
+    await dialog
+      .getByRole('navigation', { name: 'Saved sources' })
+      .getByRole('button', { name: /shop audit/ })
+      .click();
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status').first().textContent())
+      .toContain('Connected read-only');
+    await dialog.getByLabel('Table', { exact: true }).selectOption('public.user_activity_log');
+    const mapping = dialog.getByRole('group', { name: 'Mapping' });
+    await expect.poll(() => mapping.getByLabel('Time', { exact: true }).inputValue()).toBe('created_at');
+    await dialog.getByRole('button', { name: 'Follow live' }).click();
+    await expect.poll(() => dialog.getByRole('status').last().textContent()).toContain('Following');
+    await page.keyboard.press('Escape');
+    const bar = page.getByRole('region', { name: 'Live tail' });
+    await expect
+      .poll(() => bar.textContent(), { timeout: 10_000 })
+      .toContain('shop audit · public.user_activity_log');
+    const before = await footerCount();
+    // The application writes: rows stamped now, in small transactions.
+    for (let i = 0; i < 4; i++) {
+      postgres.psql(
+        `INSERT INTO user_activity_log (user_id, activity_type, ip_address, details, created_at)
+         SELECT 'cashier' || g, 'refund', '198.51.100.7', jsonb_build_object('batch', ${i}), now()
+         FROM generate_series(1, 5) g`,
+        'shop',
+      );
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    await expect.poll(footerCount, { timeout: 20_000 }).toBe(before + 20);
+    await expect(page.locator('.log-row[data-seq]').first().textContent()).resolves.toContain('cashier');
+    await shot('24-table-live');
+    await bar.getByRole('button', { name: 'Pause' }).click();
+    postgres.psql(
+      `INSERT INTO user_activity_log (user_id, activity_type, created_at) VALUES ('night', 'export', now()), ('night', 'export', now())`,
+      'shop',
+    );
+    await expect.poll(() => bar.textContent(), { timeout: 20_000 }).toContain('2 new events');
+    expect(await footerCount()).toBe(before + 20);
+    await shot('25-table-live-paused');
+    await bar.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(footerCount, { timeout: 10_000 }).toBe(before + 22);
+    await bar.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => bar.textContent(), { timeout: 10_000 }).toContain('stopped');
+  });
+
+  async function footerCount(): Promise<number> {
+    const text = (await page.locator('.log-footer').textContent()) ?? '';
+    return Number(/([\d,]+) events/.exec(text)?.[1]?.replaceAll(',', '') ?? 0);
+  }
+
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);
   });

@@ -267,19 +267,27 @@ export class SourceRegistry {
     return { file, rows, summary };
   }
 
-  private async with<T>(id: string, use: (reader: TableReader) => Promise<T>): Promise<T> {
+  /** Opens a new read-only reader on a saved source (a tail opens one again after each failure). */
+  connector(id: string): { name: string; connect: () => Promise<TableReader> } {
     const source = this.get(id);
-    const reader =
-      source.kind === 'sqlite'
-        ? await openSqliteReader(source.file as string)
-        : await openPostgresReader({
-            host: source.host as string,
-            port: source.port ?? 5432,
-            database: source.database as string,
-            user: source.user as string,
-            password: this.secrets.get(id, source.name),
-            tls: source.tls,
-          });
+    return {
+      name: source.name,
+      connect: () =>
+        source.kind === 'sqlite'
+          ? openSqliteReader(source.file as string)
+          : openPostgresReader({
+              host: source.host as string,
+              port: source.port ?? 5432,
+              database: source.database as string,
+              user: source.user as string,
+              password: this.secrets.get(id, source.name),
+              tls: source.tls,
+            }),
+    };
+  }
+
+  private async with<T>(id: string, use: (reader: TableReader) => Promise<T>): Promise<T> {
+    const reader = await this.connector(id).connect();
     try {
       return await use(reader);
     } finally {

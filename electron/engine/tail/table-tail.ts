@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceMapping } from '../../../shared/domain/source.ts';
+import type { TailStatus } from '../../../shared/domain/tail.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { CaseSession } from '../case-session.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
@@ -23,6 +24,8 @@ export interface TableTailStatus {
 }
 
 export interface TableTailOptions {
+  /** How the tail is named in statuses (`<source> · <table>`). */
+  label?: string;
   /** Opens a read-only reader on the source: again after every failure. */
   connect: () => Promise<TableReader>;
   table: string;
@@ -59,7 +62,7 @@ export function backoffDelay(attempt: number, baseMs: number, capMs: number, ran
 export class TableTail {
   readonly status: TableTailStatus;
   private readonly session: CaseSession;
-  private readonly options: Required<Omit<TableTailOptions, 'from'>>;
+  private readonly options: Required<Omit<TableTailOptions, 'from' | 'label'>>;
   private reader: TableReader | undefined;
   private cursorMicros: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -67,6 +70,7 @@ export class TableTail {
   private stopped = false;
   private spoolCount = 0;
   private readonly listeners = new Set<(status: TableTailStatus) => void>();
+  readonly label: string;
 
   constructor(session: CaseSession, options: TableTailOptions) {
     this.session = session;
@@ -78,6 +82,7 @@ export class TableTail {
       random: Math.random,
       ...options,
     };
+    this.label = options.label ?? options.table;
     this.status = { table: options.table, state: 'live', events: 0, duplicates: 0, rejected: 0, attempt: 0 };
     // Without a start, from the present (this machine's clock) less the overlap: what is new.
     if (options.from !== undefined) this.setCursor(options.from);
@@ -207,4 +212,22 @@ export class TableTail {
     this.emit();
     return { ...this.status };
   }
+}
+
+/** A table tail's status in the shape the workspace shows every tail in. */
+export function tailStatusOf(tail: TableTail, status: TableTailStatus = tail.status): TailStatus {
+  return {
+    path: tail.label,
+    kind: 'table',
+    state: status.state === 'live' ? 'following' : status.state,
+    events: status.events,
+    duplicates: status.duplicates,
+    rejected: status.rejected,
+    bytes: 0,
+    rotations: 0,
+    truncations: 0,
+    attempt: status.attempt,
+    ...(status.retryAt !== undefined ? { retryAt: status.retryAt } : {}),
+    ...(status.lastError !== undefined ? { error: status.lastError } : {}),
+  };
 }

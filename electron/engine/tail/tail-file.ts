@@ -50,6 +50,7 @@ export class FileTail {
     this.follower = new FileFollower(file, { resume, fromEnd: options.fromEnd === true && !resume });
     this.status = {
       path: file,
+      kind: 'file',
       state: 'following',
       events: 0,
       duplicates: 0,

@@ -36,7 +36,7 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
   const atNewest = useLive((s) => s.atNewest);
   const [error, setError] = useState<string>();
   if (tails.length === 0) return null;
-  const live = tails.some((t) => t.state === 'following' || t.state === 'waiting for the file');
+  const live = tails.some((t) => t.state === 'following');
   const jumpToLive = (): void => {
     useLive.getState().setPaused(false);
     useLive.getState().setAtNewest(true);
@@ -55,8 +55,16 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
             {formatCount(t.events)} events
             {t.rejected > 0 && ` · ${formatCount(t.rejected)} rejected`}
             {t.rotations + t.truncations > 0 && ` · ${t.rotations} rotated, ${t.truncations} truncated`}
+            {t.state === 'reconnecting' && t.retryAt !== undefined && (
+              <span className="muted">
+                {' '}
+                · attempt {t.attempt}, next in {Math.max(0, Math.ceil((t.retryAt - Date.now()) / 1000))} s
+              </span>
+            )}
             {t.error && <span className="failure-text"> · {cellText(t.error)}</span>}
-            {(t.state === 'following' || t.state === 'waiting for the file') && (
+            {(t.state === 'following' ||
+              t.state === 'waiting for the file' ||
+              t.state === 'reconnecting') && (
               <button
                 type="button"
                 className="text-button"

@@ -82,6 +82,7 @@ function TableWork({
   const [limit, setLimit] = useState('1000000');
   const [pulling, setPulling] = useState<{ jobId: string; accepted: number } | undefined>();
   const [pulled, setPulled] = useState<{ file: string; rows: number; summary: ImportSummary } | undefined>();
+  const [following, setFollowing] = useState<string>();
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
@@ -229,7 +230,25 @@ function TableWork({
             >
               {pulling ? `Pulling… ${formatCount(pulling.accepted)}` : 'Pull into case'}
             </button>
+            <button
+              type="button"
+              title="Store the rows committed from now on as they arrive (Logs shows them live)"
+              onClick={() =>
+                call('tail.followTable', source.id, table, cleanMapping(mapping), { fromStart: false }).then(
+                  (status) => setFollowing(status.path),
+                  (e: Error) => setError(e.message),
+                )
+              }
+            >
+              Follow live
+            </button>
           </fieldset>
+          {following && (
+            <p role="status">
+              Following <strong>{cellText(following)}</strong>: new rows arrive in Logs as they are committed
+              (the live bar shows the state).
+            </p>
+          )}
           {pulled && (
             <p role="status">
               Pulled {formatCount(pulled.rows)} rows: {formatCount(pulled.summary.totals.accepted)} new

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { call } from '../../lib/api.ts';
-import { cellText, formatCount } from '../../lib/format.ts';
+import { cellText, formatCount, formatTime } from '../../lib/format.ts';
 import { useLive } from '../../stores/live.ts';
 import { useImports } from '../../stores/imports.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
@@ -35,6 +35,7 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
   const paused = useLive((s) => s.paused);
   const atNewest = useLive((s) => s.atNewest);
   const [error, setError] = useState<string>();
+  const zone = useWorkspace((s) => s.zone);
   if (tails.length === 0) return null;
   const live = tails.some((t) => t.state === 'following');
   const jumpToLive = (): void => {
@@ -58,7 +59,7 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
             {t.state === 'reconnecting' && t.retryAt !== undefined && (
               <span className="muted">
                 {' '}
-                · attempt {t.attempt}, next in {Math.max(0, Math.ceil((t.retryAt - Date.now()) / 1000))} s
+                · attempt {t.attempt}, next at {formatTime(t.retryAt * 1000, zone).slice(11, 19)}
               </span>
             )}
             {t.error && <span className="failure-text"> · {cellText(t.error)}</span>}

@@ -4,6 +4,8 @@ import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 export interface FileCursor {
   inode: number;
   offset: number;
+  /** The bytes just before `offset` when it was reached (to notice a file rewritten since). */
+  mark?: Buffer;
 }
 
 /** Complete lines read from one file: bytes [from, to) of the file with that inode. */
@@ -47,7 +49,7 @@ export class FileFollower {
 
   /** The position to resume from: every byte before it has been handed out. */
   position(): FileCursor | undefined {
-    return this.cursor && { ...this.cursor };
+    return this.cursor && { inode: this.cursor.inode, offset: this.cursor.offset };
   }
 
   private open(resume: FileCursor | undefined, fromEnd: boolean): boolean {
@@ -68,6 +70,7 @@ export class FileFollower {
           ? stat.size
           : 0;
     this.cursor = { inode: stat.ino, offset };
+    if (resume && offset === resume.offset && resume.mark) this.mark = resume.mark;
     return true;
   }
 

@@ -3,7 +3,15 @@
 // tail stopped and resumed, a batch spooled but not imported (a crash), auditd events whose lines
 // arrive apart. The case must end with exactly the events a one-shot import of everything written
 // stores: nothing lost, nothing twice. And the rules find the same alerts as over the batch import.
-import { appendFileSync, readFileSync, renameSync, truncateSync, writeFileSync, statSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataset } from '../../../test/support/paths.ts';
@@ -12,7 +20,7 @@ import { CaseSession } from '../case-session.ts';
 import { openCaseForReading } from '../store/case-db.ts';
 import { AlertEngine } from '../detect/alert-rules.ts';
 import { builtInRules, DEFAULT_DETECTION_SETTINGS } from '../../../shared/domain/detection-settings.ts';
-import { FileTail } from './tail-file.ts';
+import { FileTail, spoolName } from './tail-file.ts';
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());
@@ -20,6 +28,7 @@ afterAll(() => temp.cleanup());
 const GITHUB = dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_logs.json');
 const OKTA = dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson');
 const AUDITD = dataset('linux-auditd', 'go-libaudit', 'audit-rhel6.log');
+const HONEY_CSV = dataset('aws-cloudtrail', 'otrf', 'AWS_S3_HoneyBucketLogs.part1.csv');
 
 const linesOf = (file: string): string[] =>
   readFileSync(file, 'utf8')
@@ -118,7 +127,7 @@ describe('tailing a file into a case', () => {
     const from = Buffer.byteLength(lines.slice(0, 20).join(''));
     const to = Buffer.byteLength(lines.slice(0, 30).join(''));
     writeFileSync(
-      path.join(`${casePath}.tail`, `okta.ndjson.${statSync(log).ino}.${from}-${to}.ndjson`),
+      path.join(`${casePath}.tail`, spoolName(log, Date.now() * 1000 + 999, statSync(log).ino, from, to)),
       lines.slice(20, 30).join(''),
     );
     appendFileSync(log, lines.slice(30).join(''));
@@ -151,6 +160,56 @@ describe('tailing a file into a case', () => {
     const { ids, rows } = idsOf(session.path);
     expect(new Set(ids).size).toBe(rows);
     expect(ids).toEqual(await batchIds('audit.log', lines.join('')));
+  }, 60_000);
+
+  it('reads every CSV batch with the header, from the end of the file and when resumed', async () => {
+    const [header, ...rows] = linesOf(HONEY_CSV);
+    const log = temp.file('honey.csv');
+    writeFileSync(log, [header, ...rows.slice(0, 40)].join(''));
+    const casePath = temp.file('csv.auditscope');
+    let session = await CaseSession.open(casePath);
+    // From the end: the 40 rows there are not read; what is appended is, header or not.
+    let tail = await FileTail.start(session, log, { pollMs: 0, fromEnd: true });
+    appendFileSync(log, rows.slice(40, 90).join(''));
+    await tail.step();
+    await tail.stop();
+    await session.close();
+    appendFileSync(log, rows.slice(90).join(''));
+    session = await CaseSession.open(casePath);
+    tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    const status = await tail.stop();
+    await session.close();
+    expect(status).toMatchObject({ rejected: 0, state: 'stopped' });
+    const { ids, rows: stored } = idsOf(casePath);
+    expect(new Set(ids).size).toBe(stored);
+    expect(ids).toEqual(await batchIds('honey-tail.csv', [header, ...rows.slice(40)].join('')));
+  }, 60_000);
+
+  it('keeps two followed files of the same name apart', async () => {
+    const a = temp.file(path.join('a', 'access.ndjson'));
+    const b = temp.file(path.join('b', 'access.ndjson'));
+    mkdirSync(path.dirname(a), { recursive: true });
+    mkdirSync(path.dirname(b), { recursive: true });
+    const okta = linesOf(OKTA);
+    writeFileSync(a, okta.slice(0, 10).join(''));
+    writeFileSync(b, okta.slice(10, 25).join(''));
+    const casePath = temp.file('two.auditscope');
+    let session = await CaseSession.open(casePath);
+    for (const file of [a, b]) {
+      const tail = await FileTail.start(session, file, { pollMs: 0 });
+      await tail.step();
+      await tail.stop();
+    }
+    await session.close();
+    appendFileSync(b, okta.slice(25, 30).join(''));
+    session = await CaseSession.open(casePath);
+    const tail = await FileTail.start(session, b, { pollMs: 0 });
+    await tail.step();
+    // Resumed from b's own place: only b's five new lines, not a's state.
+    expect((await tail.stop()).events).toBe(5);
+    await session.close();
+    expect(idsOf(casePath).rows).toBe(30);
   }, 60_000);
 
   it('gives the rules the same alerts as the batch import of the same lines', async () => {

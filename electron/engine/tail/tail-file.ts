@@ -1,10 +1,23 @@
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
 import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
+import { sniffStream } from '../ingest/record-stream.ts';
+import { HashingFileReader } from '../ingest/read-file.ts';
 
 export type { TailStatus };
 
@@ -36,6 +49,8 @@ export class FileTail {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly listeners = new Set<(status: TailStatus, batch?: ImportSummary) => void>();
+  /** Orders the spool files of this tail after those of earlier tails of the same file. */
+  private spoolSequence = Date.now() * 1000;
 
   private constructor(
     session: CaseSession,
@@ -73,16 +88,35 @@ export class FileTail {
       (await session.read.imports()).filter((i) => i.status === 'complete').map((i) => path.resolve(i.path)),
     );
     let resume: FileCursor | undefined;
+    let last: string | undefined;
     const pending: string[] = [];
     // In the order written: the last one is where the file was when the earlier tail stopped.
     for (const spool of spoolsOf(spoolDir, absolute)) {
       if (!imported.has(spool.path)) pending.push(spool.path);
       resume = { inode: spool.inode, offset: spool.to };
+      last = spool.path;
     }
+    // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
+    if (resume && last) resume.mark = tailBytes(last);
     const tail = new FileTail(session, absolute, resume, options);
+    await tail.learnLayout();
     if (pending.length > 0) await tail.importBatches(pending);
     tail.schedule();
     return tail;
+  }
+
+  /**
+   * How the file is laid out, from its first bytes, before any batch is read: a CSV tail that
+   * starts past the header (from the end, or resumed) still needs the header for every batch, and
+   * auditd events must be held whole from the first batch on.
+   */
+  private async learnLayout(): Promise<void> {
+    if (!existsSync(this.status.path) || statSync(this.status.path).size === 0) return;
+    const container = await sniffStream(new HashingFileReader(this.status.path).chunks()).catch(
+      () => undefined,
+    );
+    this.container = container?.kind;
+    if (this.container === 'csv') this.header = firstLine(readHead(this.status.path));
   }
 
   onUpdate(listener: (status: TailStatus, batch?: ImportSummary) => void): () => void {
@@ -125,7 +159,8 @@ export class FileTail {
         written.push(...this.flushHeld());
       } else if (event.kind === 'truncated') {
         this.status.truncations++;
-        this.held = undefined;
+        // The held lines were read before the file was emptied: they are stored, not dropped.
+        written.push(...this.flushHeld());
       } else if (event.kind === 'chunk') {
         idle = false;
         const { inode, from, to } = event.chunk;
@@ -156,7 +191,7 @@ export class FileTail {
 
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
     mkdirSync(this.spoolDir, { recursive: true });
-    const file = path.join(this.spoolDir, spoolName(this.status.path, inode, from, to));
+    const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     if (from === 0 && this.header === undefined) this.header = firstLine(bytes);
     const withHeader =
       this.container === 'csv' && from > 0 && this.header ? Buffer.concat([this.header, bytes]) : bytes;
@@ -209,28 +244,56 @@ export interface TailOptions {
 
 const SAFE_NAME = /[^A-Za-z0-9._-]/g;
 
-function spoolName(file: string, inode: number, from: number, to: number): string {
-  return `${path.basename(file).replace(SAFE_NAME, '_')}.${inode}.${from}-${to}${path.extname(file) || '.log'}`;
+/**
+ * `<name>-<hash of the absolute path>.`: two followed files of the same name (two access.log)
+ * never share spool files, and so never each other's place.
+ */
+function spoolPrefix(file: string): string {
+  const hash = createHash('sha256').update(file).digest('hex').slice(0, 10);
+  return `${path.basename(file).replace(SAFE_NAME, '_')}-${hash}.`;
+}
+
+/** `<prefix><sequence>.<inode>.<from>-<to><ext>`: names sort in the order written. */
+export function spoolName(file: string, sequence: number, inode: number, from: number, to: number): string {
+  return `${spoolPrefix(file)}${String(sequence).padStart(17, '0')}.${inode}.${from}-${to}${path.extname(file) || '.log'}`;
 }
 
 /** The spool files of one followed file, in the order they were written. */
 function spoolsOf(dir: string, file: string): { path: string; inode: number; to: number }[] {
   if (!existsSync(dir)) return [];
-  const prefix = `${path.basename(file).replace(SAFE_NAME, '_')}.`;
-  const found: { path: string; inode: number; to: number; written: number }[] = [];
-  for (const name of readdirSync(dir)) {
-    if (!name.startsWith(prefix)) continue;
-    const match = /^(\d+)\.(\d+)-(\d+)/.exec(name.slice(prefix.length));
-    if (!match) continue;
-    const spool = path.join(dir, name);
-    found.push({
-      path: spool,
-      inode: Number(match[1]),
-      to: Number(match[3]),
-      written: statSync(spool).mtimeMs,
+  const prefix = spoolPrefix(file);
+  return readdirSync(dir)
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .flatMap((name) => {
+      const match = /^\d+\.(\d+)\.(\d+)-(\d+)/.exec(name.slice(prefix.length));
+      return match ? [{ path: path.join(dir, name), inode: Number(match[1]), to: Number(match[3]) }] : [];
     });
+}
+
+/** The last bytes of a file (a spool), to recognize the followed file's content at resume. */
+function tailBytes(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    const length = Math.min(64, size);
+    const buffer = Buffer.alloc(length);
+    readSync(fd, buffer, 0, length, size - length);
+    return buffer;
+  } finally {
+    closeSync(fd);
   }
-  return found.sort((a, b) => a.written - b.written || (a.inode === b.inode ? a.to - b.to : 0));
+}
+
+/** The first 64 KiB of a file (its header line, if any). */
+function readHead(file: string): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(64 * 1024);
+    return buffer.subarray(0, readSync(fd, buffer, 0, buffer.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function firstLine(bytes: Buffer): Buffer | undefined {

@@ -131,6 +131,7 @@ export class CaseSession {
   /** Files (by absolute path) and tables (by `<source> · <table>`) followed into this case. */
   private readonly tails = new Map<string, FileTail | TableTail>();
   private readonly tailListeners = new Set<(status: TailStatus) => void>();
+  private readonly starting = new Map<string, Promise<TailStatus>>();
   private readonly exports = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
   private readonly running = new Set<string>();
@@ -234,7 +235,9 @@ export class CaseSession {
 
   /** What keeps the case from being switched away from: an import or an export running in it. */
   get busy(): string | undefined {
-    if (this.running.size > 0) return 'an import is running in this case: let it finish or cancel it first';
+    // A tail's batches are not the analyst's imports: the tail stops with the case (close()).
+    if ([...this.running].some((job) => !job.startsWith('tail-')))
+      return 'an import is running in this case: let it finish or cancel it first';
     if (this.exports.size > 0) return 'an export is running in this case: let it finish or cancel it first';
     return undefined;
   }
@@ -391,6 +394,22 @@ export class CaseSession {
     options: { fromStart: boolean; ruleFolders: readonly string[] },
   ): Promise<TailStatus> {
     const key = path.resolve(file);
+    return this.startingOnce(key, () => this.startFileTail(key, options));
+  }
+
+  /** Two quick "Follow" of one file or table start one tail: the second waits for the first. */
+  private async startingOnce(key: string, start: () => Promise<TailStatus>): Promise<TailStatus> {
+    const pending = this.starting.get(key);
+    if (pending) return pending;
+    const started = start().finally(() => this.starting.delete(key));
+    this.starting.set(key, started);
+    return started;
+  }
+
+  private async startFileTail(
+    key: string,
+    options: { fromStart: boolean; ruleFolders: readonly string[] },
+  ): Promise<TailStatus> {
     const existing = this.tails.get(key);
     if (
       existing instanceof FileTail &&
@@ -419,6 +438,16 @@ export class CaseSession {
     options: { fromStart: boolean; ruleFolders: readonly string[] },
   ): Promise<TailStatus> {
     const label = `${source.name} · ${table}`;
+    return this.startingOnce(label, () => this.startTableTail(label, source, table, mapping, options));
+  }
+
+  private async startTableTail(
+    label: string,
+    source: { name: string; connect: () => Promise<TableReader> },
+    table: string,
+    mapping: SourceMapping,
+    options: { fromStart: boolean; ruleFolders: readonly string[] },
+  ): Promise<TailStatus> {
     const existing = this.tails.get(label);
     if (existing instanceof TableTail && existing.status.state !== 'stopped') return tailStatusOf(existing);
     await this.watchAlerts(options.ruleFolders);

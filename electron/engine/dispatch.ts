@@ -130,11 +130,17 @@ export function implementContract(
       table: string,
       mapping: SourceMapping,
       options: { fromStart: boolean },
-    ) =>
-      (await session()).followTable(sources.connector(id), table, mapping, {
+    ) => {
+      const source = sources.connector(id);
+      // A tail reads by a timestamp cursor bound as an instant: PostgreSQL compares it as one;
+      // SQLite would compare text with text (and miss rows), so its files are pulled instead.
+      if (source.kind !== 'postgres')
+        throw new Error('following a table live needs a PostgreSQL source: pull from an SQLite file instead');
+      return (await session()).followTable(source, table, mapping, {
         fromStart: options.fromStart,
         ruleFolders: shell.ruleFolders ?? [],
-      }),
+      });
+    },
     'tail.stop': async (name: string) => (await session()).stopFollowing(name),
     'tail.list': async () => (await session()).followed(),
     'dashboard.summary': async (query: DashboardQuery) => (await session()).aggregate.dashboard(query),

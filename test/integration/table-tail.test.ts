@@ -5,6 +5,7 @@
 // without the overlap loses rows: proof the test can see the bug it guards against.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -116,17 +117,23 @@ describe('following a PostgreSQL table', () => {
     await Promise.all(writers);
     const kills = await killer;
     // Caught up: every committed row's time is behind the cursor by more than a poll or two.
-    await new Promise((r) => setTimeout(r, 2500));
+    await new Promise((r) => setTimeout(r, 1500));
+    const spools = () => readdirSync(`${session.path}.tail`).length;
+    const quiet = spools();
+    await new Promise((r) => setTimeout(r, 1500));
+    // Polls that find only rows already stored store nothing (no spool, no import).
+    const quietAfter = spools();
     const status = await tail.stop();
     await session.close();
     const db = openCaseForReading(session.path);
     const stored = db.prepare('SELECT request_id FROM events').pluck().all() as string[];
     db.close();
-    return { committed, rolledBack, stored, status, kills };
+    return { committed, rolledBack, stored, status, kills, quiet, quietAfter };
   }
 
   it('stores every committed row exactly once across out-of-order commits and killed connections', async () => {
-    const { committed, rolledBack, stored, status, kills } = await run('activity', 3000);
+    const { committed, rolledBack, stored, status, kills, quiet, quietAfter } = await run('activity', 3000);
+    expect(quietAfter).toBe(quiet);
     expect(kills).toBeGreaterThanOrEqual(3);
     expect(committed.size).toBeGreaterThan(50);
     expect(new Set(stored).size).toBe(stored.length);

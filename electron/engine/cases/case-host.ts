@@ -90,8 +90,8 @@ export class CaseHost {
 
   private async replaceSession(target: string): Promise<CaseInfo> {
     if (target === this.info().path) return this.info();
-    // Files followed into this case stop with it (what they read is stored first).
-    await this.session.stopTails();
+    // Files and tables followed into this case stop with it, once the new one has opened (what
+    // they read is stored first: see CaseSession.close).
     const busy = this.session.busy;
     if (busy !== undefined) throw new Error(busy);
     // The new case opens before the old one closes: a file that is not a case leaves the

@@ -270,7 +270,11 @@ function correlate(
     }
   });
   const groups = new Map<string, Tagged[]>();
-  for (const t of tagged) groups.set(t.group, [...(groups.get(t.group) ?? []), t]);
+  for (const t of tagged) {
+    const group = groups.get(t.group);
+    if (group) group.push(t);
+    else groups.set(t.group, [t]);
+  }
   const hits = new Map<number, Match>();
   for (const events of groups.values()) {
     events.sort((a, b) => a.time - b.time || a.seq - b.seq);

@@ -268,10 +268,15 @@ export class SourceRegistry {
   }
 
   /** Opens a new read-only reader on a saved source (a tail opens one again after each failure). */
-  connector(id: string): { name: string; connect: () => Promise<TableReader> } {
+  connector(id: string): {
+    name: string;
+    kind: SourceConnection['kind'];
+    connect: () => Promise<TableReader>;
+  } {
     const source = this.get(id);
     return {
       name: source.name,
+      kind: source.kind,
       connect: () =>
         source.kind === 'sqlite'
           ? openSqliteReader(source.file as string)

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceMapping } from '../../../shared/domain/source.ts';
@@ -11,7 +12,7 @@ export type TableTailState = 'live' | 'reconnecting' | 'stopped';
 export interface TableTailStatus {
   table: string;
   state: TableTailState;
-  /** Events stored, and rows read again in the overlap (already stored: not stored twice). */
+  /** Events stored, and rows read again in the overlap or already in the case (not stored twice). */
   events: number;
   duplicates: number;
   rejected: number;
@@ -47,6 +48,14 @@ export interface TableTailOptions {
 
 const PAGE = 5000;
 
+/** A table a tail cannot follow (no time column, not a timestamp): trying again will not help. */
+export class TailSetupError extends Error {}
+
+function timeOf(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime() * 1000;
+  return typeof value === 'string' ? parseTimestamp(value)?.time : undefined;
+}
+
 /** Full jitter: a uniform draw in [0, min(cap, base·2^attempt)). */
 export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
   return random() * Math.min(capMs, baseMs * 2 ** attempt);
@@ -69,6 +78,8 @@ export class TableTail {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private spoolCount = 0;
+  /** The rows read within the overlap (as stored, with their time): read again, stored once. */
+  private readonly seen = new Map<string, number>();
   private readonly listeners = new Set<(status: TableTailStatus) => void>();
   readonly label: string;
 
@@ -124,39 +135,50 @@ export class TableTail {
     if (this.status.retryAt !== undefined && Date.now() < this.status.retryAt) return;
     try {
       this.reader ??= await this.options.connect();
-      const rows = await this.read(this.reader);
-      await this.store(rows);
+      await this.poll(this.reader);
       this.status.state = 'live';
       this.status.attempt = 0;
       delete this.status.retryAt;
     } catch (error) {
       await this.reader?.close().catch(() => undefined);
       this.reader = undefined;
-      this.status.state = 'reconnecting';
       this.status.lastError = (error as Error).message;
-      const delay = backoffDelay(
-        this.status.attempt,
-        this.options.backoffBaseMs,
-        this.options.backoffCapMs,
-        this.options.random,
-      );
-      this.status.attempt++;
-      this.status.retryAt = Date.now() + delay;
+      if (error instanceof TailSetupError) {
+        // Trying again cannot help: the table is not one a tail can follow.
+        this.status.state = 'stopped';
+        this.stopped = true;
+      } else {
+        this.status.state = 'reconnecting';
+        const delay = backoffDelay(
+          this.status.attempt,
+          this.options.backoffBaseMs,
+          this.options.backoffCapMs,
+          this.options.random,
+        );
+        this.status.attempt++;
+        this.status.retryAt = Date.now() + delay;
+      }
     }
     this.emit();
   }
 
-  private async read(reader: TableReader): Promise<SourceRow[]> {
+  /** Reads from the cursor less the overlap, page by page, storing each page's new rows. */
+  private async poll(reader: TableReader): Promise<void> {
     const { table, mapping } = this.options;
     const timeColumn = mapping.time;
     if (timeColumn === undefined)
-      throw new Error('map the event time to a column: a table is followed in time order');
+      throw new TailSetupError('map the event time to a column: a table is followed in time order');
+    const column = (await reader.columns(table)).find((c) => c.name === timeColumn);
+    if (!column || !/timestamp|date/i.test(column.type))
+      throw new TailSetupError(
+        `${timeColumn} is ${column?.type ?? 'not a column'}: following a table needs a timestamp column`,
+      );
     const key = await reader.keyColumn(table);
     const from = new Date(
       Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000),
     ).toISOString();
-    const rows: SourceRow[] = [];
     let position: PagePosition;
+    let read = 0;
     for (;;) {
       const page = await reader.rows(table, {
         timeColumn,
@@ -165,31 +187,48 @@ export class TableTail {
         position,
         limit: PAGE,
       });
-      rows.push(...page);
+      await this.store(page);
+      read += page.length;
       if (page.length < PAGE) break;
       const last = page[page.length - 1] as SourceRow;
-      position = key ? { time: last[timeColumn], key: last[key] } : { offset: rows.length };
+      position = key ? { time: last[timeColumn], key: last[key] } : { offset: read };
     }
-    return rows;
+    // Rows older than the overlap will not be read again: they need not be remembered.
+    const horizon = (this.cursorMicros ?? 0) - this.options.overlapMs * 1000;
+    for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
   }
 
+  /** Stores the rows not stored before (those of the overlap were), then moves the cursor. */
   private async store(rows: SourceRow[]): Promise<void> {
     const timeColumn = this.options.mapping.time as string;
-    if (rows.length === 0) return;
-    const dir = `${this.session.path}.tail`;
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(
-      dir,
-      `${this.options.table.replace(/[^\w.-]+/g, '_')}.${Date.now()}-${this.spoolCount++}.ndjson`,
-    );
-    writeFileSync(file, rows.map(({ [ROWID]: _rowid, ...row }) => JSON.stringify(row)).join('\n') + '\n');
-    const summary = await this.session.import([file], {
-      format: 'generic',
-      mapping: this.options.mapping as Record<string, string>,
-    });
-    this.status.events += summary.totals.accepted;
-    this.status.duplicates += summary.totals.duplicates;
-    this.status.rejected += summary.totals.rejected;
+    const fresh: string[] = [];
+    for (const { [ROWID]: _rowid, ...row } of rows) {
+      const text = JSON.stringify(row);
+      if (this.seen.has(text)) {
+        this.status.duplicates++;
+        continue;
+      }
+      this.seen.set(text, timeOf(row[timeColumn]) ?? 0);
+      fresh.push(text);
+    }
+    if (fresh.length > 0) {
+      const dir = `${this.session.path}.tail`;
+      mkdirSync(dir, { recursive: true });
+      const file = path.join(
+        dir,
+        `${this.options.table.replace(/[^\w.-]+/g, '_')}.${Date.now()}-${this.spoolCount++}.ndjson`,
+      );
+      writeFileSync(file, fresh.join('\n') + '\n');
+      const summary = await this.session.import([file], {
+        format: 'generic',
+        mapping: this.options.mapping as Record<string, string>,
+        jobId: `tail-${randomUUID()}`,
+      });
+      this.status.events += summary.totals.accepted;
+      // Rows the case already had (a pull of the same table, an earlier tail).
+      this.status.duplicates += summary.totals.duplicates;
+      this.status.rejected += summary.totals.rejected;
+    }
     // The cursor moves only once the rows are stored.
     for (const row of rows) {
       const time = row[timeColumn];

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -201,7 +201,10 @@ export class FileTail {
 
   private async importBatches(files: string[]): Promise<void> {
     for (const file of files) {
-      const summary = await this.session.import([file], this.format ? { format: this.format } : {});
+      const summary = await this.session.import([file], {
+        jobId: `tail-${randomUUID()}`,
+        ...(this.format ? { format: this.format } : {}),
+      });
       const result = summary.files[0];
       if (result && result.format && !this.format) {
         this.format = result.format as FormatId;

@@ -163,7 +163,11 @@ export function App() {
     [chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order, presetAnchor],
   );
   const result = useResult(query, dataVersion);
-  const { newEvents } = useLiveView(query, result.status === 'ready' ? result.count : undefined);
+  const { newEvents } = useLiveView(
+    query,
+    result.status === 'ready' ? result.count : undefined,
+    view === 'logs',
+  );
   const [followOpen, setFollowOpen] = useState(false);
   useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined, openHelp);
   const handle = result.status === 'ready' ? result.handle : undefined;

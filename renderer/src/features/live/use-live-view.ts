@@ -14,7 +14,13 @@ const REFRESH_MS = 1000;
  * otherwise the view stays put and `newEvents` says exactly how many events matching the search
  * arrived since it was last refreshed.
  */
-export function useLiveView(query: EventQuery, shownCount: number | undefined): { newEvents: number } {
+export function useLiveView(
+  query: EventQuery,
+  shownCount: number | undefined,
+  // Only Logs follows: the other views (the dashboard, the alerts) take seconds to compute on a
+  // large case and refresh when the analyst comes back to them.
+  enabled: boolean,
+): { newEvents: number } {
   const casePath = useCase((s) => s.info?.path);
   const stored = useLive((s) => Object.values(s.tails).reduce((n, t) => n + t.events, 0));
   const paused = useLive((s) => s.paused);
@@ -36,7 +42,7 @@ export function useLiveView(query: EventQuery, shownCount: number | undefined): 
   const queryKey = JSON.stringify(query);
   useEffect(() => {
     const state = last.current;
-    if (stored === state.stored && following) return;
+    if (!enabled || (stored === state.stored && following)) return;
     const run = (): void => {
       state.at = Date.now();
       state.timer = undefined;
@@ -53,6 +59,6 @@ export function useLiveView(query: EventQuery, shownCount: number | undefined): 
     clearTimeout(state.timer);
     state.timer = setTimeout(run, Math.max(0, REFRESH_MS - (Date.now() - state.at)));
     return () => clearTimeout(state.timer);
-  }, [stored, following, queryKey, shownCount]);
+  }, [stored, following, queryKey, shownCount, enabled]);
   return { newEvents: following ? 0 : newEvents };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DATASETS, REPO_ROOT } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { footerCount, recordNotifications, recordedNotifications } from '../support/workspace-page.ts';
 import { serveWorkspace, type ServedWorkspace } from '../support/serve-workspace.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import { implementContract } from '../../electron/engine/dispatch.ts';
@@ -19,11 +20,7 @@ const page = () => w.page;
 const rows = () => page().locator('.log-row[data-seq]');
 const dashboard = () => page().getByRole('region', { name: 'Security dashboard' });
 
-async function rowCount(): Promise<number> {
-  const text = (await page().locator('.log-footer').textContent()) ?? '';
-  const match = /([\d,]+) events/.exec(text);
-  return match ? Number(match[1]?.replaceAll(',', '')) : 0;
-}
+const rowCount = (): Promise<number> => footerCount(page());
 
 async function engineCount(text: string): Promise<number> {
   const parsed = parseSearch(text);
@@ -47,19 +44,8 @@ beforeAll(async () => {
   process.env.CHROMIUM_PATH ??= '/usr/bin/chromium';
   w = await serveWorkspace(temp.file('dashboard.auditscope'), [DATASETS]);
   // Notifications are recorded, not shown: what the page asked the browser to show is the test.
-  await page().addInitScript(() => {
-    const shown: { title: string; body: string }[] = [];
-    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
-    class RecordedNotification {
-      static permission = 'granted';
-      static requestPermission = () => Promise.resolve('granted');
-      onclick: (() => void) | null = null;
-      constructor(title: string, options?: { body?: string }) {
-        shown.push({ title, body: options?.body ?? '' });
-      }
-    }
-    (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
-  });
+  await recordNotifications(page());
+
   await page().goto(w.server.url);
   await rows().first().waitFor();
 }, 120_000);
@@ -207,10 +193,7 @@ describe('the alerts list', () => {
     });
     const importFiles = engine['import.files'] as (paths: string[], options: object) => Promise<unknown>;
     await importFiles([brute], {});
-    const notifications = () =>
-      page().evaluate(
-        () => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications,
-      );
+    const notifications = () => recordedNotifications(page());
     await expect
       .poll(async () => (await notifications()).map((n) => n.title))
       .toEqual(

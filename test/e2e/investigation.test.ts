@@ -6,6 +6,7 @@ import { pdfText } from '../support/pdftotext.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { footerCount } from '../support/workspace-page.ts';
 import { serveWorkspace, type ServedWorkspace } from '../support/serve-workspace.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import { verifyCase } from '../../electron/engine/cases/verify-case.ts';
@@ -17,11 +18,7 @@ let w: ServedWorkspace;
 const page = () => w.page;
 const rows = () => page().locator('.log-row[data-seq]');
 
-async function rowCount(): Promise<number> {
-  const text = (await page().locator('.log-footer').textContent()) ?? '';
-  const match = /([\d,]+) events/.exec(text);
-  return match ? Number(match[1]?.replaceAll(',', '')) : 0;
-}
+const rowCount = (): Promise<number> => footerCount(page());
 
 async function engineCount(text: string): Promise<number> {
   const parsed = parseSearch(text);

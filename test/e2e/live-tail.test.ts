@@ -6,6 +6,7 @@ import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { footerCount, recordNotifications, recordedNotifications } from '../support/workspace-page.ts';
 import { serveWorkspace, type ServedWorkspace } from '../support/serve-workspace.ts';
 
 const temp = tempDir();
@@ -13,11 +14,7 @@ let w: ServedWorkspace;
 const page = () => w.page;
 const bar = () => page().getByRole('region', { name: 'Live tail' });
 
-async function rowCount(): Promise<number> {
-  const text = (await page().locator('.log-footer').textContent()) ?? '';
-  const match = /([\d,]+) events/.exec(text);
-  return match ? Number(match[1]?.replaceAll(',', '')) : 0;
-}
+const rowCount = (): Promise<number> => footerCount(page());
 const engineTotal = async (): Promise<number> => (await w.cases.ready()).read.total({});
 
 const okta = readFileSync(
@@ -37,19 +34,8 @@ const write = (n: number): void => {
 beforeAll(async () => {
   process.env.CHROMIUM_PATH ??= '/usr/bin/chromium';
   w = await serveWorkspace(temp.file('live.auditscope'), [dataset('github-audit')]);
-  await page().addInitScript(() => {
-    const shown: string[] = [];
-    (window as unknown as { __notifications: string[] }).__notifications = shown;
-    class RecordedNotification {
-      static permission = 'granted';
-      static requestPermission = () => Promise.resolve('granted');
-      onclick: (() => void) | null = null;
-      constructor(title: string) {
-        shown.push(title);
-      }
-    }
-    (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
-  });
+  await recordNotifications(page());
+
   await page().goto(w.server.url);
   await page().locator('.log-row[data-seq]').first().waitFor();
 }, 60_000);
@@ -127,8 +113,7 @@ describe('live tail in the workspace (serve mode, Chromium)', () => {
         }),
       ).join('\n') + '\n',
     );
-    const notifications = () =>
-      page().evaluate(() => (window as unknown as { __notifications: string[] }).__notifications);
+    const notifications = async () => (await recordedNotifications(page())).map((n) => n.title);
     await expect
       .poll(notifications, { timeout: 15_000 })
       .toContain('High alert: Suspicious IP: repeated failed sign-ins');

@@ -14,6 +14,7 @@ import { launchChromium } from '../support/chromium.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 import { startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { footerCount } from '../support/workspace-page.ts';
 
 const RENDERER = path.join(REPO_ROOT, 'out', 'renderer');
 const SHOTS = path.join(REPO_ROOT, 'test', 'output', 'screenshots');
@@ -135,7 +136,7 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     await expect
       .poll(() => bar.textContent(), { timeout: 10_000 })
       .toContain('shop audit · public.user_activity_log');
-    const before = await footerCount();
+    const before = await footer();
     // The application writes: rows stamped now, in small transactions.
     for (let i = 0; i < 4; i++) {
       postgres.psql(
@@ -146,7 +147,7 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
       );
       await new Promise((r) => setTimeout(r, 400));
     }
-    await expect.poll(footerCount, { timeout: 20_000 }).toBe(before + 20);
+    await expect.poll(footer, { timeout: 20_000 }).toBe(before + 20);
     await expect(page.locator('.log-row[data-seq]').first().textContent()).resolves.toContain('cashier');
     await shot('24-table-live');
     await bar.getByRole('button', { name: 'Pause' }).click();
@@ -155,18 +156,15 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
       'shop',
     );
     await expect.poll(() => bar.textContent(), { timeout: 20_000 }).toContain('2 new events');
-    expect(await footerCount()).toBe(before + 20);
+    expect(await footer()).toBe(before + 20);
     await shot('25-table-live-paused');
     await bar.getByRole('button', { name: 'Resume' }).click();
-    await expect.poll(footerCount, { timeout: 10_000 }).toBe(before + 22);
+    await expect.poll(footer, { timeout: 10_000 }).toBe(before + 22);
     await bar.getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => bar.textContent(), { timeout: 10_000 }).toContain('stopped');
   });
 
-  async function footerCount(): Promise<number> {
-    const text = (await page.locator('.log-footer').textContent()) ?? '';
-    return Number(/([\d,]+) events/.exec(text)?.[1]?.replaceAll(',', '') ?? 0);
-  }
+  const footer = (): Promise<number> => footerCount(page);
 
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);

@@ -1,5 +1,6 @@
 // The workspace in real Chromium, against the real engine in serve mode, over real audit data.
 // Screenshots of every view land in test/output/screenshots: look at them.
+import { footerCount } from '../support/workspace-page.ts';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -81,11 +82,7 @@ function rows() {
   return page.locator('.log-row[data-seq]');
 }
 
-async function rowCount(): Promise<number> {
-  const text = (await page.locator('.log-footer').textContent()) ?? '';
-  const match = /([\d,]+) events/.exec(text);
-  return match ? Number(match[1]?.replaceAll(',', '')) : 0;
-}
+const rowCount = (): Promise<number> => footerCount(page);
 
 beforeAll(async () => {
   if (!existsSync(path.join(RENDERER, 'index.html')))

@@ -173,27 +173,22 @@ export function SecurityDashboard({ dataVersion }: { dataVersion: number }) {
 
           <h2 className="dashboard-heading">What happened</h2>
           <div className="dashboard-grid">
-            <BreakdownCard
-              title="By category"
-              field="category"
-              rows={data.byCategory}
-              data={data}
-              compare={compare}
-            />
-            <BreakdownCard
-              title="By outcome"
-              field="outcome"
-              rows={data.byOutcome}
-              data={data}
-              compare={compare}
-            />
-            <BreakdownCard
-              title="By source"
-              field="source"
-              rows={data.bySource}
-              data={data}
-              compare={compare}
-            />
+            {(
+              [
+                ['By category', 'category', data.byCategory],
+                ['By outcome', 'outcome', data.byOutcome],
+                ['By source', 'source', data.bySource],
+              ] as const
+            ).map(([title, field, rows]) => (
+              <BreakdownCard
+                key={field}
+                title={title}
+                field={field}
+                rows={rows}
+                data={data}
+                compare={compare}
+              />
+            ))}
             <div className="dash-card">
               <h3>Events per day: the last 7 days against the 7 before</h3>
               <WeekComparison weeks={data.weeks} zone={zone} onDay={(from) => open('', from, from + DAY)} />

@@ -26,6 +26,13 @@ export function ianaZone(zone: string): string {
   return zone;
 }
 
+/** Shows in Logs the period's events with this value of the field. */
+function openValue(field: string, value: string, data: Dashboard): void {
+  useWorkspace
+    .getState()
+    .openInLogs(formatSearch({ kind: 'field', field, op: 'eq', value }), data.from, data.to);
+}
+
 const hour = (h: number): string => `${String(h % 24).padStart(2, '0')}:00`;
 
 /** "+12%" / "−40%" / "new" against the previous period. */
@@ -88,8 +95,6 @@ export function SecurityDashboard({ dataVersion }: { dataVersion: number }) {
   const current = state?.key === key ? state : undefined;
   const data = current?.data;
   const open = useWorkspace.getState().openInLogs;
-  const term = (field: string, value: string): string =>
-    formatSearch({ kind: 'field', field, op: 'eq', value });
   const failures = data?.byOutcome.find((b) => b.value === 'failure');
   // The whole case has no period before it to compare with.
   const compare = range !== 'all';
@@ -211,10 +216,7 @@ export function SecurityDashboard({ dataVersion }: { dataVersion: number }) {
             ).map(([field, title]) => (
               <div className="dash-card" key={field}>
                 <h3>{title}</h3>
-                <ValueList
-                  values={data.top[field]}
-                  onOpen={(value) => open(term(field, value), data.from, data.to)}
-                />
+                <ValueList values={data.top[field]} onOpen={(value) => openValue(field, value, data)} />
               </div>
             ))}
           </div>
@@ -254,16 +256,7 @@ function NewValuesTile({
         <span className="stat-value">{formatCount(values.total)}</span>
         <span className="muted">first seen in this period</span>
       </button>
-      {open && (
-        <ValueList
-          values={values.values}
-          onOpen={(value) =>
-            useWorkspace
-              .getState()
-              .openInLogs(formatSearch({ kind: 'field', field, op: 'eq', value }), data.from, data.to)
-          }
-        />
-      )}
+      {open && <ValueList values={values.values} onOpen={(value) => openValue(field, value, data)} />}
     </div>
   );
 }
@@ -322,15 +315,7 @@ function BreakdownCard({
               className="value-row"
               disabled={r.count === 0}
               hidden={!compare && r.count === 0}
-              onClick={() =>
-                useWorkspace
-                  .getState()
-                  .openInLogs(
-                    formatSearch({ kind: 'field', field, op: 'eq', value: r.value }),
-                    data.from,
-                    data.to,
-                  )
-              }
+              onClick={() => openValue(field, r.value, data)}
             >
               <span className="value-bar" style={{ width: `${(r.count / max) * 100}%` }} aria-hidden />
               {compare && (

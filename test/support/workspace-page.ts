@@ -14,7 +14,7 @@ export async function footerCount(page: Page): Promise<number> {
 export async function recordNotifications(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const shown: { title: string; body: string }[] = [];
-    (window as unknown as { __notifications: typeof shown }).__notifications = shown;
+    (globalThis as unknown as { __notifications: typeof shown }).__notifications = shown;
     class RecordedNotification {
       static permission = 'granted';
       static requestPermission = () => Promise.resolve('granted');
@@ -23,12 +23,12 @@ export async function recordNotifications(page: Page): Promise<void> {
         shown.push({ title, body: options?.body ?? '' });
       }
     }
-    (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
+    (globalThis as unknown as { Notification: unknown }).Notification = RecordedNotification;
   });
 }
 
 export function recordedNotifications(page: Page): Promise<{ title: string; body: string }[]> {
   return page.evaluate(
-    () => (window as unknown as { __notifications: { title: string; body: string }[] }).__notifications,
+    () => (globalThis as unknown as { __notifications: { title: string; body: string }[] }).__notifications,
   );
 }

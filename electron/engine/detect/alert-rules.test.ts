@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataset, DATASETS, REPO_ROOT } from '../../../test/support/paths.ts';
+import { dataset, DATASETS, REPO_ROOT, SIGMA_RULES } from '../../../test/support/paths.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import { prng } from '../../../test/support/prng.ts';
 import { CaseSession } from '../case-session.ts';
@@ -14,7 +14,8 @@ import { parseSearch } from '../../../shared/query/parse-search.ts';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { AlertEngine, type RaisedAlert } from './alert-rules.ts';
 import { evaluateRules } from './evaluate-alerts.ts';
-import { loadRuleFolder, type LoadedRules } from './run-rules.ts';
+import { loadRuleFolder, runRules, SigmaEngine, type LoadedRules } from './run-rules.ts';
+import type { DetectionReport } from '../../../shared/domain/detection.ts';
 import { parseSigmaFile } from './sigma-rule.ts';
 
 const temp = tempDir();
@@ -276,7 +277,7 @@ describe('windows, counts and sequences', () => {
 });
 
 describe('batch and live give the same alerts', () => {
-  it('over the datasets imported folder by folder, in either order, as over the whole case', async () => {
+  it('over the datasets imported folder by folder, in either order, as over the whole case (Sigma too)', async () => {
     const rules = [
       ...builtInRules({ ...DEFAULT_DETECTION_SETTINGS, accountFailuresAbove: 1 }),
       ...bundled.alertRules,
@@ -288,16 +289,24 @@ describe('batch and live give the same alerts', () => {
     const folders = readdirSync(DATASETS, { withFileTypes: true })
       .filter((e) => e.isDirectory())
       .map((e) => dataset(e.name));
+    // Sigma too: the bundled rules and the 137 SigmaHQ rules, correlations included.
+    const sigmaRules = await loadRuleFolder(SIGMA_RULES);
+    const sigma = { rules: [...bundled.rules, ...sigmaRules.rules], unsupported: [] };
+    const sigmaBatch = sigmaFindings(runRules(db, sigma));
+    expect(sigmaBatch.filter((r) => r.ids.length > 0).length).toBeGreaterThan(8);
     for (const order of [folders, [...folders].reverse()]) {
       const live = await CaseSession.open(temp.file(`live-${order === folders ? 'a' : 'b'}.auditscope`));
       const liveDb = openCaseForReading(live.path);
       const engine = new AlertEngine(rules);
+      const sigmaLive = new SigmaEngine(sigma);
       for (const folder of order) {
         await live.import([folder]);
         engine.advance(liveDb);
+        sigmaLive.advance(liveDb);
       }
       // Event ids are the same in both cases; positions differ, so compare by ids.
       expect(normalize(engine.alerts())).toEqual(expected);
+      expect(sigmaFindings(sigmaLive.report())).toEqual(sigmaBatch);
       liveDb.close();
       await live.close();
     }
@@ -336,6 +345,13 @@ describe('batch and live give the same alerts', () => {
     await live.close();
   }, 180_000);
 });
+
+/** What every Sigma rule found, by event ids (positions differ from case to case). */
+function sigmaFindings(report: DetectionReport) {
+  return report.rules
+    .map((r) => ({ id: r.id, file: r.file, ids: [...r.eventIds].sort() }))
+    .sort((a, b) => `${a.file}#${a.id}`.localeCompare(`${b.file}#${b.id}`));
+}
 
 /** Alerts compared across cases: by event ids and times (positions differ from case to case). */
 function normalize(alerts: RaisedAlert[]) {

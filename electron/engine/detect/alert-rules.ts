@@ -111,7 +111,18 @@ export class AlertRuleState {
 
   /** The rule's alerts, one per group that holds; only groups with new hits are looked at again. */
   alerts(): RaisedAlert[] {
-    for (const key of this.dirty) {
+    this.recompute();
+    return [...this.raised.values()];
+  }
+
+  /** The alerts of the groups that got hits since the last look (a live tail's question). */
+  changedAlerts(): RaisedAlert[] {
+    return this.recompute().flatMap((key) => this.raised.get(key) ?? []);
+  }
+
+  private recompute(): string[] {
+    const keys = [...this.dirty];
+    for (const key of keys) {
       const group = this.groups.get(key);
       if (!group) continue;
       if (!group.sorted) {
@@ -123,7 +134,7 @@ export class AlertRuleState {
       else this.raised.set(key, this.toAlert(group.values, found));
     }
     this.dirty.clear();
-    return [...this.raised.values()];
+    return keys;
   }
 
   /** The hits that make up the alert of one group (empty: the rule does not hold for it). */
@@ -291,6 +302,11 @@ export class AlertEngine {
 
   alerts(): RaisedAlert[] {
     return this.states.flatMap((s) => s.alerts());
+  }
+
+  /** Only the alerts whose groups got events since the last look: what a live tail re-checks. */
+  changedAlerts(): RaisedAlert[] {
+    return this.states.flatMap((s) => s.changedAlerts());
   }
 
   /** Per rule: how many events its searches matched. */

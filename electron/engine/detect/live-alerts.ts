@@ -29,9 +29,9 @@ export class LiveAlerts {
     this.after = top;
     const fresh = (seqs: readonly number[]): boolean => seqs.some((seq) => seq > after && seq <= top);
     const raised: RaisedAlert[] = [
-      ...this.own.alerts().filter((a) => fresh(a.events.map((e) => e.seq))),
+      ...this.own.changedAlerts().filter((a) => fresh(a.events.map((e) => e.seq))),
       ...this.sigma
-        .report()
+        .reportTouched()
         .rules.filter((r) => r.matches > 0 && fresh(r.seqs))
         .map((r) => sigmaAlert(db, r)),
     ];

@@ -99,6 +99,8 @@ export class SigmaEngine {
   private readonly captures = new Map<SigmaRule, Set<string>>();
   private readonly bySource = new Map<string, SourceRules>();
   private matches = new Map<SigmaRule, Match[]>();
+  /** The rules with matches since the last `reportTouched`. */
+  private touched = new Set<SigmaRule>();
   private lastRowid = 0;
   private deletions: unknown;
 
@@ -176,6 +178,7 @@ export class SigmaEngine {
       for (const c of this.bySource.get(source)?.candidates(event.doc) ?? []) {
         if (!c.matches(event)) continue;
         const capture = this.captures.get(c.rule);
+        this.touched.add(c.rule);
         (this.matches.get(c.rule) as Match[]).push({
           seq,
           id,
@@ -191,13 +194,33 @@ export class SigmaEngine {
 
   /** Every rule's matches so far, the correlations over them, and what could not be evaluated. */
   report(started = Date.now()): DetectionReport {
+    return this.reportOf(() => true, started);
+  }
+
+  /**
+   * The same for the rules that matched since the last call, and the correlations built on them:
+   * a live tail's batch costs what its rules matched, not the whole history of every rule.
+   */
+  reportTouched(): DetectionReport {
+    const touched = this.touched;
+    this.touched = new Set();
+    const names = new Set([...touched].flatMap((rule) => [rule.id, ...(rule.name ? [rule.name] : [])]));
+    return this.reportOf((rule) =>
+      rule.kind === 'sigma' ? touched.has(rule) : rule.rules.some((name) => names.has(name)),
+    );
+  }
+
+  private reportOf(include: (rule: LoadedRule) => boolean, started = Date.now()): DetectionReport {
     const unsupported = [...this.unsupported];
-    // Events can arrive out of time order: matches are put in order here, as a batch scan would.
-    for (const found of this.matches.values()) found.sort(byTime);
     const results: RuleResult[] = [];
-    for (const [rule, found] of this.matches) results.push(result(rule, found));
+    for (const [rule, found] of this.matches) {
+      if (!include(rule)) continue;
+      // Events can arrive out of time order: matches are put in order here, as a batch scan would.
+      found.sort(byTime);
+      results.push(result(rule, found));
+    }
     for (const rule of this.rules) {
-      if (rule.kind !== 'sigma-correlation') continue;
+      if (rule.kind !== 'sigma-correlation' || !include(rule)) continue;
       try {
         results.push(result(rule, correlate(rule, this.byName, this.matches)));
       } catch (error) {

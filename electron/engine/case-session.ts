@@ -27,7 +27,7 @@ import { existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
 import { FileTail, type TailStatus } from './tail/tail-file.ts';
-import { TableTail, tailStatusOf } from './tail/table-tail.ts';
+import { lastStoredTime, TableTail, tailStatusOf } from './tail/table-tail.ts';
 import type { TableReader } from './sources/table-reader.ts';
 import type { SourceMapping } from '../../shared/domain/source.ts';
 import { loadRuleFolder, type LoadedRules } from './detect/run-rules.ts';
@@ -456,7 +456,10 @@ export class CaseSession {
       connect: source.connect,
       table,
       mapping,
-      ...(options.fromStart ? { from: '1970-01-01T00:00:00Z' } : {}),
+      // From the start, or after what an earlier tail of this table stored here, or from now.
+      ...(options.fromStart
+        ? { from: '1970-01-01T00:00:00Z' }
+        : withDefined('from', mapping.time && lastStoredTime(this.path, label, mapping.time))),
     });
     this.tails.set(label, tail);
     let stored = 0;
@@ -530,4 +533,9 @@ export class CaseSession {
     await Promise.allSettled([...readers.map((r) => r.call.close()), writer?.call.close()]);
     await Promise.allSettled([...readers.map((r) => r.terminate()), writer?.terminate()]);
   }
+}
+
+/** `{ [key]: value }` when there is a value, else nothing (for optional properties). */
+function withDefined<K extends string>(key: K, value: string | undefined | ''): { [P in K]?: string } {
+  return value ? ({ [key]: value } as { [P in K]?: string }) : {};
 }

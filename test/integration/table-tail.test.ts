@@ -148,6 +148,59 @@ describe('following a PostgreSQL table', () => {
     expect(missed.length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('resumes after a restart from what it stored, rows committed meanwhile included', async () => {
+    server.psql(
+      `CREATE TABLE restart_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now())`,
+      'app',
+    );
+    const source = {
+      name: 'app',
+      connect: () =>
+        openPostgresReader({
+          host: server.host,
+          port: server.port,
+          database: 'app',
+          user: server.user,
+          password: server.password,
+          tls: 'disable' as const,
+        }),
+    };
+    const mapping = { time: 'created_at', actor: 'username', action: 'action' };
+    const casePath = temp.file('restart.auditscope');
+    const count = () => {
+      const db = openCaseForReading(casePath);
+      try {
+        return db.prepare('SELECT count(*) FROM events').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const waitFor = async (n: number) => {
+      for (let i = 0; i < 100 && count() < n; i++) await new Promise((r) => setTimeout(r, 200));
+    };
+    let session = await CaseSession.open(casePath);
+    // Rows an hour old, followed from the start of the table.
+    server.psql(
+      "INSERT INTO restart_audit (username, action, created_at) VALUES ('a', 'login', now() - interval '60 minutes'), ('b', 'login', now() - interval '59 minutes')",
+      'app',
+    );
+    await session.followTable(source, 'public.restart_audit', mapping, { fromStart: true, ruleFolders: [] });
+    await waitFor(2);
+    await session.close(); // stops the tail
+    server.psql(
+      // Committed while nothing followed, stamped long before the restart (far past the overlap).
+      "INSERT INTO restart_audit (username, action, created_at) VALUES ('c', 'export', now() - interval '50 minutes'), ('d', 'delete', now() - interval '40 minutes')",
+      'app',
+    );
+    session = await CaseSession.open(casePath);
+    await session.followTable(source, 'public.restart_audit', mapping, { fromStart: false, ruleFolders: [] });
+    await waitFor(4);
+    server.psql("INSERT INTO restart_audit (username, action) VALUES ('e', 'logout')", 'app');
+    await waitFor(5);
+    await session.close();
+    expect(count()).toBe(5);
+  }, 60_000);
+
   it('is followed from the command line, the password from the environment', async () => {
     server.psql(
       `CREATE TABLE cli_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now());

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceMapping } from '../../../shared/domain/source.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
@@ -47,6 +47,35 @@ export interface TableTailOptions {
 }
 
 const PAGE = 5000;
+
+/** `<table>-<hash of source and table>.`: the spool files of one followed table. */
+function tableSpoolPrefix(label: string): string {
+  const table = label.split(' · ').pop() ?? label;
+  return `${table.replace(/[^\w.-]+/g, '_')}-${createHash('sha256').update(label).digest('hex').slice(0, 10)}.`;
+}
+
+/**
+ * The newest event time a tail of this table stored in this case (from its last spool file), to
+ * resume after a restart: rows committed meanwhile are read, and the overlap covers late commits.
+ */
+export function lastStoredTime(casePath: string, label: string, timeColumn: string): string | undefined {
+  const dir = `${casePath}.tail`;
+  if (!existsSync(dir)) return undefined;
+  const prefix = tableSpoolPrefix(label);
+  const last = readdirSync(dir)
+    .filter((name) => name.startsWith(prefix))
+    .sort()
+    .pop();
+  if (!last) return undefined;
+  let newest: { micros: number; text: string } | undefined;
+  for (const line of readFileSync(path.join(dir, last), 'utf8').split('\n')) {
+    if (line.trim() === '') continue;
+    const value = (JSON.parse(line) as Record<string, unknown>)[timeColumn];
+    const micros = timeOf(value);
+    if (micros !== undefined && (!newest || micros > newest.micros)) newest = { micros, text: String(value) };
+  }
+  return newest?.text;
+}
 
 /** A table a tail cannot follow (no time column, not a timestamp): trying again will not help. */
 export class TailSetupError extends Error {}
@@ -214,10 +243,8 @@ export class TableTail {
     if (fresh.length > 0) {
       const dir = `${this.session.path}.tail`;
       mkdirSync(dir, { recursive: true });
-      const file = path.join(
-        dir,
-        `${this.options.table.replace(/[^\w.-]+/g, '_')}.${Date.now()}-${this.spoolCount++}.ndjson`,
-      );
+      const sequence = String(Date.now() * 1000 + (this.spoolCount++ % 1000)).padStart(17, '0');
+      const file = path.join(dir, `${tableSpoolPrefix(this.label)}${sequence}.ndjson`);
       writeFileSync(file, fresh.join('\n') + '\n');
       const summary = await this.session.import([file], {
         format: 'generic',

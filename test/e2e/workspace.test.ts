@@ -506,7 +506,8 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect(dialog.getByRole('alert').textContent()).resolves.toMatch(/already exists/);
     await dialog.getByRole('textbox').fill(temp.file('incident-42'));
     await dialog.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => caseButton.textContent()).toContain('incident-42');
+    // Opening a case starts its threads: under a loaded machine that takes more than a second.
+    await expect.poll(() => caseButton.textContent(), { timeout: 10_000 }).toContain('incident-42');
     // A new case: no events, and the previous case's search is gone.
     await expect.poll(() => page.locator('.log-table').getAttribute('aria-rowcount')).toBe('0');
     await expect(page.getByLabel('Search').inputValue()).resolves.toBe('');
@@ -528,8 +529,8 @@ describe('the workspace in Chromium (serve mode)', () => {
     await expect(menu.getByRole('menuitem', { name: /e2e/ }).count()).resolves.toBe(1);
     await shot('19-case-menu');
     await menu.getByRole('menuitem', { name: /e2e/ }).click();
-    await expect.poll(() => caseButton.textContent()).toContain('e2e');
-    await expect.poll(rowCount).toBe(all);
+    await expect.poll(() => caseButton.textContent(), { timeout: 10_000 }).toContain('e2e');
+    await expect.poll(rowCount, { timeout: 10_000 }).toBe(all);
   });
 
   it('stars, tags and notes events, shows the marks in the table, and finds them', async () => {

@@ -8,6 +8,7 @@ import { WorkerClient, workerEntry, type Methods, type Notice } from './workers/
 import type { ReaderMethods } from './workers/reader-methods.ts';
 import { expandInputs } from './ingest/expand-inputs.ts';
 import type { FormatId } from './ingest/types.ts';
+import type { ImportFileOptions } from './workers/import-runner.ts';
 import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shared/domain/import.ts';
 import type { ExportFormat, ExportProgress, ExportSummary } from '../../shared/domain/export.ts';
 import type { EventQuery } from '../../shared/domain/query.ts';
@@ -66,10 +67,7 @@ function analystName(): string {
 
 type Writer = Methods & {
   open(path: string): { ftsReady: boolean };
-  importFile(
-    path: string,
-    options: { jobId: string; format?: FormatId; mapping?: Record<string, string>; maxRecordBytes?: number },
-  ): ImportFileResult;
+  importFile(path: string, options: ImportFileOptions): ImportFileResult;
   cancel(jobId: string): boolean;
   ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean };
   journal(action: string, detail: Record<string, unknown>): JournalEntry;
@@ -104,6 +102,12 @@ export interface ImportOptions {
   maxRecordBytes?: number;
   jobId?: string;
   onProgress?: (progress: ImportProgress) => void;
+  /**
+   * A followed file's or table's batch (tail-file.ts, table-tail.ts): it does not hold the case
+   * open (the tail stops with the case) and leaves WAL checkpoints to SQLite — one after each
+   * batch, every second, doubled a tail's lag.
+   */
+  tailBatch?: boolean;
 }
 
 /**
@@ -235,9 +239,7 @@ export class CaseSession {
 
   /** What keeps the case from being switched away from: an import or an export running in it. */
   get busy(): string | undefined {
-    // A tail's batches are not the analyst's imports: the tail stops with the case (close()).
-    if ([...this.running].some((job) => !job.startsWith('tail-')))
-      return 'an import is running in this case: let it finish or cancel it first';
+    if (this.running.size > 0) return 'an import is running in this case: let it finish or cancel it first';
     if (this.exports.size > 0) return 'an export is running in this case: let it finish or cancel it first';
     return undefined;
   }
@@ -255,7 +257,7 @@ export class CaseSession {
     const jobId = options.jobId ?? randomUUID();
     // Running from the first moment, folder listing included: the case cannot be closed or
     // switched away from under it.
-    this.running.add(jobId);
+    if (!options.tailBatch) this.running.add(jobId);
     const unsubscribe = options.onProgress ? this.onImportProgress(options.onProgress) : undefined;
     const results: ImportFileResult[] = [];
     try {
@@ -268,6 +270,7 @@ export class CaseSession {
             format: options.format,
             mapping: options.mapping,
             maxRecordBytes: options.maxRecordBytes,
+            checkpoint: !options.tailBatch,
           }),
         );
       }

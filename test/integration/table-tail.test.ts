@@ -38,6 +38,17 @@ describe('following a PostgreSQL table', () => {
     temp.cleanup();
   });
 
+  /** A read-only reader on the test server's `app` database, as a tail opens one. */
+  const readApp = () =>
+    openPostgresReader({
+      host: server.host,
+      port: server.port,
+      database: 'app',
+      user: server.user,
+      password: server.password,
+      tls: 'disable',
+    });
+
   const client = async (): Promise<pg.Client> => {
     const c = new pg.Client({
       host: server.host,
@@ -60,15 +71,7 @@ describe('following a PostgreSQL table', () => {
     const session = await CaseSession.open(temp.file(`${table}.auditscope`));
     const started = new Date(Date.now() - 1000).toISOString();
     const tail = new TableTail(session, {
-      connect: () =>
-        openPostgresReader({
-          host: server.host,
-          port: server.port,
-          database: 'app',
-          user: server.user,
-          password: server.password,
-          tls: 'disable',
-        }),
+      connect: readApp,
       table: `public.${table}`,
       mapping: { time: 'created_at', actor: 'actor', action: 'action', requestId: 'event_uuid' },
       overlapMs,
@@ -155,15 +158,7 @@ describe('following a PostgreSQL table', () => {
     );
     const source = {
       name: 'app',
-      connect: () =>
-        openPostgresReader({
-          host: server.host,
-          port: server.port,
-          database: 'app',
-          user: server.user,
-          password: server.password,
-          tls: 'disable' as const,
-        }),
+      connect: readApp,
     };
     const mapping = { time: 'created_at', actor: 'username', action: 'action' };
     const casePath = temp.file('restart.auditscope');

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceMapping } from '../../../shared/domain/source.ts';
@@ -249,7 +249,7 @@ export class TableTail {
       const summary = await this.session.import([file], {
         format: 'generic',
         mapping: this.options.mapping as Record<string, string>,
-        jobId: `tail-${randomUUID()}`,
+        tailBatch: true,
       });
       this.status.events += summary.totals.accepted;
       // Rows the case already had (a pull of the same table, an earlier tail).

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import {
   closeSync,
   existsSync,
@@ -202,7 +202,7 @@ export class FileTail {
   private async importBatches(files: string[]): Promise<void> {
     for (const file of files) {
       const summary = await this.session.import([file], {
-        jobId: `tail-${randomUUID()}`,
+        tailBatch: true,
         ...(this.format ? { format: this.format } : {}),
       });
       const result = summary.files[0];

@@ -17,6 +17,8 @@ export interface ImportFileOptions {
   format?: FormatId;
   mapping?: Record<string, string>;
   maxRecordBytes?: number;
+  /** A full WAL checkpoint once the file is in (default); off for a tail's frequent batches. */
+  checkpoint?: boolean;
 }
 
 /**

@@ -206,6 +206,37 @@ describe('import robustness', () => {
     });
   });
 
+  it('imports the next files whole after one is cancelled half-way (parse workers are reused)', async () => {
+    // Okta events with fresh uuids: every line is a new event.
+    const oktaCopies = (name: string, copies: number): string => {
+      const file = temp.file(name);
+      const out: string[] = [];
+      for (let i = 0; i < copies; i++)
+        for (const line of oktaLines) {
+          const event = JSON.parse(line) as { uuid: string };
+          out.push(JSON.stringify({ ...event, uuid: `${name}-${i}-${event.uuid}` }));
+        }
+      writeFileSync(file, out.join('\n') + '\n');
+      return file;
+    };
+    const big = oktaCopies('okta-big.ndjson', 2000);
+    const jobId = 'cancel-half-way';
+    const cancelled = await session.import([big], {
+      jobId,
+      onProgress: (progress) => {
+        if (progress.jobId === jobId && progress.accepted > 0) void session.cancelImport(jobId);
+      },
+    });
+    expect(cancelled.files[0]?.status).toBe('cancelled');
+    expect(cancelled.totals.accepted).toBeLessThan(100_000);
+
+    // Neither the cancellation nor the flow control of that file carries over to the next ones.
+    for (const name of ['okta-after-1.ndjson', 'okta-after-2.ndjson']) {
+      const next = await session.import([oktaCopies(name, 40)]);
+      expect(next.files[0]).toMatchObject({ status: 'complete', accepted: 2000, duplicates: 0, rejected: 0 });
+    }
+  });
+
   it('treats __proto__ and constructor keys as data', async () => {
     const file = temp.file('proto.ndjson');
     writeFileSync(

@@ -124,28 +124,40 @@ export class FileTail {
     return () => this.listeners.delete(listener);
   }
 
-  private schedule(): void {
+  /**
+   * The next poll: right away when the last one stored something (while the file grows faster
+   * than a poll's import, sleeping between them would only let the backlog grow), after `pollMs`
+   * when it found nothing new.
+   */
+  private schedule(busy = false): void {
     // 0: polled by the caller (`step`), as tests and benchmarks do.
     if (this.stopped || this.pollMs <= 0) return;
-    this.timer = setTimeout(() => {
-      this.running = this.step().finally(() => this.schedule());
-    }, this.pollMs);
+    this.timer = setTimeout(
+      () => {
+        const step = this.step();
+        this.running = step.then(() => undefined);
+        void step.then((stored) => this.schedule(stored));
+      },
+      busy ? 0 : this.pollMs,
+    );
   }
 
-  /** One poll: read what the file gained, store it, tell the listeners. */
-  async step(): Promise<void> {
-    if (this.stopped) return;
+  /** One poll: read what the file gained, store it, tell the listeners. Says whether it stored any. */
+  async step(): Promise<boolean> {
+    if (this.stopped) return false;
     try {
       const events = this.follower.poll();
       const batches = this.batches(events);
       this.status.state = events.some((e) => e.kind === 'missing') ? 'waiting for the file' : 'following';
       if (batches.length > 0) await this.importBatches(batches);
       else this.emit();
+      return batches.length > 0;
     } catch (error) {
       this.status.state = 'failed';
       this.status.error = (error as Error).message;
       this.emit();
       this.stopped = true;
+      return false;
     }
   }
 

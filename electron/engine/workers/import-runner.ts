@@ -1,24 +1,20 @@
 import { statSync } from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import type { EventWriter } from '../store/event-writer.ts';
 import type { FormatId } from '../ingest/types.ts';
-import { workerEntry } from './rpc.ts';
+import { ParseWorkers } from './parse-workers.ts';
 import type { ParseJob, ParseMessage, WriterMessage } from './parse-protocol.ts';
 import type { ImportFileResult, ImportProgress } from '../../../shared/domain/import.ts';
 
-/**
- * The parse worker's heap: room for a few batches and one record at the size limit (32 MiB of
- * JSON parses to a few times that), with a bounded young generation so garbage goes early.
- */
-const PARSE_LIMITS = { maxOldGenerationSizeMb: 512, maxYoungGenerationSizeMb: 48 };
+/** The writer thread's parse workers, kept between files. */
+const parseWorkers = new ParseWorkers();
 
 export interface ImportFileOptions {
   jobId: string;
   format?: FormatId;
   mapping?: Record<string, string>;
   maxRecordBytes?: number;
-  /** A full WAL checkpoint once the file is in (default); off for a tail's frequent batches. */
-  checkpoint?: boolean;
+  /** A tail's batch (see ImportOptions.tailBatch): no full checkpoint, commits not waiting for the disk. */
+  tailBatch?: boolean;
 }
 
 /**
@@ -38,9 +34,16 @@ export function runImport(
     mapping: options.mapping,
     maxRecordBytes: options.maxRecordBytes ?? 32 * 1024 * 1024,
   };
-  const worker = new Worker(workerEntry('parse-worker'), { workerData: job, resourceLimits: PARSE_LIMITS });
-  const send = (message: WriterMessage): void => worker.postMessage(message);
+  // A tail's batch is redone from its spool or its table if a power cut takes it: its commits
+  // need not wait for the disk. An import's wait, so that "imported" means on disk.
+  const commit = <T>(write: () => T): T => (options.tailBatch ? writer.redoable(write) : write());
+  const worker = parseWorkers.take();
+  let settled = false;
+  const send = (message: WriterMessage): void => {
+    if (!settled) worker.postMessage(message);
+  };
   registerCancel(() => send({ type: 'cancel' }));
+  send({ type: 'job', job });
 
   const startedAt = Date.now();
   const result: ImportFileResult = {
@@ -69,9 +72,13 @@ export function runImport(
 
   return new Promise<ImportFileResult>((resolve) => {
     // An import ends exactly once: messages the worker had already queued (batches, even `done`)
-    // still arrive after terminate(), and must not write into, or relabel, an ended import.
-    let settled = false;
-    const finish = (status: 'complete' | 'failed' | 'cancelled' | 'unrecognized', error?: string): void => {
+    // still arrive after it is ended, and must not write into, or relabel, an ended import. The
+    // worker is kept for the next file only when it ended the file itself (`idle`).
+    const finish = (
+      status: 'complete' | 'failed' | 'cancelled' | 'unrecognized',
+      error?: string,
+      idle = false,
+    ): void => {
       if (settled) return;
       settled = true;
       result.status = status;
@@ -79,19 +86,23 @@ export function runImport(
       result.elapsedMs = Date.now() - startedAt;
       try {
         if (result.importId !== null) {
-          writer.finishImport(result.importId, {
-            status: status === 'unrecognized' ? 'failed' : status,
-            size: result.size,
-            sha256: result.sha256,
-            error,
-          });
+          const importId = result.importId;
+          commit(() =>
+            writer.finishImport(importId, {
+              status: status === 'unrecognized' ? 'failed' : status,
+              size: result.size,
+              sha256: result.sha256,
+              error,
+            }),
+          );
         }
       } catch (failure) {
         // The row stays 'running' and becomes 'interrupted' on the next open; the caller hears why.
         result.status = 'failed';
         result.error = `${error ?? status}; and the import could not be recorded: ${(failure as Error).message}`;
       } finally {
-        void worker.terminate();
+        if (idle) parseWorkers.release(worker);
+        else parseWorkers.discard(worker);
         progress(true);
         resolve(result);
       }
@@ -102,18 +113,18 @@ export function runImport(
       try {
         switch (message.type) {
           case 'unrecognized':
-            return finish('unrecognized', message.message);
+            return finish('unrecognized', message.message, true);
           case 'plan':
             result.format = message.format;
             result.container = message.container;
-            result.importId = writer.beginImport({
-              path,
-              format: message.format,
-              container: message.container,
-            });
+            result.importId = commit(() =>
+              writer.beginImport({ path, format: message.format, container: message.container }),
+            );
             return send({ type: 'start', importId: result.importId });
           case 'batch': {
-            const counts = writer.insertBatch(result.importId as number, message.rows, message.rejects);
+            const counts = commit(() =>
+              writer.insertBatch(result.importId as number, message.rows, message.rejects),
+            );
             result.accepted += counts.accepted;
             result.duplicates += counts.duplicates;
             result.rejected += counts.rejected;
@@ -125,9 +136,9 @@ export function runImport(
             result.size = message.size;
             result.bytesRead = message.size;
             result.sha256 = message.sha256;
-            return finish(message.cancelled ? 'cancelled' : 'complete');
+            return finish(message.cancelled ? 'cancelled' : 'complete', undefined, true);
           case 'failed':
-            return finish('failed', message.message);
+            return finish('failed', message.message, true);
         }
       } catch (error) {
         send({ type: 'cancel' });

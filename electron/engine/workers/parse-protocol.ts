@@ -1,7 +1,7 @@
 import type { FormatId, RecordReject } from '../ingest/types.ts';
 import type { EventRow } from '../store/event-row.ts';
 
-/** What the writer hands a parse worker at start. */
+/** What the writer hands a parse worker for each file. */
 export interface ParseJob {
   path: string;
   /** Force a format instead of detecting it. */
@@ -20,7 +20,11 @@ export type ParseMessage =
   | { type: 'failed'; message: string };
 
 /** Writer → parse worker. */
-export type WriterMessage = { type: 'start'; importId: number } | { type: 'credit' } | { type: 'cancel' };
+export type WriterMessage =
+  | { type: 'job'; job: ParseJob }
+  | { type: 'start'; importId: number }
+  | { type: 'credit' }
+  | { type: 'cancel' };
 
 /** Batches a parse worker may have in flight before it waits for the writer. */
 export const BATCHES_IN_FLIGHT = 4;

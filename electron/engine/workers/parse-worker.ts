@@ -1,6 +1,8 @@
-// Parses one input file off the writer's thread: container, format, normalization, event ids.
-// The writer inserts what this sends; with two cores the two overlap almost fully.
-import { parentPort, workerData } from 'node:worker_threads';
+// Parses input files off the writer's thread: container, format, normalization, event ids.
+// The writer inserts what this sends; with two cores the two overlap almost fully. One worker
+// parses one file at a time and then waits for the next (see parse-workers.ts: starting a worker
+// costs more than parsing a tail's batch).
+import { parentPort } from 'node:worker_threads';
 import { planFile, UnrecognizedInputError, type FilePlan } from '../ingest/sniff-file.ts';
 import { readFileBatches } from '../ingest/import-file.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
@@ -8,22 +10,34 @@ import { BATCHES_IN_FLIGHT, type ParseJob, type ParseMessage, type WriterMessage
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker must run as a worker thread');
-const job = workerData as ParseJob;
 const send = (message: ParseMessage): void => port.postMessage(message);
 
-const signal = { cancelled: false };
-let credits = BATCHES_IN_FLIGHT;
-let wake: (() => void) | undefined;
-let startWith: ((importId: number) => void) | undefined;
+/** The file being parsed: its flow control, reset for every job. */
+interface Current {
+  signal: { cancelled: boolean };
+  credits: number;
+  wake?: () => void;
+  startWith?: (importId: number) => void;
+}
+let current: Current | undefined;
 
 port.on('message', (message: WriterMessage) => {
-  if (message.type === 'credit') credits++;
-  else if (message.type === 'cancel') signal.cancelled = true;
-  else if (message.type === 'start') startWith?.(message.importId);
-  wake?.();
+  if (message.type === 'job') {
+    const job: Current = { signal: { cancelled: false }, credits: BATCHES_IN_FLIGHT };
+    current = job;
+    run(message.job, job).catch((error: unknown) =>
+      send({ type: 'failed', message: (error as Error).message }),
+    );
+    return;
+  }
+  if (!current) return;
+  if (message.type === 'credit') current.credits++;
+  else if (message.type === 'cancel') current.signal.cancelled = true;
+  else if (message.type === 'start') current.startWith?.(message.importId);
+  current.wake?.();
 });
 
-async function run(): Promise<void> {
+async function run(job: ParseJob, state: Current): Promise<void> {
   let plan: FilePlan;
   try {
     plan = await planFile(job.path, {
@@ -41,7 +55,7 @@ async function run(): Promise<void> {
     return;
   }
   const importId = await new Promise<number>((resolve) => {
-    startWith = resolve;
+    state.startWith = resolve;
     send({
       type: 'plan',
       format: plan.normalizer.format,
@@ -49,18 +63,18 @@ async function run(): Promise<void> {
       container: plan.container.kind,
     });
   });
+  const { signal } = state;
   const batches = readFileBatches(job.path, plan, importId, signal, { maxRecordBytes: job.maxRecordBytes });
   for (;;) {
-    while (credits === 0 && !signal.cancelled) await new Promise<void>((resolve) => (wake = resolve));
+    while (state.credits === 0 && !signal.cancelled)
+      await new Promise<void>((resolve) => (state.wake = resolve));
     const next = await batches.next();
     if (next.done) {
       send({ type: 'done', size: next.value.size, sha256: next.value.sha256, cancelled: signal.cancelled });
       return;
     }
     if (signal.cancelled) continue; // drain quickly: the reader stops at its next chunk
-    credits--;
+    state.credits--;
     send({ type: 'batch', ...next.value });
   }
 }
-
-run().catch((error: unknown) => send({ type: 'failed', message: (error as Error).message }));

@@ -92,26 +92,29 @@ serve(port, {
         (cancel) => cancels.set(options.jobId, cancel),
       );
       // Every file, whatever became of it, with the SHA-256 of what was read.
-      journal?.append('import', {
-        importId: result.importId,
-        path: result.path,
-        sha256: result.sha256,
-        size: result.size,
-        format: result.format,
-        container: result.container,
-        status: result.status,
-        accepted: result.accepted,
-        duplicates: result.duplicates,
-        rejected: result.rejected,
-        ...(result.error === undefined ? {} : { error: result.error }),
-      });
+      const record = (): unknown =>
+        journal?.append('import', {
+          importId: result.importId,
+          path: result.path,
+          sha256: result.sha256,
+          size: result.size,
+          format: result.format,
+          container: result.container,
+          status: result.status,
+          accepted: result.accepted,
+          duplicates: result.duplicates,
+          rejected: result.rejected,
+          ...(result.error === undefined ? {} : { error: result.error }),
+        });
+      if (options.tailBatch) open.writer.redoable(record);
+      else record();
       return result;
     } finally {
       cancels.delete(options.jobId);
       activeImports--;
       // A full WAL checkpoint after each file keeps the case file whole on disk (a tail's
       // batches leave it to SQLite's automatic checkpoints: see ImportOptions.tailBatch).
-      if (options.checkpoint !== false) open.writer.checkpoint();
+      if (!options.tailBatch) open.writer.checkpoint();
       scheduleFts();
     }
   },

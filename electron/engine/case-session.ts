@@ -104,8 +104,9 @@ export interface ImportOptions {
   onProgress?: (progress: ImportProgress) => void;
   /**
    * A followed file's or table's batch (tail-file.ts, table-tail.ts): it does not hold the case
-   * open (the tail stops with the case) and leaves WAL checkpoints to SQLite — one after each
-   * batch, every second, doubled a tail's lag.
+   * open (the tail stops with the case), leaves WAL checkpoints to SQLite — one after each
+   * batch, every second, doubled a tail's lag — and commits without waiting for the disk: a batch
+   * a power cut took is read again from its spool file or the table (withoutWaitingForDisk).
    */
   tailBatch?: boolean;
 }
@@ -270,7 +271,7 @@ export class CaseSession {
             format: options.format,
             mapping: options.mapping,
             maxRecordBytes: options.maxRecordBytes,
-            checkpoint: !options.tailBatch,
+            tailBatch: options.tailBatch,
           }),
         );
       }

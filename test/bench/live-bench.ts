@@ -88,6 +88,9 @@ export async function benchLive(options: { rate?: number; seconds?: number; inpu
     writeToStoredMs: summarize(latency(stored)),
     writeToCheckedByEveryRuleMs: summarize(latency(checked)),
     backlogEvents: summarize(backlog),
+    // Falling behind shows as a backlog that grows: compare the first third of the run with the last.
+    backlogFirstThirdEvents: summarize(backlog.slice(0, Math.floor(backlog.length / 3))),
+    backlogLastThirdEvents: summarize(backlog.slice(Math.ceil((backlog.length * 2) / 3))),
     drainAfterWriterStopsMs: Math.round(drained - writerDone),
     batches: stored.length,
   };

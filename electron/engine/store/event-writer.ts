@@ -1,4 +1,4 @@
-import type { CaseDb } from './case-db.ts';
+import { withoutWaitingForDisk, type CaseDb } from './case-db.ts';
 import { COL, EVENT_COLUMNS, type EventRow } from './event-row.ts';
 import type { RecordReject } from '../ingest/types.ts';
 import { ROWID_HIGH_WATER_KEY } from './delete-events.ts';
@@ -130,6 +130,11 @@ export class EventWriter {
 
   insertBatch(importId: number, rows: EventRow[], rejects: RecordReject[]): BatchResult {
     return this.writeBatch(importId, rows, rejects);
+  }
+
+  /** Runs writes that are redone if a power cut takes them (a tail's batch): see withoutWaitingForDisk. */
+  redoable<T>(write: () => T): T {
+    return withoutWaitingForDisk(this.db, write);
   }
 
   finishImport(importId: number, end: ImportEnd): void {

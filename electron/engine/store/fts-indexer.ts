@@ -1,4 +1,4 @@
-import type { CaseDb } from './case-db.ts';
+import { withoutWaitingForDisk, type CaseDb } from './case-db.ts';
 
 const FTS_DONE_KEY = 'fts_indexed_through';
 const MAX_WALK_DEPTH = 64;
@@ -37,10 +37,13 @@ export class FtsIndexer {
     const done = this.indexedThrough();
     const rows = this.readPending.all(done, limit) as [number, string][];
     if (rows.length === 0) return 0;
-    this.db.transaction(() => {
-      for (const [rowid, text] of rows) this.insertBody.run(rowid, searchableText(text));
-      this.setDone.run(String(rows[rows.length - 1]?.[0] ?? done));
-    })();
+    // Rebuilt from its high-water mark if lost: no need to wait for the disk.
+    withoutWaitingForDisk(this.db, () =>
+      this.db.transaction(() => {
+        for (const [rowid, text] of rows) this.insertBody.run(rowid, searchableText(text));
+        this.setDone.run(String(rows[rows.length - 1]?.[0] ?? done));
+      })(),
+    );
     return rows.length;
   }
 }

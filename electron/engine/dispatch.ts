@@ -10,7 +10,7 @@ import {
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
-import type { SourceMapping } from '../../shared/domain/source.ts';
+import { isServerKind, type SourceMapping } from '../../shared/domain/source.ts';
 import type { AnnotationChange } from '../../shared/domain/annotations.ts';
 import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search.ts';
 import type { CaseNoteDraft } from '../../shared/domain/case-note.ts';
@@ -132,10 +132,12 @@ export function implementContract(
       options: { fromStart: boolean },
     ) => {
       const source = sources.connector(id);
-      // A tail reads by a timestamp cursor bound as an instant: PostgreSQL compares it as one;
-      // SQLite would compare text with text (and miss rows), so its files are pulled instead.
-      if (source.kind !== 'postgres')
-        throw new Error('following a table live needs a PostgreSQL source: pull from an SQLite file instead');
+      // A tail reads by a timestamp cursor bound as an instant: PostgreSQL and MySQL compare it
+      // as one; SQLite would compare text with text (and miss rows), so its files are pulled instead.
+      if (!isServerKind(source.kind))
+        throw new Error(
+          'following a table live needs a PostgreSQL or MySQL source: pull from an SQLite file instead',
+        );
       return (await session()).followTable(source, table, mapping, {
         fromStart: options.fromStart,
         ruleFolders: shell.ruleFolders ?? [],

@@ -2,11 +2,24 @@ import { z } from 'zod';
 
 /**
  * A database an application writes its audit trail to, read in place (never written): a
- * PostgreSQL server or an SQLite file. Passwords are never part of it: the desktop app keeps them
+ * PostgreSQL, MySQL or MariaDB server, or an SQLite file. Passwords are never part of it: the desktop app keeps them
  * encrypted by the OS keystore in main, serve mode and the CLI take them from the environment.
  */
-export const SourceKind = z.enum(['postgres', 'sqlite']);
+export const SourceKind = z.enum(['postgres', 'mysql', 'sqlite']);
 export type SourceKind = z.infer<typeof SourceKind>;
+
+/** Database servers (reached by host, port, database, user), as opposed to a file. */
+export function isServerKind(kind: SourceKind): kind is 'postgres' | 'mysql' {
+  return kind !== 'sqlite';
+}
+
+export const SOURCE_KIND_LABEL: Record<SourceKind, string> = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL / MariaDB',
+  sqlite: 'SQLite',
+};
+
+export const DEFAULT_PORT = { postgres: 5432, mysql: 3306 } as const;
 
 /** `verify`: TLS with the server's certificate and host name checked; `disable`: no TLS (a local socket, a lab). */
 export const TlsMode = z.enum(['verify', 'disable']);

@@ -97,8 +97,8 @@ describe('auditscope tail', () => {
     expect(await secret.exit).toBe(2);
     expect(secret.err()).toContain('put the password in AUDITSCOPE_PASSWORD');
     expect(secret.err()).not.toContain('hunter2');
-    const mysql = start('--source', 'mysql://alice@localhost/x', '--table', 'audit');
-    expect(await mysql.exit).toBe(1);
-    expect(mysql.err()).toContain('only PostgreSQL sources can be followed');
+    const sqlite = start('--source', 'sqlite:///tmp/app.db', '--table', 'audit');
+    expect(await sqlite.exit).toBe(2);
+    expect(sqlite.err()).toContain('--source must be a postgres:// or mysql:// URL, not sqlite:');
   });
 });

@@ -27,7 +27,7 @@ export function postgresMissing(): string | undefined {
     : `PostgreSQL server binaries not found in ${BIN} (Debian: apt-get install postgresql; or set POSTGRES_BIN)`;
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

@@ -9,7 +9,8 @@ import { CaseSession } from '../../engine/case-session.ts';
 import { openCaseForReading } from '../../engine/store/case-db.ts';
 import { FileTail } from '../../engine/tail/tail-file.ts';
 import { TableTail } from '../../engine/tail/table-tail.ts';
-import { openPostgresReader, type PostgresTarget } from '../../engine/sources/postgres-reader.ts';
+import { openServerReader } from '../../engine/sources/open-reader.ts';
+import { serverSource, type ServerSource } from '../source-url.ts';
 import { proposeMapping } from '../../engine/ingest/normalize/generic.ts';
 import { SourceMapping } from '../../../shared/domain/source.ts';
 import { writeEvents, type OutputFormat } from '../../engine/export/write-events.ts';
@@ -28,11 +29,12 @@ temporary case removed at exit. Stop with Ctrl-C: what was read is stored first.
 
 Options:
   --file <path>       the log file to follow (it may not exist yet)
-  --source <url>      a PostgreSQL database: postgres://user@host:port/database (add
-                      ?sslmode=disable for a server without TLS; the certificate and host name
-                      are verified otherwise). The password comes from AUDITSCOPE_PASSWORD, else
-                      a prompt: never from the URL, which would keep it in shell history.
-  --table <name>      the table or view to follow (schema.table), read in time order
+  --source <url>      a database: postgres://user@host:port/database or mysql://… (MySQL,
+                      MariaDB; add ?sslmode=disable for a server without TLS; the certificate
+                      and host name are verified otherwise). The password comes from
+                      AUDITSCOPE_PASSWORD, else a prompt: never from the URL, which would keep
+                      it in shell history.
+  --table <name>      the table or view to follow (PostgreSQL: schema.table), read in time order
   --mapping <file>    JSON {"time": column, "actor": …, "action": …} (default: proposed from the
                       column names; the time column is required)
   --overlap <time>    how far back each poll of a table reads again, for rows that commit out
@@ -83,7 +85,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
     throw new UsageError(`tail: unknown --format ${format}`);
   const parsed = parseSearch(positionals.join(' '));
   if (!parsed.ok) throw new UsageError(`tail: ${parsed.error.message}`);
-  const database = values.source ? await databaseTarget(values.source) : undefined;
+  const database = values.source ? await serverSource(values.source, 'tail') : undefined;
 
   const scratch = values.case ? undefined : mkdtempSync(path.join(tmpdir(), 'auditscope-tail-'));
   const casePath = values.case ?? path.join(scratch as string, 'tail.auditscope');
@@ -180,10 +182,11 @@ async function followFile(
 
 async function followTable(
   session: CaseSession,
-  target: PostgresTarget,
+  source: ServerSource,
   options: { table: string; mapping?: string; overlap?: string; fromStart: boolean },
 ): Promise<Followed> {
-  const probe = await openPostgresReader(target).catch((error: Error) => {
+  const { target } = source;
+  const probe = await openServerReader(source).catch((error: Error) => {
     throw new CliError(
       `cannot connect to ${target.host}:${target.port}/${target.database}: ${error.message}`,
     );
@@ -204,7 +207,7 @@ async function followTable(
   const overlapMs = options.overlap === undefined ? 10_000 : durationMs(options.overlap);
   let lastFailure: string | undefined;
   const tail = new TableTail(session, {
-    connect: () => openPostgresReader(target),
+    connect: () => openServerReader(source),
     table: options.table,
     mapping,
     overlapMs,
@@ -235,57 +238,4 @@ function durationMs(text: string): number {
   const match = /^(\d+)(ms|s|m|h)$/.exec(text.trim());
   if (!match) throw new UsageError(`tail: --overlap ${text} is not a duration like 10s, 2m`);
   return Number(match[1]) * (UNIT_MS[match[2] as string] as number);
-}
-
-/** The database of a URL; the password from the environment or a prompt, never from the URL. */
-async function databaseTarget(text: string): Promise<PostgresTarget> {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new UsageError(`tail: --source ${makeControlsVisible(text)} is not a URL`);
-  }
-  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:')
-    throw new CliError(`tail: only PostgreSQL sources can be followed (postgres://…), not ${url.protocol}`);
-  if (url.password)
-    throw new UsageError(
-      'tail: put the password in AUDITSCOPE_PASSWORD (or type it at the prompt), not in the URL',
-    );
-  const sslmode = url.searchParams.get('sslmode');
-  const password =
-    process.env.AUDITSCOPE_PASSWORD ?? (process.stdin.isTTY ? await promptSecret('Password: ') : undefined);
-  return {
-    host: url.hostname || 'localhost',
-    port: url.port ? Number(url.port) : 5432,
-    database: decodeURIComponent(url.pathname.slice(1)) || 'postgres',
-    user: decodeURIComponent(url.username) || 'postgres',
-    password,
-    tls: sslmode === 'disable' ? 'disable' : 'verify',
-  };
-}
-
-/** Reads a line from the terminal without echoing it. */
-function promptSecret(question: string): Promise<string> {
-  return new Promise((resolve) => {
-    process.stderr.write(question);
-    const stdin = process.stdin;
-    stdin.setRawMode(true);
-    stdin.resume();
-    let answer = '';
-    const onData = (data: Buffer): void => {
-      for (const char of data.toString('utf8')) {
-        if (char === '\r' || char === '\n' || char === '\u0004') {
-          stdin.setRawMode(false);
-          stdin.pause();
-          stdin.off('data', onData);
-          process.stderr.write('\n');
-          resolve(answer);
-          return;
-        }
-        if (char === '\u0003') process.exit(130);
-        answer = char === '\u007f' ? answer.slice(0, -1) : answer + char;
-      }
-    };
-    stdin.on('data', onData);
-  });
 }

@@ -7,13 +7,16 @@ import {
   type SourceInfo,
   type SourceMapping,
   type SourceTableInfo,
+  DEFAULT_PORT,
+  isServerKind,
+  SOURCE_KIND_LABEL,
 } from '../../../shared/domain/source.ts';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
 import type { CaseSession } from '../case-session.ts';
 import { readJsonFile, writeJsonFile } from '../cases/json-file.ts';
 import { createGenericNormalizer, proposeMapping } from '../ingest/normalize/generic.ts';
 import { RecordError } from '../ingest/types.ts';
-import { openPostgresReader } from './postgres-reader.ts';
+import { openServerReader } from './open-reader.ts';
 import type { SecretStore } from './secrets.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from './table-reader.ts';
@@ -81,10 +84,10 @@ export class SourceRegistry {
     const source = SourceConnection.parse({
       ...common,
       id,
-      ...(draft.kind === 'postgres' ? { host, port, database, user } : { file }),
+      ...(isServerKind(draft.kind) ? { host, port, database, user } : { file }),
     });
-    if (source.kind === 'postgres' && !(source.host && source.database && source.user)) {
-      throw new Error('a PostgreSQL source needs a host, a database and a user');
+    if (isServerKind(source.kind) && !(source.host && source.database && source.user)) {
+      throw new Error(`a ${SOURCE_KIND_LABEL[source.kind]} source needs a host, a database and a user`);
     }
     if (source.kind === 'sqlite' && !source.file) throw new Error('an SQLite source needs its database file');
     const index = this.sources.findIndex((s) => s.id === id);
@@ -277,17 +280,18 @@ export class SourceRegistry {
     return {
       name: source.name,
       kind: source.kind,
-      connect: () =>
-        source.kind === 'sqlite'
-          ? openSqliteReader(source.file as string)
-          : openPostgresReader({
-              host: source.host as string,
-              port: source.port ?? 5432,
-              database: source.database as string,
-              user: source.user as string,
-              password: this.secrets.get(id, source.name),
-              tls: source.tls,
-            }),
+      connect: () => {
+        if (!isServerKind(source.kind)) return openSqliteReader(source.file as string);
+        const target = {
+          host: source.host as string,
+          port: source.port ?? DEFAULT_PORT[source.kind],
+          database: source.database as string,
+          user: source.user as string,
+          password: this.secrets.get(id, source.name),
+          tls: source.tls,
+        };
+        return openServerReader({ kind: source.kind, target });
+      },
     };
   }
 

@@ -1,7 +1,12 @@
 import { useEffect, useState } from 'react';
 import type { SourcePreviewRow } from '../../../../shared/contract.ts';
 import type { ImportSummary } from '../../../../shared/domain/import.ts';
-import type { SourceInfo, SourceMapping, SourceTableInfo } from '../../../../shared/domain/source.ts';
+import {
+  isServerKind,
+  type SourceInfo,
+  type SourceMapping,
+  type SourceTableInfo,
+} from '../../../../shared/domain/source.ts';
 import { call, onPush } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useImports } from '../../stores/imports.ts';
@@ -230,18 +235,23 @@ function TableWork({
             >
               {pulling ? `Pulling… ${formatCount(pulling.accepted)}` : 'Pull into case'}
             </button>
-            <button
-              type="button"
-              title="Store the rows committed from now on as they arrive (Logs shows them live)"
-              onClick={() =>
-                call('tail.followTable', source.id, table, cleanMapping(mapping), { fromStart: false }).then(
-                  (status) => setFollowing(status.path),
-                  (e: Error) => setError(e.message),
-                )
-              }
-            >
-              Follow live
-            </button>
+            {/* SQLite files are pulled: a text cursor would miss rows (see tail.followTable). */}
+            {isServerKind(source.kind) && (
+              <button
+                type="button"
+                title="Store the rows committed from now on as they arrive (Logs shows them live)"
+                onClick={() =>
+                  call('tail.followTable', source.id, table, cleanMapping(mapping), {
+                    fromStart: false,
+                  }).then(
+                    (status) => setFollowing(status.path),
+                    (e: Error) => setError(e.message),
+                  )
+                }
+              >
+                Follow live
+              </button>
+            )}
           </fieldset>
           {following && (
             <p role="status">

@@ -1,5 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { SourceInfo, SourceKind } from '../../../../shared/domain/source.ts';
+import {
+  DEFAULT_PORT,
+  isServerKind,
+  SOURCE_KIND_LABEL,
+  type SourceInfo,
+  type SourceKind,
+} from '../../../../shared/domain/source.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
 import { call, isDesktop } from '../../lib/api.ts';
@@ -36,7 +42,7 @@ function draftOf(source: SourceInfo): Draft {
     name: source.name,
     kind: source.kind,
     host: source.host ?? '',
-    port: String(source.port ?? 5432),
+    port: String(source.port ?? (isServerKind(source.kind) ? DEFAULT_PORT[source.kind] : '')),
     database: source.database ?? '',
     user: source.user ?? '',
     tls: source.tls,
@@ -86,20 +92,20 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
     setError(undefined);
     setConnected(undefined);
     try {
-      const postgres = draft.kind === 'postgres';
+      const server = isServerKind(draft.kind);
       const saved = await call(
         'source.save',
         {
           ...(draft.id ? { id: draft.id } : {}),
           name:
             draft.name.trim() ||
-            (postgres ? `${draft.database}@${draft.host}` : draft.file.split(/[\\/]/).pop() || 'SQLite'),
+            (server ? `${draft.database}@${draft.host}` : draft.file.split(/[\\/]/).pop() || 'SQLite'),
           kind: draft.kind,
-          tls: postgres ? draft.tls : 'disable',
-          ...(postgres
+          tls: server ? draft.tls : 'disable',
+          ...(isServerKind(draft.kind)
             ? {
                 host: draft.host.trim(),
-                port: Number(draft.port) || 5432,
+                port: Number(draft.port) || DEFAULT_PORT[draft.kind],
                 database: draft.database.trim(),
                 user: draft.user.trim(),
               }
@@ -187,7 +193,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
               onClick={() => select(s)}
             >
               {cellText(s.name)}
-              <span className="muted"> {s.kind === 'postgres' ? 'PostgreSQL' : 'SQLite'}</span>
+              <span className="muted"> {SOURCE_KIND_LABEL[s.kind]}</span>
             </button>
           ))}
           <button
@@ -212,13 +218,23 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
               <select
                 aria-label="Kind"
                 value={draft.kind}
-                onChange={(e) => setDraft({ ...draft, kind: e.target.value as SourceKind })}
+                onChange={(e) => {
+                  const kind = e.target.value as SourceKind;
+                  // The port follows the kind while it is still the other kind's default.
+                  const defaults = Object.values(DEFAULT_PORT).map(String);
+                  const port =
+                    isServerKind(kind) && defaults.includes(draft.port)
+                      ? String(DEFAULT_PORT[kind])
+                      : draft.port;
+                  setDraft({ ...draft, kind, port });
+                }}
               >
                 <option value="postgres">PostgreSQL server</option>
+                <option value="mysql">MySQL / MariaDB server</option>
                 <option value="sqlite">SQLite database file</option>
               </select>
             </label>
-            {draft.kind === 'postgres' ? (
+            {isServerKind(draft.kind) ? (
               <>
                 {field('host', 'Host')}
                 {field('port', 'Port', { inputMode: 'numeric' })}

@@ -1,0 +1,202 @@
+import mysql from 'mysql2/promise';
+import type { SourceColumn } from '../../../shared/domain/source.ts';
+import { compileServerSearch } from './compile-server.ts';
+import {
+  listed,
+  parseJsonText,
+  type ServerTarget,
+  type SourceRow,
+  type TableReader,
+} from './table-reader.ts';
+
+/** `name` quoted for MySQL and MariaDB: in backticks, inner backticks doubled. */
+export function quoteMysqlIdentifier(name: string): string {
+  return `\`${name.replaceAll('`', '``')}\``;
+}
+
+/**
+ * A connection meant only to read, to MySQL or MariaDB. The server is not trusted: the client
+ * never offers LOCAL INFILE (a server could otherwise ask for any file the app can read) and has
+ * no stream to answer such a request with; one statement per query; times as the server's text
+ * in UTC; big integers and decimals as text, never rounded.
+ */
+export async function connectMysql(target: ServerTarget): Promise<mysql.Connection> {
+  const connection = await mysql.createConnection({
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+    password: target.password ?? '',
+    ssl: target.tls === 'verify' ? { rejectUnauthorized: true } : undefined,
+    connectTimeout: 10_000,
+    flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS'],
+    multipleStatements: false,
+    dateStrings: true,
+    timezone: 'Z',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    decimalNumbers: false,
+  });
+  // As for PostgreSQL: a connection dropped while idle must not end the process; the next
+  // statement fails and its caller reconnects.
+  connection.on('error', () => undefined);
+  try {
+    const [[version]] = (await connection.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
+    const timeoutMs = target.statementTimeoutMs ?? 60_000;
+    await connection.query("SET SESSION time_zone = '+00:00'");
+    await connection.query('SET SESSION TRANSACTION READ ONLY');
+    // MariaDB and MySQL name their statement timeouts differently (seconds / milliseconds).
+    if (/mariadb/i.test(version.v))
+      await connection.query('SET SESSION max_statement_time = ?', [timeoutMs / 1000]);
+    else await connection.query('SET SESSION max_execution_time = ?', [timeoutMs]);
+  } catch (error) {
+    await connection.end().catch(() => undefined);
+    throw error;
+  }
+  return connection;
+}
+
+/**
+ * One statement in a transaction declared READ ONLY: the server refuses any write in it. Values
+ * go as parameters of a prepared statement (`execute`), never spliced into the text as `query`
+ * would do on the client.
+ */
+async function readOnly<R>(
+  connection: mysql.Connection,
+  sql: string,
+  values: (string | number)[] = [],
+): Promise<R[]> {
+  await connection.query('START TRANSACTION READ ONLY');
+  try {
+    const [rows] = await connection.execute(sql, values);
+    await connection.query('COMMIT');
+    return rows as R[];
+  } catch (error) {
+    await connection.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** How a search over these columns binds its values: `?` placeholders, in order, into `values`. */
+function searchContext(columns: readonly SourceColumn[], values: (string | number)[]) {
+  return {
+    dialect: 'mysql' as const,
+    columns,
+    quote: quoteMysqlIdentifier,
+    bind: (value: string | number | string[]): string => {
+      values.push(Array.isArray(value) ? JSON.stringify(value) : value);
+      return '?';
+    },
+  };
+}
+
+/** Values as the rest of the engine reads them: JSON kept as text (MariaDB) parsed, bytes as hex. */
+function readValue(value: unknown): unknown {
+  if (Buffer.isBuffer(value)) return value.toString('hex');
+  return parseJsonText(value);
+}
+
+export async function openMysqlReader(target: ServerTarget): Promise<TableReader> {
+  const connection = await connectMysql(target);
+  let listedTables: string[] | undefined;
+  const tables = async (): Promise<string[]> => {
+    listedTables ??= (
+      await readOnly<{ name: string }>(
+        connection,
+        'SELECT table_name AS name FROM information_schema.tables WHERE table_schema = DATABASE() ORDER BY 1',
+      )
+    ).map((r) => r.name);
+    return listedTables;
+  };
+  const named = async (table: string): Promise<string> => listed(table, await tables(), 'table');
+  const listedColumns = new Map<string, Promise<SourceColumn[]>>();
+  const columns = (table: string): Promise<SourceColumn[]> => {
+    let found = listedColumns.get(table);
+    if (!found) {
+      found = named(table).then(async (name) =>
+        (
+          await readOnly<{ name: string; type: string }>(
+            connection,
+            `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+              WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position`,
+            [name],
+          )
+        ).map((r) => ({ name: r.name, type: r.type })),
+      );
+      listedColumns.set(table, found);
+      found.catch(() => listedColumns.delete(table));
+    }
+    return found;
+  };
+  return {
+    location: `mysql://${target.user}@${target.host}:${target.port}/${target.database}`,
+    tables,
+    columns,
+    keyColumn: async (table) => {
+      const keys = await readOnly<{ name: string }>(
+        connection,
+        `SELECT column_name AS name FROM information_schema.key_column_usage
+          WHERE table_schema = DATABASE() AND table_name = ? AND constraint_name = 'PRIMARY'`,
+        [await named(table)],
+      );
+      return keys.length === 1 ? keys[0]?.name : undefined;
+    },
+    rows: async (table, options) => {
+      const name = await named(table);
+      const listedColumns = await columns(table);
+      const names = listedColumns.map((c) => c.name);
+      const time = quoteMysqlIdentifier(listed(options.timeColumn, names, 'column'));
+      const key =
+        options.key === undefined ? undefined : quoteMysqlIdentifier(listed(options.key, names, 'column'));
+      // A NULL time has no place in time order (and would end keyset paging): such rows are not read.
+      const where: string[] = [`${time} IS NOT NULL`];
+      const values: (string | number)[] = [];
+      if (options.from !== undefined) {
+        where.push(`${time} >= ?`);
+        values.push(options.from);
+      }
+      if (options.to !== undefined) {
+        where.push(`${time} < ?`);
+        values.push(options.to);
+      }
+      if (options.search)
+        where.push(
+          ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),
+        );
+      const desc = options.order === 'desc';
+      const after = desc ? '<' : '>';
+      const position = options.position;
+      if (position !== undefined && 'time' in position && key !== undefined) {
+        // Spelled out rather than `(a, b) > (?, ?)`, which MySQL does not use an index for.
+        where.push(`(${time} ${after} ? OR (${time} = ? AND ${key} ${after} ?))`);
+        values.push(...[position.time, position.time, position.key].map(String));
+      }
+      const direction = desc ? ' DESC' : '';
+      values.push(options.limit, position !== undefined && 'offset' in position ? position.offset : 0);
+      const rows = await readOnly<SourceRow>(
+        connection,
+        `SELECT ${names.map(quoteMysqlIdentifier).join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
+          ` WHERE ${where.join(' AND ')}` +
+          ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ? OFFSET ?`,
+        values,
+      );
+      return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, readValue(v)])));
+    },
+    count: async (table, options) => {
+      const name = await named(table);
+      const values: (string | number)[] = [];
+      const where = compileServerSearch(
+        options.search,
+        options.timeColumn,
+        searchContext(await columns(table), values),
+      );
+      const [row] = await readOnly<{ n: number | string }>(
+        connection,
+        `SELECT COUNT(*) AS n FROM ${quoteMysqlIdentifier(name)} WHERE ${[...where, 'TRUE'].join(' AND ')}`,
+        values,
+      );
+      return Number(row?.n ?? 0);
+    },
+    close: () => connection.end(),
+  };
+}

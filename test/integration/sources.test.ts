@@ -12,6 +12,7 @@ import { MemorySecrets } from '../../electron/engine/sources/secrets.ts';
 import { SourceRegistry } from '../../electron/engine/sources/source-registry.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { expectPushDown } from '../support/push-down.ts';
 
 const missing = postgresMissing();
 if (missing) console.warn(`PostgreSQL source tests cannot run: ${missing}`);
@@ -178,6 +179,15 @@ describe('database sources', () => {
       expect(slice.summary.totals).toMatchObject({ accepted: 0, duplicates: 1000 });
     } finally {
       await session.close();
+    }
+  });
+
+  it('runs searches on the server: counts and newest-first pages of exactly the matching rows', async () => {
+    const reader = await registry.connector(postgresId).connect();
+    try {
+      await expectPushDown(reader, 'public.user_activity_log', ROWS);
+    } finally {
+      await reader.close();
     }
   });
 

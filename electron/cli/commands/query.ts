@@ -5,15 +5,24 @@ import type { EventQuery } from '../../../shared/domain/query.ts';
 import { UsageError } from '../cli-error.ts';
 import { separateSearchTerms } from '../search-args.ts';
 import { openExistingCase } from './open-case.ts';
+import { querySource } from './query-source.ts';
 import { writeEvents, type OutputFormat } from '../../engine/export/write-events.ts';
 
 export const QUERY_HELP = `Usage: auditscope query --case <file> [options] ['<search>']
+       auditscope query --source <url> --table <name> [--mapping <file>] [options] ['<search>']
 
-Searches a case. The search syntax: field:value terms (actor:alice action:iam.* outcome:failure
+Searches a case, or a database table in place: the search runs on the server (PostgreSQL,
+MySQL, MariaDB) and only matching rows are read, each made an event through the column mapping. The search syntax: field:value terms (actor:alice action:iam.* outcome:failure
 ip:10.0.0.0/8 userIdentity.arn:*admin*), free words and "phrases", -negation, OR, parentheses.
 
 Options:
-  --case <file>      the case file (required)
+  --case <file>      the case file
+  --source <url>     instead of a case, a database: postgres://user@host:port/database or
+                     mysql://… (?sslmode=disable for a server without TLS). The password comes
+                     from AUDITSCOPE_PASSWORD, else a prompt: never from the URL.
+  --table <name>     with --source: the table or view (PostgreSQL: schema.table)
+  --mapping <file>   with --source: JSON {"time": column, "actor": …} (default: proposed from
+                     the column names)
   --from <time>      events at or after: ISO 8601, epoch (s/ms/µs/ns), or an age like 24h, 7d, 30m
   --to <time>        events before (same forms)
   --limit <n>        at most n events (default 100; 0 = all)
@@ -60,6 +69,9 @@ export function queryFromArgs(
 
 const OPTIONS = {
   case: { type: 'string' },
+  source: { type: 'string' },
+  table: { type: 'string' },
+  mapping: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   limit: { type: 'string' },
@@ -79,7 +91,9 @@ export async function queryCommand(argv: string[]): Promise<number> {
     console.log(QUERY_HELP);
     return 0;
   }
-  if (!values.case) throw new UsageError('query: --case <file> is required');
+  if (!values.case === !values.source)
+    throw new UsageError('query: give either --case <file> or --source <url>');
+  if (values.source && !values.table) throw new UsageError('query: --table <name> is required with --source');
   const format = (values.format ?? (process.stdout.isTTY ? 'table' : 'ndjson')) as OutputFormat;
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`query: unknown --format ${format}`);
@@ -87,8 +101,19 @@ export async function queryCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(limit) || limit < 0) throw new UsageError('query: --limit takes a whole number ≥ 0');
 
   const query = queryFromArgs('query', positionals.join(' '), values);
+  if (values.source)
+    return querySource({
+      url: values.source,
+      table: values.table as string,
+      mapping: values.mapping,
+      query,
+      limit,
+      format,
+      count: values.count ?? false,
+    });
+  const caseFile = values.case as string;
 
-  const session = await openExistingCase(values.case);
+  const session = await openExistingCase(caseFile);
   try {
     const handle = await session.read.openResult(query);
     if (values.count) {

@@ -1,18 +1,15 @@
 import pg from 'pg';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { listed, quoteIdentifier, type SourceRow, type TableReader } from './table-reader.ts';
+import { compileServerSearch } from './compile-server.ts';
+import {
+  listed,
+  quoteIdentifier,
+  type ServerTarget,
+  type SourceRow,
+  type TableReader,
+} from './table-reader.ts';
 
-export interface PostgresTarget {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  password?: string | undefined;
-  /** `verify`: TLS, certificate and host name checked against the system's CAs; `disable`: no TLS. */
-  tls: 'verify' | 'disable';
-  /** Longest a statement may run before the server cancels it. */
-  statementTimeoutMs?: number;
-}
+export type PostgresTarget = ServerTarget;
 
 /** Timestamps and dates stay the text the server wrote (no local-time Date conversion). */
 const TEXT_TYPES = new Set([1082, 1114, 1184]);
@@ -131,7 +128,8 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     },
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
-      const names = (await columns(table)).map((c) => c.name);
+      const listedColumns = await columns(table);
+      const names = listedColumns.map((c) => c.name);
       const time = quoteIdentifier(listed(options.timeColumn, names, 'column'));
       const key =
         options.key === undefined ? undefined : quoteIdentifier(listed(options.key, names, 'column'));
@@ -141,18 +139,42 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       const bind = (value: unknown): string => `$${values.push(value)}`;
       if (options.from !== undefined) where.push(`${time} >= ${bind(options.from)}`);
       if (options.to !== undefined) where.push(`${time} < ${bind(options.to)}`);
+      if (options.search)
+        where.push(
+          ...compileServerSearch(options.search, options.timeColumn, {
+            dialect: 'postgres',
+            columns: listedColumns,
+            quote: quoteIdentifier,
+            bind,
+          }),
+        );
+      const desc = options.order === 'desc';
       const position = options.position;
       if (position !== undefined && 'time' in position && key !== undefined) {
-        where.push(`(${time}, ${key}) > (${bind(position.time)}, ${bind(position.key)})`);
+        where.push(`(${time}, ${key}) ${desc ? '<' : '>'} (${bind(position.time)}, ${bind(position.key)})`);
       }
+      const direction = desc ? ' DESC' : '';
       const sql =
         `SELECT ${names.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
         ` WHERE ${where.join(' AND ')}` +
-        ` ORDER BY ${time}${key ? `, ${key}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(
+        ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(
           position !== undefined && 'offset' in position ? position.offset : 0,
         )}`;
       // json and jsonb arrive as values already; text stays text, as the database holds it.
       return (await readOnly<SourceRow>(client, sql, values)).rows;
+    },
+    count: async (table, options) => {
+      const [schema, name] = await qualified(table);
+      const values: unknown[] = [];
+      const bind = (value: unknown): string => `$${values.push(value)}`;
+      const where = compileServerSearch(options.search, options.timeColumn, {
+        dialect: 'postgres',
+        columns: await columns(table),
+        quote: quoteIdentifier,
+        bind,
+      });
+      const sql = `SELECT count(*) AS n FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${[...where, 'TRUE'].join(' AND ')}`;
+      return Number((await readOnly<{ n: string }>(client, sql, values)).rows[0]?.n ?? 0);
     },
     close: () => client.end(),
   };

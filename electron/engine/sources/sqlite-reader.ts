@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
 import { WorkerClient, workerEntry, type Methods } from '../workers/rpc.ts';
+import { PushDownError } from './compile-server.ts';
 import {
   listed,
   parseJsonText,
@@ -115,6 +116,8 @@ export function createSqliteSourceMethods() {
 
 type SqliteSourceMethods = ReturnType<typeof createSqliteSourceMethods>;
 
+const IN_PLACE = 'an SQLite file is not searched in place: pull it into a case and search there';
+
 /** An SQLite source read in its own worker thread (see createSqliteSourceMethods). */
 export async function openSqliteReader(file: string): Promise<TableReader> {
   const worker = new WorkerClient<SqliteSourceMethods>(workerEntry('sqlite-source-worker'), {});
@@ -130,7 +133,11 @@ export async function openSqliteReader(file: string): Promise<TableReader> {
     tables: () => call.tables(),
     columns: (table) => call.columns(table),
     keyColumn: (table) => call.keyColumn(table),
-    rows: (table, options) => call.rows(table, options),
+    rows: (table, { search, order, ...options }) => {
+      if (search || order === 'desc') throw new PushDownError(IN_PLACE);
+      return call.rows(table, options);
+    },
+    count: () => Promise.reject(new PushDownError(IN_PLACE)),
     close: async () => {
       await call.close().catch(() => undefined);
       await worker.terminate();

@@ -1,4 +1,18 @@
 import type { SourceColumn } from '../../../shared/domain/source.ts';
+import type { ServerSearch } from './compile-server.ts';
+
+/** A database server to read from (PostgreSQL, MySQL or MariaDB). */
+export interface ServerTarget {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password?: string | undefined;
+  /** `verify`: TLS, certificate and host name checked against the system's CAs; `disable`: no TLS. */
+  tls: 'verify' | 'disable';
+  /** Longest a statement may run before the server cancels it. */
+  statementTimeoutMs?: number;
+}
 
 /** A row as read from a source: column → value (JSON columns already objects). */
 export type SourceRow = Record<string, unknown>;
@@ -19,7 +33,11 @@ export interface TableReader {
   columns(table: string): Promise<SourceColumn[]>;
   /** A single-column key to order ties by (a primary key, SQLite's rowid), if the table has one. */
   keyColumn(table: string): Promise<string | undefined>;
-  /** Rows in (time, key) order, `limit` of them from `position`, within [from, to) when given. */
+  /**
+   * Rows in (time, key) order (newest first with `order: 'desc'`), `limit` of them from
+   * `position`, within [from, to) when given (the server's own time text), matching `search` when
+   * given: compiled to the server's SQL (compile-server.ts), so only matching rows travel.
+   */
   rows(
     table: string,
     options: {
@@ -29,8 +47,12 @@ export interface TableReader {
       limit: number;
       from?: string;
       to?: string;
+      search?: ServerSearch;
+      order?: 'asc' | 'desc';
     },
   ): Promise<SourceRow[]>;
+  /** How many rows match `search`, counted by the server (within its statement timeout). */
+  count(table: string, options: { timeColumn: string; search: ServerSearch }): Promise<number>;
   close(): Promise<void>;
 }
 

@@ -19,7 +19,8 @@ const KINDS: Record<string, ServerSource['kind']> = {
 /**
  * The database of a --source URL (postgres://, mysql:// or mariadb://user@host:port/database);
  * the password from AUDITSCOPE_PASSWORD or a prompt, never from the URL, which would keep it in
- * shell history. TLS is verified unless the URL says `?sslmode=disable`.
+ * shell history. TLS is verified unless the URL says `?sslmode=disable`, or pinned to the
+ * certificate file `?sslrootcert=<file>` names.
  */
 export async function serverSource(text: string, command: string): Promise<ServerSource> {
   let url: URL;
@@ -38,6 +39,7 @@ export async function serverSource(text: string, command: string): Promise<Serve
       `${command}: put the password in AUDITSCOPE_PASSWORD (or type it at the prompt), not in the URL`,
     );
   const sslmode = url.searchParams.get('sslmode');
+  const sslrootcert = url.searchParams.get('sslrootcert');
   const password =
     process.env.AUDITSCOPE_PASSWORD ?? (process.stdin.isTTY ? await promptSecret('Password: ') : undefined);
   const database = decodeURIComponent(url.pathname.slice(1));
@@ -51,7 +53,10 @@ export async function serverSource(text: string, command: string): Promise<Serve
       database: database || 'postgres',
       user: decodeURIComponent(url.username) || (kind === 'postgres' ? 'postgres' : 'root'),
       password,
-      tls: sslmode === 'disable' ? 'disable' : 'verify',
+      // `sslrootcert` (PostgreSQL's name for it) pins the server to that certificate file.
+      ...(sslrootcert
+        ? { tls: 'pinned' as const, certificate: sslrootcert }
+        : { tls: sslmode === 'disable' ? ('disable' as const) : ('verify' as const) }),
     },
   };
 }

@@ -21,8 +21,14 @@ export const SOURCE_KIND_LABEL: Record<SourceKind, string> = {
 
 export const DEFAULT_PORT = { postgres: 5432, mysql: 3306 } as const;
 
-/** `verify`: TLS with the server's certificate and host name checked; `disable`: no TLS (a local socket, a lab). */
-export const TlsMode = z.enum(['verify', 'disable']);
+/**
+ * `verify`: TLS, the server's certificate checked against the system's CAs and its host name;
+ * `pinned`: TLS, the certificate must be (or be signed by) the one in `certificate`, a PEM file
+ * the analyst chose to trust for this server (a self-signed or private-CA server), host name not
+ * checked; `disable`: no TLS (a local socket, a lab).
+ */
+export const TlsMode = z.enum(['verify', 'pinned', 'disable']);
+export type TlsMode = z.infer<typeof TlsMode>;
 
 /** Event field → the table column (or `column.path` into a JSON column) it is read from. */
 export const SourceMapping = z
@@ -50,6 +56,8 @@ export const SourceConnection = z.object({
   database: z.string().max(255).optional(),
   user: z.string().max(255).optional(),
   tls: TlsMode,
+  /** With `tls: 'pinned'`: the PEM file of the certificate (or CA) trusted for this server. */
+  certificate: z.string().max(4096).optional(),
   /** SQLite: the database file. */
   file: z.string().max(4096).optional(),
   /** The table or view last used, `schema.table` for PostgreSQL, and its saved mapping. */

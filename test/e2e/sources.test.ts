@@ -72,6 +72,13 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     await page.getByRole('button', { name: 'Connect…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Database sources' });
     const form = dialog.locator('.source-form');
+    // MySQL / MariaDB servers take the same fields; the port follows the kind while it is a default.
+    await form.getByLabel('Kind', { exact: true }).selectOption('mysql');
+    await expect(form.getByLabel('Port', { exact: true }).inputValue()).resolves.toBe('3306');
+    await form.getByLabel('Name', { exact: true }).fill('orders (MariaDB)');
+    await shot('21b-connect-mysql');
+    await form.getByLabel('Kind', { exact: true }).selectOption('postgres');
+    await expect(form.getByLabel('Port', { exact: true }).inputValue()).resolves.toBe('5432');
     await form.getByLabel('Name', { exact: true }).fill('shop audit');
     await form.getByLabel('Host', { exact: true }).fill(postgres.host);
     await form.getByLabel('Port', { exact: true }).fill(String(postgres.port));

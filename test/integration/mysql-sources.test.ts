@@ -15,6 +15,8 @@ import { SourceRegistry } from '../../electron/engine/sources/source-registry.ts
 import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
 import { mariadbMissing, startMariadb, type TestMariadb } from '../support/mariadb.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { otherCertificate } from '../support/certificates.ts';
+import type { TlsMode } from '../../shared/domain/source.ts';
 import { expectPushDown } from '../support/push-down.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 
@@ -29,7 +31,7 @@ describe('MySQL / MariaDB sources', () => {
   let registry: SourceRegistry;
   let sourceId: string;
 
-  const appDatabase = (name: string, tls: 'verify' | 'disable' = 'disable') => ({
+  const appDatabase = (name: string, tls: TlsMode = 'disable') => ({
     name,
     kind: 'mysql' as const,
     host: server.host,
@@ -156,7 +158,7 @@ describe('MySQL / MariaDB sources', () => {
     }
   });
 
-  it('is searched from the command line, the password from the environment', async () => {
+  it('is searched from the command line over TLS pinned to its certificate, the password from the environment', async () => {
     const run = (...args: string[]) =>
       spawnSync(process.execPath, [path.join(REPO_ROOT, 'electron/cli/bin.js'), 'query', ...args], {
         encoding: 'utf8',
@@ -164,7 +166,7 @@ describe('MySQL / MariaDB sources', () => {
       });
     const source = [
       '--source',
-      `mysql://auditor@127.0.0.1:${server.port}/app?sslmode=disable`,
+      `mysql://auditor@127.0.0.1:${server.port}/app?sslrootcert=${encodeURIComponent(server.certificate)}`,
       '--table',
       'user_activity_log',
     ];
@@ -252,6 +254,16 @@ describe('MySQL / MariaDB sources', () => {
   it('refuses a server whose certificate it cannot verify, and a wrong password', async () => {
     const tls = registry.save(appDatabase('tls', 'verify'), server.password);
     await expect(registry.inspect(tls.id)).rejects.toThrow(/self-signed certificate/);
+    const pinned = registry.save(
+      { ...appDatabase('pinned', 'pinned'), certificate: server.certificate },
+      server.password,
+    );
+    await expect(registry.inspect(pinned.id)).resolves.toMatchObject({ tables: expect.any(Array) });
+    const other = registry.save(
+      { ...appDatabase('other cert', 'pinned'), certificate: otherCertificate(temp.dir) },
+      server.password,
+    );
+    await expect(registry.inspect(other.id)).rejects.toThrow(/self-signed certificate/);
     const wrong = registry.save(appDatabase('wrong'), 'not-the-password');
     await expect(registry.inspect(wrong.id)).rejects.toThrow(/Access denied/);
   });

@@ -12,6 +12,8 @@ import { MemorySecrets } from '../../electron/engine/sources/secrets.ts';
 import { SourceRegistry } from '../../electron/engine/sources/source-registry.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { tempDir } from '../support/temp-case.ts';
+import { otherCertificate } from '../support/certificates.ts';
+import type { TlsMode } from '../../shared/domain/source.ts';
 import { expectPushDown } from '../support/push-down.ts';
 
 const missing = postgresMissing();
@@ -58,7 +60,7 @@ describe('database sources', () => {
   }, 60_000);
 
   /** A source for the test server's `app` database. */
-  const appDatabase = (name: string, tls: 'verify' | 'disable' = 'disable', user = server.user) => ({
+  const appDatabase = (name: string, tls: TlsMode = 'disable', user = server.user) => ({
     name,
     kind: 'postgres' as const,
     host: server.host,
@@ -67,7 +69,7 @@ describe('database sources', () => {
     user,
     tls,
   });
-  const savePostgres = (name: string, tls: 'verify' | 'disable', password: string) =>
+  const savePostgres = (name: string, tls: TlsMode, password: string) =>
     registry.save(appDatabase(name, tls), password);
 
   afterAll(() => {
@@ -248,6 +250,21 @@ describe('database sources', () => {
   it('refuses a server whose certificate it cannot verify, and a wrong password', async () => {
     const tls = savePostgres('tls', 'verify', server.password);
     await expect(registry.inspect(tls.id)).rejects.toThrow(/self-signed certificate/);
+    // Pinned to the server's own certificate it connects (no CA, no host name needed); pinned to
+    // another certificate, it refuses.
+    const pinned = registry.save(
+      { ...appDatabase('pinned', 'pinned'), certificate: server.certificate },
+      server.password,
+    );
+    await expect(registry.inspect(pinned.id)).resolves.toMatchObject({ tables: expect.any(Array) });
+    const other = registry.save(
+      { ...appDatabase('other cert', 'pinned'), certificate: otherCertificate(temp.dir) },
+      server.password,
+    );
+    await expect(registry.inspect(other.id)).rejects.toThrow(/self-signed certificate/);
+    expect(() => registry.save(appDatabase('no file', 'pinned'), server.password)).toThrow(
+      /certificate file/,
+    );
     const wrong = savePostgres('wrong', 'disable', 'not-the-password');
     await expect(registry.inspect(wrong.id)).rejects.toThrow(/password authentication failed/);
   });

@@ -18,6 +18,8 @@ export interface TestMariadb {
   /** A user with every privilege on the `app` database. */
   user: string;
   password: string;
+  /** The server's self-signed certificate (PEM): what a client pins to trust it. */
+  certificate: string;
   /** Runs SQL as a superuser over the socket (setting up fixtures); returns the tab-separated output. */
   sql(statements: string, database?: string): string;
   stop(): Promise<void>;
@@ -112,6 +114,7 @@ export async function startMariadb(): Promise<TestMariadb> {
     port,
     user: 'auditor',
     password,
+    certificate: cert,
     sql,
     stop: async () => {
       server.kill('SIGTERM');

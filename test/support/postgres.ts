@@ -15,6 +15,8 @@ export interface TestPostgres {
   port: number;
   user: string;
   password: string;
+  /** The server's self-signed certificate (PEM): what a client pins to trust it. */
+  certificate: string;
   /** Runs SQL as the superuser (setting up fixtures). */
   psql(sql: string, database?: string): string;
   stop(): void;
@@ -106,6 +108,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     port,
     user: 'postgres',
     password,
+    certificate: cert,
     psql: (sql, database = 'postgres') =>
       as(path.join(BIN, 'psql'), [
         '-h',

@@ -12,14 +12,17 @@ export const QUERY_HELP = `Usage: auditscope query --case <file> [options] ['<se
        auditscope query --source <url> --table <name> [--mapping <file>] [options] ['<search>']
 
 Searches a case, or a database table in place: the search runs on the server (PostgreSQL,
-MySQL, MariaDB) and only matching rows are read, each made an event through the column mapping. The search syntax: field:value terms (actor:alice action:iam.* outcome:failure
+MySQL, MariaDB) and only matching rows are read, each made an event through the column mapping.
+The search syntax: field:value terms (actor:alice action:iam.* outcome:failure
 ip:10.0.0.0/8 userIdentity.arn:*admin*), free words and "phrases", -negation, OR, parentheses.
 
 Options:
   --case <file>      the case file
   --source <url>     instead of a case, a database: postgres://user@host:port/database or
-                     mysql://… (?sslmode=disable for a server without TLS). The password comes
-                     from AUDITSCOPE_PASSWORD, else a prompt: never from the URL.
+                     mysql://… (?sslmode=disable for a server without TLS; ?sslrootcert=<file>
+                     to trust that one certificate; else the certificate and host name are
+                     verified). The password comes from AUDITSCOPE_PASSWORD, else a prompt:
+                     never from the URL.
   --table <name>     with --source: the table or view (PostgreSQL: schema.table)
   --mapping <file>   with --source: JSON {"time": column, "actor": …} (default: proposed from
                      the column names)

@@ -30,10 +30,10 @@ temporary case removed at exit. Stop with Ctrl-C: what was read is stored first.
 Options:
   --file <path>       the log file to follow (it may not exist yet)
   --source <url>      a database: postgres://user@host:port/database or mysql://… (MySQL,
-                      MariaDB; add ?sslmode=disable for a server without TLS; the certificate
-                      and host name are verified otherwise). The password comes from
-                      AUDITSCOPE_PASSWORD, else a prompt: never from the URL, which would keep
-                      it in shell history.
+                      MariaDB; ?sslmode=disable for a server without TLS; ?sslrootcert=<file>
+                      to trust that one certificate; else the certificate and host name are
+                      verified). The password comes from AUDITSCOPE_PASSWORD, else a prompt:
+                      never from the URL, which would keep it in shell history.
   --table <name>      the table or view to follow (PostgreSQL: schema.table), read in time order
   --mapping <file>    JSON {"time": column, "actor": …, "action": …} (default: proposed from the
                       column names; the time column is required)

@@ -4,6 +4,7 @@ import { compileServerSearch } from './compile-server.ts';
 import {
   listed,
   parseJsonText,
+  tlsOptions,
   type ServerTarget,
   type SourceRow,
   type TableReader,
@@ -27,7 +28,7 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
     database: target.database,
     user: target.user,
     password: target.password ?? '',
-    ssl: target.tls === 'verify' ? { rejectUnauthorized: true } : undefined,
+    ssl: mysqlTls(target),
     connectTimeout: 10_000,
     flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS'],
     multipleStatements: false,
@@ -54,6 +55,20 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
     throw error;
   }
   return connection;
+}
+
+/**
+ * mysql2's form of tlsOptions. It checks the host name only when asked (`verifyIdentity`), so
+ * `verify` asks; a pinned certificate is the server's identity by itself.
+ */
+function mysqlTls(target: ServerTarget): mysql.SslOptions | undefined {
+  const tls = tlsOptions(target);
+  if (!tls) return undefined;
+  return {
+    rejectUnauthorized: true,
+    verifyIdentity: target.tls === 'verify',
+    ...(tls.ca ? { ca: tls.ca as Buffer } : {}),
+  };
 }
 
 /**

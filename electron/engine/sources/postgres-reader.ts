@@ -4,6 +4,7 @@ import { compileServerSearch } from './compile-server.ts';
 import {
   listed,
   quoteIdentifier,
+  tlsOptions,
   type ServerTarget,
   type SourceRow,
   type TableReader,
@@ -30,7 +31,7 @@ export async function connectPostgres(target: PostgresTarget): Promise<pg.Client
     // analyst (or the page). Without a kept password a server that asks for one gets a blank and
     // refuses; one that asks for none (trust) is unaffected.
     password: () => target.password || ' ',
-    ssl: target.tls === 'verify' ? { rejectUnauthorized: true } : false,
+    ssl: tlsOptions(target) ?? false,
     connectionTimeoutMillis: 10_000,
     statement_timeout: target.statementTimeoutMs ?? 60_000,
     application_name: 'auditscope (read-only)',

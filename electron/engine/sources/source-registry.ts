@@ -80,12 +80,15 @@ export class SourceRegistry {
   save(draft: SourceDraft, password?: string | null): SourceInfo {
     const id = draft.id ?? `src-${randomBytes(6).toString('hex')}`;
     // Only the fields of its kind: a PostgreSQL source carries no file to be "re-kinded" later.
-    const { host, port, database, user, file, ...common } = draft;
+    const { host, port, database, user, file, certificate, ...common } = draft;
     const source = SourceConnection.parse({
       ...common,
       id,
       ...(isServerKind(draft.kind) ? { host, port, database, user } : { file }),
+      ...(isServerKind(draft.kind) && draft.tls === 'pinned' ? { certificate } : {}),
     });
+    if (source.tls === 'pinned' && !source.certificate)
+      throw new Error('name the certificate file to pin, or choose another TLS mode');
     if (isServerKind(source.kind) && !(source.host && source.database && source.user)) {
       throw new Error(`a ${SOURCE_KIND_LABEL[source.kind]} source needs a host, a database and a user`);
     }
@@ -289,6 +292,7 @@ export class SourceRegistry {
           user: source.user as string,
           password: this.secrets.get(id, source.name),
           tls: source.tls,
+          certificate: source.certificate,
         };
         return openServerReader({ kind: source.kind, target });
       },
@@ -328,7 +332,7 @@ async function order(
 }
 
 function sameServer(a: SourceConnection, b: SourceConnection): boolean {
-  return (['kind', 'host', 'port', 'database', 'user', 'tls', 'file'] as const).every(
+  return (['kind', 'host', 'port', 'database', 'user', 'tls', 'certificate', 'file'] as const).every(
     (field) => a[field] === b[field],
   );
 }

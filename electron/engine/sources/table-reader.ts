@@ -1,4 +1,6 @@
-import type { SourceColumn } from '../../../shared/domain/source.ts';
+import { readFileSync } from 'node:fs';
+import type { ConnectionOptions } from 'node:tls';
+import type { SourceColumn, TlsMode } from '../../../shared/domain/source.ts';
 import type { ServerSearch } from './compile-server.ts';
 
 /** A database server to read from (PostgreSQL, MySQL or MariaDB). */
@@ -8,10 +10,30 @@ export interface ServerTarget {
   database: string;
   user: string;
   password?: string | undefined;
-  /** `verify`: TLS, certificate and host name checked against the system's CAs; `disable`: no TLS. */
-  tls: 'verify' | 'disable';
+  /** See TlsMode: `verify` against the system's CAs, `pinned` to `certificate`, or `disable`. */
+  tls: TlsMode;
+  /** The pinned certificate's PEM file (with `tls: 'pinned'`). */
+  certificate?: string | undefined;
   /** Longest a statement may run before the server cancels it. */
   statementTimeoutMs?: number;
+}
+
+/**
+ * The TLS options of a server connection (pg and mysql2 take Node's): undefined for no TLS.
+ * Pinned: only the chosen certificate is trusted (not the system's CAs), and as it names the
+ * server by itself, the host name is not checked against it.
+ */
+export function tlsOptions(target: ServerTarget): ConnectionOptions | undefined {
+  if (target.tls === 'disable') return undefined;
+  if (target.tls === 'verify') return { rejectUnauthorized: true };
+  if (!target.certificate) throw new Error('TLS pinned to a certificate, but no certificate file is named');
+  let ca: Buffer;
+  try {
+    ca = readFileSync(target.certificate);
+  } catch (error) {
+    throw new Error(`cannot read the pinned certificate: ${(error as Error).message}`, { cause: error });
+  }
+  return { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined };
 }
 
 /** A row as read from a source: column → value (JSON columns already objects). */

@@ -5,6 +5,7 @@ import {
   SOURCE_KIND_LABEL,
   type SourceInfo,
   type SourceKind,
+  type TlsMode,
 } from '../../../../shared/domain/source.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { useEscapeToClose } from '../../components/use-escape.ts';
@@ -21,7 +22,8 @@ interface Draft {
   port: string;
   database: string;
   user: string;
-  tls: 'verify' | 'disable';
+  tls: TlsMode;
+  certificate: string;
   file: string;
 }
 
@@ -33,6 +35,7 @@ const EMPTY: Draft = {
   database: '',
   user: '',
   tls: 'verify',
+  certificate: '',
   file: '',
 };
 
@@ -46,6 +49,7 @@ function draftOf(source: SourceInfo): Draft {
     database: source.database ?? '',
     user: source.user ?? '',
     tls: source.tls,
+    certificate: source.certificate ?? '',
     file: source.file ?? '',
   };
 }
@@ -108,6 +112,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
                 port: Number(draft.port) || DEFAULT_PORT[draft.kind],
                 database: draft.database.trim(),
                 user: draft.user.trim(),
+                ...(draft.tls === 'pinned' ? { certificate: draft.certificate.trim() } : {}),
               }
             : { file: draft.file.trim() }),
           ...(current?.table ? { table: current.table } : {}),
@@ -258,9 +263,14 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
                     onChange={(e) => setDraft({ ...draft, tls: e.target.value as Draft['tls'] })}
                   >
                     <option value="verify">Required, certificate and host name verified</option>
+                    <option value="pinned">Required, pinned to a certificate file I trust</option>
                     <option value="disable">Off (a local or lab server only)</option>
                   </select>
                 </label>
+                {draft.tls === 'pinned' &&
+                  field('certificate', 'Certificate', {
+                    placeholder: 'PEM file of the server’s certificate or its CA',
+                  })}
               </>
             ) : (
               <div className="source-file">

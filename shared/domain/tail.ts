@@ -4,6 +4,9 @@ export const TAIL_STATES = [
   'following',
   'waiting for the file',
   'reconnecting',
+  // A table's poll has gone unanswered for a while (a dead network, a lock): it times out, and
+  // the tail reconnects.
+  'stalled',
   'stopped',
   'failed',
 ] as const;

@@ -246,6 +246,59 @@ describe('following a PostgreSQL table', () => {
     expect(err).not.toContain(server.password);
   }, 60_000);
 
+  it('shows a poll the server does not answer as stalled, then reconnects when it times out', async () => {
+    server.psql(
+      `CREATE TABLE locked_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now());
+       INSERT INTO locked_audit (username, action) VALUES ('a', 'login');`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('stall.auditscope'));
+    const states: string[] = [];
+    const tail = new TableTail(session, {
+      // A statement times out after 1.5 s on the server; a poll unanswered for 0.5 s is stalled.
+      connect: () =>
+        openPostgresReader({
+          host: server.host,
+          port: server.port,
+          database: 'app',
+          user: server.user,
+          password: server.password,
+          tls: 'disable',
+          statementTimeoutMs: 1500,
+        }),
+      table: 'public.locked_audit',
+      mapping: { time: 'created_at', actor: 'username', action: 'action' },
+      pollMs: 100,
+      stallMs: 500,
+      backoffBaseMs: 100,
+      backoffCapMs: 200,
+      from: '2000-01-01T00:00:00Z',
+    });
+    tail.onUpdate((status) => {
+      if (states.at(-1) !== status.state) states.push(status.state);
+    });
+    tail.start();
+    const locker = await client();
+    try {
+      await expect.poll(() => tail.status.events, { timeout: 10_000 }).toBe(1);
+      // Another session takes the table: the tail's SELECT waits on the lock, unanswered.
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE locked_audit IN ACCESS EXCLUSIVE MODE');
+      await expect.poll(() => states.includes('stalled'), { timeout: 10_000 }).toBe(true);
+      await expect.poll(() => states.includes('reconnecting'), { timeout: 10_000 }).toBe(true);
+      expect(tail.status.lastError).toMatch(/statement timeout/);
+      await locker.query('COMMIT');
+      server.psql("INSERT INTO locked_audit (username, action) VALUES ('b', 'logout')", 'app');
+      await expect.poll(() => tail.status.events, { timeout: 10_000 }).toBe(2);
+      expect(tail.status.state).toBe('live');
+      expect(states.slice(0, 4)).toEqual(['live', 'stalled', 'reconnecting', 'live']);
+    } finally {
+      await locker.end();
+      await tail.stop();
+      await session.close();
+    }
+  }, 60_000);
+
   it('backs off with full jitter within a capped, doubling envelope', () => {
     const random = prng(3);
     for (let attempt = 0; attempt < 1000; attempt++) {

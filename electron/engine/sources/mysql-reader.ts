@@ -30,6 +30,7 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
     password: target.password ?? '',
     ssl: mysqlTls(target),
     connectTimeout: 10_000,
+    enableKeepAlive: true,
     flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS'],
     multipleStatements: false,
     dateStrings: true,
@@ -44,6 +45,7 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
   try {
     const [[version]] = (await connection.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
     const timeoutMs = target.statementTimeoutMs ?? 60_000;
+    timeouts.set(connection, timeoutMs);
     await connection.query("SET SESSION time_zone = '+00:00'");
     await connection.query('SET SESSION TRANSACTION READ ONLY');
     // MariaDB and MySQL name their statement timeouts differently (seconds / milliseconds).
@@ -83,7 +85,8 @@ async function readOnly<R>(
 ): Promise<R[]> {
   await connection.query('START TRANSACTION READ ONLY');
   try {
-    const [rows] = await connection.execute(sql, values);
+    // A client-side limit too, a little after the server's: a silent network still ends it.
+    const [rows] = await connection.execute({ sql, values, timeout: clientTimeoutMs(connection) });
     await connection.query('COMMIT');
     return rows as R[];
   } catch (error) {
@@ -103,6 +106,12 @@ function searchContext(columns: readonly SourceColumn[], values: (string | numbe
       return '?';
     },
   };
+}
+
+/** The server's statement timeout, kept per connection for the client-side limit (+5 s). */
+const timeouts = new WeakMap<mysql.Connection, number>();
+function clientTimeoutMs(connection: mysql.Connection): number {
+  return (timeouts.get(connection) ?? 60_000) + 5_000;
 }
 
 /** Values as the rest of the engine reads them: JSON kept as text (MariaDB) parsed, bytes as hex. */

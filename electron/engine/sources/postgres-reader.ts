@@ -34,6 +34,10 @@ export async function connectPostgres(target: PostgresTarget): Promise<pg.Client
     ssl: tlsOptions(target) ?? false,
     connectionTimeoutMillis: 10_000,
     statement_timeout: target.statementTimeoutMs ?? 60_000,
+    // The same limit on this side, a little later: a server or network that has gone silent
+    // (no error, no answer) must still end the statement, so that a tail reconnects.
+    query_timeout: (target.statementTimeoutMs ?? 60_000) + 5_000,
+    keepAlive: true,
     application_name: 'auditscope (read-only)',
     options: '-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO',
     types: {

@@ -7,7 +7,7 @@ import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { CaseSession } from '../case-session.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
 
-export type TableTailState = 'live' | 'reconnecting' | 'stopped';
+export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
 
 export interface TableTailStatus {
   table: string;
@@ -38,6 +38,12 @@ export interface TableTailOptions {
    */
   overlapMs?: number;
   pollMs?: number;
+  /**
+   * A poll unanswered for this long shows as stalled (default 10 s). It is not abandoned: the
+   * connection's own timeouts end it (readers time statements out on the client too), and the
+   * tail then reconnects.
+   */
+  stallMs?: number;
   /** Reconnect delays: full jitter over base·2^attempt, capped (AWS's "exponential backoff and jitter"). */
   backoffBaseMs?: number;
   backoffCapMs?: number;
@@ -117,6 +123,7 @@ export class TableTail {
     this.options = {
       overlapMs: 10_000,
       pollMs: 1000,
+      stallMs: 10_000,
       backoffBaseMs: 500,
       backoffCapMs: 30_000,
       random: Math.random,
@@ -162,6 +169,11 @@ export class TableTail {
   async step(): Promise<void> {
     if (this.stopped) return;
     if (this.status.retryAt !== undefined && Date.now() < this.status.retryAt) return;
+    const watchdog = setTimeout(() => {
+      if (this.stopped) return;
+      this.status.state = 'stalled';
+      this.emit();
+    }, this.options.stallMs);
     try {
       this.reader ??= await this.options.connect();
       await this.poll(this.reader);
@@ -187,6 +199,8 @@ export class TableTail {
         this.status.attempt++;
         this.status.retryAt = Date.now() + delay;
       }
+    } finally {
+      clearTimeout(watchdog);
     }
     this.emit();
   }

@@ -65,7 +65,8 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
             {t.error && <span className="failure-text"> · {cellText(t.error)}</span>}
             {(t.state === 'following' ||
               t.state === 'waiting for the file' ||
-              t.state === 'reconnecting') && (
+              t.state === 'reconnecting' ||
+              t.state === 'stalled') && (
               <button
                 type="button"
                 className="text-button"

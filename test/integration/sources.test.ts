@@ -194,14 +194,7 @@ describe('database sources', () => {
   });
 
   it('reads only: the session refuses writes, and names and values never become SQL', async () => {
-    const client = await connectPostgres({
-      host: server.host,
-      port: server.port,
-      database: 'app',
-      user: server.user,
-      password: server.password,
-      tls: 'disable',
-    });
+    const client = await connectPostgres(server.target('app'));
     try {
       await expect(client.query("INSERT INTO audit_log (action) VALUES ('x')")).rejects.toThrow(
         /read-only transaction/,

@@ -39,15 +39,7 @@ describe('following a PostgreSQL table', () => {
   });
 
   /** A read-only reader on the test server's `app` database, as a tail opens one. */
-  const readApp = () =>
-    openPostgresReader({
-      host: server.host,
-      port: server.port,
-      database: 'app',
-      user: server.user,
-      password: server.password,
-      tls: 'disable',
-    });
+  const readApp = () => openPostgresReader(server.target('app'));
 
   const client = async (): Promise<pg.Client> => {
     const c = new pg.Client({
@@ -256,16 +248,7 @@ describe('following a PostgreSQL table', () => {
     const states: string[] = [];
     const tail = new TableTail(session, {
       // A statement times out after 1.5 s on the server; a poll unanswered for 0.5 s is stalled.
-      connect: () =>
-        openPostgresReader({
-          host: server.host,
-          port: server.port,
-          database: 'app',
-          user: server.user,
-          password: server.password,
-          tls: 'disable',
-          statementTimeoutMs: 1500,
-        }),
+      connect: () => openPostgresReader({ ...server.target('app'), statementTimeoutMs: 1500 }),
       table: 'public.locked_audit',
       mapping: { time: 'created_at', actor: 'username', action: 'action' },
       pollMs: 100,

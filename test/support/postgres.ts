@@ -7,6 +7,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { ServerTarget } from '../../electron/engine/sources/table-reader.ts';
 
 const BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
 
@@ -17,6 +18,8 @@ export interface TestPostgres {
   password: string;
   /** The server's self-signed certificate (PEM): what a client pins to trust it. */
   certificate: string;
+  /** How a reader reaches `database` as the superuser, without TLS. */
+  target(database: string): ServerTarget;
   /** Runs SQL as the superuser (setting up fixtures). */
   psql(sql: string, database?: string): string;
   stop(): void;
@@ -109,6 +112,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     user: 'postgres',
     password,
     certificate: cert,
+    target: (database) => ({ host: '127.0.0.1', port, database, user: 'postgres', password, tls: 'disable' }),
     psql: (sql, database = 'postgres') =>
       as(path.join(BIN, 'psql'), [
         '-h',

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { filterShape } from '../../../test/support/filter-shapes.ts';
 import type { FieldOp, Filter } from '../../../shared/domain/query.ts';
 import { compileSqlite, globToLike, QueryCompileError, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
-import { prng } from '../../../test/support/prng.ts';
 import { ADVERSARIAL_VALUES } from '../../../test/support/adversarial-values.ts';
 
 const fts = { ftsReady: true };
@@ -151,35 +151,13 @@ describe('globToLike / toFtsQuery', () => {
 
 const ADVERSARIAL = ADVERSARIAL_VALUES;
 
-/** A random tree SHAPE: its values come from `value()`, so one shape can be filled many ways. */
-function shape(seed: number): (value: () => string) => Filter {
-  const random = prng(seed);
-  const plan: Array<(value: () => string) => Filter> = [];
-  const int = (n: number): number => Math.floor(random() * n);
-  const build = (depth: number): ((value: () => string) => Filter) => {
-    const r = random();
-    if (depth > 0 && r < 0.35) {
-      const kind = random() < 0.5 ? 'and' : 'or';
-      const kids = Array.from({ length: 1 + int(3) }, () => build(depth - 1));
-      return (value) => ({ kind, children: kids.map((k) => k(value)) });
-    }
-    if (depth > 0 && r < 0.45) {
-      const kid = build(depth - 1);
-      return (value) => ({ kind: 'not', child: kid(value) });
-    }
-    const name = ['actor', 'action', 'ip', 'target', 'userIdentity.arn', 'a.b-c.@d', 'message'][
-      int(7)
-    ] as string;
-    const op = (['eq', 'glob', 'cidr', 'exists', 'text', 'phrase'] as const)[int(6)] as
-      'eq' | 'glob' | 'cidr' | 'exists' | 'text' | 'phrase';
-    if (op === 'text' || op === 'phrase')
-      return (value) => ({ kind: 'text', text: value(), phrase: op === 'phrase' });
-    if (op === 'exists') return () => ({ kind: 'field', field: name, op });
-    return (value) => ({ kind: 'field', field: name, op, value: value() });
-  };
-  plan.push(build(4));
-  return plan[0] as (value: () => string) => Filter;
-}
+/** A random tree shape over normalized and raw fields (see filterShape). */
+const shape = (seed: number) =>
+  filterShape(
+    seed,
+    ['actor', 'action', 'ip', 'target', 'userIdentity.arn', 'a.b-c.@d', 'message'],
+    ['eq', 'glob', 'cidr', 'exists', 'text', 'phrase'],
+  );
 
 describe('compileSqlite with adversarial values', () => {
   it('produces identical SQL for a shape whatever the values, and never puts values in the SQL', () => {

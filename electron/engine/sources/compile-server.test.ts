@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Filter } from '../../../shared/domain/query.ts';
 import { ADVERSARIAL_VALUES } from '../../../test/support/adversarial-values.ts';
-import { prng } from '../../../test/support/prng.ts';
+import { filterShape } from '../../../test/support/filter-shapes.ts';
+import { ACTIVITY_MAPPING } from '../../../test/support/push-down.ts';
 import { compileServerSearch, globToLike, PushDownError, type Dialect } from './compile-server.ts';
 import { quoteMysqlIdentifier } from './mysql-reader.ts';
 import { quoteIdentifier } from './table-reader.ts';
@@ -14,13 +15,7 @@ const COLUMNS = [
   { name: 'details', type: 'jsonb' },
   { name: 'created_at', type: 'timestamp with time zone' },
 ];
-const MAPPING = {
-  time: 'created_at',
-  actor: 'user_id',
-  action: 'activity_type',
-  ip: 'ip_address',
-  target: 'details.record',
-};
+const MAPPING = ACTIVITY_MAPPING;
 
 function compile(dialect: Dialect, filter: Filter, range: { from?: number; to?: number } = {}) {
   const params: unknown[] = [];
@@ -35,33 +30,13 @@ function compile(dialect: Dialect, filter: Filter, range: { from?: number; to?: 
   return { where, params };
 }
 
-/** A random tree SHAPE over the table's fields; its values come from `value()`. */
-function shape(seed: number): (value: () => string) => Filter {
-  const random = prng(seed);
-  const int = (n: number): number => Math.floor(random() * n);
-  const build = (depth: number): ((value: () => string) => Filter) => {
-    const r = random();
-    if (depth > 0 && r < 0.35) {
-      const kind = random() < 0.5 ? 'and' : 'or';
-      const kids = Array.from({ length: 1 + int(3) }, () => build(depth - 1));
-      return (value) => ({ kind, children: kids.map((k) => k(value)) });
-    }
-    if (depth > 0 && r < 0.45) {
-      const kid = build(depth - 1);
-      return (value) => ({ kind: 'not', child: kid(value) });
-    }
-    const name = ['actor', 'action', 'target', 'user_id', 'details.note', 'details.a.b', 'activity_type'][
-      int(7)
-    ] as string;
-    const op = (['eq', 'glob', 'exists', 'text', 'phrase'] as const)[int(5)] as
-      'eq' | 'glob' | 'exists' | 'text' | 'phrase';
-    if (op === 'text' || op === 'phrase')
-      return (value) => ({ kind: 'text', text: value(), phrase: op === 'phrase' });
-    if (op === 'exists') return () => ({ kind: 'field', field: name, op });
-    return (value) => ({ kind: 'field', field: name, op, value: value() });
-  };
-  return build(4);
-}
+/** A random tree shape over the table's mapped fields and columns (see filterShape). */
+const shape = (seed: number) =>
+  filterShape(
+    seed,
+    ['actor', 'action', 'target', 'user_id', 'details.note', 'details.a.b', 'activity_type'],
+    ['eq', 'glob', 'exists', 'text', 'phrase'],
+  );
 
 describe('compileServerSearch', () => {
   it('writes the same SQL text for a search whatever its values, in both dialects (values only bound)', () => {

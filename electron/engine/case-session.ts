@@ -106,7 +106,8 @@ export interface ImportOptions {
    * A followed file's or table's batch (tail-file.ts, table-tail.ts): it does not hold the case
    * open (the tail stops with the case), leaves WAL checkpoints to SQLite — one after each
    * batch, every second, doubled a tail's lag — and commits without waiting for the disk: a batch
-   * a power cut took is read again from its spool file or the table (withoutWaitingForDisk).
+   * a power cut took is imported again from its spool file, or read again from the table
+   * (withoutWaitingForDisk).
    */
   tailBatch?: boolean;
 }
@@ -401,6 +402,12 @@ export class CaseSession {
     return this.startingOnce(key, () => this.startFileTail(key, options));
   }
 
+  /** The files this case imported completely (absolute paths): a tail's stored batches. */
+  async importedPaths(): Promise<Set<string>> {
+    const imports = await this.read.imports();
+    return new Set(imports.filter((i) => i.status === 'complete').map((i) => path.resolve(i.path)));
+  }
+
   /** Two quick "Follow" of one file or table start one tail: the second waits for the first. */
   private async startingOnce(key: string, start: () => Promise<TailStatus>): Promise<TailStatus> {
     const pending = this.starting.get(key);
@@ -463,7 +470,10 @@ export class CaseSession {
       // From the start, or after what an earlier tail of this table stored here, or from now.
       ...(options.fromStart
         ? { from: '1970-01-01T00:00:00Z' }
-        : withDefined('from', mapping.time && lastStoredTime(this.path, label, mapping.time))),
+        : withDefined(
+            'from',
+            mapping.time && lastStoredTime(this.path, label, mapping.time, await this.importedPaths()),
+          )),
     });
     this.tails.set(label, tail);
     let stored = 0;

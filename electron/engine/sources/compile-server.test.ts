@@ -73,7 +73,7 @@ describe('compileServerSearch', () => {
       'LOWER(CAST("user_id" AS text)) = LOWER($1)',
     );
     expect(compile('mysql', { kind: 'field', field: 'target', op: 'eq', value: 'a' }).where).toBe(
-      'LOWER(JSON_UNQUOTE(JSON_EXTRACT(`details`, ?))) = LOWER(?)',
+      "LOWER((CASE WHEN JSON_TYPE(JSON_EXTRACT(`details`, ?)) = 'NULL' THEN NULL ELSE JSON_UNQUOTE(JSON_EXTRACT(`details`, ?)) END)) = LOWER(?)",
     );
     expect(compile('postgres', { kind: 'field', field: 'ip', op: 'cidr', value: '10.0.0.0/8' }).where).toBe(
       '"ip_address" <<= CAST($1 AS inet)',

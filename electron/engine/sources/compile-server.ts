@@ -182,10 +182,11 @@ function comparison(
   if (NUMERIC.test(operand.column.type) && !operand.json) {
     if (!/^-?\d+(\.\d+)?$/.test(value.trim()))
       throw new PushDownError(`${filter.field}: ${JSON.stringify(value.slice(0, 80))} is not a number`);
+    // Bound as text and made a number by the server, exactly (a JavaScript number would round).
     const number =
       context.dialect === 'postgres'
         ? `CAST(${context.bind(value.trim())} AS numeric)`
-        : context.bind(Number(value));
+        : `CAST(${context.bind(value.trim())} AS DECIMAL(65, 30))`;
     return `${operand.value} ${sign} ${number}`;
   }
   throw new PushDownError(`${filter.field}: greater/less than needs a numeric or time column`);
@@ -224,7 +225,10 @@ function pathOperand(path: string, context: ServerQueryContext): Operand {
     return { text, value: text, column: base, json: true };
   }
   const jsonPath = `$${rest.map((s) => `."${s}"`).join('')}`;
-  const text = `JSON_UNQUOTE(JSON_EXTRACT(${quoted}, ${context.bind(jsonPath)}))`;
+  // A JSON null is no value (as PostgreSQL's #>> has it), not the text "null".
+  const member = (placeholder: string): string => `JSON_EXTRACT(${quoted}, ${placeholder})`;
+  const isNull = `JSON_TYPE(${member(context.bind(jsonPath))}) = 'NULL'`;
+  const text = `(CASE WHEN ${isNull} THEN NULL ELSE JSON_UNQUOTE(${member(context.bind(jsonPath))}) END)`;
   return { text, value: text, column: base, json: true };
 }
 

@@ -31,6 +31,7 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
     ssl: mysqlTls(target),
     connectTimeout: 10_000,
     enableKeepAlive: true,
+    keepAliveInitialDelay: 10_000,
     flags: ['-LOCAL_FILES', '-MULTI_STATEMENTS'],
     multipleStatements: false,
     dateStrings: true,
@@ -60,17 +61,14 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
 }
 
 /**
- * mysql2's form of tlsOptions. It checks the host name only when asked (`verifyIdentity`), so
- * `verify` asks; a pinned certificate is the server's identity by itself.
+ * mysql2's form of tlsOptions. mysql2 checks the host name only when asked (`verifyIdentity`)
+ * and takes no check of its own, so it is asked in both modes: pinned, the file replaces the
+ * system's CAs, and the certificate must still name the host.
  */
 function mysqlTls(target: ServerTarget): mysql.SslOptions | undefined {
   const tls = tlsOptions(target);
   if (!tls) return undefined;
-  return {
-    rejectUnauthorized: true,
-    verifyIdentity: target.tls === 'verify',
-    ...(tls.ca ? { ca: tls.ca as Buffer } : {}),
-  };
+  return { rejectUnauthorized: true, verifyIdentity: true, ...(tls.ca ? { ca: tls.ca as Buffer } : {}) };
 }
 
 /**
@@ -83,14 +81,22 @@ async function readOnly<R>(
   sql: string,
   values: (string | number)[] = [],
 ): Promise<R[]> {
-  await connection.query('START TRANSACTION READ ONLY');
+  // Every statement with a client-side limit too, a little after the server's: a silent network
+  // still ends it. A connection that timed out (or broke) is dropped, not rolled back: its
+  // statement is still the one in progress, and anything sent after it would wait behind it.
+  const timeout = clientTimeoutMs(connection);
   try {
-    // A client-side limit too, a little after the server's: a silent network still ends it.
-    const [rows] = await connection.execute({ sql, values, timeout: clientTimeoutMs(connection) });
-    await connection.query('COMMIT');
+    await connection.query({ sql: 'START TRANSACTION READ ONLY', timeout });
+    const [rows] = await connection.execute({ sql, values, timeout });
+    await connection.query({ sql: 'COMMIT', timeout });
     return rows as R[];
   } catch (error) {
-    await connection.query('ROLLBACK').catch(() => undefined);
+    if (
+      (error as { fatal?: boolean }).fatal ||
+      (error as { code?: string }).code === 'PROTOCOL_SEQUENCE_TIMEOUT'
+    )
+      connection.destroy();
+    else await connection.query({ sql: 'ROLLBACK', timeout }).catch(() => connection.destroy());
     throw error;
   }
 }
@@ -191,8 +197,12 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       const after = desc ? '<' : '>';
       const position = options.position;
       if (position !== undefined && 'time' in position && key !== undefined) {
-        // Spelled out rather than `(a, b) > (?, ?)`, which MySQL does not use an index for.
-        where.push(`(${time} ${after} ? OR (${time} = ? AND ${key} ${after} ?))`);
+        // Spelled out rather than `(a, b) > (?, ?)`, which MySQL does not use an index for. An
+        // integer key is bound as a DECIMAL: a BIGINT compared with text is compared as a double,
+        // which cannot tell apart ids that differ in their low bits.
+        const integerKey = /int$/i.test(listedColumns.find((c) => c.name === options.key)?.type ?? '');
+        const keyValue = integerKey ? 'CAST(? AS DECIMAL(65, 0))' : '?';
+        where.push(`(${time} ${after} ? OR (${time} = ? AND ${key} ${after} ${keyValue}))`);
         values.push(...[position.time, position.time, position.key].map(String));
       }
       const direction = desc ? ' DESC' : '';
@@ -209,14 +219,22 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
     count: async (table, options) => {
       const name = await named(table);
       const values: (string | number)[] = [];
-      const where = compileServerSearch(
-        options.search,
-        options.timeColumn,
-        searchContext(await columns(table), values),
+      const listedColumns = await columns(table);
+      const time = quoteMysqlIdentifier(
+        listed(
+          options.timeColumn,
+          listedColumns.map((c) => c.name),
+          'column',
+        ),
       );
+      // The rows `rows` can page through: those with a time.
+      const where = [
+        `${time} IS NOT NULL`,
+        ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),
+      ];
       const [row] = await readOnly<{ n: number | string }>(
         connection,
-        `SELECT COUNT(*) AS n FROM ${quoteMysqlIdentifier(name)} WHERE ${[...where, 'TRUE'].join(' AND ')}`,
+        `SELECT COUNT(*) AS n FROM ${quoteMysqlIdentifier(name)} WHERE ${where.join(' AND ')}`,
         values,
       );
       return Number(row?.n ?? 0);

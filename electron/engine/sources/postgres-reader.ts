@@ -38,6 +38,7 @@ export async function connectPostgres(target: PostgresTarget): Promise<pg.Client
     // (no error, no answer) must still end the statement, so that a tail reconnects.
     query_timeout: (target.statementTimeoutMs ?? 60_000) + 5_000,
     keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     application_name: 'auditscope (read-only)',
     options: '-c default_transaction_read_only=on -c TimeZone=UTC -c DateStyle=ISO',
     types: {
@@ -170,15 +171,27 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     },
     count: async (table, options) => {
       const [schema, name] = await qualified(table);
+      const listedColumns = await columns(table);
+      const time = quoteIdentifier(
+        listed(
+          options.timeColumn,
+          listedColumns.map((c) => c.name),
+          'column',
+        ),
+      );
       const values: unknown[] = [];
       const bind = (value: unknown): string => `$${values.push(value)}`;
-      const where = compileServerSearch(options.search, options.timeColumn, {
-        dialect: 'postgres',
-        columns: await columns(table),
-        quote: quoteIdentifier,
-        bind,
-      });
-      const sql = `SELECT count(*) AS n FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${[...where, 'TRUE'].join(' AND ')}`;
+      // The rows `rows` can page through: those with a time.
+      const where = [
+        `${time} IS NOT NULL`,
+        ...compileServerSearch(options.search, options.timeColumn, {
+          dialect: 'postgres',
+          columns: listedColumns,
+          quote: quoteIdentifier,
+          bind,
+        }),
+      ];
+      const sql = `SELECT count(*) AS n FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${where.join(' AND ')}`;
       return Number((await readOnly<{ n: string }>(client, sql, values)).rows[0]?.n ?? 0);
     },
     close: () => client.end(),

@@ -1,5 +1,8 @@
 import { readFileSync } from 'node:fs';
-import type { ConnectionOptions } from 'node:tls';
+import { X509Certificate } from 'node:crypto';
+import { checkServerIdentity, type ConnectionOptions } from 'node:tls';
+
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
 import type { SourceColumn, TlsMode } from '../../../shared/domain/source.ts';
 import type { ServerSearch } from './compile-server.ts';
 
@@ -20,8 +23,9 @@ export interface ServerTarget {
 
 /**
  * The TLS options of a server connection (pg and mysql2 take Node's): undefined for no TLS.
- * Pinned: only the chosen certificate is trusted (not the system's CAs), and as it names the
- * server by itself, the host name is not checked against it.
+ * Pinned: only the chosen file is trusted (not the system's CAs). A server presenting exactly a
+ * certificate of that file is identified by it, whatever name it carries; a certificate the file
+ * only signed (the file is a CA) must still name the host, as any certificate would.
  */
 export function tlsOptions(target: ServerTarget): ConnectionOptions | undefined {
   if (target.tls === 'disable') return undefined;
@@ -33,7 +37,18 @@ export function tlsOptions(target: ServerTarget): ConnectionOptions | undefined 
   } catch (error) {
     throw new Error(`cannot read the pinned certificate: ${(error as Error).message}`, { cause: error });
   }
-  return { rejectUnauthorized: true, ca, checkServerIdentity: () => undefined };
+  const pinned = new Set(
+    (ca.toString('latin1').match(PEM_CERTIFICATE) ?? []).map(
+      (pem) => new X509Certificate(pem).fingerprint256,
+    ),
+  );
+  if (pinned.size === 0) throw new Error('the pinned certificate file holds no PEM certificate');
+  return {
+    rejectUnauthorized: true,
+    ca,
+    checkServerIdentity: (host, certificate) =>
+      pinned.has(certificate.fingerprint256) ? undefined : checkServerIdentity(host, certificate),
+  };
 }
 
 /** A row as read from a source: column → value (JSON columns already objects). */

@@ -38,13 +38,14 @@ export function openCaseForWriting(path: string): CaseDb {
   }
 }
 
-/** Opens an existing case file read-only for queries, from any thread, alongside the writer. */
 /**
  * Runs `write` with `synchronous=NORMAL`: its commits are as atomic and the case as consistent
- * after any crash, but the last of them may be lost if the machine itself loses power (no wait
- * for the disk at each commit, which costs a tail a third of its time). Only for writes that are
- * redone if lost: the free-text index (from its high-water mark) and a tail's batches (from the
- * spool file, or the table's cursor, that the case no longer records as stored).
+ * after any crash, but if the machine itself loses power, the commits since the disk last synced
+ * (the WAL's, at a checkpoint or at any `FULL` commit) can be lost. No wait for the disk at each
+ * commit, which costs a tail a third of its time. Only for writes that are redone if lost: the
+ * free-text index (from its high-water mark) and a tail's batches (a file tail's spool is on disk
+ * before its import, and re-imported when the case does not record it; a table tail resumes after
+ * the last batch the case records).
  */
 export function withoutWaitingForDisk<T>(db: CaseDb, write: () => T): T {
   db.pragma('synchronous = NORMAL');
@@ -55,6 +56,7 @@ export function withoutWaitingForDisk<T>(db: CaseDb, write: () => T): T {
   }
 }
 
+/** Opens an existing case file read-only for queries, from any thread, alongside the writer. */
 export function openCaseForReading(path: string): CaseDb {
   let db: CaseDb;
   try {

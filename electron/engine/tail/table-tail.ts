@@ -39,9 +39,9 @@ export interface TableTailOptions {
   overlapMs?: number;
   pollMs?: number;
   /**
-   * A poll unanswered for this long shows as stalled (default 10 s). It is not abandoned: the
-   * connection's own timeouts end it (readers time statements out on the client too), and the
-   * tail then reconnects.
+   * A call to the server unanswered for this long shows the tail as stalled (default 10 s). It
+   * is not abandoned: the connection's own timeouts end it (readers time statements out on the
+   * client too, and drop a connection that timed out), and the tail then reconnects.
    */
   stallMs?: number;
   /** Reconnect delays: full jitter over base·2^attempt, capped (AWS's "exponential backoff and jitter"). */
@@ -64,12 +64,19 @@ function tableSpoolPrefix(label: string): string {
  * The newest event time a tail of this table stored in this case (from its last spool file), to
  * resume after a restart: rows committed meanwhile are read, and the overlap covers late commits.
  */
-export function lastStoredTime(casePath: string, label: string, timeColumn: string): string | undefined {
+export function lastStoredTime(
+  casePath: string,
+  label: string,
+  timeColumn: string,
+  imported: ReadonlySet<string>,
+): string | undefined {
   const dir = `${casePath}.tail`;
   if (!existsSync(dir)) return undefined;
   const prefix = tableSpoolPrefix(label);
+  // Only batches the case recorded as imported: a spool whose import a crash or a power cut took
+  // is not stored, and its rows are read from the table again (they are after this cursor).
   const last = readdirSync(dir)
-    .filter((name) => name.startsWith(prefix))
+    .filter((name) => name.startsWith(prefix) && imported.has(path.resolve(dir, name)))
     .sort()
     .pop();
   if (!last) return undefined;
@@ -169,19 +176,15 @@ export class TableTail {
   async step(): Promise<void> {
     if (this.stopped) return;
     if (this.status.retryAt !== undefined && Date.now() < this.status.retryAt) return;
-    const watchdog = setTimeout(() => {
-      if (this.stopped) return;
-      this.status.state = 'stalled';
-      this.emit();
-    }, this.options.stallMs);
     try {
-      this.reader ??= await this.options.connect();
+      this.reader ??= await this.answered(this.options.connect());
       await this.poll(this.reader);
       this.status.state = 'live';
       this.status.attempt = 0;
       delete this.status.retryAt;
     } catch (error) {
-      await this.reader?.close().catch(() => undefined);
+      // Not awaited: closing a connection to a server that went silent can wait as long again.
+      void this.reader?.close().catch(() => undefined);
       this.reader = undefined;
       this.status.lastError = (error as Error).message;
       if (error instanceof TailSetupError) {
@@ -199,10 +202,22 @@ export class TableTail {
         this.status.attempt++;
         this.status.retryAt = Date.now() + delay;
       }
+    }
+    this.emit();
+  }
+
+  /** A call to the server: shown as stalled while it goes unanswered for `stallMs`. */
+  private async answered<T>(call: Promise<T>): Promise<T> {
+    const watchdog = setTimeout(() => {
+      if (this.stopped) return;
+      this.status.state = 'stalled';
+      this.emit();
+    }, this.options.stallMs);
+    try {
+      return await call;
     } finally {
       clearTimeout(watchdog);
     }
-    this.emit();
   }
 
   /** Reads from the cursor less the overlap, page by page, storing each page's new rows. */
@@ -211,25 +226,21 @@ export class TableTail {
     const timeColumn = mapping.time;
     if (timeColumn === undefined)
       throw new TailSetupError('map the event time to a column: a table is followed in time order');
-    const column = (await reader.columns(table)).find((c) => c.name === timeColumn);
+    const column = (await this.answered(reader.columns(table))).find((c) => c.name === timeColumn);
     if (!column || !/timestamp|date/i.test(column.type))
       throw new TailSetupError(
         `${timeColumn} is ${column?.type ?? 'not a column'}: following a table needs a timestamp column`,
       );
-    const key = await reader.keyColumn(table);
+    const key = await this.answered(reader.keyColumn(table));
     const from = new Date(
       Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000),
     ).toISOString();
     let position: PagePosition;
     let read = 0;
     for (;;) {
-      const page = await reader.rows(table, {
-        timeColumn,
-        ...(key ? { key } : {}),
-        from,
-        position,
-        limit: PAGE,
-      });
+      const page = await this.answered(
+        reader.rows(table, { timeColumn, ...(key ? { key } : {}), from, position, limit: PAGE }),
+      );
       await this.store(page);
       read += page.length;
       if (page.length < PAGE) break;

@@ -8,7 +8,8 @@ import {
   readdirSync,
   readSync,
   statSync,
-  writeFileSync,
+  writeSync,
+  fsyncSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
@@ -84,9 +85,7 @@ export class FileTail {
   static async start(session: CaseSession, file: string, options: TailOptions = {}): Promise<FileTail> {
     const absolute = path.resolve(file);
     const spoolDir = `${session.path}.tail`;
-    const imported = new Set(
-      (await session.read.imports()).filter((i) => i.status === 'complete').map((i) => path.resolve(i.path)),
-    );
+    const imported = await session.importedPaths();
     let resume: FileCursor | undefined;
     let last: string | undefined;
     const pending: string[] = [];
@@ -207,7 +206,7 @@ export class FileTail {
     if (from === 0 && this.header === undefined) this.header = firstLine(bytes);
     const withHeader =
       this.container === 'csv' && from > 0 && this.header ? Buffer.concat([this.header, bytes]) : bytes;
-    writeFileSync(file, withHeader);
+    writeDurably(file, withHeader);
     return file;
   }
 
@@ -329,4 +328,18 @@ function auditdTail(bytes: Buffer): number {
     keep += (lines[i] as string).length + 1;
   // The whole batch is one event: hand it on when the file goes quiet.
   return Math.min(keep, bytes.length);
+}
+
+/**
+ * Writes a spool file and waits for the disk: its import commits without waiting (see
+ * ImportOptions.tailBatch), so after a power cut the spool is what brings the batch back.
+ */
+function writeDurably(file: string, bytes: Buffer): void {
+  const fd = openSync(file, 'w');
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -108,6 +108,8 @@ export function runImport(
       }
     };
     worker.on('error', (error) => finish('failed', error.message));
+    // A worker that ends without a word (killed, out of memory) must not leave the import waiting.
+    worker.on('exit', (code) => finish('failed', `the parse worker stopped (exit code ${code})`));
     worker.on('message', (message: ParseMessage) => {
       if (settled) return;
       try {

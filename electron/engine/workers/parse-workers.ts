@@ -25,6 +25,7 @@ export class ParseWorkers {
       this.idle = undefined;
       clearTimeout(kept.timer);
       kept.worker.removeAllListeners('error');
+      kept.worker.removeAllListeners('exit');
       kept.worker.ref();
       return kept.worker;
     }
@@ -35,6 +36,7 @@ export class ParseWorkers {
   release(worker: Worker): void {
     worker.removeAllListeners('message');
     worker.removeAllListeners('error');
+    worker.removeAllListeners('exit');
     if (this.idle) {
       void worker.terminate();
       return;
@@ -47,14 +49,17 @@ export class ParseWorkers {
     }, IDLE_MS);
     timer.unref();
     this.idle = { worker, timer };
-    worker.once('error', () => {
+    const forget = (): void => {
       if (this.idle?.worker === worker) this.idle = undefined;
-    });
+    };
+    worker.once('error', forget);
+    worker.once('exit', forget);
   }
 
   /** Ends a worker that cannot be reused (it crashed, or was still sending a file's batches). */
   discard(worker: Worker): void {
     worker.removeAllListeners('message');
+    worker.removeAllListeners('exit');
     void worker.terminate();
   }
 }

@@ -92,6 +92,19 @@ export const SourcePreviewRow = z.object({
   error: z.string().optional(),
 });
 export type SourcePreviewRow = z.infer<typeof SourcePreviewRow>;
+/** Where the next page of a table browsed in place starts (the last row's time and key). */
+const BrowseCursor = z.object({
+  time: z.union([z.string().max(256), z.number()]),
+  key: z.union([z.string().max(1024), z.number()]),
+});
+export type BrowseCursor = z.infer<typeof BrowseCursor>;
+/** A search over a table read in place: the search box's text and a time window (epoch µs). */
+const RemoteSearch = z.object({
+  search: z.string().max(10_000),
+  from: z.number().int().optional(),
+  to: z.number().int().optional(),
+});
+export type RemoteSearch = z.infer<typeof RemoteSearch>;
 
 export const contract = {
   'case.current': { input: z.tuple([]), output: CaseInfo },
@@ -285,6 +298,24 @@ export const contract = {
   'source.preview': {
     input: z.tuple([SourceId, TableName, SourceMapping]),
     output: z.array(SourcePreviewRow),
+  },
+  /**
+   * A page of a table read in place, newest first: the search runs on the server and only the
+   * matching rows travel; `next` continues after the page (null: the last page).
+   */
+  'source.browse': {
+    input: z.tuple([
+      SourceId,
+      TableName,
+      SourceMapping,
+      RemoteSearch.extend({ after: BrowseCursor.nullable(), limit: z.number().int().min(1).max(1000) }),
+    ]),
+    output: z.object({ rows: z.array(SourcePreviewRow), next: BrowseCursor.nullable() }),
+  },
+  /** How many rows of a table match a search, counted by the server. */
+  'source.count': {
+    input: z.tuple([SourceId, TableName, SourceMapping, RemoteSearch]),
+    output: z.number().int(),
   },
   /** Copies rows of a table (a time slice, a limit) into the open case (progress as `import.progress`). */
   'source.pull': {

@@ -178,6 +178,18 @@ export function implementContract(
     'source.inspect': (id: string, table: string | null) => sources.inspect(id, table ?? undefined),
     'source.preview': (id: string, table: string, mapping: SourceMapping) =>
       sources.preview(id, table, mapping),
+    'source.browse': (
+      id: string,
+      table: string,
+      mapping: SourceMapping,
+      request: CallArgs<'source.browse'>[3],
+    ) => sources.browse(id, table, mapping, request),
+    'source.count': (
+      id: string,
+      table: string,
+      mapping: SourceMapping,
+      request: CallArgs<'source.count'>[3],
+    ) => sources.count(id, table, mapping, request),
     'source.pull': async (
       id: string,
       table: string,

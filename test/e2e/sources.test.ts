@@ -109,6 +109,28 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     );
     await shot('22-connect-preview');
 
+    // Browse in place: the search runs on the server; pages arrive as the list scrolls.
+    const browse = dialog.getByRole('group', { name: 'Browse in place' });
+    const rows = browse.getByRole('table', { name: 'Matching rows' });
+    await browse.getByRole('button', { name: 'Search' }).click();
+    await expect
+      .poll(() => browse.getByRole('status').textContent())
+      .toBe('300 matching rows (counted by the server); 200 read');
+    await rows.evaluate((element) => element.scrollTo(0, element.scrollHeight));
+    await expect.poll(() => browse.getByRole('status').textContent()).toContain('300 read');
+    await browse.getByLabel('Search the table').fill('actor:clerk3 action:export');
+    await browse.getByLabel('Search the table').press('Enter');
+    await expect
+      .poll(() => browse.getByRole('status').textContent())
+      .toBe('15 matching rows (counted by the server); 15 read');
+    // Newest first: row 298 is the last clerk3 export (298 mod 5 = 3, 298 mod 4 = 2).
+    await rows.getByRole('row').nth(1).click();
+    await expect(browse.getByLabel('Row as the database holds it').textContent()).resolves.toContain(
+      '"record": 298',
+    );
+    await browse.scrollIntoViewIfNeeded();
+    await shot('22b-browse-in-place');
+
     await dialog.getByLabel('At most', { exact: true }).fill('120');
     await dialog.getByRole('button', { name: 'Pull into case' }).click();
     await expect

@@ -73,6 +73,7 @@ describe('database sources', () => {
     registry.save(appDatabase(name, tls), password);
 
   afterAll(() => {
+    registry?.closeBrowsing();
     server?.stop();
     temp.cleanup();
   });
@@ -191,6 +192,42 @@ describe('database sources', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('browses a table in place page after page through the registry, as the workspace does', async () => {
+    const mapping = {
+      time: 'created_at',
+      actor: 'user_id',
+      action: 'activity_type',
+      target: 'details.record',
+    };
+    const request = { search: 'action:login* actor:user1*', from: Date.UTC(2024, 4, 1, 0, 30) * 1000 };
+    const count = await registry.count(postgresId, 'public.user_activity_log', mapping, request);
+    const seen: string[] = [];
+    let after: Parameters<SourceRegistry['browse']>[3]['after'] = null;
+    do {
+      const page = await registry.browse(postgresId, 'public.user_activity_log', mapping, {
+        ...request,
+        after,
+        limit: 97,
+      });
+      seen.push(...page.rows.map((r) => r.event?.target ?? ''));
+      after = page.next;
+    } while (after);
+    // Every matching row once, newest first, each an event; the count is the server's.
+    const expected = Array.from({ length: ROWS }, (_, i) => i + 1)
+      .filter((g) => (g % 5 === 0 || g % 5 === 2) && String(g % 40).startsWith('1') && g / 3 >= 1800)
+      .reverse()
+      .map(String);
+    expect(seen).toEqual(expected);
+    expect(count).toBe(expected.length);
+    await expect(
+      registry.browse(postgresId, 'public.user_activity_log', mapping, {
+        search: 'outcome:failure',
+        after: null,
+        limit: 10,
+      }),
+    ).rejects.toThrow(/worked out when events are imported/);
   });
 
   it('reads only: the session refuses writes, and names and values never become SQL', async () => {

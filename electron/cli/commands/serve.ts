@@ -60,6 +60,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await server.close();
+  sources.closeBrowsing();
   await cases.close();
   return 0;
 }

@@ -14,9 +14,15 @@ import {
 import type { ImportSummary } from '../../../shared/domain/import.ts';
 import type { CaseSession } from '../case-session.ts';
 import { readJsonFile, writeJsonFile } from '../cases/json-file.ts';
-import { createGenericNormalizer, proposeMapping } from '../ingest/normalize/generic.ts';
-import { RecordError } from '../ingest/types.ts';
+import { proposeMapping } from '../ingest/normalize/generic.ts';
 import { openServerReader } from './open-reader.ts';
+import {
+  browsePage,
+  previewRows,
+  serverSearch,
+  type BrowseRequest,
+  type PreviewRow,
+} from './browse-table.ts';
 import type { SecretStore } from './secrets.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from './table-reader.ts';
@@ -24,15 +30,10 @@ import { ROWID, type PagePosition, type SourceRow, type TableReader } from './ta
 /** Rows fetched per round trip when pulling a table into a case. */
 const PULL_PAGE = 5000;
 const PREVIEW_ROWS = 20;
+/** How long a reader kept for browsing a source stays open unused. */
+const BROWSE_IDLE_MS = 60_000;
 
 export type SourceDraft = Omit<SourceConnection, 'id'> & { id?: string | undefined };
-
-export interface PreviewRow {
-  row: SourceRow;
-  /** What the row becomes as an event, or why it cannot be one. */
-  event?: { time: string; actor?: string; action: string; target?: string; outcome: string; ip?: string };
-  error?: string;
-}
 
 export interface PullResult {
   /** The rows as pulled (NDJSON), kept beside the case: what the import recorded and hashed. */
@@ -50,6 +51,10 @@ export class SourceRegistry {
   private sources: SourceConnection[];
   private readonly file: string | undefined;
   private readonly secrets: SecretStore;
+  private readonly browsers = new Map<
+    string,
+    { reader: Promise<TableReader>; timer: NodeJS.Timeout | undefined }
+  >();
 
   constructor(file: string | undefined, secrets: SecretStore) {
     this.file = file;
@@ -98,6 +103,8 @@ export class SourceRegistry {
     const before = this.sources[index];
     this.sources =
       index < 0 ? [...this.sources, source] : this.sources.map((s) => (s.id === id ? source : s));
+    // A changed source is connected anew.
+    this.closeBrowsing(id);
     if (password !== undefined) this.secrets.set(id, password ?? undefined);
     // A kept password belongs to the server it was given for: pointed elsewhere, it is forgotten.
     else if (before !== undefined && !sameServer(before, source)) this.secrets.set(id, undefined);
@@ -106,6 +113,7 @@ export class SourceRegistry {
   }
 
   remove(id: string): void {
+    this.closeBrowsing(id);
     this.sources = this.sources.filter((s) => s.id !== id);
     this.secrets.set(id, undefined);
     this.persist();
@@ -136,37 +144,25 @@ export class SourceRegistry {
 
   /** The first rows of `table` and the events they become under `mapping`. */
   async preview(id: string, table: string, mapping: SourceMapping): Promise<PreviewRow[]> {
-    const normalizer = createGenericNormalizer(mapping);
     return this.with(id, async (reader) => {
       const rows = await reader.rows(table, {
         ...(await order(reader, table, mapping)),
         limit: PREVIEW_ROWS,
       });
-      return rows.map((row) => {
-        try {
-          const event = normalizer.normalize({
-            value: row as never,
-            text: JSON.stringify(row),
-            encodingError: false,
-            offset: 0,
-            line: 1,
-          });
-          return {
-            row,
-            event: {
-              time: event.timeOriginal,
-              action: event.action,
-              outcome: event.outcome,
-              ...(event.actor.name ? { actor: event.actor.name } : {}),
-              ...(event.target.name ? { target: event.target.name } : {}),
-              ...(event.ip ? { ip: event.ip } : {}),
-            },
-          };
-        } catch (error) {
-          if (!(error instanceof RecordError)) throw error;
-          return { row, error: error.message };
-        }
-      });
+      return previewRows(rows, mapping);
+    });
+  }
+
+  /** A page of a table read in place, the search run on the server (see browsePage). */
+  browse(id: string, table: string, mapping: SourceMapping, request: BrowseRequest) {
+    return this.browsing(id, (reader) => browsePage(reader, table, mapping, request));
+  }
+
+  /** How many rows match, counted by the server (within the statement timeout). */
+  count(id: string, table: string, mapping: SourceMapping, request: Omit<BrowseRequest, 'after' | 'limit'>) {
+    return this.browsing(id, async (reader) => {
+      const { timeColumn } = await order(reader, table, mapping);
+      return reader.count(table, { timeColumn, search: serverSearch(request, mapping) });
     });
   }
 
@@ -297,6 +293,46 @@ export class SourceRegistry {
         return openServerReader({ kind: source.kind, target });
       },
     };
+  }
+
+  /**
+   * Runs `use` on a reader kept open for browsing this source (page after page would otherwise
+   * connect each time), closed after a minute unused, and dropped after any failure.
+   */
+  private async browsing<T>(id: string, use: (reader: TableReader) => Promise<T>): Promise<T> {
+    let kept = this.browsers.get(id);
+    if (!kept) {
+      const opening = this.connector(id).connect();
+      kept = { reader: opening, timer: undefined };
+      this.browsers.set(id, kept);
+    }
+    const entry = kept;
+    clearTimeout(entry.timer);
+    const close = (): void => {
+      if (this.browsers.get(id) === entry) this.browsers.delete(id);
+      void entry.reader.then((r) => r.close()).catch(() => undefined);
+    };
+    try {
+      return await use(await entry.reader);
+    } catch (error) {
+      close();
+      throw error;
+    } finally {
+      if (this.browsers.get(id) === entry) {
+        entry.timer = setTimeout(close, BROWSE_IDLE_MS);
+        entry.timer.unref();
+      }
+    }
+  }
+
+  /** Closes the reader kept for browsing a source (all of them without an id). */
+  closeBrowsing(id?: string): void {
+    for (const [kept, entry] of this.browsers) {
+      if (id !== undefined && kept !== id) continue;
+      clearTimeout(entry.timer);
+      this.browsers.delete(kept);
+      void entry.reader.then((r) => r.close()).catch(() => undefined);
+    }
   }
 
   private async with<T>(id: string, use: (reader: TableReader) => Promise<T>): Promise<T> {

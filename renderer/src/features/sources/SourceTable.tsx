@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type { SourcePreviewRow } from '../../../../shared/contract.ts';
 import type { ImportSummary } from '../../../../shared/domain/import.ts';
 import {
@@ -11,6 +11,7 @@ import { call, onPush } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useImports } from '../../stores/imports.ts';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
+import { RemoteBrowse } from './RemoteBrowse.tsx';
 
 const FIELDS: readonly [keyof SourceMapping, string][] = [
   ['time', 'Time'],
@@ -81,6 +82,7 @@ function TableWork({
 }) {
   const [info, setInfo] = useState<SourceTableInfo | undefined>();
   const [mapping, setMapping] = useState<SourceMapping>({});
+  const browseMapping = useMemo(() => cleanMapping(mapping), [mapping]);
   const [preview, setPreview] = useState<SourcePreviewRow[] | undefined>();
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -212,6 +214,9 @@ function TableWork({
                 )}
               </tbody>
             </table>
+          )}
+          {isServerKind(source.kind) && (
+            <RemoteBrowse source={source} table={table} mapping={browseMapping} />
           )}
           <fieldset className="source-pull">
             <legend>Pull into the open case</legend>

@@ -1,0 +1,100 @@
+import type { SourceMapping } from '../../../shared/domain/source.ts';
+import { parseSearch } from '../../../shared/query/parse-search.ts';
+import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
+import { RecordError } from '../ingest/types.ts';
+import type { ServerSearch } from './compile-server.ts';
+import type { SourceRow, TableReader } from './table-reader.ts';
+
+export interface PreviewRow {
+  row: SourceRow;
+  /** What the row becomes as an event, or why it cannot be one. */
+  event?: { time: string; actor?: string; action: string; target?: string; outcome: string; ip?: string };
+  error?: string;
+}
+
+/** Where the next page of a browse starts: after this row (time, then key), newest first. */
+export interface BrowseCursor {
+  time: string | number;
+  key: string | number;
+}
+
+export interface BrowseRequest {
+  /** In the search box's syntax; run on the server (compile-server.ts). */
+  search: string;
+  /** Epoch µs, [from, to). */
+  from?: number | undefined;
+  to?: number | undefined;
+  after?: BrowseCursor | null | undefined;
+  limit: number;
+}
+
+/** Rows as the preview and the in-place browser show them: each with its event, or why not. */
+export function previewRows(rows: SourceRow[], mapping: SourceMapping): PreviewRow[] {
+  const normalizer = createGenericNormalizer(mapping);
+  return rows.map((row) => {
+    try {
+      const event = normalizer.normalize({
+        value: row as never,
+        text: JSON.stringify(row),
+        encodingError: false,
+        offset: 0,
+        line: 1,
+      });
+      return {
+        row,
+        event: {
+          time: event.timeOriginal,
+          action: event.action,
+          outcome: event.outcome,
+          ...(event.actor.name ? { actor: event.actor.name } : {}),
+          ...(event.target.name ? { target: event.target.name } : {}),
+          ...(event.ip ? { ip: event.ip } : {}),
+        },
+      };
+    } catch (error) {
+      if (!(error instanceof RecordError)) throw error;
+      return { row, error: error.message };
+    }
+  });
+}
+
+/** A search box's text and time window as a search a reader runs on the server. */
+export function serverSearch(
+  request: Omit<BrowseRequest, 'after' | 'limit'>,
+  mapping: SourceMapping,
+): ServerSearch {
+  const parsed = parseSearch(request.search);
+  if (!parsed.ok)
+    throw new Error(`${parsed.error.message} (at character ${parsed.error.offset + 1} of the search)`);
+  return { filter: parsed.filter, from: request.from, to: request.to, mapping };
+}
+
+/**
+ * One page of a table read in place, newest first, the search run by the server: only matching
+ * rows travel. The next page starts after the last row by (time, key), so paging stays exact and
+ * fast however deep; a table without a key cannot be paged past its first page this way.
+ */
+export async function browsePage(
+  reader: TableReader,
+  table: string,
+  mapping: SourceMapping,
+  request: BrowseRequest,
+): Promise<{ rows: PreviewRow[]; next: BrowseCursor | null }> {
+  const timeColumn = mapping.time;
+  if (!timeColumn) throw new Error('map the event time to a column: a table is browsed in time order');
+  const key = await reader.keyColumn(table);
+  const rows = await reader.rows(table, {
+    timeColumn,
+    ...(key ? { key } : {}),
+    ...(request.after && key ? { position: request.after } : {}),
+    limit: request.limit,
+    order: 'desc',
+    search: serverSearch(request, mapping),
+  });
+  const last = rows[rows.length - 1];
+  const next =
+    key && last && rows.length === request.limit
+      ? { time: last[timeColumn] as string | number, key: last[key] as string | number }
+      : null;
+  return { rows: previewRows(rows, mapping), next };
+}

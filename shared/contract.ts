@@ -312,6 +312,26 @@ export const contract = {
     ]),
     output: z.object({ rows: z.array(SourcePreviewRow), next: BrowseCursor.nullable() }),
   },
+  /** The matching rows of a table per time bucket (`interval` seconds; `start` epoch ms), by the server. */
+  'source.histogram': {
+    input: z.tuple([SourceId, TableName, SourceMapping, RemoteSearch]),
+    output: z.object({
+      interval: z.number().int(),
+      buckets: z.array(z.object({ start: z.number(), count: z.number().int() })),
+    }),
+  },
+  /** A field's most frequent values among a table's matching rows, counted by the server. */
+  'source.topValues': {
+    input: z.tuple([
+      SourceId,
+      TableName,
+      SourceMapping,
+      RemoteSearch,
+      z.string().min(1).max(512),
+      z.number().int().min(1).max(100),
+    ]),
+    output: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })),
+  },
   /** How many rows of a table match a search, counted by the server. */
   'source.count': {
     input: z.tuple([SourceId, TableName, SourceMapping, RemoteSearch]),

@@ -190,6 +190,20 @@ export function implementContract(
       mapping: SourceMapping,
       request: CallArgs<'source.count'>[3],
     ) => sources.count(id, table, mapping, request),
+    'source.histogram': (
+      id: string,
+      table: string,
+      mapping: SourceMapping,
+      request: CallArgs<'source.histogram'>[3],
+    ) => sources.histogram(id, table, mapping, request),
+    'source.topValues': (
+      id: string,
+      table: string,
+      mapping: SourceMapping,
+      request: CallArgs<'source.topValues'>[3],
+      field: string,
+      limit: number,
+    ) => sources.topValues(id, table, mapping, request, field, limit),
     'source.pull': async (
       id: string,
       table: string,

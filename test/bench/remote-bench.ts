@@ -8,6 +8,7 @@ import { openPostgresReader } from '../../electron/engine/sources/postgres-reade
 import type { PagePosition, SourceRow } from '../../electron/engine/sources/table-reader.ts';
 import { startPostgres } from '../support/postgres.ts';
 import { ACTIVITY_MAPPING } from '../support/push-down.ts';
+import { remoteHistogram, remoteTopValues } from '../../electron/engine/sources/browse-table.ts';
 import { summarize } from './stats.ts';
 
 const MAPPING = ACTIVITY_MAPPING;
@@ -102,6 +103,13 @@ export async function benchRemote(options: { rows?: number; runs?: number } = {}
         ),
         countActorMs: summarize(await time(() => count('actor:user42'))),
         countAllMs: summarize(await time(() => count(''))),
+        histogramAllMs: summarize(await time(() => remoteHistogram(reader, TABLE, MAPPING, { search: '' }))),
+        histogramActionLoginMs: summarize(
+          await time(() => remoteHistogram(reader, TABLE, MAPPING, { search: 'action:login' })),
+        ),
+        topActorsAllMs: summarize(
+          await time(() => remoteTopValues(reader, TABLE, MAPPING, { search: '' }, 'actor', 10)),
+        ),
       };
     } finally {
       await reader.close();

@@ -118,6 +118,18 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
       .toBe('300 matching rows (counted by the server); 200 read');
     await rows.evaluate((element) => element.scrollTo(0, element.scrollHeight));
     await expect.poll(() => browse.getByRole('status').textContent()).toContain('300 read');
+    // The server's counts: rows per time bucket, and the top actors; a value narrows the search.
+    await expect
+      .poll(() => browse.getByRole('img').getAttribute('aria-label'))
+      .toMatch(/Matching rows per \d+ s, \d+ buckets, counted by the server/);
+    const topActors = browse.getByRole('list', { name: 'Top actor values' });
+    await expect.poll(() => topActors.getByRole('listitem').count()).toBe(5);
+    await expect(topActors.getByRole('listitem').first().textContent()).resolves.toBe('clerk0 60');
+    await topActors.getByRole('button', { name: 'clerk1' }).click();
+    await expect(browse.getByLabel('Search the table').inputValue()).resolves.toBe('actor:"clerk1"');
+    await expect
+      .poll(() => browse.getByRole('status').textContent())
+      .toBe('60 matching rows (counted by the server); 60 read');
     await browse.getByLabel('Search the table').fill('actor:clerk3 action:export');
     await browse.getByLabel('Search the table').press('Enter');
     await expect

@@ -17,7 +17,7 @@ import { mariadbMissing, startMariadb, type TestMariadb } from '../support/maria
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
-import { expectPushDown } from '../support/push-down.ts';
+import { expectPushDown, expectServerGroups } from '../support/push-down.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 
 const missing = mariadbMissing();
@@ -149,9 +149,10 @@ describe('MySQL / MariaDB sources', () => {
     }
   });
 
-  it('runs searches on the server: counts and newest-first pages of exactly the matching rows', async () => {
+  it('runs searches on the server: counts, time buckets, top values and newest-first pages of exactly the matching rows', async () => {
     const reader = await registry.connector(sourceId).connect();
     try {
+      await expectServerGroups(reader, 'user_activity_log', ROWS);
       await expectPushDown(reader, 'user_activity_log', ROWS);
     } finally {
       await reader.close();

@@ -14,7 +14,7 @@ import { postgresMissing, startPostgres, type TestPostgres } from '../support/po
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
-import { expectPushDown } from '../support/push-down.ts';
+import { expectPushDown, expectServerGroups } from '../support/push-down.ts';
 
 const missing = postgresMissing();
 if (missing) console.warn(`PostgreSQL source tests cannot run: ${missing}`);
@@ -185,9 +185,10 @@ describe('database sources', () => {
     }
   });
 
-  it('runs searches on the server: counts and newest-first pages of exactly the matching rows', async () => {
+  it('runs searches on the server: counts, time buckets, top values and newest-first pages of exactly the matching rows', async () => {
     const reader = await registry.connector(postgresId).connect();
     try {
+      await expectServerGroups(reader, 'public.user_activity_log', ROWS);
       await expectPushDown(reader, 'public.user_activity_log', ROWS);
     } finally {
       await reader.close();

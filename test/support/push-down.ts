@@ -61,3 +61,36 @@ export async function expectPushDown(reader: TableReader, table: string, rows: n
     expect(found, search).toEqual(expected);
   }
 }
+
+/** Time buckets and top values counted by the server, against the formula. */
+export async function expectServerGroups(reader: TableReader, table: string, rows: number): Promise<void> {
+  const parsed = parseSearch('action:export');
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const search = { filter: parsed.filter, mapping: ACTIVITY_MAPPING };
+  const matching = Array.from({ length: rows }, (_, i) => i + 1).filter((g) => activity(g) === 'export');
+  const base = Date.UTC(2024, 4, 1) / 1000;
+  const hourly = new Map<number, number>();
+  for (const g of matching) {
+    const hour = Math.floor((base + Math.floor(g / 3)) / 3600) * 3600;
+    hourly.set(hour, (hourly.get(hour) ?? 0) + 1);
+  }
+  const buckets = await reader.groups(table, {
+    timeColumn: 'created_at',
+    search,
+    by: { kind: 'bucket', seconds: 3600 },
+  });
+  expect(buckets.map((b) => [Number(b.value), b.count])).toEqual([...hourly]);
+
+  const actors = new Map<string, number>();
+  for (const g of matching) actors.set(`user${g % 40}`, (actors.get(`user${g % 40}`) ?? 0) + 1);
+  const top = [...actors].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
+  const found = await reader.groups(table, {
+    timeColumn: 'created_at',
+    search,
+    by: { kind: 'field', field: 'actor', limit: 3 },
+  });
+  expect(found.map((g) => [g.value, g.count])).toEqual(top);
+
+  const [range] = await reader.groups(table, { timeColumn: 'created_at', search, by: { kind: 'range' } });
+  expect(range?.count).toBe(matching.length);
+}

@@ -1,5 +1,6 @@
 import type { SourceMapping } from '../../../shared/domain/source.ts';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
+import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
 import { RecordError } from '../ingest/types.ts';
 import type { ServerSearch } from './compile-server.ts';
@@ -58,6 +59,86 @@ export function previewRows(rows: SourceRow[], mapping: SourceMapping): PreviewR
   });
 }
 
+/** Bucket sizes a histogram picks from (seconds): the smallest giving at most MAX_BUCKETS. */
+const INTERVALS = [
+  1,
+  5,
+  15,
+  30,
+  60,
+  300,
+  900,
+  1800,
+  3600,
+  3 * 3600,
+  6 * 3600,
+  12 * 3600,
+  86_400,
+  7 * 86_400,
+  30 * 86_400,
+];
+const MAX_BUCKETS = 120;
+
+/**
+ * The matching rows per time bucket, counted by the server (two statements: the time range, then
+ * the buckets); buckets without rows are left out. `interval` in seconds, `start` in epoch ms.
+ */
+export async function remoteHistogram(
+  reader: TableReader,
+  table: string,
+  mapping: SourceMapping,
+  request: Omit<BrowseRequest, 'after' | 'limit'>,
+): Promise<{ interval: number; buckets: { start: number; count: number }[] }> {
+  const timeColumn = timeColumnOf(mapping);
+  const search = serverSearch(request, mapping);
+  const [range] = await reader.groups(table, { timeColumn, search, by: { kind: 'range' } });
+  const [first, last] = (range?.value ?? []) as unknown[];
+  const from = timeOf(first);
+  const to = timeOf(last);
+  if (from === undefined || to === undefined) return { interval: 60, buckets: [] };
+  const span = (to - from) / 1000;
+  const interval = INTERVALS.find((s) => span / s <= MAX_BUCKETS) ?? (INTERVALS.at(-1) as number);
+  const groups = await reader.groups(table, {
+    timeColumn,
+    search,
+    by: { kind: 'bucket', seconds: interval },
+  });
+  return { interval, buckets: groups.map((g) => ({ start: Number(g.value) * 1000, count: g.count })) };
+}
+
+/** The most frequent values of a field among the matching rows, counted by the server. */
+export async function remoteTopValues(
+  reader: TableReader,
+  table: string,
+  mapping: SourceMapping,
+  request: Omit<BrowseRequest, 'after' | 'limit'>,
+  field: string,
+  limit: number,
+): Promise<{ value: string | null; count: number }[]> {
+  const groups = await reader.groups(table, {
+    timeColumn: timeColumnOf(mapping),
+    search: serverSearch(request, mapping),
+    by: { kind: 'field', field, limit },
+  });
+  return groups.map((g) => ({
+    value: g.value === null || g.value === undefined ? null : String(g.value),
+    count: g.count,
+  }));
+}
+
+function timeColumnOf(mapping: SourceMapping): string {
+  if (!mapping.time) throw new Error('map the event time to a column: a table is browsed in time order');
+  return mapping.time;
+}
+
+/** A time as a server returned it (text in its own format, or a Date) as epoch ms. */
+function timeOf(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value !== 'string') return undefined;
+  const parsed = parseTimestamp(value);
+  return parsed ? Math.floor(parsed.time / 1000) : undefined;
+}
+
 /** A search box's text and time window as a search a reader runs on the server. */
 export function serverSearch(
   request: Omit<BrowseRequest, 'after' | 'limit'>,
@@ -80,8 +161,7 @@ export async function browsePage(
   mapping: SourceMapping,
   request: BrowseRequest,
 ): Promise<{ rows: PreviewRow[]; next: BrowseCursor | null }> {
-  const timeColumn = mapping.time;
-  if (!timeColumn) throw new Error('map the event time to a column: a table is browsed in time order');
+  const timeColumn = timeColumnOf(mapping);
   const key = await reader.keyColumn(table);
   const rows = await reader.rows(table, {
     timeColumn,

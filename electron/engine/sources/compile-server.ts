@@ -2,6 +2,7 @@ import type { Filter, FieldFilter } from '../../../shared/domain/query.ts';
 import type { SourceColumn, SourceMapping } from '../../../shared/domain/source.ts';
 import { parseRawPath, resolveField } from '../../../shared/query/fields.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
+import type { GroupBy } from './table-reader.ts';
 
 /**
  * Compiles a search to the WHERE clause of a remote table's query, for PostgreSQL or MySQL /
@@ -83,6 +84,59 @@ export function compileServerSearch(
     ...compileTimeRange(search, timeColumn, full),
     ...(search.filter ? [compile(search.filter, full)] : []),
   ];
+}
+
+/** A field's value as text in the server's SQL (for top values): mapped field, column or JSON member. */
+export function compileFieldText(
+  field: string,
+  mapping: SourceMapping,
+  context: Omit<ServerQueryContext, 'mapping'>,
+): string {
+  return resolveOperand(field, { ...context, mapping }).text;
+}
+
+/**
+ * The start of the time bucket (epoch seconds) a row falls in, buckets `seconds` long: both
+ * servers read their time columns in UTC here (see connectMysql's session time zone).
+ */
+export function compileTimeBucket(
+  timeColumn: string,
+  seconds: number,
+  context: Omit<ServerQueryContext, 'mapping'>,
+): string {
+  const time = context.quote(column(timeColumn, { ...context, mapping: {} }).name);
+  if (context.dialect === 'postgres') {
+    const size = context.bind(seconds); // numbered: used twice, bound once
+    return `(floor(extract(epoch FROM ${time}) / CAST(${size} AS bigint)) * CAST(${size} AS bigint))`;
+  }
+  return `(FLOOR(UNIX_TIMESTAMP(${time}) / ${context.bind(seconds)}) * ${context.bind(seconds)})`;
+}
+
+/**
+ * The SELECT behind TableReader.groups over `from` (the table's quoted name): columns `value`
+ * and `n` (for a range: `first`, `last`, `n`). Parts are compiled in the order they appear in
+ * the text, so that MySQL's positional `?` placeholders line up with their values.
+ */
+export function compileGroups(
+  from: string,
+  timeColumn: string,
+  search: ServerSearch,
+  by: GroupBy,
+  context: Omit<ServerQueryContext, 'mapping'>,
+): string {
+  const time = context.quote(column(timeColumn, { ...context, mapping: search.mapping }).name);
+  const where = (): string =>
+    [`${time} IS NOT NULL`, ...compileServerSearch(search, timeColumn, context)].join(' AND ');
+  if (by.kind === 'range')
+    return `SELECT min(${time}) AS first, max(${time}) AS last, count(*) AS n FROM ${from} WHERE ${where()}`;
+  const value =
+    by.kind === 'bucket'
+      ? compileTimeBucket(timeColumn, by.seconds, context)
+      : compileFieldText(by.field, search.mapping, context);
+  const sql = `SELECT ${value} AS value, count(*) AS n FROM ${from} WHERE ${where()} GROUP BY 1`;
+  return by.kind === 'bucket'
+    ? `${sql} ORDER BY 1`
+    : `${sql} ORDER BY 2 DESC, 1 LIMIT ${context.bind(by.limit)}`;
 }
 
 /** The time range of a query, bound as instants in the form each server compares with its column. */

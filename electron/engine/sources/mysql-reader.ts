@@ -1,7 +1,8 @@
 import mysql from 'mysql2/promise';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { compileServerSearch } from './compile-server.ts';
+import { compileGroups, compileServerSearch } from './compile-server.ts';
 import {
+  groupsOf,
   listed,
   parseJsonText,
   tlsOptions,
@@ -238,6 +239,17 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         values,
       );
       return Number(row?.n ?? 0);
+    },
+    groups: async (table, options) => {
+      const values: (string | number)[] = [];
+      const sql = compileGroups(
+        quoteMysqlIdentifier(await named(table)),
+        options.timeColumn,
+        options.search,
+        options.by,
+        searchContext(await columns(table), values),
+      );
+      return groupsOf(await readOnly<Record<string, unknown>>(connection, sql, values));
     },
     close: () => connection.end(),
   };

@@ -1,8 +1,9 @@
 import pg from 'pg';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { compileServerSearch } from './compile-server.ts';
+import { compileGroups, compileServerSearch } from './compile-server.ts';
 import {
   listed,
+  groupsOf,
   quoteIdentifier,
   tlsOptions,
   type ServerTarget,
@@ -193,6 +194,23 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       ];
       const sql = `SELECT count(*) AS n FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${where.join(' AND ')}`;
       return Number((await readOnly<{ n: string }>(client, sql, values)).rows[0]?.n ?? 0);
+    },
+    groups: async (table, options) => {
+      const [schema, name] = await qualified(table);
+      const values: unknown[] = [];
+      const sql = compileGroups(
+        `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`,
+        options.timeColumn,
+        options.search,
+        options.by,
+        {
+          dialect: 'postgres',
+          columns: await columns(table),
+          quote: quoteIdentifier,
+          bind: (value) => `$${values.push(value)}`,
+        },
+      );
+      return groupsOf((await readOnly<Record<string, unknown>>(client, sql, values)).rows);
     },
     close: () => client.end(),
   };

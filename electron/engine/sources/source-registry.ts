@@ -19,6 +19,8 @@ import { openServerReader } from './open-reader.ts';
 import {
   browsePage,
   previewRows,
+  remoteHistogram,
+  remoteTopValues,
   serverSearch,
   type BrowseRequest,
   type PreviewRow,
@@ -156,6 +158,28 @@ export class SourceRegistry {
   /** A page of a table read in place, the search run on the server (see browsePage). */
   browse(id: string, table: string, mapping: SourceMapping, request: BrowseRequest) {
     return this.browsing(id, (reader) => browsePage(reader, table, mapping, request));
+  }
+
+  /** The matching rows per time bucket, counted by the server (see remoteHistogram). */
+  histogram(
+    id: string,
+    table: string,
+    mapping: SourceMapping,
+    request: Omit<BrowseRequest, 'after' | 'limit'>,
+  ) {
+    return this.browsing(id, (reader) => remoteHistogram(reader, table, mapping, request));
+  }
+
+  /** A field's most frequent values among the matching rows, counted by the server. */
+  topValues(
+    id: string,
+    table: string,
+    mapping: SourceMapping,
+    request: Omit<BrowseRequest, 'after' | 'limit'>,
+    field: string,
+    limit: number,
+  ) {
+    return this.browsing(id, (reader) => remoteTopValues(reader, table, mapping, request, field, limit));
   }
 
   /** How many rows match, counted by the server (within the statement timeout). */

@@ -138,6 +138,7 @@ export async function openSqliteReader(file: string): Promise<TableReader> {
       return call.rows(table, options);
     },
     count: () => Promise.reject(new PushDownError(IN_PLACE)),
+    groups: () => Promise.reject(new PushDownError(IN_PLACE)),
     close: async () => {
       await call.close().catch(() => undefined);
       await worker.terminate();

@@ -54,6 +54,25 @@ export function tlsOptions(target: ServerTarget): ConnectionOptions | undefined 
 /** A row as read from a source: column → value (JSON columns already objects). */
 export type SourceRow = Record<string, unknown>;
 
+/** How `groups` groups: time buckets, a field's values, or just the time range. */
+export type GroupBy =
+  { kind: 'bucket'; seconds: number } | { kind: 'field'; field: string; limit: number } | { kind: 'range' };
+
+/** One group: its value (a bucket's start, a field's text; for `range`, [first, last]) and count. */
+export interface Group {
+  value: unknown;
+  count: number;
+}
+
+/** Groups as both servers answer compileGroups' SELECT (counts may come as text: bigint). */
+export function groupsOf(rows: Record<string, unknown>[]): Group[] {
+  return rows.map((row) =>
+    'first' in row
+      ? { value: [row.first, row.last], count: Number(row.n) }
+      : { value: row.value, count: Number(row.n) },
+  );
+}
+
 /** Where a page of rows starts: after this time and key (keyset), or at an offset when the table has no key. */
 export type PagePosition = { time: unknown; key: unknown } | { offset: number } | undefined;
 
@@ -90,6 +109,12 @@ export interface TableReader {
   ): Promise<SourceRow[]>;
   /** How many rows match `search`, counted by the server (within its statement timeout). */
   count(table: string, options: { timeColumn: string; search: ServerSearch }): Promise<number>;
+  /**
+   * The matching rows counted by the server per group: per time bucket (`seconds` long, starts
+   * in epoch seconds, oldest first), or per value of a field (the `limit` most frequent first).
+   * Also the first and last time of the matching rows (`range`, as the server writes them).
+   */
+  groups(table: string, options: { timeColumn: string; search: ServerSearch; by: GroupBy }): Promise<Group[]>;
   close(): Promise<void>;
 }
 

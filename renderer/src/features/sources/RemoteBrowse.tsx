@@ -1,6 +1,7 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { BrowseCursor, SourcePreviewRow } from '../../../../shared/contract.ts';
+import type { BrowseCursor, RemoteSearch, SourcePreviewRow } from '../../../../shared/contract.ts';
+import { RemoteCharts } from './RemoteCharts.tsx';
 import type { SourceInfo, SourceMapping } from '../../../../shared/domain/source.ts';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
@@ -13,6 +14,8 @@ const COLUMNS = ['Time', 'Actor', 'Action', 'Target', 'Outcome', 'IP'] as const;
 /** What one search has read so far: the rows, where the next page starts, the server's count. */
 interface Browse {
   search: string;
+  /** The search as sent (one object per search: the charts ask again only when it changes). */
+  request: RemoteSearch;
   rows: SourcePreviewRow[];
   next: BrowseCursor | null;
   count?: number;
@@ -53,11 +56,12 @@ export function RemoteBrowse({
     setError(undefined);
     setOpen(undefined);
     loading.current = true;
-    setBrowse({ search, rows: [], next: null });
+    const request = { search };
+    setBrowse({ search, request, rows: [], next: null });
     call('source.browse', source.id, table, mapping, { search, after: null, limit: PAGE })
       .then((page) => {
         if (mine !== generation.current) return;
-        setBrowse({ search, rows: page.rows, next: page.next });
+        setBrowse({ search, request, rows: page.rows, next: page.next });
         return call('source.count', source.id, table, mapping, { search }).then((count) => {
           if (mine === generation.current) setBrowse((b) => (b ? { ...b, count } : b));
         });
@@ -132,6 +136,19 @@ export function RemoteBrowse({
             ? `${formatCount(rows.length)} rows read, counting on the server…`
             : `${formatCount(browse.count)} matching rows (counted by the server); ${formatCount(rows.length)} read`}
         </p>
+      )}
+      {browse && (
+        <RemoteCharts
+          source={source}
+          table={table}
+          mapping={mapping}
+          search={browse.request}
+          onNarrow={(term) => {
+            const narrowed = browse.search ? `${browse.search} ${term}` : term;
+            setText(narrowed);
+            run(narrowed);
+          }}
+        />
       )}
       {browse && (
         <div className="remote-rows" ref={scrollRef} role="table" aria-label="Matching rows">

@@ -332,6 +332,8 @@ export const contract = {
     ]),
     output: z.array(z.object({ value: z.string().nullable(), count: z.number().int() })),
   },
+  /** Stops the statements browsing a source is running (the calls waiting on them fail as cancelled). */
+  'source.cancel': { input: z.tuple([SourceId]), output: z.void() },
   /** How many rows of a table match a search, counted by the server. */
   'source.count': {
     input: z.tuple([SourceId, TableName, SourceMapping, RemoteSearch]),

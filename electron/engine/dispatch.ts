@@ -204,6 +204,7 @@ export function implementContract(
       field: string,
       limit: number,
     ) => sources.topValues(id, table, mapping, request, field, limit),
+    'source.cancel': (id: string) => sources.cancel(id),
     'source.pull': async (
       id: string,
       table: string,

@@ -1,6 +1,7 @@
 // Connect… in real Chromium (serve mode) to a real PostgreSQL started here: save a source with its
 // password, look at a user_activity_log table, check the proposed mapping and its preview, pull a
 // slice into the case, and find those events in the table. Screenshots in test/output/screenshots.
+import pg from 'pg';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -142,6 +143,22 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     );
     await browse.scrollIntoViewIfNeeded();
     await shot('22b-browse-in-place');
+
+    // A search the server cannot answer yet (another session holds the table) can be stopped.
+    const locker = new pg.Client({ ...postgres.target('shop') });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE user_activity_log IN ACCESS EXCLUSIVE MODE');
+      await browse.getByRole('button', { name: 'Search' }).click();
+      await browse.getByRole('button', { name: 'Stop' }).click();
+      await expect
+        .poll(() => browse.getByRole('status').textContent())
+        .toBe('Stopped: the server cancelled the search; 0 rows read');
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
 
     await dialog.getByLabel('At most', { exact: true }).fill('120');
     await dialog.getByRole('button', { name: 'Pull into case' }).click();

@@ -4,6 +4,7 @@
 // client for a local file (LOAD DATA LOCAL INFILE), which must get nothing.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
@@ -201,6 +202,30 @@ describe('MySQL / MariaDB sources', () => {
     const refused = run(...source, 'outcome:failure');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('outcome is worked out when events are imported');
+  });
+
+  it('cancels a statement that browsing runs on the server', async () => {
+    const mapping = { time: 'changed_at', actor: 'changed_by' };
+    // Another session (the writing user's) holds the table: the count waits until cancelled.
+    const locker = await mysql.createConnection({
+      host: server.host,
+      port: server.port,
+      user: server.user,
+      password: server.password,
+      database: 'app',
+    });
+    try {
+      await locker.query('LOCK TABLES audit_log WRITE');
+      const counting = registry.count(sourceId, 'audit_log', mapping, { search: '' });
+      counting.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      await registry.cancel(sourceId);
+      await expect(counting).rejects.toThrow(/interrupted/);
+      await locker.query('UNLOCK TABLES');
+    } finally {
+      await locker.end();
+    }
+    await expect(registry.count(sourceId, 'audit_log', mapping, { search: '' })).resolves.toBe(1);
   });
 
   it('reads only: the session refuses writes, and names and values never become SQL', async () => {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { connectPostgres } from '../../electron/engine/sources/postgres-reader.ts';
@@ -229,6 +230,27 @@ describe('database sources', () => {
         limit: 10,
       }),
     ).rejects.toThrow(/worked out when events are imported/);
+  });
+
+  it('cancels a statement that browsing runs on the server', async () => {
+    const mapping = { time: 'changed_at', actor: 'changed_by' };
+    // Another session holds the table: the count waits on the lock until cancelled.
+    const locker = new pg.Client({ ...server.target('app') });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
+      const counting = registry.count(postgresId, 'public.audit_log', mapping, { search: '' });
+      counting.catch(() => undefined);
+      await new Promise((r) => setTimeout(r, 500));
+      await registry.cancel(postgresId);
+      await expect(counting).rejects.toThrow(/canceling statement due to user request/);
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
+    // The next call connects again.
+    await expect(registry.count(postgresId, 'public.audit_log', mapping, { search: '' })).resolves.toBe(1);
   });
 
   it('reads only: the session refuses writes, and names and values never become SQL', async () => {

@@ -251,6 +251,15 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       );
       return groupsOf(await readOnly<Record<string, unknown>>(connection, sql, values));
     },
+    cancel: async () => {
+      // KILL takes no parameter: the thread id is the driver's own integer, never outside text.
+      const other = await connectMysql(target);
+      try {
+        await other.query(`KILL QUERY ${Math.trunc(Number(connection.threadId))}`);
+      } finally {
+        await other.end().catch(() => undefined);
+      }
+    },
     close: () => connection.end(),
   };
 }

@@ -212,6 +212,17 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       );
       return groupsOf((await readOnly<Record<string, unknown>>(client, sql, values)).rows);
     },
+    cancel: async () => {
+      // The same role may cancel its own sessions' statements; no other privilege is needed.
+      const other = await connectPostgres(target);
+      try {
+        // `processID`: the server's id for this session, sent at start-up (pg keeps it, untyped).
+        const pid = (client as unknown as { processID: number | null }).processID;
+        if (pid !== null) await readOnly(other, 'SELECT pg_cancel_backend($1)', [pid]);
+      } finally {
+        await other.end();
+      }
+    },
     close: () => client.end(),
   };
 }

@@ -349,6 +349,24 @@ export class SourceRegistry {
     }
   }
 
+  /**
+   * Stops what browsing this source is running: the server cancels the statement in progress,
+   * and the reader is dropped, failing the calls queued behind it (the next one reconnects).
+   */
+  async cancel(id: string): Promise<void> {
+    const entry = this.browsers.get(id);
+    if (!entry) return;
+    this.browsers.delete(id);
+    clearTimeout(entry.timer);
+    const reader = await entry.reader.catch(() => undefined);
+    if (!reader) return;
+    try {
+      await reader.cancel();
+    } finally {
+      void reader.close().catch(() => undefined);
+    }
+  }
+
   /** Closes the reader kept for browsing a source (all of them without an id). */
   closeBrowsing(id?: string): void {
     for (const [kept, entry] of this.browsers) {

@@ -139,6 +139,8 @@ export async function openSqliteReader(file: string): Promise<TableReader> {
     },
     count: () => Promise.reject(new PushDownError(IN_PLACE)),
     groups: () => Promise.reject(new PushDownError(IN_PLACE)),
+    // A file on this machine, read a page at a time: nothing runs long enough to need it.
+    cancel: () => Promise.resolve(),
     close: async () => {
       await call.close().catch(() => undefined);
       await worker.terminate();

@@ -115,6 +115,11 @@ export interface TableReader {
    * Also the first and last time of the matching rows (`range`, as the server writes them).
    */
   groups(table: string, options: { timeColumn: string; search: ServerSearch; by: GroupBy }): Promise<Group[]>;
+  /**
+   * Asks the server to stop the statement this reader is running (from a connection of its own):
+   * that statement fails as cancelled. Statements queued behind it still run.
+   */
+  cancel(): Promise<void>;
   close(): Promise<void>;
 }
 

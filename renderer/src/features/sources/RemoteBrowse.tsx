@@ -19,6 +19,8 @@ interface Browse {
   rows: SourcePreviewRow[];
   next: BrowseCursor | null;
   count?: number;
+  /** Stopped by the analyst before the server answered. */
+  stopped?: boolean;
 }
 
 /**
@@ -40,6 +42,8 @@ export function RemoteBrowse({
   const [browse, setBrowse] = useState<Browse | undefined>();
   const [open, setOpen] = useState<SourcePreviewRow | undefined>();
   const [error, setError] = useState<string | undefined>();
+  /** Waiting on the server for this search's first page or its count (what Stop stops). */
+  const [busy, setBusy] = useState(false);
   const loading = useRef(false);
   const generation = useRef(0);
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -56,6 +60,7 @@ export function RemoteBrowse({
     setError(undefined);
     setOpen(undefined);
     loading.current = true;
+    setBusy(true);
     const request = { search };
     setBrowse({ search, request, rows: [], next: null });
     call('source.browse', source.id, table, mapping, { search, after: null, limit: PAGE })
@@ -70,8 +75,19 @@ export function RemoteBrowse({
         if (mine === generation.current) setError(e.message);
       })
       .finally(() => {
-        if (mine === generation.current) loading.current = false;
+        if (mine !== generation.current) return;
+        loading.current = false;
+        setBusy(false);
       });
+  };
+
+  /** The server stops what it runs for this search; what was read stays on screen. */
+  const stop = (): void => {
+    generation.current++;
+    loading.current = false;
+    setBusy(false);
+    setBrowse((b) => (b ? { ...b, stopped: true } : b));
+    call('source.cancel', source.id).catch((e: Error) => setError(e.message));
   };
 
   const more = useCallback(() => {
@@ -129,12 +145,19 @@ export function RemoteBrowse({
           onChange={(e) => setText(e.target.value)}
         />
         <button type="submit">Search</button>
+        {busy && (
+          <button type="button" onClick={stop}>
+            Stop
+          </button>
+        )}
       </form>
       {browse && (
         <p className="muted" role="status">
-          {browse.count === undefined
-            ? `${formatCount(rows.length)} rows read, counting on the server…`
-            : `${formatCount(browse.count)} matching rows (counted by the server); ${formatCount(rows.length)} read`}
+          {browse.stopped
+            ? `Stopped: the server cancelled the search; ${formatCount(rows.length)} rows read`
+            : browse.count === undefined
+              ? `${formatCount(rows.length)} rows read, counting on the server…`
+              : `${formatCount(browse.count)} matching rows (counted by the server); ${formatCount(rows.length)} read`}
         </p>
       )}
       {browse && (

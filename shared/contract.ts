@@ -334,10 +334,13 @@ export const contract = {
   },
   /** Stops the statements browsing a source is running (the calls waiting on them fail as cancelled). */
   'source.cancel': { input: z.tuple([SourceId]), output: z.void() },
-  /** How many rows of a table match a search, counted by the server. */
+  /**
+   * How many rows of a table match a search, counted by the server; when counting takes more
+   * than a few seconds, the server's estimate instead (`exact: false`).
+   */
   'source.count': {
     input: z.tuple([SourceId, TableName, SourceMapping, RemoteSearch]),
-    output: z.number().int(),
+    output: z.object({ count: z.number().int(), exact: z.boolean() }),
   },
   /** Copies rows of a table (a time slice, a limit) into the open case (progress as `import.progress`). */
   'source.pull': {

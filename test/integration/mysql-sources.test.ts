@@ -18,7 +18,7 @@ import { mariadbMissing, startMariadb, type TestMariadb } from '../support/maria
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
-import { expectPushDown, expectServerGroups } from '../support/push-down.ts';
+import { expectCountEstimate, expectPushDown, expectServerGroups } from '../support/push-down.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 
 const missing = mariadbMissing();
@@ -150,10 +150,11 @@ describe('MySQL / MariaDB sources', () => {
     }
   });
 
-  it('runs searches on the server: counts, time buckets, top values and newest-first pages of exactly the matching rows', async () => {
+  it('runs searches on the server: counts (or estimates), time buckets, top values and newest-first pages of exactly the matching rows', async () => {
     const reader = await registry.connector(sourceId).connect();
     try {
       await expectServerGroups(reader, 'user_activity_log', ROWS);
+      await expectCountEstimate(reader, 'user_activity_log', ROWS);
       await expectPushDown(reader, 'user_activity_log', ROWS);
     } finally {
       await reader.close();
@@ -225,7 +226,10 @@ describe('MySQL / MariaDB sources', () => {
     } finally {
       await locker.end();
     }
-    await expect(registry.count(sourceId, 'audit_log', mapping, { search: '' })).resolves.toBe(1);
+    await expect(registry.count(sourceId, 'audit_log', mapping, { search: '' })).resolves.toEqual({
+      count: 1,
+      exact: true,
+    });
   });
 
   it('reads only: the session refuses writes, and names and values never become SQL', async () => {

@@ -15,7 +15,7 @@ import { postgresMissing, startPostgres, type TestPostgres } from '../support/po
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
-import { expectPushDown, expectServerGroups } from '../support/push-down.ts';
+import { expectCountEstimate, expectPushDown, expectServerGroups } from '../support/push-down.ts';
 
 const missing = postgresMissing();
 if (missing) console.warn(`PostgreSQL source tests cannot run: ${missing}`);
@@ -186,10 +186,11 @@ describe('database sources', () => {
     }
   });
 
-  it('runs searches on the server: counts, time buckets, top values and newest-first pages of exactly the matching rows', async () => {
+  it('runs searches on the server: counts (or estimates), time buckets, top values and newest-first pages of exactly the matching rows', async () => {
     const reader = await registry.connector(postgresId).connect();
     try {
       await expectServerGroups(reader, 'public.user_activity_log', ROWS);
+      await expectCountEstimate(reader, 'public.user_activity_log', ROWS);
       await expectPushDown(reader, 'public.user_activity_log', ROWS);
     } finally {
       await reader.close();
@@ -222,7 +223,7 @@ describe('database sources', () => {
       .reverse()
       .map(String);
     expect(seen).toEqual(expected);
-    expect(count).toBe(expected.length);
+    expect(count).toEqual({ count: expected.length, exact: true });
     await expect(
       registry.browse(postgresId, 'public.user_activity_log', mapping, {
         search: 'outcome:failure',
@@ -250,7 +251,10 @@ describe('database sources', () => {
       await locker.end();
     }
     // The next call connects again.
-    await expect(registry.count(postgresId, 'public.audit_log', mapping, { search: '' })).resolves.toBe(1);
+    await expect(registry.count(postgresId, 'public.audit_log', mapping, { search: '' })).resolves.toEqual({
+      count: 1,
+      exact: true,
+    });
   });
 
   it('reads only: the session refuses writes, and names and values never become SQL', async () => {

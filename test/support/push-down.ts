@@ -94,3 +94,19 @@ export async function expectServerGroups(reader: TableReader, table: string, row
   const [range] = await reader.groups(table, { timeColumn: 'created_at', search, by: { kind: 'range' } });
   expect(range?.count).toBe(matching.length);
 }
+
+/** A count given no time to run (1 ms) gives the server's estimate instead, marked as one. */
+export async function expectCountEstimate(reader: TableReader, table: string, rows: number): Promise<void> {
+  const parsed = parseSearch('"row 1"');
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const search = { filter: parsed.filter, mapping: ACTIVITY_MAPPING };
+  const estimated = await reader.countWithin(table, { timeColumn: 'created_at', search, timeoutMs: 1 });
+  expect(estimated.exact).toBe(false);
+  expect(estimated.count).toBeGreaterThan(0);
+  expect(estimated.count).toBeLessThanOrEqual(rows);
+  const exact = await reader.countWithin(table, { timeColumn: 'created_at', search, timeoutMs: 30_000 });
+  expect(exact).toEqual({
+    count: await reader.count(table, { timeColumn: 'created_at', search }),
+    exact: true,
+  });
+}

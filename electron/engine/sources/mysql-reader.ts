@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { compileGroups, compileServerSearch } from './compile-server.ts';
+import { compileGroups, compileServerSearch, type ServerSearch } from './compile-server.ts';
 import {
   groupsOf,
   listed,
@@ -48,6 +48,7 @@ export async function connectMysql(target: ServerTarget): Promise<mysql.Connecti
     const [[version]] = (await connection.query('SELECT VERSION() AS v')) as unknown as [[{ v: string }]];
     const timeoutMs = target.statementTimeoutMs ?? 60_000;
     timeouts.set(connection, timeoutMs);
+    if (/mariadb/i.test(version.v)) mariadb.add(connection);
     await connection.query("SET SESSION time_zone = '+00:00'");
     await connection.query('SET SESSION TRANSACTION READ ONLY');
     // MariaDB and MySQL name their statement timeouts differently (seconds / milliseconds).
@@ -117,6 +118,8 @@ function searchContext(columns: readonly SourceColumn[], values: (string | numbe
 
 /** The server's statement timeout, kept per connection for the client-side limit (+5 s). */
 const timeouts = new WeakMap<mysql.Connection, number>();
+/** Connections to MariaDB (not MySQL): they limit a statement's time differently. */
+const mariadb = new WeakSet<mysql.Connection>();
 function clientTimeoutMs(connection: mysql.Connection): number {
   return (timeouts.get(connection) ?? 60_000) + 5_000;
 }
@@ -158,6 +161,24 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       found.catch(() => listedColumns.delete(table));
     }
     return found;
+  };
+  /** `FROM … WHERE …` of the rows a search selects (those with a time: what `rows` pages through). */
+  const countQuery = async (table: string, options: { timeColumn: string; search: ServerSearch }) => {
+    const name = await named(table);
+    const listedColumns = await columns(table);
+    const time = quoteMysqlIdentifier(
+      listed(
+        options.timeColumn,
+        listedColumns.map((c) => c.name),
+        'column',
+      ),
+    );
+    const values: (string | number)[] = [];
+    const where = [
+      `${time} IS NOT NULL`,
+      ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),
+    ];
+    return { sql: `FROM ${quoteMysqlIdentifier(name)} WHERE ${where.join(' AND ')}`, values };
   };
   return {
     location: `mysql://${target.user}@${target.host}:${target.port}/${target.database}`,
@@ -218,27 +239,31 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, readValue(v)])));
     },
     count: async (table, options) => {
-      const name = await named(table);
-      const values: (string | number)[] = [];
-      const listedColumns = await columns(table);
-      const time = quoteMysqlIdentifier(
-        listed(
-          options.timeColumn,
-          listedColumns.map((c) => c.name),
-          'column',
-        ),
-      );
-      // The rows `rows` can page through: those with a time.
-      const where = [
-        `${time} IS NOT NULL`,
-        ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),
-      ];
-      const [row] = await readOnly<{ n: number | string }>(
+      const { sql, values } = await countQuery(table, options);
+      const [row] = await readOnly<{ n: number | string }>(connection, `SELECT COUNT(*) AS n ${sql}`, values);
+      return Number(row?.n ?? 0);
+    },
+    countWithin: async (table, options) => {
+      const { sql, values } = await countQuery(table, options);
+      const ms = Math.max(1, Math.trunc(options.timeoutMs));
+      // MariaDB limits one statement with SET STATEMENT, MySQL with an optimizer hint.
+      const limited = mariadb.has(connection)
+        ? `SET STATEMENT max_statement_time = ${ms / 1000} FOR SELECT COUNT(*) AS n ${sql}`
+        : `SELECT /*+ MAX_EXECUTION_TIME(${ms}) */ COUNT(*) AS n ${sql}`;
+      try {
+        const [row] = await readOnly<{ n: number | string }>(connection, limited, values);
+        return { count: Number(row?.n ?? 0), exact: true };
+      } catch (error) {
+        // 1969: MariaDB's max_statement_time; 3024: MySQL's max_execution_time.
+        const code = (error as { errno?: number }).errno;
+        if (code !== 1969 && code !== 3024) throw error;
+      }
+      const [plan] = await readOnly<{ rows: number | string | null }>(
         connection,
-        `SELECT COUNT(*) AS n FROM ${quoteMysqlIdentifier(name)} WHERE ${where.join(' AND ')}`,
+        `EXPLAIN SELECT 1 ${sql}`,
         values,
       );
-      return Number(row?.n ?? 0);
+      return { count: Number(plan?.rows ?? 0), exact: false };
     },
     groups: async (table, options) => {
       const values: (string | number)[] = [];

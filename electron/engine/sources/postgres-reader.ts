@@ -1,6 +1,6 @@
 import pg from 'pg';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { compileGroups, compileServerSearch } from './compile-server.ts';
+import { compileGroups, compileServerSearch, type ServerSearch } from './compile-server.ts';
 import {
   listed,
   groupsOf,
@@ -116,6 +116,32 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     );
     return result.rows.map((r) => ({ name: r.column_name, type: r.data_type }));
   };
+  /** `FROM … WHERE …` of the rows a search selects (those with a time: what `rows` pages through). */
+  const countQuery = async (table: string, options: { timeColumn: string; search: ServerSearch }) => {
+    const [schema, name] = await qualified(table);
+    const listedColumns = await columns(table);
+    const time = quoteIdentifier(
+      listed(
+        options.timeColumn,
+        listedColumns.map((c) => c.name),
+        'column',
+      ),
+    );
+    const values: unknown[] = [];
+    const where = [
+      `${time} IS NOT NULL`,
+      ...compileServerSearch(options.search, options.timeColumn, {
+        dialect: 'postgres',
+        columns: listedColumns,
+        quote: quoteIdentifier,
+        bind: (value) => `$${values.push(value)}`,
+      }),
+    ];
+    return {
+      sql: `FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${where.join(' AND ')}`,
+      values,
+    };
+  };
   return {
     location: `postgres://${target.user}@${target.host}:${target.port}/${target.database}`,
     tables: async () => [...(await tables()).keys()],
@@ -171,29 +197,30 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       return (await readOnly<SourceRow>(client, sql, values)).rows;
     },
     count: async (table, options) => {
-      const [schema, name] = await qualified(table);
-      const listedColumns = await columns(table);
-      const time = quoteIdentifier(
-        listed(
-          options.timeColumn,
-          listedColumns.map((c) => c.name),
-          'column',
-        ),
+      const { sql, values } = await countQuery(table, options);
+      return Number(
+        (await readOnly<{ n: string }>(client, `SELECT count(*) AS n ${sql}`, values)).rows[0]?.n ?? 0,
       );
-      const values: unknown[] = [];
-      const bind = (value: unknown): string => `$${values.push(value)}`;
-      // The rows `rows` can page through: those with a time.
-      const where = [
-        `${time} IS NOT NULL`,
-        ...compileServerSearch(options.search, options.timeColumn, {
-          dialect: 'postgres',
-          columns: listedColumns,
-          quote: quoteIdentifier,
-          bind,
-        }),
-      ];
-      const sql = `SELECT count(*) AS n FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${where.join(' AND ')}`;
-      return Number((await readOnly<{ n: string }>(client, sql, values)).rows[0]?.n ?? 0);
+    },
+    countWithin: async (table, options) => {
+      const { sql, values } = await countQuery(table, options);
+      await client.query('BEGIN TRANSACTION READ ONLY');
+      try {
+        await client.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(options.timeoutMs))}`);
+        const counted = await client.query<{ n: string }>(`SELECT count(*) AS n ${sql}`, values);
+        await client.query('COMMIT');
+        return { count: Number(counted.rows[0]?.n ?? 0), exact: true };
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        if (!/statement timeout/.test((error as Error).message)) throw error;
+      }
+      // The planner's estimate of the rows the same search selects.
+      const plan = await readOnly<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+        client,
+        `EXPLAIN (FORMAT JSON) SELECT 1 ${sql}`,
+        values,
+      );
+      return { count: Math.round(plan.rows[0]?.['QUERY PLAN'][0].Plan['Plan Rows'] ?? 0), exact: false };
     },
     groups: async (table, options) => {
       const [schema, name] = await qualified(table);

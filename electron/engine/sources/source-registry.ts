@@ -32,6 +32,8 @@ import { ROWID, type PagePosition, type SourceRow, type TableReader } from './ta
 /** Rows fetched per round trip when pulling a table into a case. */
 const PULL_PAGE = 5000;
 const PREVIEW_ROWS = 20;
+/** How long browsing waits for an exact count before taking the server's estimate. */
+const COUNT_MS = 5_000;
 /** How long a reader kept for browsing a source stays open unused. */
 const BROWSE_IDLE_MS = 60_000;
 
@@ -182,11 +184,15 @@ export class SourceRegistry {
     return this.browsing(id, (reader) => remoteTopValues(reader, table, mapping, request, field, limit));
   }
 
-  /** How many rows match, counted by the server (within the statement timeout). */
+  /** How many rows match, counted by the server; past COUNT_MS, the server's estimate. */
   count(id: string, table: string, mapping: SourceMapping, request: Omit<BrowseRequest, 'after' | 'limit'>) {
     return this.browsing(id, async (reader) => {
       const { timeColumn } = await order(reader, table, mapping);
-      return reader.count(table, { timeColumn, search: serverSearch(request, mapping) });
+      return reader.countWithin(table, {
+        timeColumn,
+        search: serverSearch(request, mapping),
+        timeoutMs: COUNT_MS,
+      });
     });
   }
 

@@ -138,6 +138,7 @@ export async function openSqliteReader(file: string): Promise<TableReader> {
       return call.rows(table, options);
     },
     count: () => Promise.reject(new PushDownError(IN_PLACE)),
+    countWithin: () => Promise.reject(new PushDownError(IN_PLACE)),
     groups: () => Promise.reject(new PushDownError(IN_PLACE)),
     // A file on this machine, read a page at a time: nothing runs long enough to need it.
     cancel: () => Promise.resolve(),

@@ -110,6 +110,14 @@ export interface TableReader {
   /** How many rows match `search`, counted by the server (within its statement timeout). */
   count(table: string, options: { timeColumn: string; search: ServerSearch }): Promise<number>;
   /**
+   * The same, given `timeoutMs` to count: past it, the server's own estimate for the search
+   * (its query planner's), marked `exact: false`.
+   */
+  countWithin(
+    table: string,
+    options: { timeColumn: string; search: ServerSearch; timeoutMs: number },
+  ): Promise<{ count: number; exact: boolean }>;
+  /**
    * The matching rows counted by the server per group: per time bucket (`seconds` long, starts
    * in epoch seconds, oldest first), or per value of a field (the `limit` most frequent first).
    * Also the first and last time of the matching rows (`range`, as the server writes them).

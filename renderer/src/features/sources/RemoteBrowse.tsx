@@ -18,7 +18,8 @@ interface Browse {
   request: RemoteSearch;
   rows: SourcePreviewRow[];
   next: BrowseCursor | null;
-  count?: number;
+  /** The server's count, or its estimate when counting took too long. */
+  count?: { count: number; exact: boolean };
   /** Stopped by the analyst before the server answered. */
   stopped?: boolean;
 }
@@ -157,7 +158,9 @@ export function RemoteBrowse({
             ? `Stopped: the server cancelled the search; ${formatCount(rows.length)} rows read`
             : browse.count === undefined
               ? `${formatCount(rows.length)} rows read, counting on the server…`
-              : `${formatCount(browse.count)} matching rows (counted by the server); ${formatCount(rows.length)} read`}
+              : browse.count.exact
+                ? `${formatCount(browse.count.count)} matching rows (counted by the server); ${formatCount(rows.length)} read`
+                : `about ${formatCount(browse.count.count)} matching rows (the server's estimate: counting took too long); ${formatCount(rows.length)} read`}
         </p>
       )}
       {browse && (

@@ -282,6 +282,41 @@ describe('following a PostgreSQL table', () => {
     }
   }, 60_000);
 
+  it('polls at once when the application NOTIFYs its channel (a hint: polls go on without it)', async () => {
+    server.psql(
+      `CREATE TABLE notified_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now())`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('notify.auditscope'));
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: 'public.notified_audit',
+      mapping: { time: 'created_at', actor: 'username', action: 'action' },
+      // Polls so rare that only a notification can bring a row within this test.
+      pollMs: 60_000,
+      // A name that must be quoted as an identifier.
+      wakeChannel: 'audit-wake',
+      from: '2000-01-01T00:00:00Z',
+    });
+    try {
+      await tail.step(); // connects and listens, as the first poll does
+      tail.start();
+      server.psql("INSERT INTO notified_audit (username, action) VALUES ('a', 'login')", 'app');
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(tail.status.events).toBe(0); // written, not announced: waits for the next poll
+      server.psql(`NOTIFY "audit-wake", 'new rows'`, 'app');
+      await expect.poll(() => tail.status.events, { timeout: 5000 }).toBe(1);
+      server.psql(
+        `INSERT INTO notified_audit (username, action) VALUES ('b', 'logout'); NOTIFY "audit-wake";`,
+        'app',
+      );
+      await expect.poll(() => tail.status.events, { timeout: 5000 }).toBe(2);
+    } finally {
+      await tail.stop();
+      await session.close();
+    }
+  }, 30_000);
+
   it('backs off with full jitter within a capped, doubling envelope', () => {
     const random = prng(3);
     for (let attempt = 0; attempt < 1000; attempt++) {

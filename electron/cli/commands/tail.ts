@@ -39,6 +39,8 @@ Options:
                       column names; the time column is required)
   --overlap <time>    how far back each poll of a table reads again, for rows that commit out
                       of order (default 10s; 30s, 2m…)
+  --notify <channel>  PostgreSQL: poll at once when the application NOTIFYs this channel (a
+                      trigger on the table; a hint only: polls go on every second regardless)
   --case <file>       store the events in this case
   --format <f>        ndjson (default when piped), table (default on a terminal), csv
   --from-start        a file from its beginning, a table from its first row (default: only
@@ -66,6 +68,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
       table: { type: 'string' },
       mapping: { type: 'string' },
       overlap: { type: 'string' },
+      notify: { type: 'string' },
       case: { type: 'string' },
       format: { type: 'string' },
       'from-start': { type: 'boolean' },
@@ -99,6 +102,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
           table: values.table as string,
           mapping: values.mapping,
           overlap: values.overlap,
+          notify: values.notify,
           fromStart: values['from-start'] === true,
         })
       : await followFile(session, values.file as string, values['from-start'] === true);
@@ -183,7 +187,7 @@ async function followFile(
 async function followTable(
   session: CaseSession,
   source: ServerSource,
-  options: { table: string; mapping?: string; overlap?: string; fromStart: boolean },
+  options: { table: string; mapping?: string; overlap?: string; notify?: string; fromStart: boolean },
 ): Promise<Followed> {
   const { target } = source;
   const probe = await openServerReader(source).catch((error: Error) => {
@@ -211,6 +215,7 @@ async function followTable(
     table: options.table,
     mapping,
     overlapMs,
+    ...(options.notify ? { wakeChannel: options.notify } : {}),
     ...(options.fromStart ? { from: '1970-01-01T00:00:00Z' } : {}),
   }).start();
   return {

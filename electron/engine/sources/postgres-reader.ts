@@ -239,6 +239,20 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       );
       return groupsOf((await readOnly<Record<string, unknown>>(client, sql, values)).rows);
     },
+    listen: async (channel, onNotify) => {
+      const listener = await connectPostgres(target);
+      listener.on('notification', (message) => {
+        if (message.channel === channel) onNotify();
+      });
+      try {
+        // A channel is an identifier: quoted, never a value.
+        await listener.query(`LISTEN ${quoteIdentifier(channel)}`);
+      } catch (error) {
+        await listener.end().catch(() => undefined);
+        throw error;
+      }
+      return () => listener.end().catch(() => undefined);
+    },
     cancel: async () => {
       // The same role may cancel its own sessions' statements; no other privilege is needed.
       const other = await connectPostgres(target);

@@ -128,6 +128,11 @@ export interface TableReader {
    * that statement fails as cancelled. Statements queued behind it still run.
    */
   cancel(): Promise<void>;
+  /**
+   * PostgreSQL only: calls `onNotify` whenever the server NOTIFYs `channel` (on a connection of
+   * its own); resolves to a function that stops listening. A hint, never a source of rows.
+   */
+  listen?(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

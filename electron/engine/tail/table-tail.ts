@@ -50,6 +50,11 @@ export interface TableTailOptions {
   random?: () => number;
   /** Start at this time (ISO 8601 or as the source writes it); default: now (only new events). */
   from?: string;
+  /**
+   * PostgreSQL: a channel the application NOTIFYs when it writes (a trigger). A notification
+   * starts the next poll at once; it is only a hint: polls go on at `pollMs` whatever arrives.
+   */
+  wakeChannel?: string;
 }
 
 const PAGE = 5000;
@@ -113,7 +118,11 @@ export function backoffDelay(attempt: number, baseMs: number, capMs: number, ran
 export class TableTail {
   readonly status: TableTailStatus;
   private readonly session: CaseSession;
-  private readonly options: Required<Omit<TableTailOptions, 'from' | 'label'>>;
+  private readonly options: Required<Omit<TableTailOptions, 'from' | 'label' | 'wakeChannel'>>;
+  private readonly wakeChannel: string | undefined;
+  private unlisten: (() => Promise<void>) | undefined;
+  /** Polls now: set by `start`, called by a notification. */
+  private wake: () => void = () => undefined;
   private reader: TableReader | undefined;
   private cursorMicros: number | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -137,6 +146,7 @@ export class TableTail {
       ...options,
     };
     this.label = options.label ?? options.table;
+    this.wakeChannel = options.wakeChannel;
     this.status = { table: options.table, state: 'live', events: 0, duplicates: 0, rejected: 0, attempt: 0 };
     // Without a start, from the present (this machine's clock) less the overlap: what is new.
     if (options.from !== undefined) this.setCursor(options.from);
@@ -153,11 +163,29 @@ export class TableTail {
 
   /** Polls every `pollMs` until stopped (0: the caller polls with `step`). */
   start(): this {
+    let polling = false;
+    let woken = false;
+    const poll = (): void => {
+      polling = true;
+      this.running = this.step().finally(() => {
+        polling = false;
+        loop();
+      });
+    };
     const loop = (): void => {
       if (this.stopped || this.options.pollMs <= 0) return;
-      this.timer = setTimeout(() => {
-        this.running = this.step().finally(loop);
-      }, this.options.pollMs);
+      const now = woken;
+      woken = false;
+      this.timer = setTimeout(poll, now ? 0 : this.options.pollMs);
+    };
+    this.wake = () => {
+      if (this.stopped) return;
+      if (polling)
+        woken = true; // the poll under way may have missed the new rows
+      else {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(poll, 0);
+      }
     };
     loop();
     return this;
@@ -178,6 +206,8 @@ export class TableTail {
     if (this.status.retryAt !== undefined && Date.now() < this.status.retryAt) return;
     try {
       this.reader ??= await this.answered(this.options.connect());
+      if (this.wakeChannel && !this.unlisten && this.reader.listen)
+        this.unlisten = await this.answered(this.reader.listen(this.wakeChannel, () => this.wake()));
       await this.poll(this.reader);
       this.status.state = 'live';
       this.status.attempt = 0;
@@ -186,6 +216,8 @@ export class TableTail {
       // Not awaited: closing a connection to a server that went silent can wait as long again.
       void this.reader?.close().catch(() => undefined);
       this.reader = undefined;
+      void this.unlisten?.();
+      this.unlisten = undefined;
       this.status.lastError = (error as Error).message;
       if (error instanceof TailSetupError) {
         // Trying again cannot help: the table is not one a tail can follow.
@@ -299,6 +331,8 @@ export class TableTail {
     await this.running;
     await this.reader?.close().catch(() => undefined);
     this.reader = undefined;
+    await this.unlisten?.();
+    this.unlisten = undefined;
     this.status.state = 'stopped';
     this.emit();
     return { ...this.status };

@@ -6,6 +6,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
+import { selfSignedCertificate } from './certificates.ts';
 import { freePort } from './postgres.ts';
 
 const SERVER = process.env.MARIADB_SERVER ?? '/usr/sbin/mariadbd';
@@ -52,20 +53,7 @@ export async function startMariadb(): Promise<TestMariadb> {
       throw new Error(`${path.basename(file)} failed: ${result.stderr || result.stdout}`);
     return result.stdout;
   };
-  const cert = path.join(dir, 'server.crt');
-  const key = path.join(dir, 'server.key');
-  run(
-    'openssl',
-    ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert].concat([
-      '-subj',
-      '/CN=127.0.0.1',
-      '-days',
-      '2',
-      // Names the host too, as a server's certificate should: pinned clients still check it.
-      '-addext',
-      'subjectAltName=IP:127.0.0.1,DNS:localhost',
-    ]),
-  );
+  const { cert, key } = selfSignedCertificate(dir, 'server', root ? 'mysql' : undefined);
   const data = path.join(dir, 'data');
   run(INSTALL, [
     '--no-defaults',

@@ -3,10 +3,11 @@
 // (made with openssl); stopped and removed afterwards.
 // PostgreSQL refuses to run as root, so as root the cluster belongs to the `postgres` user.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { selfSignedCertificate } from './certificates.ts';
 import type { ServerTarget } from '../../electron/engine/sources/table-reader.ts';
 
 const BIN = process.env.POSTGRES_BIN ?? '/usr/lib/postgresql/15/bin';
@@ -63,27 +64,7 @@ export async function startPostgres(): Promise<TestPostgres> {
     return result.stdout;
   };
   // TLS on, with a self-signed certificate: a client that verifies must refuse it.
-  const cert = path.join(dir, 'server.crt');
-  const key = path.join(dir, 'server.key');
-  as('openssl', [
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    key,
-    '-out',
-    cert,
-    '-subj',
-    '/CN=127.0.0.1',
-    '-days',
-    '2',
-    // Names the host too, as a server's certificate should: pinned clients still check it.
-    '-addext',
-    'subjectAltName=IP:127.0.0.1,DNS:localhost',
-  ]);
-  chmodSync(key, 0o600);
+  const { cert, key } = selfSignedCertificate(dir, 'server', root ? 'postgres' : undefined);
   const data = path.join(dir, 'data');
   as(path.join(BIN, 'initdb'), [
     '-D',

@@ -128,9 +128,12 @@ describe('investigating in Chromium (serve mode)', () => {
     await rows().first().waitFor();
     await view('Actors');
     const region = page().getByRole('region', { name: 'Actors' });
-    await expect.poll(() => region.locator('.journey-chart').getAttribute('data-lanes')).not.toBeNull();
-    const lanes = Number(await region.locator('.journey-chart').getAttribute('data-lanes'));
-    expect(lanes).toBeGreaterThan(1);
+    // The chart is drawn empty (0 lanes) before its journeys arrive: wait for them.
+    await expect
+      .poll(async () => Number(await region.locator('.journey-chart').getAttribute('data-lanes')), {
+        timeout: 10_000,
+      })
+      .toBeGreaterThan(1);
     const card = region.locator('.activity-card');
     const actor = (await region.locator('.entity-list li.focused .entity-name').textContent()) ?? '';
     const { read } = await w.cases.ready();

@@ -86,6 +86,19 @@ export function compileServerSearch(
   ];
 }
 
+/**
+ * The WHERE clauses of the rows a search selects: those with a time (what keyset paging can
+ * order, so what `rows` pages through) that match the search.
+ */
+export function compileRowsWhere(
+  search: ServerSearch,
+  timeColumn: string,
+  context: Omit<ServerQueryContext, 'mapping'>,
+): string[] {
+  const time = context.quote(column(timeColumn, { ...context, mapping: search.mapping }).name);
+  return [`${time} IS NOT NULL`, ...compileServerSearch(search, timeColumn, context)];
+}
+
 /** A field's value as text in the server's SQL (for top values): mapped field, column or JSON member. */
 export function compileFieldText(
   field: string,
@@ -125,8 +138,7 @@ export function compileGroups(
   context: Omit<ServerQueryContext, 'mapping'>,
 ): string {
   const time = context.quote(column(timeColumn, { ...context, mapping: search.mapping }).name);
-  const where = (): string =>
-    [`${time} IS NOT NULL`, ...compileServerSearch(search, timeColumn, context)].join(' AND ');
+  const where = (): string => compileRowsWhere(search, timeColumn, context).join(' AND ');
   if (by.kind === 'range')
     return `SELECT min(${time}) AS first, max(${time}) AS last, count(*) AS n FROM ${from} WHERE ${where()}`;
   const value =

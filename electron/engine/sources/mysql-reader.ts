@@ -1,10 +1,11 @@
 import mysql from 'mysql2/promise';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { compileGroups, compileServerSearch, type ServerSearch } from './compile-server.ts';
+import { compileGroups, compileRowsWhere, compileServerSearch, type ServerSearch } from './compile-server.ts';
 import {
   groupsOf,
   listed,
   parseJsonText,
+  perTable,
   tlsOptions,
   type ServerTarget,
   type SourceRow,
@@ -143,56 +144,42 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
     return listedTables;
   };
   const named = async (table: string): Promise<string> => listed(table, await tables(), 'table');
-  const listedColumns = new Map<string, Promise<SourceColumn[]>>();
-  const columns = (table: string): Promise<SourceColumn[]> => {
-    let found = listedColumns.get(table);
-    if (!found) {
-      found = named(table).then(async (name) =>
-        (
-          await readOnly<{ name: string; type: string }>(
-            connection,
-            `SELECT column_name AS name, data_type AS type FROM information_schema.columns
-              WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position`,
-            [name],
-          )
-        ).map((r) => ({ name: r.name, type: r.type })),
-      );
-      listedColumns.set(table, found);
-      found.catch(() => listedColumns.delete(table));
-    }
-    return found;
-  };
+  const columns = perTable(async (table): Promise<SourceColumn[]> =>
+    (
+      await readOnly<{ name: string; type: string }>(
+        connection,
+        `SELECT column_name AS name, data_type AS type FROM information_schema.columns
+          WHERE table_schema = DATABASE() AND table_name = ? ORDER BY ordinal_position`,
+        [await named(table)],
+      )
+    ).map((r) => ({ name: r.name, type: r.type })),
+  );
+  const keyColumn = perTable(async (table): Promise<string | undefined> => {
+    const keys = await readOnly<{ name: string }>(
+      connection,
+      `SELECT column_name AS name FROM information_schema.key_column_usage
+        WHERE table_schema = DATABASE() AND table_name = ? AND constraint_name = 'PRIMARY'`,
+      [await named(table)],
+    );
+    return keys.length === 1 ? keys[0]?.name : undefined;
+  });
   /** `FROM … WHERE …` of the rows a search selects (those with a time: what `rows` pages through). */
   const countQuery = async (table: string, options: { timeColumn: string; search: ServerSearch }) => {
     const name = await named(table);
-    const listedColumns = await columns(table);
-    const time = quoteMysqlIdentifier(
-      listed(
-        options.timeColumn,
-        listedColumns.map((c) => c.name),
-        'column',
-      ),
-    );
     const values: (string | number)[] = [];
-    const where = [
-      `${time} IS NOT NULL`,
-      ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),
-    ];
+    const where = compileRowsWhere(
+      options.search,
+      options.timeColumn,
+      searchContext(await columns(table), values),
+    );
     return { sql: `FROM ${quoteMysqlIdentifier(name)} WHERE ${where.join(' AND ')}`, values };
   };
+
   return {
     location: `mysql://${target.user}@${target.host}:${target.port}/${target.database}`,
     tables,
     columns,
-    keyColumn: async (table) => {
-      const keys = await readOnly<{ name: string }>(
-        connection,
-        `SELECT column_name AS name FROM information_schema.key_column_usage
-          WHERE table_schema = DATABASE() AND table_name = ? AND constraint_name = 'PRIMARY'`,
-        [await named(table)],
-      );
-      return keys.length === 1 ? keys[0]?.name : undefined;
-    },
+    keyColumn,
     rows: async (table, options) => {
       const name = await named(table);
       const listedColumns = await columns(table);

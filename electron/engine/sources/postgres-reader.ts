@@ -1,9 +1,10 @@
 import pg from 'pg';
 import type { SourceColumn } from '../../../shared/domain/source.ts';
-import { compileGroups, compileServerSearch, type ServerSearch } from './compile-server.ts';
+import { compileGroups, compileRowsWhere, compileServerSearch, type ServerSearch } from './compile-server.ts';
 import {
   listed,
   groupsOf,
+  perTable,
   quoteIdentifier,
   tlsOptions,
   type ServerTarget,
@@ -96,18 +97,7 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     if (!found) throw new Error(`no table ${JSON.stringify(table.slice(0, 200))} in this source`);
     return found;
   };
-  // Asked once per table per connection: a pull reads hundreds of pages of the same table.
-  const listedColumns = new Map<string, Promise<SourceColumn[]>>();
-  const columns = (table: string): Promise<SourceColumn[]> => {
-    let found = listedColumns.get(table);
-    if (!found) {
-      found = readColumns(table);
-      listedColumns.set(table, found);
-      found.catch(() => listedColumns.delete(table));
-    }
-    return found;
-  };
-  const readColumns = async (table: string): Promise<SourceColumn[]> => {
+  const columns = perTable(async (table): Promise<SourceColumn[]> => {
     const [schema, name] = await qualified(table);
     const result = await readOnly<{ column_name: string; data_type: string }>(
       client,
@@ -115,50 +105,42 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       [schema, name],
     );
     return result.rows.map((r) => ({ name: r.column_name, type: r.data_type }));
-  };
+  });
+  const keyColumn = perTable(async (table): Promise<string | undefined> => {
+    const [schema, name] = await qualified(table);
+    // From the catalog, not information_schema: that hides constraints from a role that may
+    // only SELECT, which is how a source should be connected.
+    const result = await readOnly<{ attname: string }>(
+      client,
+      `SELECT a.attname FROM pg_index i
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+        WHERE i.indrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2)) AND i.indisprimary`,
+      [schema, name],
+    );
+    return result.rows.length === 1 ? result.rows[0]?.attname : undefined;
+  });
+
   /** `FROM … WHERE …` of the rows a search selects (those with a time: what `rows` pages through). */
   const countQuery = async (table: string, options: { timeColumn: string; search: ServerSearch }) => {
     const [schema, name] = await qualified(table);
-    const listedColumns = await columns(table);
-    const time = quoteIdentifier(
-      listed(
-        options.timeColumn,
-        listedColumns.map((c) => c.name),
-        'column',
-      ),
-    );
     const values: unknown[] = [];
-    const where = [
-      `${time} IS NOT NULL`,
-      ...compileServerSearch(options.search, options.timeColumn, {
-        dialect: 'postgres',
-        columns: listedColumns,
-        quote: quoteIdentifier,
-        bind: (value) => `$${values.push(value)}`,
-      }),
-    ];
+    const where = compileRowsWhere(options.search, options.timeColumn, {
+      dialect: 'postgres',
+      columns: await columns(table),
+      quote: quoteIdentifier,
+      bind: (value) => `$${values.push(value)}`,
+    });
     return {
       sql: `FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${where.join(' AND ')}`,
       values,
     };
   };
+
   return {
     location: `postgres://${target.user}@${target.host}:${target.port}/${target.database}`,
     tables: async () => [...(await tables()).keys()],
     columns,
-    keyColumn: async (table) => {
-      const [schema, name] = await qualified(table);
-      // From the catalog, not information_schema: that hides constraints from a role that may
-      // only SELECT, which is how a source should be connected.
-      const result = await readOnly<{ attname: string }>(
-        client,
-        `SELECT a.attname FROM pg_index i
-           JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
-          WHERE i.indrelid = to_regclass(quote_ident($1) || '.' || quote_ident($2)) AND i.indisprimary`,
-        [schema, name],
-      );
-      return result.rows.length === 1 ? result.rows[0]?.attname : undefined;
-    },
+    keyColumn,
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
       const listedColumns = await columns(table);

@@ -157,6 +157,24 @@ export function parseJsonText(value: unknown): unknown {
   }
 }
 
+/**
+ * What a reader learns of a table (its columns, its key), asked of the server once per table
+ * while the reader is open: pulls, tails and browsing read page after page of the same table. A
+ * failed answer is not kept.
+ */
+export function perTable<T>(load: (table: string) => Promise<T>): (table: string) => Promise<T> {
+  const known = new Map<string, Promise<T>>();
+  return (table) => {
+    let found = known.get(table);
+    if (!found) {
+      found = load(table);
+      known.set(table, found);
+      found.catch(() => known.delete(table));
+    }
+    return found;
+  };
+}
+
 /** Refuses any name the database did not list. */
 export function listed(name: string, allowed: readonly string[], what: string): string {
   if (!allowed.includes(name))

@@ -4,7 +4,13 @@ import { EventQuery } from './domain/query.ts';
 import { CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.ts';
 import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
 import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts';
-import { SourceConnection, SourceInfo, SourceMapping, SourceTableInfo } from './domain/source.ts';
+import {
+  RemoteScope,
+  SourceConnection,
+  SourceInfo,
+  SourceMapping,
+  SourceTableInfo,
+} from './domain/source.ts';
 import { JournalEntry, VerifyReport } from './domain/journal.ts';
 import { AnnotationChange, EventMarks, Tag } from './domain/annotations.ts';
 import { HistoryEntry, SavedSearch } from './domain/saved-search.ts';
@@ -29,7 +35,10 @@ import { TailStatus } from './domain/tail.ts';
  * schema its arguments must pass at the engine side (the renderer is untrusted) and the shape of
  * its answer. Electron IPC and the serve-mode WebSocket are both generated from this table.
  */
-const Handle = z.string().regex(/^r\d{1,12}$/);
+/** `r…` over the case, `s…` over a table read in place. */
+const Handle = z.string().regex(/^[rs]\d{1,12}$/);
+/** The table read in place a query runs over; none (or null) for the case. */
+const InScope = RemoteScope.nullish();
 const Position = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const PageSize = z.number().int().min(1).max(5000);
 const FieldName = z.string().min(1).max(512);
@@ -139,17 +148,24 @@ export const contract = {
     output: ImportSummary,
   },
   'import.cancel': { input: z.tuple([z.string().max(64)]), output: z.void() },
-  'query.open': { input: z.tuple([EventQuery]), output: Handle },
+  /**
+   * A result to page through: over the case, or over a table read in place when a scope is
+   * given (the database server answers; its rows get negative seqs).
+   */
+  'query.open': { input: z.tuple([EventQuery, InScope]), output: Handle },
   'query.count': { input: z.tuple([Handle]), output: z.number().int() },
+  /** True when the result's count is a database server's estimate (counting took too long). */
+  'query.estimated': { input: z.tuple([Handle]), output: z.boolean() },
   'query.rows': { input: z.tuple([Handle, Position, PageSize]), output: z.array(StoredEvent) },
   'query.close': { input: z.tuple([Handle]), output: z.void() },
   /** Where a jump to a time lands: the position of the first row at or past it in the result's order. */
   'query.positionOf': { input: z.tuple([Handle, z.number().int()]), output: z.number().int() },
   /** How many events a query matches, counted beside the table (for side panels), not through a handle. */
   'query.total': { input: z.tuple([EventQuery]), output: z.number().int() },
-  'query.histogram': { input: z.tuple([EventQuery, HistogramOptions]), output: Histogram },
+  /** Over a table read in place (a scope given): one series, `total`; `stackBy` is not applied. */
+  'query.histogram': { input: z.tuple([EventQuery, HistogramOptions, InScope]), output: Histogram },
   'query.topValues': {
-    input: z.tuple([EventQuery, FieldName, z.number().int().min(1).max(1000)]),
+    input: z.tuple([EventQuery, FieldName, z.number().int().min(1).max(1000), InScope]),
     output: z.object({ total: z.number().int(), values: z.array(FieldValueCount) }),
   },
   /** The Timeline's swimlanes: activity over time of the top values of a field. */
@@ -189,7 +205,16 @@ export const contract = {
     ]),
     output: z.array(JourneyLane),
   },
-  'event.get': { input: z.tuple([z.number().int().positive()]), output: StoredEvent.optional() },
+  /** An event of the case (positive seq), or one read in place not long ago (negative). */
+  'event.get': {
+    input: z.tuple([
+      z
+        .number()
+        .int()
+        .refine((seq) => seq !== 0),
+    ]),
+    output: StoredEvent.optional(),
+  },
   /** Stars, tags or notes events: one change to up to 100,000 events, journaled. */
   'event.annotate': {
     input: z.tuple([z.array(z.number().int().positive()).min(1).max(100_000), AnnotationChange]),

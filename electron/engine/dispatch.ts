@@ -10,7 +10,7 @@ import {
 import type { EventQuery } from '../../shared/domain/query.ts';
 import type { CaseSession } from './case-session.ts';
 import type { CaseHost } from './cases/case-host.ts';
-import { isServerKind, type SourceMapping } from '../../shared/domain/source.ts';
+import { isServerKind, type RemoteScope, type SourceMapping } from '../../shared/domain/source.ts';
 import type { AnnotationChange } from '../../shared/domain/annotations.ts';
 import type { HistoryEntry, SavedSearch } from '../../shared/domain/saved-search.ts';
 import type { CaseNoteDraft } from '../../shared/domain/case-note.ts';
@@ -25,6 +25,7 @@ import { MemorySecrets } from './sources/secrets.ts';
 import { verifyCase } from './cases/verify-case.ts';
 import { chromiumPdfPrinter, type PdfPrinter } from './report/pdf-printer.ts';
 import { SourceRegistry, type SourceDraft } from './sources/source-registry.ts';
+import { RemoteResults } from './sources/remote-results.ts';
 
 type CallImplementation = (...args: never[]) => Promise<unknown>;
 /** Every engine call, and the desktop shell's calls where a shell provides them. */
@@ -53,6 +54,7 @@ export function implementContract(
   type Read = CaseSession['read'];
   const read = async <T>(use: (reader: Read) => Promise<T>): Promise<T> => use((await host.ready()).read);
   const session = () => host.ready();
+  const remote = new RemoteResults(sources);
   return {
     'case.current': async () => {
       await host.ready();
@@ -84,17 +86,31 @@ export function implementContract(
       return summary;
     },
     'import.cancel': async (jobId: string) => (await session()).cancelImport(jobId),
-    'query.open': (query: EventQuery) => read((r) => r.openResult(query)),
-    'query.count': (handle: string) => read((r) => r.count(handle)),
-    'query.rows': (handle: string, start: number, limit: number) => read((r) => r.rows(handle, start, limit)),
-    'query.close': (handle: string) => read((r) => r.closeResult(handle)),
-    'query.positionOf': (handle: string, time: number) => read((r) => r.positionOf(handle, time)),
+    // A scope sends a query to the table read in place; its handles (`s…`) are answered here.
+    'query.open': async (query: EventQuery, scope?: RemoteScope | null) =>
+      scope ? remote.open(query, scope) : read((r) => r.openResult(query)),
+    'query.count': (handle: string) =>
+      RemoteResults.owns(handle) ? remote.count(handle) : read((r) => r.count(handle)),
+    'query.estimated': async (handle: string) => RemoteResults.owns(handle) && remote.estimated(handle),
+    'query.rows': (handle: string, start: number, limit: number) =>
+      RemoteResults.owns(handle)
+        ? remote.rows(handle, start, limit)
+        : read((r) => r.rows(handle, start, limit)),
+    'query.close': async (handle: string) =>
+      RemoteResults.owns(handle) ? remote.close(handle) : read((r) => r.closeResult(handle)),
+    'query.positionOf': (handle: string, time: number) =>
+      RemoteResults.owns(handle) ? remote.positionOf(handle, time) : read((r) => r.positionOf(handle, time)),
     // On the aggregate thread: side panels never queue ahead of the table's pages.
     'query.total': async (query: EventQuery) => (await session()).aggregate.total(query),
-    'query.histogram': async (query: EventQuery, options: CallArgs<'query.histogram'>[1]) =>
-      (await session()).aggregate.histogram(query, options),
-    'query.topValues': async (query: EventQuery, field: string, limit: number) =>
-      (await session()).aggregate.topValues(query, field, limit),
+    'query.histogram': async (
+      query: EventQuery,
+      options: CallArgs<'query.histogram'>[1],
+      scope?: RemoteScope | null,
+    ) => (scope ? remote.histogram(query, scope) : (await session()).aggregate.histogram(query, options)),
+    'query.topValues': async (query: EventQuery, field: string, limit: number, scope?: RemoteScope | null) =>
+      scope
+        ? remote.topValues(query, scope, field, limit)
+        : (await session()).aggregate.topValues(query, field, limit),
     'query.lanes': async (query: EventQuery, field: string, options: CallArgs<'query.lanes'>[2]) =>
       (await session()).aggregate.lanes(query, field, options),
     'query.activity': async (
@@ -108,7 +124,7 @@ export function implementContract(
       values: string[],
       options: CallArgs<'query.journey'>[3],
     ) => (await session()).aggregate.journey(query, field, values, options),
-    'event.get': (seq: number) => read((r) => r.event(seq)),
+    'event.get': async (seq: number) => (seq < 0 ? remote.event(seq) : read((r) => r.event(seq))),
     'event.annotate': async (seqs: number[], change: AnnotationChange) =>
       (await session()).annotate(seqs, change),
     // On the aggregate thread too: the marks of rows on screen never delay the table's next page.

@@ -66,6 +66,18 @@ export const SourceConnection = z.object({
 });
 export type SourceConnection = z.infer<typeof SourceConnection>;
 
+/**
+ * A table read in place as the workspace's data: the source, the table, the mapping its rows
+ * become events through. Given to the query calls, it sends them to the database server instead
+ * of the case.
+ */
+export const RemoteScope = z.object({
+  source: SourceConnection.shape.id,
+  table: z.string().min(1).max(512),
+  mapping: SourceMapping,
+});
+export type RemoteScope = z.infer<typeof RemoteScope>;
+
 /** A saved source as the UI sees it: whether a password is kept, never the password. */
 export const SourceInfo = SourceConnection.extend({ hasPassword: z.boolean() });
 export type SourceInfo = z.infer<typeof SourceInfo>;

@@ -18,7 +18,12 @@ import { mariadbMissing, startMariadb, type TestMariadb } from '../support/maria
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
-import { expectCountEstimate, expectPushDown, expectServerGroups } from '../support/push-down.ts';
+import {
+  expectCountEstimate,
+  expectPushDown,
+  expectServerGroups,
+  expectWorkspaceInPlace,
+} from '../support/push-down.ts';
 import { REPO_ROOT } from '../support/paths.ts';
 
 const missing = mariadbMissing();
@@ -203,6 +208,10 @@ describe('MySQL / MariaDB sources', () => {
     const refused = run(...source, 'outcome:failure');
     expect(refused.status).toBe(2);
     expect(refused.stderr).toContain('outcome is worked out when events are imported');
+  });
+
+  it('answers the workspace over the table in place: counts, rows by position (keyset from the nearest page read), jumps, histogram, top values', async () => {
+    await expectWorkspaceInPlace(registry, sourceId, 'user_activity_log', ROWS);
   });
 
   it('cancels a statement that browsing runs on the server', async () => {

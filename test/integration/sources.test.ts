@@ -15,7 +15,12 @@ import { postgresMissing, startPostgres, type TestPostgres } from '../support/po
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
-import { expectCountEstimate, expectPushDown, expectServerGroups } from '../support/push-down.ts';
+import {
+  expectCountEstimate,
+  expectPushDown,
+  expectServerGroups,
+  expectWorkspaceInPlace,
+} from '../support/push-down.ts';
 
 const missing = postgresMissing();
 if (missing) console.warn(`PostgreSQL source tests cannot run: ${missing}`);
@@ -231,6 +236,10 @@ describe('database sources', () => {
         limit: 10,
       }),
     ).rejects.toThrow(/worked out when events are imported/);
+  });
+
+  it('answers the workspace over the table in place: counts, rows by position (keyset from the nearest page read), jumps, histogram, top values', async () => {
+    await expectWorkspaceInPlace(registry, postgresId, 'public.user_activity_log', ROWS);
   });
 
   it('cancels a statement that browsing runs on the server', async () => {

@@ -5,6 +5,9 @@
 import { expect } from 'vitest';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import type { TableReader, PagePosition, SourceRow } from '../../electron/engine/sources/table-reader.ts';
+import { RemoteResults } from '../../electron/engine/sources/remote-results.ts';
+import type { SourceRegistry } from '../../electron/engine/sources/source-registry.ts';
+import type { StoredEvent } from '../../shared/contract.ts';
 
 export const ACTIVITY_MAPPING = {
   time: 'created_at',
@@ -109,4 +112,80 @@ export async function expectCountEstimate(reader: TableReader, table: string, ro
     count: await reader.count(table, { timeColumn: 'created_at', search }),
     exact: true,
   });
+}
+
+/**
+ * The workspace's calls over a table read in place (what Logs asks with a scope): the count, rows
+ * by position — page after page, a jump deep into the result, past its end, oldest first — the
+ * position of a time, an event by its seq, the histogram and top values, all against the formula.
+ */
+export async function expectWorkspaceInPlace(
+  registry: SourceRegistry,
+  source: string,
+  table: string,
+  rows: number,
+): Promise<void> {
+  const results = new RemoteResults(registry);
+  const scope = { source, table, mapping: ACTIVITY_MAPPING };
+  const parsed = parseSearch('action:login*');
+  if (!parsed.ok) throw new Error(parsed.error.message);
+  const base = Date.UTC(2024, 4, 1) * 1000;
+  const timeOf = (g: number): number => base + Math.floor(g / 3) * 1e6;
+  // From row 600 on (the window is a filter too), newest first.
+  const query = { filter: parsed.filter, from: timeOf(600), order: 'desc' as const };
+  const expected = Array.from({ length: rows }, (_, i) => i + 1)
+    .filter((g) => activity(g).startsWith('login') && g >= 600)
+    .reverse();
+  const targets = (events: StoredEvent[]): number[] => events.map((e) => Number(e.target.name));
+
+  const handle = results.open(query, scope);
+  expect(await results.count(handle)).toBe(expected.length);
+  expect(await results.estimated(handle)).toBe(false);
+  const first = await results.rows(handle, 0, 200);
+  expect(targets(first)).toEqual(expected.slice(0, 200));
+  expect(targets(await results.rows(handle, 200, 200))).toEqual(expected.slice(200, 400));
+  // A jump: keyset from the last page boundary read (400), then OFFSET.
+  expect(targets(await results.rows(handle, 1234, 50))).toEqual(expected.slice(1234, 1284));
+  expect(targets(await results.rows(handle, 1000, 10))).toEqual(expected.slice(1000, 1010));
+  expect(await results.rows(handle, expected.length, 10)).toEqual([]);
+  const event = first[7] as StoredEvent;
+  expect(event.seq).toBeLessThan(0);
+  expect(results.event(event.seq)).toEqual(event);
+  expect(event).toMatchObject({
+    action: activity(expected[7] as number),
+    actor: { name: `user${(expected[7] as number) % 40}` },
+  });
+  expect(JSON.parse(event.raw)).toMatchObject({ details: { record: expected[7] } });
+
+  // The position of a time: the matching rows newer than it come first.
+  const g = expected[500] as number;
+  expect(await results.positionOf(handle, timeOf(g))).toBe(
+    expected.filter((h) => Math.floor(h / 3) > Math.floor(g / 3)).length,
+  );
+  results.close(handle);
+  await expect(results.count(handle)).rejects.toThrow(/closed/);
+
+  const oldestFirst = results.open({ ...query, order: 'asc' }, scope);
+  expect(targets(await results.rows(oldestFirst, 0, 100))).toEqual(expected.slice().reverse().slice(0, 100));
+  results.close(oldestFirst);
+
+  const histogram = await results.histogram(query, scope);
+  expect(histogram.buckets.reduce((n, b) => n + b.total, 0)).toBe(expected.length);
+  // Contiguous buckets (the server leaves out empty ones; the chart's axis needs them).
+  histogram.buckets.forEach((b, i) => expect(b.start).toBe(histogram.from + i * histogram.interval));
+
+  const actors = new Map<string, number>();
+  for (const h of expected) actors.set(`user${h % 40}`, (actors.get(`user${h % 40}`) ?? 0) + 1);
+  const top = [...actors].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3);
+  expect(await results.topValues(query, scope, 'actor', 3)).toEqual({
+    total: expected.length,
+    values: top.map(([value, count]) => ({ value, count })),
+  });
+
+  // What the server cannot answer is refused with the reason, not answered wrongly.
+  const outcome = parseSearch('outcome:failure');
+  if (!outcome.ok) throw new Error(outcome.error.message);
+  await expect(results.count(results.open({ filter: outcome.filter }, scope))).rejects.toThrow(
+    /worked out when events are imported/,
+  );
 }

@@ -86,11 +86,9 @@ const MAX_BUCKETS = 120;
 export async function remoteHistogram(
   reader: TableReader,
   table: string,
-  mapping: SourceMapping,
-  request: Omit<BrowseRequest, 'after' | 'limit'>,
+  search: ServerSearch,
 ): Promise<{ interval: number; buckets: { start: number; count: number }[] }> {
-  const timeColumn = timeColumnOf(mapping);
-  const search = serverSearch(request, mapping);
+  const timeColumn = timeColumnOf(search.mapping);
   const [range] = await reader.groups(table, { timeColumn, search, by: { kind: 'range' } });
   const [first, last] = (range?.value ?? []) as unknown[];
   const from = timeOf(first);
@@ -110,14 +108,13 @@ export async function remoteHistogram(
 export async function remoteTopValues(
   reader: TableReader,
   table: string,
-  mapping: SourceMapping,
-  request: Omit<BrowseRequest, 'after' | 'limit'>,
+  search: ServerSearch,
   field: string,
   limit: number,
 ): Promise<{ value: string | null; count: number }[]> {
   const groups = await reader.groups(table, {
-    timeColumn: timeColumnOf(mapping),
-    search: serverSearch(request, mapping),
+    timeColumn: timeColumnOf(search.mapping),
+    search,
     by: { kind: 'field', field, limit },
   });
   return groups.map((g) => ({
@@ -126,7 +123,7 @@ export async function remoteTopValues(
   }));
 }
 
-function timeColumnOf(mapping: SourceMapping): string {
+export function timeColumnOf(mapping: SourceMapping): string {
   if (!mapping.time) throw new Error('map the event time to a column: a table is browsed in time order');
   return mapping.time;
 }

@@ -5,6 +5,7 @@ import {
   groupsOf,
   listed,
   parseJsonText,
+  offsetOf,
   perTable,
   tlsOptions,
   type ServerTarget,
@@ -215,7 +216,7 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         values.push(...[position.time, position.time, position.key].map(String));
       }
       const direction = desc ? ' DESC' : '';
-      values.push(options.limit, position !== undefined && 'offset' in position ? position.offset : 0);
+      values.push(options.limit, offsetOf(position));
       const rows = await readOnly<SourceRow>(
         connection,
         `SELECT ${names.map(quoteMysqlIdentifier).join(', ')} FROM ${quoteMysqlIdentifier(name)}` +

@@ -4,6 +4,7 @@ import { compileGroups, compileRowsWhere, compileServerSearch, type ServerSearch
 import {
   listed,
   groupsOf,
+  offsetOf,
   perTable,
   quoteIdentifier,
   tlsOptions,
@@ -172,9 +173,7 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       const sql =
         `SELECT ${names.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
         ` WHERE ${where.join(' AND ')}` +
-        ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(
-          position !== undefined && 'offset' in position ? position.offset : 0,
-        )}`;
+        ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(offsetOf(position))}`;
       // json and jsonb arrive as values already; text stays text, as the database holds it.
       return (await readOnly<SourceRow>(client, sql, values)).rows;
     },

@@ -33,7 +33,7 @@ import { ROWID, type PagePosition, type SourceRow, type TableReader } from './ta
 const PULL_PAGE = 5000;
 const PREVIEW_ROWS = 20;
 /** How long browsing waits for an exact count before taking the server's estimate. */
-const COUNT_MS = 5_000;
+export const COUNT_MS = 5_000;
 /** How long a reader kept for browsing a source stays open unused. */
 const BROWSE_IDLE_MS = 60_000;
 
@@ -55,9 +55,10 @@ export class SourceRegistry {
   private sources: SourceConnection[];
   private readonly file: string | undefined;
   private readonly secrets: SecretStore;
+  /** Readers kept for reading in place, by source and lane (see readInPlace). */
   private readonly browsers = new Map<
     string,
-    { reader: Promise<TableReader>; timer: NodeJS.Timeout | undefined }
+    { id: string; reader: Promise<TableReader>; timer: NodeJS.Timeout | undefined }
   >();
 
   constructor(file: string | undefined, secrets: SecretStore) {
@@ -150,7 +151,7 @@ export class SourceRegistry {
   async preview(id: string, table: string, mapping: SourceMapping): Promise<PreviewRow[]> {
     return this.with(id, async (reader) => {
       const rows = await reader.rows(table, {
-        ...(await order(reader, table, mapping)),
+        ...(await tableOrder(reader, table, mapping)),
         limit: PREVIEW_ROWS,
       });
       return previewRows(rows, mapping);
@@ -159,7 +160,7 @@ export class SourceRegistry {
 
   /** A page of a table read in place, the search run on the server (see browsePage). */
   browse(id: string, table: string, mapping: SourceMapping, request: BrowseRequest) {
-    return this.browsing(id, (reader) => browsePage(reader, table, mapping, request));
+    return this.readInPlace(id, (reader) => browsePage(reader, table, mapping, request));
   }
 
   /** The matching rows per time bucket, counted by the server (see remoteHistogram). */
@@ -169,7 +170,11 @@ export class SourceRegistry {
     mapping: SourceMapping,
     request: Omit<BrowseRequest, 'after' | 'limit'>,
   ) {
-    return this.browsing(id, (reader) => remoteHistogram(reader, table, mapping, request));
+    return this.readInPlace(
+      id,
+      (reader) => remoteHistogram(reader, table, serverSearch(request, mapping)),
+      'aggregate',
+    );
   }
 
   /** A field's most frequent values among the matching rows, counted by the server. */
@@ -181,19 +186,27 @@ export class SourceRegistry {
     field: string,
     limit: number,
   ) {
-    return this.browsing(id, (reader) => remoteTopValues(reader, table, mapping, request, field, limit));
+    return this.readInPlace(
+      id,
+      (reader) => remoteTopValues(reader, table, serverSearch(request, mapping), field, limit),
+      'aggregate',
+    );
   }
 
   /** How many rows match, counted by the server; past COUNT_MS, the server's estimate. */
   count(id: string, table: string, mapping: SourceMapping, request: Omit<BrowseRequest, 'after' | 'limit'>) {
-    return this.browsing(id, async (reader) => {
-      const { timeColumn } = await order(reader, table, mapping);
-      return reader.countWithin(table, {
-        timeColumn,
-        search: serverSearch(request, mapping),
-        timeoutMs: COUNT_MS,
-      });
-    });
+    return this.readInPlace(
+      id,
+      async (reader) => {
+        const { timeColumn } = await tableOrder(reader, table, mapping);
+        return reader.countWithin(table, {
+          timeColumn,
+          search: serverSearch(request, mapping),
+          timeoutMs: COUNT_MS,
+        });
+      },
+      'aggregate',
+    );
   }
 
   /**
@@ -219,7 +232,7 @@ export class SourceRegistry {
     let pulledRows: { rows: number; sha256: string; location: string };
     try {
       pulledRows = await this.with(id, async (reader) => {
-        const { timeColumn, key } = await order(reader, table, mapping);
+        const { timeColumn, key } = await tableOrder(reader, table, mapping);
         const out = createWriteStream(partial, { flags: 'wx' });
         // Until the end, a write error is kept here and ends the pull (never an uncaught error).
         let failure: Error | undefined;
@@ -326,20 +339,27 @@ export class SourceRegistry {
   }
 
   /**
-   * Runs `use` on a reader kept open for browsing this source (page after page would otherwise
-   * connect each time), closed after a minute unused, and dropped after any failure.
+   * Runs `use` on a reader kept open for reading this source in place (page after page would
+   * otherwise connect each time), closed after a minute unused, and dropped after any failure.
+   * Each lane has its own connection, whose statements run one after another: counts and charts
+   * ('aggregate') never queue ahead of the rows on screen ('rows'), as with a case's two threads.
    */
-  private async browsing<T>(id: string, use: (reader: TableReader) => Promise<T>): Promise<T> {
-    let kept = this.browsers.get(id);
+  async readInPlace<T>(
+    id: string,
+    use: (reader: TableReader) => Promise<T>,
+    lane: 'rows' | 'aggregate' = 'rows',
+  ): Promise<T> {
+    const name = `${id}\n${lane}`;
+    let kept = this.browsers.get(name);
     if (!kept) {
       const opening = this.connector(id).connect();
-      kept = { reader: opening, timer: undefined };
-      this.browsers.set(id, kept);
+      kept = { id, reader: opening, timer: undefined };
+      this.browsers.set(name, kept);
     }
     const entry = kept;
     clearTimeout(entry.timer);
     const close = (): void => {
-      if (this.browsers.get(id) === entry) this.browsers.delete(id);
+      if (this.browsers.get(name) === entry) this.browsers.delete(name);
       void entry.reader.then((r) => r.close()).catch(() => undefined);
     };
     try {
@@ -348,7 +368,7 @@ export class SourceRegistry {
       close();
       throw error;
     } finally {
-      if (this.browsers.get(id) === entry) {
+      if (this.browsers.get(name) === entry) {
         entry.timer = setTimeout(close, BROWSE_IDLE_MS);
         entry.timer.unref();
       }
@@ -360,25 +380,28 @@ export class SourceRegistry {
    * and the reader is dropped, failing the calls queued behind it (the next one reconnects).
    */
   async cancel(id: string): Promise<void> {
-    const entry = this.browsers.get(id);
-    if (!entry) return;
-    this.browsers.delete(id);
-    clearTimeout(entry.timer);
-    const reader = await entry.reader.catch(() => undefined);
-    if (!reader) return;
-    try {
-      await reader.cancel();
-    } finally {
-      void reader.close().catch(() => undefined);
-    }
+    const lanes = [...this.browsers].filter(([, entry]) => entry.id === id);
+    await Promise.all(
+      lanes.map(async ([name, entry]) => {
+        this.browsers.delete(name);
+        clearTimeout(entry.timer);
+        const reader = await entry.reader.catch(() => undefined);
+        if (!reader) return;
+        try {
+          await reader.cancel();
+        } finally {
+          void reader.close().catch(() => undefined);
+        }
+      }),
+    );
   }
 
   /** Closes the reader kept for browsing a source (all of them without an id). */
   closeBrowsing(id?: string): void {
-    for (const [kept, entry] of this.browsers) {
-      if (id !== undefined && kept !== id) continue;
+    for (const [name, entry] of this.browsers) {
+      if (id !== undefined && entry.id !== id) continue;
       clearTimeout(entry.timer);
-      this.browsers.delete(kept);
+      this.browsers.delete(name);
       void entry.reader.then((r) => r.close()).catch(() => undefined);
     }
   }
@@ -402,7 +425,7 @@ export class SourceRegistry {
 }
 
 /** Rows are read in time order (then by key, when the table has one): the time must be a column. */
-async function order(
+export async function tableOrder(
   reader: TableReader,
   table: string,
   mapping: SourceMapping,

@@ -4,6 +4,7 @@ import { WorkerClient, workerEntry, type Methods } from '../workers/rpc.ts';
 import { PushDownError } from './compile-server.ts';
 import {
   listed,
+  offsetOf,
   parseJsonText,
   quoteIdentifier,
   ROWID,
@@ -97,7 +98,7 @@ export function createSqliteSourceMethods() {
       const sql =
         `SELECT ${select.join(', ')} FROM ${quoteIdentifier(table)} WHERE ${where.join(' AND ')}` +
         ` ORDER BY ${time}${key ? `, ${key}` : ''} LIMIT ? OFFSET ?`;
-      values.push(options.limit, position !== undefined && 'offset' in position ? position.offset : 0);
+      values.push(options.limit, offsetOf(position));
       return (
         open()
           .prepare(sql)

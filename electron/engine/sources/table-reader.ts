@@ -73,8 +73,17 @@ export function groupsOf(rows: Record<string, unknown>[]): Group[] {
   );
 }
 
-/** Where a page of rows starts: after this time and key (keyset), or at an offset when the table has no key. */
-export type PagePosition = { time: unknown; key: unknown } | { offset: number } | undefined;
+/**
+ * Where a page of rows starts: after this time and key (keyset), or at an offset when the table
+ * has no key; a keyset position may skip `offset` rows more (a jump into a long result lands
+ * near a page already read, rather than counting from the first row).
+ */
+export type PagePosition = { time: unknown; key: unknown; offset?: number } | { offset: number } | undefined;
+
+/** The rows a page position skips by OFFSET. */
+export function offsetOf(position: PagePosition): number {
+  return position?.offset ?? 0;
+}
 
 /**
  * One read-only database, table by table. Table and column names are only ever taken from what

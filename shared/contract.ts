@@ -378,6 +378,8 @@ export const contract = {
         to: z.string().max(64).optional(),
         limit: z.number().int().min(1).max(100_000_000),
         jobId: z.string().max(64),
+        /** Only the rows this search selects (the workspace's filter and window), run on the server. */
+        query: EventQuery.pick({ filter: true, from: true, to: true }).optional(),
       }),
     ]),
     output: z.object({ file: z.string(), rows: z.number().int(), summary: ImportSummary }),

@@ -8,7 +8,11 @@ import { openPostgresReader } from '../../electron/engine/sources/postgres-reade
 import type { PagePosition, SourceRow } from '../../electron/engine/sources/table-reader.ts';
 import { startPostgres } from '../support/postgres.ts';
 import { ACTIVITY_MAPPING } from '../support/push-down.ts';
-import { remoteHistogram, remoteTopValues, serverSearch } from '../../electron/engine/sources/browse-table.ts';
+import {
+  remoteHistogram,
+  remoteTopValues,
+  serverSearch,
+} from '../../electron/engine/sources/browse-table.ts';
 import { summarize } from './stats.ts';
 
 const MAPPING = ACTIVITY_MAPPING;
@@ -103,12 +107,16 @@ export async function benchRemote(options: { rows?: number; runs?: number } = {}
         ),
         countActorMs: summarize(await time(() => count('actor:user42'))),
         countAllMs: summarize(await time(() => count(''))),
-        histogramAllMs: summarize(await time(() => remoteHistogram(reader, TABLE, serverSearch({ search: '' }, MAPPING)))),
+        histogramAllMs: summarize(
+          await time(() => remoteHistogram(reader, TABLE, serverSearch({ search: '' }, MAPPING))),
+        ),
         histogramActionLoginMs: summarize(
           await time(() => remoteHistogram(reader, TABLE, serverSearch({ search: 'action:login' }, MAPPING))),
         ),
         topActorsAllMs: summarize(
-          await time(() => remoteTopValues(reader, TABLE, serverSearch({ search: '' }, MAPPING), 'actor', 10)),
+          await time(() =>
+            remoteTopValues(reader, TABLE, serverSearch({ search: '' }, MAPPING), 'actor', 10),
+          ),
         ),
       };
     } finally {

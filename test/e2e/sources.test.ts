@@ -173,6 +173,76 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     await expect(page.locator('.log-row[data-seq]').first().textContent()).resolves.toContain('clerk');
   });
 
+  it('reads the table in place in Logs: the search, chips, charts and details run on the server; pulls the rows shown', async () => {
+    await page.getByRole('button', { name: 'Connect…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Database sources' });
+    await dialog
+      .getByRole('navigation', { name: 'Saved sources' })
+      .getByRole('button', { name: /shop audit/ })
+      .click();
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status').first().textContent())
+      .toContain('Connected read-only');
+    await dialog.getByLabel('Table', { exact: true }).selectOption('public.user_activity_log');
+    const mapping = dialog.getByRole('group', { name: 'Mapping' });
+    await expect.poll(() => mapping.getByLabel('Time', { exact: true }).inputValue()).toBe('created_at');
+    await mapping.getByLabel('Target', { exact: true }).fill('details.record');
+    await dialog.getByRole('button', { name: 'Open in Logs' }).click();
+    await expect(dialog.count()).resolves.toBe(0);
+
+    const banner = page.getByRole('region', { name: 'Reading a table in place' });
+    await expect(banner.textContent()).resolves.toContain(
+      'shop audit (PostgreSQL) ▸ public.user_activity_log',
+    );
+    // The whole table, newest first (row 300: clerk0), though the case holds 120 of its rows.
+    await expect.poll(footer).toBe(300);
+    await expect.poll(() => page.locator('.log-row[data-seq]').first().textContent()).toContain('clerk0');
+    // The views that work over the case only wait for it.
+    await expect(page.getByRole('button', { name: 'Timeline' }).isDisabled()).resolves.toBe(true);
+
+    // The search box's search runs on the server: counts, the breakdown and the histogram too.
+    const box = page.getByLabel('Search');
+    await box.fill('actor:clerk3 action:export');
+    await box.press('Enter');
+    await expect.poll(footer).toBe(15);
+    const breakdown = page.locator('.breakdown-list');
+    await expect.poll(() => breakdown.locator('li').first().textContent()).toMatch(/^export15\s*100%$/);
+    await expect.poll(() => page.locator('.histogram canvas').count()).toBeGreaterThan(0);
+    // Details of a row: the event it becomes, and the row as the database holds it.
+    await page.locator('.log-row[data-seq]').first().click();
+    const details = page.getByLabel('Event details');
+    await expect.poll(() => details.textContent()).toContain('Row as the database holds it');
+    await expect(details.locator('pre.raw').textContent()).resolves.toContain('"record": 298');
+    await expect(details.textContent()).resolves.toContain('Read in place');
+
+    // A value of the breakdown becomes a chip, pushed down like the search.
+    await box.fill('');
+    await box.press('Enter');
+    await expect.poll(footer).toBe(300);
+    await page.locator('.breakdown').getByRole('tab', { name: 'Actors' }).click();
+    await breakdown.locator('button', { hasText: 'clerk1' }).click();
+    await expect.poll(footer).toBe(60);
+    // End: the last row (the oldest clerk1 row, record 1), opened with Enter.
+    await page.locator('.log-row[data-seq]').first().click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => details.locator('pre.raw').textContent()).toContain('"record": 1\n');
+    await shot('22c-logs-in-place');
+
+    // Pull exactly the rows shown: the 24 clerk1 rows among the 120 pulled before are not doubled.
+    await banner.getByRole('button', { name: 'Pull these rows into the case' }).click();
+    await expect
+      .poll(() => banner.getByRole('status').textContent(), { timeout: 30_000 })
+      .toBe('Pulled 60 rows: 36 new events, 24 already in the case, 0 rejected');
+    await banner.getByRole('button', { name: 'Back to the case' }).click();
+    await expect(banner.count()).resolves.toBe(0);
+    // The case, with the same chip: every clerk1 row is in it now.
+    await expect.poll(footer).toBe(60);
+    await expect(page.getByRole('button', { name: 'Timeline' }).isDisabled()).resolves.toBe(false);
+    await page.getByRole('button', { name: 'Remove filter' }).first().click();
+  });
+
   it('follows the table live while the application writes to it; pause and resume', async () => {
     await page.getByRole('button', { name: 'Connect…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Database sources' });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseSearch } from '../../shared/query/parse-search.ts';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { connectPostgres } from '../../electron/engine/sources/postgres-reader.ts';
 import { MemorySecrets } from '../../electron/engine/sources/secrets.ts';
@@ -186,6 +187,27 @@ describe('database sources', () => {
       // 1,800 rows fall in those ten minutes (three a second): the limit keeps the first 1,000.
       expect(slice.rows).toBe(1000);
       expect(slice.summary.totals).toMatchObject({ accepted: 0, duplicates: 1000 });
+
+      // The rows Logs shows of a table read in place: its search, run on the server, recorded.
+      const parsed = parseSearch('actor:user9 ip:10.0.3.*');
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      const query = { filter: parsed.filter, from: Date.UTC(2024, 4, 1, 0, 30) * 1000 };
+      const searched = await registry.pull(session, postgresId, 'public.user_activity_log', mapping, {
+        limit: 1_000_000,
+        query,
+      });
+      const expected = Array.from({ length: ROWS }, (_, i) => i + 1).filter(
+        (g) => g % 40 === 9 && g % 7 === 3 && g / 3 >= 1800,
+      );
+      expect(expected.length).toBeGreaterThan(10);
+      expect(searched.rows).toBe(expected.length);
+      expect(
+        readFileSync(searched.file, 'utf8')
+          .trimEnd()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { details: { record: number } }).details.record),
+      ).toEqual(expected);
+      expect(JSON.parse(readFileSync(`${searched.file}.provenance.json`, 'utf8'))).toMatchObject({ query });
     } finally {
       await session.close();
     }

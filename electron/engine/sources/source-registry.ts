@@ -12,6 +12,7 @@ import {
   SOURCE_KIND_LABEL,
 } from '../../../shared/domain/source.ts';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
+import type { EventQuery } from '../../../shared/domain/query.ts';
 import type { CaseSession } from '../case-session.ts';
 import { readJsonFile, writeJsonFile } from '../cases/json-file.ts';
 import { proposeMapping } from '../ingest/normalize/generic.ts';
@@ -220,7 +221,14 @@ export class SourceRegistry {
     id: string,
     table: string,
     mapping: SourceMapping,
-    options: { from?: string; to?: string; limit: number; jobId?: string },
+    options: {
+      from?: string;
+      to?: string;
+      limit: number;
+      jobId?: string;
+      /** The workspace's filter and window (epoch µs), run on the server: a slice of the table. */
+      query?: Pick<EventQuery, 'filter' | 'from' | 'to'>;
+    },
   ): Promise<PullResult> {
     const source = this.get(id);
     const pulledAt = new Date();
@@ -264,6 +272,7 @@ export class SourceRegistry {
               ...(options.to ? { to: options.to } : {}),
               position,
               limit: Math.min(PULL_PAGE, options.limit - count),
+              ...(options.query ? { search: { ...options.query, mapping } } : {}),
             });
             if (page.length === 0) break;
             const last = page[page.length - 1] as SourceRow;
@@ -295,6 +304,8 @@ export class SourceRegistry {
       mapping,
       from: options.from ?? null,
       to: options.to ?? null,
+      // The search as run on the server, exactly (its filter tree; the window in epoch µs).
+      query: options.query ?? null,
       limit: options.limit,
       pulledAt: pulledAt.toISOString(),
       file,

@@ -31,6 +31,7 @@ import { ExportDialog } from '../features/export/ExportDialog.tsx';
 import { SourcesDialog } from '../features/sources/SourcesDialog.tsx';
 import { ErrorNote } from '../components/ErrorNote.tsx';
 import { DeleteDialog } from '../features/delete/DeleteDialog.tsx';
+import { InPlaceBanner } from '../features/sources/InPlaceBanner.tsx';
 
 /** The investigation workspace: filter bar, histogram and breakdown, the event table, details. */
 export function App() {
@@ -48,7 +49,10 @@ export function App() {
   const presetAnchor = useWorkspace((s) => s.presetAnchor);
   const view = useWorkspace((s) => s.view);
   const setView = useWorkspace((s) => s.setView);
-  const dataVersion = useImports((s) => s.dataVersion);
+  const remote = useWorkspace((s) => s.remote);
+  const caseVersion = useImports((s) => s.dataVersion);
+  // A table read in place is asked again when its search changes, not at each import into the case.
+  const dataVersion = remote ? 0 : caseVersion;
   const casePath = useCase((s) => s.info?.path);
   const [stats, setStats] = useState<CaseStats | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -140,7 +144,7 @@ export function App() {
       },
       (e: Error) => setError(e.message),
     );
-  }, [dataVersion]);
+  }, [caseVersion]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);
@@ -162,11 +166,11 @@ export function App() {
       ),
     [chips, pinnedSeqs, pinnedFilter, preset, customFrom, customTo, order, presetAnchor],
   );
-  const result = useResult(query, dataVersion);
+  const result = useResult(query, dataVersion, remote?.scope);
   const { newEvents } = useLiveView(
     query,
     result.status === 'ready' ? result.count : undefined,
-    view === 'logs',
+    view === 'logs' && !remote,
   );
   const [followOpen, setFollowOpen] = useState(false);
   useKeyboard(searchRef, result.status === 'ready' && view === 'logs' ? result : undefined, openHelp);
@@ -216,13 +220,27 @@ export function App() {
               type="button"
               className={`nav-item${view === id ? ' selected' : ''}`}
               aria-current={view === id ? 'page' : undefined}
+              disabled={remote !== undefined && id !== 'logs'}
+              title={
+                remote !== undefined && id !== 'logs'
+                  ? `${label} works over the case: pull the rows into the case, or go back to it`
+                  : undefined
+              }
               onClick={() => setView(id)}
             >
               {label}
             </button>
           ))}
         </nav>
-        <CaseMenu onDeleteEvents={() => setDeleteSeqs([])} />
+        <CaseMenu
+          onDeleteEvents={() =>
+            remote
+              ? useWorkspace
+                  .getState()
+                  .setNotice('A table read in place is never written to: nothing to delete')
+              : setDeleteSeqs([])
+          }
+        />
         <div className="case-summary">
           {stats && (
             <>
@@ -244,7 +262,13 @@ export function App() {
         <button type="button" className="header-button" onClick={() => setSourcesOpen(true)}>
           Connect…
         </button>
-        <button type="button" className="header-button" onClick={() => setExportOpen(true)}>
+        <button
+          type="button"
+          className="header-button"
+          disabled={remote !== undefined}
+          title={remote ? 'Exports are of the case: pull the rows into the case first' : undefined}
+          onClick={() => setExportOpen(true)}
+        >
           Export…
         </button>
         <button
@@ -284,6 +308,7 @@ export function App() {
         <SecurityDashboard dataVersion={dataVersion} />
       ) : (
         <>
+          {remote && <InPlaceBanner remote={remote} query={query} />}
           <div className="overview">
             <Histogram query={query} dataVersion={dataVersion} enabled={tableSettled} onJump={jumpTo} />
             <ActivityBreakdown query={query} dataVersion={dataVersion} enabled={tableSettled} />
@@ -291,14 +316,14 @@ export function App() {
           <LiveBar newEvents={newEvents} />
           <main className="workspace">
             <div className="table-area">
-              {stats?.events === 0 && (
+              {!remote && stats?.events === 0 && (
                 <p className="empty-case">
                   This case has no events yet. Import audit logs with <strong>Import…</strong> or drop files
                   anywhere on this window.
                 </p>
               )}
               {result.status === 'ready' ? (
-                <LogTable result={result} selection={selection} />
+                <LogTable result={result} selection={remote ? undefined : selection} />
               ) : result.status === 'error' ? (
                 <p className="app-error" role="alert">
                   {result.message}
@@ -314,9 +339,9 @@ export function App() {
       <ImportPanel />
       <DropZone />
       {helpOpen && <ShortcutsDialog onClose={closeHelp} />}
-      {exportOpen && <ExportDialog query={query} seqs={exportSeqs} onClose={closeExport} />}
+      {exportOpen && !remote && <ExportDialog query={query} seqs={exportSeqs} onClose={closeExport} />}
       {followOpen && <FollowDialog onClose={() => setFollowOpen(false)} />}
-      {deleteSeqs && (
+      {deleteSeqs && !remote && (
         <DeleteDialog
           query={query}
           seqs={deleteSeqs.length > 0 ? deleteSeqs : undefined}

@@ -18,7 +18,12 @@ async function toggleStars(result: ResultView, positions: readonly number[]): Pr
   const seqs = (await result.cache.rowsAt(positions)).map((row) => row.seq);
   const marks = useMarks.getState();
   const allStarred = seqs.every((seq) => marks.bySeq.get(seq)?.starred === true);
-  await marks.annotate(seqs, { star: !allStarred });
+  try {
+    await marks.annotate(seqs, { star: !allStarred });
+  } catch (error) {
+    useWorkspace.getState().setNotice((error as Error).message);
+    return;
+  }
   useWorkspace
     .getState()
     .setNotice(`${allStarred ? 'Unstarred' : 'Starred'} ${seqs.length} event${seqs.length === 1 ? '' : 's'}`);

@@ -45,7 +45,8 @@ export const useMarks = create<MarksState>()((set, get) => ({
   bySeq: new Map(),
   request(seqs) {
     const known = get().bySeq;
-    for (const seq of seqs) if (!known.has(seq)) queued.add(seq);
+    // Rows read in place (negative seqs) are not in the case: they have no marks to ask for.
+    for (const seq of seqs) if (seq > 0 && !known.has(seq)) queued.add(seq);
     if (queued.size === 0 || timer !== undefined) return;
     // Rows arrive page by page while scrolling: one call for what a moment brought.
     timer = setTimeout(() => {
@@ -59,6 +60,8 @@ export const useMarks = create<MarksState>()((set, get) => ({
     }, 60);
   },
   async annotate(seqs, change) {
+    if (seqs.some((seq) => seq < 0))
+      throw new Error('rows read in place are not in the case: pull them into the case to mark them');
     await call('event.annotate', [...seqs], change);
     const found = await fetchMarks(seqs.slice(0, 5000));
     set((state) => ({ bySeq: merged(state.bySeq, found) }));

@@ -30,6 +30,31 @@ describe('workspace store', () => {
     expect(useWorkspace.getState().chips).toEqual([]);
   });
 
+  it('shows a table read in place in Logs until the analyst goes back, to another view or case', () => {
+    const remote = {
+      scope: { source: 'src-abcd', table: 'public.log', mapping: { time: 'at' } },
+      label: 'db (PostgreSQL) ▸ public.log',
+    };
+    const state = useWorkspace.getState();
+    state.setView('timeline');
+    state.openDetail(12);
+    state.setCursor(40);
+    state.readInPlace(remote);
+    // Logs, on the table's first row: a case's event or position means nothing there.
+    expect(useWorkspace.getState()).toMatchObject({ remote, view: 'logs', detailSeq: undefined, cursor: 0 });
+    useWorkspace.getState().setView('logs');
+    expect(useWorkspace.getState().remote).toBe(remote);
+    // The other views work over the case.
+    useWorkspace.getState().setView('actors');
+    expect(useWorkspace.getState().remote).toBeUndefined();
+    useWorkspace.getState().readInPlace(remote);
+    useWorkspace.getState().showEvent(7, 1_000);
+    expect(useWorkspace.getState()).toMatchObject({ remote: undefined, detailSeq: 7 });
+    useWorkspace.getState().readInPlace(remote);
+    useWorkspace.getState().resetForCase();
+    expect(useWorkspace.getState().remote).toBeUndefined();
+  });
+
   it('re-anchors a preset when it is chosen', () => {
     const before = useWorkspace.getState().presetAnchor;
     useWorkspace.getState().setPreset('7d');

@@ -1,5 +1,6 @@
 import { create } from 'zustand';
 import type { Filter } from '../../../shared/domain/query.ts';
+import type { RemoteScope } from '../../../shared/domain/source.ts';
 import { parseSearch, type SearchSyntaxError } from '../../../shared/query/parse-search.ts';
 
 export type TimePreset = '24h' | '7d' | '30d' | '90d' | 'all' | 'custom';
@@ -24,6 +25,13 @@ export interface Chip {
   field: string;
   value: string;
   negated: boolean;
+}
+
+/** A table read in place, shown in Logs instead of the case, and how to name it. */
+export interface RemoteTable {
+  scope: RemoteScope;
+  /** "app db (PostgreSQL) ▸ public.user_activity_log" */
+  label: string;
 }
 
 /** At most this many rows are selected (and copied) at once. */
@@ -59,6 +67,13 @@ interface WorkspaceState {
   theme: Theme;
   view: View;
   setView(view: View): void;
+  /**
+   * The table Logs reads in place instead of the case (the search, time window and chips run on
+   * its database server); undefined for the case.
+   */
+  remote: RemoteTable | undefined;
+  /** Shows a table read in place in Logs (undefined: back to the case). */
+  readInPlace(remote: RemoteTable | undefined): void;
   /** The event shown in the detail panel (its seq), and the table's cursor row (a position). */
   detailSeq: number | undefined;
   cursor: number;
@@ -114,7 +129,7 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
     if (pinned) get().applySearch('', { preset: 'all' });
     set(
       pinned
-        ? { pinned, chips: [], preset: 'all', cursor: 0, selected: [], view: 'logs' }
+        ? { pinned, chips: [], preset: 'all', cursor: 0, selected: [], view: 'logs', remote: undefined }
         : { pinned: undefined, cursor: 0, selected: [] },
     );
   },
@@ -126,7 +141,12 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   zone: 'utc',
   theme: 'dark',
   view: 'logs',
-  setView: (view) => set({ view }),
+  // The other views work over the case only: going to one leaves a table read in place.
+  setView: (view) => set(view === 'logs' ? { view } : { view, remote: undefined }),
+  remote: undefined,
+  // Rows and positions of the other data mean nothing here; the search and time window carry over.
+  readInPlace: (remote) =>
+    set({ remote, view: 'logs', pinned: undefined, detailSeq: undefined, cursor: 0, selected: [] }),
   detailSeq: undefined,
   cursor: 0,
   cursorAlign: 'auto',
@@ -175,13 +195,13 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   openDetail: (seq) => set({ detailSeq: seq }),
   openInLogs: (search, from, to) => {
     get().applySearch(search, { from, to });
-    set({ chips: [], pinned: undefined, view: 'logs', cursor: 0, selected: [] });
+    set({ chips: [], pinned: undefined, view: 'logs', cursor: 0, selected: [], remote: undefined });
   },
   pivot: (chip, from, to) =>
     set({ chips: [chip], preset: 'custom', customFrom: from, customTo: to, cursor: 0, selected: [] }),
   showEvent: (seq, time) => {
     get().applySearch('', { from: time - SHOW_EVENT_MARGIN, to: time + SHOW_EVENT_MARGIN });
-    set({ chips: [], detailSeq: seq, view: 'logs', cursor: 0, selected: [] });
+    set({ chips: [], detailSeq: seq, view: 'logs', cursor: 0, selected: [], remote: undefined });
   },
   setCursor: (position, align = 'auto') => set({ cursor: Math.max(0, position), cursorAlign: align }),
   selectRow: (position, mode) =>
@@ -214,5 +234,6 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
       cursorAlign: 'auto',
       selected: [],
       notice: undefined,
+      remote: undefined,
     }),
 }));

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { FieldValueCount } from '../../../../shared/domain/case.ts';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
+import type { RemoteScope } from '../../../../shared/domain/source.ts';
 import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
@@ -46,13 +47,15 @@ export function ActivityBreakdown({
     setDraftFor(field);
     setOther(isFacet ? '' : field);
   }
-  const key = JSON.stringify([query, field, dataVersion]);
+  // Over a table read in place, its server counts the values.
+  const scope = useWorkspace((s) => s.remote?.scope);
+  const key = JSON.stringify([query, field, dataVersion, scope ?? null]);
 
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    const [q, f] = JSON.parse(key) as [EventQuery, string];
-    void call('query.topValues', q, f, 12).then(
+    const [q, f, , inScope] = JSON.parse(key) as [EventQuery, string, number, RemoteScope | null];
+    void call('query.topValues', q, f, 12, inScope).then(
       (top) => {
         if (live) setData({ key, ...top });
       },

@@ -46,6 +46,7 @@ export function DetailPanel() {
   const seq = useWorkspace((s) => s.detailSeq);
   const zone = useWorkspace((s) => s.zone);
   const close = useWorkspace((s) => s.openDetail);
+  const remote = useWorkspace((s) => s.remote);
   const [loaded, setLoaded] = useState<
     { seq: number; event: StoredEvent | undefined; error?: string } | undefined
   >();
@@ -56,7 +57,15 @@ export function DetailPanel() {
     call('event.get', seq).then(
       (event) => {
         if (live)
-          setLoaded({ seq, event, error: event ? undefined : 'This event is no longer in the case.' });
+          setLoaded({
+            seq,
+            event,
+            error: event
+              ? undefined
+              : seq < 0
+                ? 'This row is no longer kept: open it again from the table.'
+                : 'This event is no longer in the case.',
+          });
       },
       (error: Error) => {
         if (live) setLoaded({ seq, event: undefined, error: error.message });
@@ -69,6 +78,8 @@ export function DetailPanel() {
 
   if (seq === undefined) return null;
   const event = loaded?.seq === seq ? loaded.event : undefined;
+  // A row of a table read in place: not in the case, so no marks, origin file or related events.
+  const inPlace = seq < 0;
   const error = loaded?.seq === seq ? loaded.error : undefined;
   return (
     <aside className="detail-panel" aria-label="Event details">
@@ -81,7 +92,7 @@ export function DetailPanel() {
       <ErrorNote message={error} />
       {event && (
         <div className="detail-body">
-          <MarksSection seq={event.seq} />
+          {!inPlace && <MarksSection seq={event.seq} />}
           <dl className="detail-fields">
             <dt>Time</dt>
             <dd>
@@ -92,9 +103,19 @@ export function DetailPanel() {
               .map(([label, field, value]) => (
                 <FieldRow key={field} label={label} field={field} value={value as string} />
               ))}
-            <OriginRow event={event} />
+            {inPlace ? (
+              <>
+                <dt>Read in place</dt>
+                <dd className="in-place-origin">
+                  <span className="mono">{cellText(remote?.label ?? 'a database table')}</span>
+                  <span className="muted"> · not in the case: pull it in to mark it</span>
+                </dd>
+              </>
+            ) : (
+              <OriginRow event={event} />
+            )}
           </dl>
-          <RelatedEvents event={event} />
+          {!inPlace && <RelatedEvents event={event} />}
           {event.changes.length > 0 && (
             <section>
               <h3>Changes</h3>
@@ -120,7 +141,7 @@ export function DetailPanel() {
           )}
           <section>
             <h3>
-              Raw record
+              {inPlace ? 'Row as the database holds it' : 'Raw record'}
               <span>
                 <button
                   type="button"

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
+import type { RemoteScope } from '../../../../shared/domain/source.ts';
 import { resolveField } from '../../../../shared/query/fields.ts';
 import { call } from '../../lib/api.ts';
 import { cellText } from '../../lib/format.ts';
@@ -44,14 +45,16 @@ export function SearchBox({
 
   const token = tokenAt(draft, caret);
   const field = token.field;
-  const valueKey = field === undefined ? undefined : JSON.stringify([field, valueQuery]);
+  // Over a table read in place, its server suggests the values.
+  const scope = useWorkspace((s) => s.remote?.scope);
+  const valueKey = field === undefined ? undefined : JSON.stringify([field, valueQuery, scope ?? null]);
 
   useEffect(() => {
     if (valueKey === undefined || !open) return;
     let live = true;
-    const [name, query] = JSON.parse(valueKey) as [string, EventQuery];
+    const [name, query, inScope] = JSON.parse(valueKey) as [string, EventQuery, RemoteScope | null];
     const lookup = setTimeout(() => {
-      void call('query.topValues', query, name, 50).then(
+      void call('query.topValues', query, name, 50, inScope).then(
         (top) => {
           if (live) setValues({ key: valueKey, list: top.values });
         },

@@ -5,6 +5,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef, useState } from 'react';
 import type { Histogram as HistogramData } from '../../../../shared/contract.ts';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
+import type { RemoteScope } from '../../../../shared/domain/source.ts';
 import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
 import { formatTime } from '../../lib/format.ts';
@@ -24,6 +25,8 @@ const CATEGORY_COLORS: Record<string, string> = {
   other: '#57606a',
 };
 type StackBy = 'outcome' | 'category';
+/** A table read in place is counted per bucket by its server, in one series. */
+const IN_PLACE_COLORS: Record<string, string> = { events: '#4c9aff' };
 
 /**
  * Events over time, stacked by outcome or category. A click on a bar jumps the table to that time;
@@ -48,9 +51,12 @@ export function Histogram({
   const theme = useWorkspace((s) => s.theme);
   const setCustomRange = useWorkspace((s) => s.setCustomRange);
   /** The chart's data with the query it counts: bars of a previous filter are shown dimmed and inert. */
-  const [data, setData] = useState<(HistogramData & { stackBy: StackBy; key: string }) | undefined>();
+  const [data, setData] = useState<
+    (HistogramData & { stackBy: StackBy | 'none'; key: string }) | undefined
+  >();
   const [stackBy, setStackBy] = useState<StackBy>('outcome');
-  const key = JSON.stringify([query, dataVersion]);
+  const scope = useWorkspace((s) => s.remote?.scope);
+  const key = JSON.stringify([query, dataVersion, scope ?? null]);
   const current = data?.key === key;
   const currentRef = useRef(current);
   useEffect(() => {
@@ -60,10 +66,10 @@ export function Histogram({
   useEffect(() => {
     if (!enabled) return;
     let live = true;
-    const [parsed] = JSON.parse(key) as [EventQuery];
-    call('query.histogram', parsed, { stackBy, maxBuckets: 160 }).then(
+    const [parsed, , inScope] = JSON.parse(key) as [EventQuery, number, RemoteScope | null];
+    call('query.histogram', parsed, { stackBy, maxBuckets: 160 }, inScope).then(
       (histogram) => {
-        if (live) setData({ ...histogram, stackBy, key });
+        if (live) setData({ ...histogram, stackBy: inScope ? 'none' : stackBy, key });
       },
       () => undefined,
     );
@@ -76,7 +82,12 @@ export function Histogram({
     const instance = chart.current;
     if (!instance || !data) return;
     const text = theme === 'dark' ? '#9aa4b2' : '#57606a';
-    const colors = data.stackBy === 'outcome' ? OUTCOME_COLORS : CATEGORY_COLORS;
+    const colors =
+      data.stackBy === 'none'
+        ? IN_PLACE_COLORS
+        : data.stackBy === 'outcome'
+          ? OUTCOME_COLORS
+          : CATEGORY_COLORS;
     const stacks = Object.keys(colors);
     instance.setOption(
       {
@@ -107,7 +118,7 @@ export function Histogram({
           stack: 'events',
           barCategoryGap: '10%',
           itemStyle: { color: colors[name] },
-          data: data.buckets.map((b) => b.counts[name] ?? 0),
+          data: data.buckets.map((b) => (data.stackBy === 'none' ? b.total : (b.counts[name] ?? 0))),
         })),
       },
       true,
@@ -145,19 +156,22 @@ export function Histogram({
   return (
     <div className={`histogram-frame${data && !current ? ' stale' : ''}`} aria-busy={!current}>
       <div className="histogram" ref={container} aria-label="Events over time" role="img" />
-      <div className="stack-by" role="group" aria-label="Stack by">
-        {(['outcome', 'category'] as const).map((option) => (
-          <button
-            key={option}
-            type="button"
-            aria-pressed={stackBy === option}
-            className={stackBy === option ? 'selected' : ''}
-            onClick={() => setStackBy(option)}
-          >
-            {option}
-          </button>
-        ))}
-      </div>
+      {/* A table read in place has one series: nothing to stack by. */}
+      {scope === undefined && (
+        <div className="stack-by" role="group" aria-label="Stack by">
+          {(['outcome', 'category'] as const).map((option) => (
+            <button
+              key={option}
+              type="button"
+              aria-pressed={stackBy === option}
+              className={stackBy === option ? 'selected' : ''}
+              onClick={() => setStackBy(option)}
+            >
+              {option}
+            </button>
+          ))}
+        </div>
+      )}
     </div>
   );
 }

@@ -21,8 +21,11 @@ const PREFETCH_AFTER_MS = 250;
 
 interface Props {
   result: ResultView;
-  /** Where the selected rows go for export and deletion. */
-  selection: SelectionHandlers;
+  /**
+   * Where the selected rows go for export and deletion; none for rows read in place (they can be
+   * copied, not marked, exported or deleted: they are not in the case).
+   */
+  selection: SelectionHandlers | undefined;
 }
 
 /**
@@ -90,6 +93,12 @@ export function LogTable({ result, selection }: Props) {
     return () => clearTimeout(timer);
   }, [result.cache, first, last]);
 
+  // A new result is shown from its top without a scroll event: whether the newest rows are in
+  // view is asked again (else a table scrolled away before a filter change never follows again).
+  useEffect(() => {
+    if (scrollRef.current) noteWhetherAtNewest(scrollRef.current, order);
+  }, [result.handle, order]);
+
   const cursorAlign = useWorkspace((s) => s.cursorAlign);
   useEffect(() => {
     if (cursor < result.count) virtualizer.scrollToIndex(cursor, { align: cursorAlign });
@@ -107,15 +116,8 @@ export function LogTable({ result, selection }: Props) {
         ref={scrollRef}
         className="log-body"
         tabIndex={-1}
-        onScroll={(e) => {
-          // Following a live tail stops when the newest rows are scrolled out of view.
-          const body = e.currentTarget;
-          const atNewest =
-            order === 'desc'
-              ? body.scrollTop < ROW_HEIGHT
-              : body.scrollHeight - body.scrollTop - body.clientHeight < ROW_HEIGHT;
-          if (useLive.getState().atNewest !== atNewest) useLive.getState().setAtNewest(atNewest);
-        }}
+        // Following a live tail stops when the newest rows are scrolled out of view.
+        onScroll={(e) => noteWhetherAtNewest(e.currentTarget, order)}
       >
         <div className="log-header" role="row" style={{ width: totalWidth, height: HEADER_HEIGHT }}>
           <button
@@ -178,11 +180,15 @@ export function LogTable({ result, selection }: Props) {
       </div>
       <div className="log-footer">
         <span>
-          {result.count === 0 ? 'No events match' : `${formatCount(result.count)} events`}
+          {result.count === 0
+            ? 'No events match'
+            : result.estimated
+              ? `about ${formatCount(result.count)} events (the server's estimate: counting took too long)`
+              : `${formatCount(result.count)} events`}
           {selected.length > 1 && ` · ${formatCount(selected.length)} selected`}
           {notice && <span className="notice"> · {notice}</span>}
         </span>
-        {selected.length > 1 && <SelectionActions result={result} handlers={selection} />}
+        {selected.length > 1 && selection && <SelectionActions result={result} handlers={selection} />}
         <button type="button" className="text-button" onClick={() => setMenuOpen(!menuOpen)}>
           Columns…
         </button>
@@ -191,6 +197,15 @@ export function LogTable({ result, selection }: Props) {
       </div>
     </div>
   );
+}
+
+/** Tells the live view whether the table shows its newest rows (it follows a tail only then). */
+function noteWhetherAtNewest(body: HTMLElement, order: 'asc' | 'desc'): void {
+  const atNewest =
+    order === 'desc'
+      ? body.scrollTop < ROW_HEIGHT
+      : body.scrollHeight - body.scrollTop - body.clientHeight < ROW_HEIGHT;
+  if (useLive.getState().atNewest !== atNewest) useLive.getState().setAtNewest(atNewest);
 }
 
 /** A column header: drag it onto another to move it there; drag its right edge to resize it. */

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
+import type { RemoteScope } from '../../../../shared/domain/source.ts';
 import { call } from '../../lib/api.ts';
 import { PageCache } from './page-cache.ts';
 
@@ -9,6 +10,8 @@ const FIRST_PAGE_ROWS = 200;
 export interface ResultView {
   handle: string;
   count: number;
+  /** The count is a database server's estimate (a table read in place; counting took too long). */
+  estimated: boolean;
   cache: PageCache;
   /** Bumps when a page arrives, so rows re-render. */
   version: number;
@@ -18,12 +21,13 @@ export type ResultState =
   { status: 'loading' } | { status: 'error'; message: string } | ({ status: 'ready' } & ResultView);
 
 /**
- * Opens an engine result handle for the query, with its count and a page cache; closes the handle
- * when the query changes or the view goes away. Rows are never held outside the bounded cache.
+ * Opens an engine result handle for the query — over the case, or over a table read in place
+ * when a scope is given — with its count and a page cache; closes the handle when the query
+ * changes or the view goes away. Rows are never held outside the bounded cache.
  */
-export function useResult(query: EventQuery, dataVersion: number): ResultState {
+export function useResult(query: EventQuery, dataVersion: number, scope?: RemoteScope): ResultState {
   // The data version is part of the key: after an import the same query is asked again.
-  const key = JSON.stringify([query, dataVersion]);
+  const key = JSON.stringify([query, dataVersion, scope ?? null]);
   const [state, setState] = useState<{ key: string; result: ResultState }>({
     key,
     result: { status: 'loading' },
@@ -34,9 +38,9 @@ export function useResult(query: EventQuery, dataVersion: number): ResultState {
     let live = true;
     let handle: string | undefined;
     let cache: PageCache | undefined;
-    const [parsedQuery] = JSON.parse(key) as [EventQuery];
+    const [parsedQuery, , parsedScope] = JSON.parse(key) as [EventQuery, number, RemoteScope | null];
     (async () => {
-      handle = await call('query.open', parsedQuery);
+      handle = await call('query.open', parsedQuery, parsedScope);
       // The query changed while the handle was being opened: the cleanup below already ran
       // without it, so it is closed here.
       if (!live) {
@@ -49,6 +53,7 @@ export function useResult(query: EventQuery, dataVersion: number): ResultState {
         call('query.count', opened),
         call('query.rows', opened, 0, FIRST_PAGE_ROWS),
       ]);
+      const estimated = parsedScope ? await call('query.estimated', opened) : false;
       if (!live) return;
       cache = new PageCache(
         (start, limit) => call('query.rows', opened, start, limit),
@@ -56,7 +61,7 @@ export function useResult(query: EventQuery, dataVersion: number): ResultState {
         FIRST_PAGE_ROWS,
       );
       cache.seed(0, firstPage);
-      setState({ key, result: { status: 'ready', handle: opened, count, cache, version: 0 } });
+      setState({ key, result: { status: 'ready', handle: opened, count, estimated, cache, version: 0 } });
     })().catch((error: unknown) => {
       if (live) setState({ key, result: { status: 'error', message: (error as Error).message } });
     });

@@ -1,8 +1,10 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { SourcePreviewRow } from '../../../../shared/contract.ts';
 import type { ImportSummary } from '../../../../shared/domain/import.ts';
+import { useWorkspace } from '../../stores/workspace.ts';
 import {
   isServerKind,
+  SOURCE_KIND_LABEL,
   type SourceInfo,
   type SourceMapping,
   type SourceTableInfo,
@@ -43,11 +45,14 @@ export function SourceTable({
   source,
   tables,
   onSourceChanged,
+  onOpenedInLogs,
 }: {
   source: SourceInfo;
   tables: string[];
   /** A pull saved the table and mapping with the source. */
   onSourceChanged(): void;
+  /** Logs now shows the table read in place (the dialog can go). */
+  onOpenedInLogs(): void;
 }) {
   const [table, setTable] = useState(source.table && tables.includes(source.table) ? source.table : '');
   return (
@@ -65,7 +70,13 @@ export function SourceTable({
       </label>
       {/* Keyed by table: another table starts with nothing of the last one's. */}
       {table !== '' && (
-        <TableWork key={table} source={source} table={table} onSourceChanged={onSourceChanged} />
+        <TableWork
+          key={table}
+          source={source}
+          table={table}
+          onSourceChanged={onSourceChanged}
+          onOpenedInLogs={onOpenedInLogs}
+        />
       )}
     </section>
   );
@@ -75,10 +86,12 @@ function TableWork({
   source,
   table,
   onSourceChanged,
+  onOpenedInLogs,
 }: {
   source: SourceInfo;
   table: string;
   onSourceChanged(): void;
+  onOpenedInLogs(): void;
 }) {
   const [info, setInfo] = useState<SourceTableInfo | undefined>();
   const [mapping, setMapping] = useState<SourceMapping>({});
@@ -181,6 +194,21 @@ function TableWork({
             <button type="button" onClick={runPreview}>
               Preview
             </button>
+            {isServerKind(source.kind) && (
+              <button
+                type="button"
+                title="Search, chart and read this table in the Logs view; every query runs on its server"
+                onClick={() => {
+                  useWorkspace.getState().readInPlace({
+                    scope: { source: source.id, table, mapping: browseMapping },
+                    label: `${source.name} (${SOURCE_KIND_LABEL[source.kind]}) ▸ ${table}`,
+                  });
+                  onOpenedInLogs();
+                }}
+              >
+                Open in Logs
+              </button>
+            )}
           </div>
           {preview && (
             <table className="source-preview">

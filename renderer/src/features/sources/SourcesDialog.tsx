@@ -313,6 +313,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
                 source={sources.find((s) => s.id === connected.source.id) ?? connected.source}
                 tables={connected.tables}
                 onSourceChanged={() => void reload()}
+                onOpenedInLogs={onClose}
               />
             </>
           )}

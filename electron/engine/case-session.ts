@@ -137,6 +137,9 @@ export class CaseSession {
   /** Files (by absolute path) and tables (by `<source> · <table>`) followed into this case. */
   private readonly tails = new Map<string, FileTail | TableTail>();
   private readonly tailListeners = new Set<(status: TailStatus) => void>();
+  /** The rules' check of new events under way, and whether another is wanted after it. */
+  private alertCheck: Promise<unknown> | undefined;
+  private alertCheckAgain = false;
   private readonly starting = new Map<string, Promise<TailStatus>>();
   private readonly exports = new Map<string, AbortController>();
   private readonly cancelled = new Set<string>();
@@ -378,6 +381,26 @@ export class CaseSession {
   }
 
   /** Tells the listeners which alerts the events added since the last look raised or grew. */
+  /**
+   * Checks the rules over the events stored since the last check, one check at a time: batches
+   * stored meanwhile (a tail catching up stores one after another) are checked together by one
+   * more check after it, rather than queueing a check each on the aggregate thread.
+   */
+  private checkNewAlerts(): void {
+    if (this.alertCheck) {
+      this.alertCheckAgain = true;
+      return;
+    }
+    this.alertCheck = this.raiseNewAlerts()
+      .catch(() => undefined)
+      .finally(() => {
+        this.alertCheck = undefined;
+        if (!this.alertCheckAgain) return;
+        this.alertCheckAgain = false;
+        this.checkNewAlerts();
+      });
+  }
+
   async raiseNewAlerts(): Promise<Alert[]> {
     const alerts = await this.aggregate.newAlerts();
     if (alerts.length > 0) for (const listener of this.alertListeners) listener(alerts);
@@ -433,7 +456,7 @@ export class CaseSession {
     this.tails.set(key, tail);
     tail.onUpdate((status, batch) => {
       for (const listener of this.tailListeners) listener(status);
-      if (batch) this.raiseNewAlerts().catch(() => undefined);
+      if (batch) this.checkNewAlerts();
     });
     return { ...tail.status };
   }
@@ -479,7 +502,7 @@ export class CaseSession {
     let stored = 0;
     tail.onUpdate((status) => {
       for (const listener of this.tailListeners) listener(tailStatusOf(tail, status));
-      if (status.events > stored) this.raiseNewAlerts().catch(() => undefined);
+      if (status.events > stored) this.checkNewAlerts();
       stored = status.events;
     });
     tail.start();

@@ -20,6 +20,7 @@ import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
 import {
   expectCountEstimate,
+  expectKeyFilter,
   expectPushDown,
   expectServerGroups,
   expectWorkspaceInPlace,
@@ -161,6 +162,7 @@ describe('MySQL / MariaDB sources', () => {
       await expectServerGroups(reader, 'user_activity_log', ROWS);
       await expectCountEstimate(reader, 'user_activity_log', ROWS);
       await expectPushDown(reader, 'user_activity_log', ROWS);
+      await expectKeyFilter(reader, 'user_activity_log', ROWS);
     } finally {
       await reader.close();
     }

@@ -18,6 +18,7 @@ import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
 import {
   expectCountEstimate,
+  expectKeyFilter,
   expectPushDown,
   expectServerGroups,
   expectWorkspaceInPlace,
@@ -219,6 +220,7 @@ describe('database sources', () => {
       await expectServerGroups(reader, 'public.user_activity_log', ROWS);
       await expectCountEstimate(reader, 'public.user_activity_log', ROWS);
       await expectPushDown(reader, 'public.user_activity_log', ROWS);
+      await expectKeyFilter(reader, 'public.user_activity_log', ROWS);
     } finally {
       await reader.close();
     }

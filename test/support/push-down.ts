@@ -189,3 +189,23 @@ export async function expectWorkspaceInPlace(
     /worked out when events are imported/,
   );
 }
+
+/** A followed table's poll by key: only rows above a key or with one of the missing keys. */
+export async function expectKeyFilter(reader: TableReader, table: string, rows: number): Promise<void> {
+  const key = (await reader.keyColumn(table)) as string;
+  const page = await reader.rows(table, {
+    timeColumn: 'created_at',
+    key,
+    limit: rows,
+    keys: { above: String(rows - 5), missing: ['7', '4242', '99999999999999999'] },
+  });
+  expect(page.map((row) => (row.details as { record: number }).record)).toEqual([
+    7,
+    4242,
+    rows - 4,
+    rows - 3,
+    rows - 2,
+    rows - 1,
+    rows,
+  ]);
+}

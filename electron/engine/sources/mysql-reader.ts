@@ -203,6 +203,16 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         where.push(
           ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),
         );
+      if (options.keys && key !== undefined) {
+        // As DECIMAL: a BIGINT compared with text is compared as a double (see the keyset below).
+        const { above, missing } = options.keys;
+        const exact = 'CAST(? AS DECIMAL(65, 0))';
+        where.push(
+          `(${key} > ${exact}` +
+            (missing.length > 0 ? ` OR ${key} IN (${missing.map(() => exact).join(', ')}))` : ')'),
+        );
+        values.push(above, ...missing);
+      }
       const desc = options.order === 'desc';
       const after = desc ? '<' : '>';
       const position = options.position;

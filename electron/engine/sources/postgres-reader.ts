@@ -164,6 +164,14 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
             bind,
           }),
         );
+      if (options.keys && key !== undefined) {
+        // Bound as bigint arrays, not numeric: the key's index stays usable.
+        const { above, missing } = options.keys;
+        where.push(
+          `(${key} > CAST(${bind(above)} AS bigint)` +
+            (missing.length > 0 ? ` OR ${key} = ANY(CAST(${bind(missing)} AS bigint[])))` : ')'),
+        );
+      }
       const desc = options.order === 'desc';
       const position = options.position;
       if (position !== undefined && 'time' in position && key !== undefined) {

@@ -134,8 +134,9 @@ export async function openSqliteReader(file: string): Promise<TableReader> {
     tables: () => call.tables(),
     columns: (table) => call.columns(table),
     keyColumn: (table) => call.keyColumn(table),
-    rows: (table, { search, order, ...options }) => {
-      if (search || order === 'desc') throw new PushDownError(IN_PLACE);
+    rows: (table, { search, order, keys, ...options }) => {
+      // Key filters serve live tails, which follow servers only (see tail.followTable).
+      if (search || order === 'desc' || keys) throw new PushDownError(IN_PLACE);
       return call.rows(table, options);
     },
     count: () => Promise.reject(new PushDownError(IN_PLACE)),

@@ -80,6 +80,12 @@ export function groupsOf(rows: Record<string, unknown>[]): Group[] {
  */
 export type PagePosition = { time: unknown; key: unknown; offset?: number } | { offset: number } | undefined;
 
+/** Rows by an integer key (a followed table's): above `above`, or one of `missing` (decimal text). */
+export interface KeyFilter {
+  above: string;
+  missing: string[];
+}
+
 /** The rows a page position skips by OFFSET. */
 export function offsetOf(position: PagePosition): number {
   return position?.offset ?? 0;
@@ -114,6 +120,8 @@ export interface TableReader {
       to?: string;
       search?: ServerSearch;
       order?: 'asc' | 'desc';
+      /** Only rows whose (integer) `key` passes this filter. */
+      keys?: KeyFilter;
     },
   ): Promise<SourceRow[]>;
   /** How many rows match `search`, counted by the server (within its statement timeout). */

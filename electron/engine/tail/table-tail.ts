@@ -6,6 +6,7 @@ import type { TailStatus } from '../../../shared/domain/tail.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { CaseSession } from '../case-session.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
+import { isIntegerType, KeyGaps } from './key-gaps.ts';
 
 export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
 
@@ -18,6 +19,8 @@ export interface TableTailStatus {
   rejected: number;
   /** The newest event time read so far, as the source wrote it. */
   cursor?: string;
+  /** Polls that read only new and late rows by key rather than the whole overlap (see KeyGaps). */
+  keyedPolls: number;
   /** While reconnecting: which attempt, and when the next one starts (epoch ms). */
   attempt: number;
   retryAt?: number;
@@ -57,7 +60,13 @@ export interface TableTailOptions {
   wakeChannel?: string;
 }
 
-const PAGE = 5000;
+/** Rows per read while following: stored (and checked by the rules) a page at a time. */
+const PAGE = 10_000;
+/**
+ * While polls read only new and late rows by key (an index lookup), they come this often at most
+ * (a row reaches the screen within a second); polls re-reading the overlap keep `pollMs`.
+ */
+const KEYED_POLL_MS = 250;
 
 /** `<table>-<hash of source and table>.`: the spool files of one followed table. */
 function tableSpoolPrefix(label: string): string {
@@ -131,6 +140,10 @@ export class TableTail {
   private spoolCount = 0;
   /** The rows read within the overlap (as stored, with their time): read again, stored once. */
   private readonly seen = new Map<string, number>();
+  /** With an increasing integer key: the keys still expected, so polls read only those rows. */
+  private readonly gaps: KeyGaps;
+  /** The last poll read by key (not the whole overlap). */
+  private keyed = false;
   private readonly listeners = new Set<(status: TableTailStatus) => void>();
   readonly label: string;
 
@@ -146,8 +159,17 @@ export class TableTail {
       ...options,
     };
     this.label = options.label ?? options.table;
+    this.gaps = new KeyGaps(this.options.overlapMs * 1000);
     this.wakeChannel = options.wakeChannel;
-    this.status = { table: options.table, state: 'live', events: 0, duplicates: 0, rejected: 0, attempt: 0 };
+    this.status = {
+      table: options.table,
+      state: 'live',
+      events: 0,
+      duplicates: 0,
+      rejected: 0,
+      attempt: 0,
+      keyedPolls: 0,
+    };
     // Without a start, from the present (this machine's clock) less the overlap: what is new.
     if (options.from !== undefined) this.setCursor(options.from);
     else {
@@ -176,7 +198,8 @@ export class TableTail {
       if (this.stopped || this.options.pollMs <= 0) return;
       const now = woken;
       woken = false;
-      this.timer = setTimeout(poll, now ? 0 : this.options.pollMs);
+      const interval = this.keyed ? Math.min(this.options.pollMs, KEYED_POLL_MS) : this.options.pollMs;
+      this.timer = setTimeout(poll, now ? 0 : interval);
     };
     this.wake = () => {
       if (this.stopped) return;
@@ -258,30 +281,48 @@ export class TableTail {
     const timeColumn = mapping.time;
     if (timeColumn === undefined)
       throw new TailSetupError('map the event time to a column: a table is followed in time order');
-    const column = (await this.answered(reader.columns(table))).find((c) => c.name === timeColumn);
+    const columns = await this.answered(reader.columns(table));
+    const column = columns.find((c) => c.name === timeColumn);
     if (!column || !/timestamp|date/i.test(column.type))
       throw new TailSetupError(
         `${timeColumn} is ${column?.type ?? 'not a column'}: following a table needs a timestamp column`,
       );
     const key = await this.answered(reader.keyColumn(table));
+    const sequenceKey = key !== undefined && isIntegerType(columns.find((c) => c.name === key)?.type ?? '');
     const from = new Date(
       Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000),
     ).toISOString();
+    // New and late rows only, when the key tells them apart; else the whole overlap window.
+    const keys = sequenceKey ? this.gaps.filter(this.cursorMicros ?? 0) : undefined;
+    this.keyed = keys !== undefined;
+    if (this.keyed) this.status.keyedPolls++;
     let position: PagePosition;
     let read = 0;
     for (;;) {
       const page = await this.answered(
-        reader.rows(table, { timeColumn, ...(key ? { key } : {}), from, position, limit: PAGE }),
+        reader.rows(table, {
+          timeColumn,
+          ...(key ? { key } : {}),
+          from,
+          position,
+          limit: PAGE,
+          ...(keys ? { keys } : {}),
+        }),
       );
       await this.store(page);
+      if (sequenceKey)
+        for (const row of page) this.gaps.note(row[key as string], timeOf(row[timeColumn]) ?? 0);
       read += page.length;
       if (page.length < PAGE) break;
+      // Catching up, page after page: the workspace sees each page stored, not the poll's end.
+      this.emit();
       const last = page[page.length - 1] as SourceRow;
       position = key ? { time: last[timeColumn], key: last[key] } : { offset: read };
     }
     // Rows older than the overlap will not be read again: they need not be remembered.
     const horizon = (this.cursorMicros ?? 0) - this.options.overlapMs * 1000;
     for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
+    if (sequenceKey) this.gaps.settle(this.cursorMicros ?? 0);
   }
 
   /** Stores the rows not stored before (those of the overlap were), then moves the cursor. */

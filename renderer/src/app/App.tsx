@@ -169,7 +169,8 @@ export function App() {
   const result = useResult(query, dataVersion, remote?.scope);
   const { newEvents } = useLiveView(
     query,
-    result.status === 'ready' ? result.count : undefined,
+    // Undefined while the table is (re)asked: the live view waits for it before asking again.
+    result.status === 'ready' && !result.refreshing ? result.count : undefined,
     view === 'logs' && !remote,
   );
   const [followOpen, setFollowOpen] = useState(false);

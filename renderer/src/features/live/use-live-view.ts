@@ -5,8 +5,13 @@ import { useLive } from '../../stores/live.ts';
 import { useImports } from '../../stores/imports.ts';
 import { useCase } from '../../stores/case.ts';
 
-/** The view follows new events at most this often (the tails store them as fast as they come). */
-const REFRESH_MS = 1000;
+/**
+ * The view follows new events at most this often (the tails store them as fast as they come),
+ * and never while the last refresh is still being answered: on a large case it paces itself.
+ */
+const REFRESH_MS = 250;
+/** Paused or scrolled away, the "N new events" count is asked at most this often. */
+const COUNT_NEW_MS = 1000;
 
 /**
  * Keeps Logs in step with the files followed into the case: while following (not paused, the
@@ -16,6 +21,7 @@ const REFRESH_MS = 1000;
  */
 export function useLiveView(
   query: EventQuery,
+  /** The table's count; undefined while it is being asked (the next refresh waits for it). */
   shownCount: number | undefined,
   // Only Logs follows: the other views (the dashboard, the alerts) take seconds to compute on a
   // large case and refresh when the analyst comes back to them.
@@ -43,6 +49,7 @@ export function useLiveView(
   useEffect(() => {
     const state = last.current;
     if (!enabled || (stored === state.stored && following)) return;
+    if (following && shownCount === undefined) return;
     const run = (): void => {
       state.at = Date.now();
       state.timer = undefined;
@@ -57,7 +64,8 @@ export function useLiveView(
         );
     };
     clearTimeout(state.timer);
-    state.timer = setTimeout(run, Math.max(0, REFRESH_MS - (Date.now() - state.at)));
+    const pace = following ? REFRESH_MS : COUNT_NEW_MS;
+    state.timer = setTimeout(run, Math.max(0, pace - (Date.now() - state.at)));
     return () => clearTimeout(state.timer);
   }, [stored, following, queryKey, shownCount, enabled]);
   return { newEvents: following ? 0 : newEvents };

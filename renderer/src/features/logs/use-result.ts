@@ -15,6 +15,8 @@ export interface ResultView {
   cache: PageCache;
   /** Bumps when a page arrives, so rows re-render. */
   version: number;
+  /** The same query is being asked again (new events): these rows stay shown until it answers. */
+  refreshing?: boolean;
 }
 
 export type ResultState =
@@ -23,19 +25,32 @@ export type ResultState =
 /**
  * Opens an engine result handle for the query — over the case, or over a table read in place
  * when a scope is given — with its count and a page cache; closes the handle when the query
- * changes or the view goes away. Rows are never held outside the bounded cache.
+ * changes or the view goes away. Rows are never held outside the bounded cache. When only the
+ * data changed (new events stored: a live tail), the rows shown stay until the new result is
+ * here, so a table refreshed several times a second never blanks.
  */
 export function useResult(query: EventQuery, dataVersion: number, scope?: RemoteScope): ResultState {
+  const queryKey = JSON.stringify([query, scope ?? null]);
   // The data version is part of the key: after an import the same query is asked again.
   const key = JSON.stringify([query, dataVersion, scope ?? null]);
-  const [state, setState] = useState<{ key: string; result: ResultState }>({
+  const [state, setState] = useState<{ key: string; queryKey: string; result: ResultState }>({
     key,
+    queryKey,
     result: { status: 'loading' },
   });
   const [version, setVersion] = useState(0);
+  /** Closes results replaced while still shown: once their successor is on screen. */
+  const [retired] = useState<(() => void)[]>(() => []);
+  useEffect(
+    () => () => {
+      for (const close of retired.splice(0)) close();
+    },
+    [retired],
+  );
 
   useEffect(() => {
     let live = true;
+    let ready = false;
     let handle: string | undefined;
     let cache: PageCache | undefined;
     const [parsedQuery, , parsedScope] = JSON.parse(key) as [EventQuery, number, RemoteScope | null];
@@ -61,19 +76,38 @@ export function useResult(query: EventQuery, dataVersion: number, scope?: Remote
         FIRST_PAGE_ROWS,
       );
       cache.seed(0, firstPage);
-      setState({ key, result: { status: 'ready', handle: opened, count, estimated, cache, version: 0 } });
+      ready = true;
+      setState({
+        key,
+        // As `queryKey` is written for this key.
+        queryKey: JSON.stringify([parsedQuery, parsedScope]),
+        result: { status: 'ready', handle: opened, count, estimated, cache, version: 0 },
+      });
+      for (const close of retired.splice(0)) close();
     })().catch((error: unknown) => {
-      if (live) setState({ key, result: { status: 'error', message: (error as Error).message } });
+      if (!live) return;
+      setState({ key, queryKey: '', result: { status: 'error', message: (error as Error).message } });
+      for (const close of retired.splice(0)) close();
     });
     return () => {
       live = false;
-      cache?.dispose();
-      if (handle !== undefined) void call('query.close', handle).catch(() => undefined);
+      const close = (): void => {
+        cache?.dispose();
+        if (handle !== undefined) void call('query.close', handle).catch(() => undefined);
+      };
+      // A result on screen stays usable (its pages, its handle) until the next one replaces it.
+      if (ready) retired.push(close);
+      else close();
     };
-  }, [key]);
+  }, [key, retired]);
 
   return useMemo(() => {
-    if (state.key !== key) return { status: 'loading' };
+    if (state.key !== key) {
+      // New events for the same query: the rows shown stay until the refreshed result is here.
+      if (state.queryKey === queryKey && state.result.status === 'ready')
+        return { ...state.result, version, refreshing: true };
+      return { status: 'loading' };
+    }
     return state.result.status === 'ready' ? { ...state.result, version } : state.result;
-  }, [state, key, version]);
+  }, [state, key, queryKey, version]);
 }

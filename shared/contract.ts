@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AuditEvent } from './domain/audit-event.ts';
 import { EventQuery } from './domain/query.ts';
-import { CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.ts';
+import { CaseCounts, CaseInfo, CaseStats, FieldValueCount, RecentCase } from './domain/case.ts';
 import { ImportProgress, ImportRecord, ImportSummary, RejectRow } from './domain/import.ts';
 import { ExportFormat, ExportProgress, ExportSummary } from './domain/export.ts';
 import {
@@ -131,6 +131,8 @@ export const contract = {
     output: z.array(JournalEntry),
   },
   'case.stats': { input: z.tuple([]), output: CaseStats },
+  /** The counts alone (no breakdowns over every event): the header asks while a tail stores. */
+  'case.counts': { input: z.tuple([]), output: CaseCounts },
   'case.imports': { input: z.tuple([]), output: z.array(ImportRecord) },
   'case.rejects': {
     input: z.tuple([z.number().int().optional(), Position, PageSize]),

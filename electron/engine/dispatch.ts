@@ -65,6 +65,7 @@ export function implementContract(
     'case.create': (file: string) => host.create(file),
     'case.forget': async (file: string) => host.forget(file),
     'case.stats': () => read((r) => r.stats()),
+    'case.counts': () => read((r) => r.counts()),
     'case.verify': async () => verifyCase((await session()).path),
     'case.journal': (start: number, limit: number) => read((r) => r.journal(start, limit)),
     'case.imports': () => read((r) => r.imports()),

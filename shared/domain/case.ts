@@ -20,6 +20,10 @@ export const CaseStats = z.object({
 });
 export type CaseStats = z.infer<typeof CaseStats>;
 
+/** What the workspace's header says of a case: cheap to ask (no breakdowns), asked often. */
+export const CaseCounts = CaseStats.pick({ events: true, imports: true, rejects: true, ftsReady: true });
+export type CaseCounts = z.infer<typeof CaseCounts>;
+
 /** The case a workspace is working in. */
 export const CaseInfo = z.object({ path: z.string(), name: z.string() });
 export type CaseInfo = z.infer<typeof CaseInfo>;

@@ -12,7 +12,7 @@ import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
 import { narrowQuery, type EventQuery, type Filter } from '../../../shared/domain/query.ts';
 import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import type { ImportRecord, RejectRow } from '../../../shared/domain/import.ts';
-import type { CaseStats, FieldValueCount } from '../../../shared/domain/case.ts';
+import type { CaseCounts, CaseStats, FieldValueCount } from '../../../shared/domain/case.ts';
 
 export type StoredEvent = AuditEvent & { seq: number };
 
@@ -288,8 +288,18 @@ export class CaseQueries {
     return row ? fromStoredRow(row as unknown[]) : undefined;
   }
 
-  stats(): CaseStats {
+  /** The counts alone: the workspace's header asks for them while a tail stores. */
+  counts(): CaseCounts {
     const count = (sql: string): number => this.db.prepare(sql).pluck().get() as number;
+    return {
+      events: count('SELECT count(*) FROM events'),
+      imports: count('SELECT count(*) FROM imports'),
+      rejects: count('SELECT count(*) FROM rejects'),
+      ftsReady: this.ftsReady(),
+    };
+  }
+
+  stats(): CaseStats {
     const groups = (column: string, limit: number): FieldValueCount[] =>
       (
         this.db
@@ -302,16 +312,13 @@ export class CaseQueries {
       number | null,
     ];
     return {
-      events: count('SELECT count(*) FROM events'),
-      imports: count('SELECT count(*) FROM imports'),
-      rejects: count('SELECT count(*) FROM rejects'),
+      ...this.counts(),
       first: span[0],
       last: span[1],
       bySource: groups('source', 100),
       byAction: groups('action', 50),
       byOutcome: groups('outcome', 10),
       byCategory: groups('category', 20),
-      ftsReady: this.ftsReady(),
     };
   }
 

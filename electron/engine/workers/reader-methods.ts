@@ -61,6 +61,7 @@ export function createReaderMethods() {
     topValues: (...args: Parameters<CaseQueries['topValues']>) => open().topValues(...args),
     event: (...args: Parameters<CaseQueries['event']>) => open().event(...args),
     stats: () => open().stats(),
+    counts: () => open().counts(),
     journal: (start: number, limit: number) => {
       open();
       return readJournal(db as CaseDb, start, limit);

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { CaseStats } from '../../../shared/domain/case.ts';
 import { call, onMenuCommand, onPush, onReconnect } from '../lib/api.ts';
 import { formatCount } from '../lib/format.ts';
 import { queryOf } from '../stores/query-of.ts';
@@ -11,6 +10,7 @@ import { LogTable } from '../features/logs/LogTable.tsx';
 import { useResult } from '../features/logs/use-result.ts';
 import { DetailPanel } from '../features/detail/DetailPanel.tsx';
 import { useKeyboard } from './use-keyboard.ts';
+import { useCaseStats } from './use-case-stats.ts';
 import { useImports } from '../stores/imports.ts';
 import { ImportButton } from '../features/import/ImportButton.tsx';
 import { ImportPanel } from '../features/import/ImportPanel.tsx';
@@ -54,8 +54,9 @@ export function App() {
   // A table read in place is asked again when its search changes, not at each import into the case.
   const dataVersion = remote ? 0 : caseVersion;
   const casePath = useCase((s) => s.info?.path);
-  const [stats, setStats] = useState<CaseStats | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { stats, error: statsError } = useCaseStats(caseVersion);
+  const [callError, setError] = useState<string | null>(null);
+  const error = callError ?? statsError;
   const searchRef = useRef<HTMLInputElement>(null);
   const [helpOpen, setHelpOpen] = useState(false);
   const openHelp = useCallback(() => setHelpOpen(true), []);
@@ -128,23 +129,6 @@ export function App() {
       stopReconnect();
     };
   }, []);
-  useEffect(
-    () =>
-      // "indexing text…" ends when the background index is done, not at the next import.
-      onPush('fts.progress', (status) => {
-        if (status.ready) call('case.stats').then(setStats, () => undefined);
-      }),
-    [],
-  );
-  useEffect(() => {
-    call('case.stats').then(
-      (next) => {
-        setStats(next);
-        setError(null);
-      },
-      (e: Error) => setError(e.message),
-    );
-  }, [caseVersion]);
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
   }, [theme]);

@@ -260,7 +260,16 @@ export const contract = {
    * time cursor with an overlap for out-of-order commits, reconnecting with backoff).
    */
   'tail.followTable': {
-    input: z.tuple([SourceId, TableName, SourceMapping, z.object({ fromStart: z.boolean() })]),
+    input: z.tuple([
+      SourceId,
+      TableName,
+      SourceMapping,
+      z.object({
+        fromStart: z.boolean(),
+        /** PostgreSQL: a channel the application NOTIFYs on writes; a hint to poll at once. */
+        wakeChannel: z.string().min(1).max(63).optional(),
+      }),
+    ]),
     output: TailStatus,
   },
   /** Stops following a file (its path) or a table (`<source> · <table>`). */
@@ -387,7 +396,11 @@ export const contract = {
     output: z.object({ file: z.string(), rows: z.number().int(), summary: ImportSummary }),
   },
   /** Desktop only: the native dialog to pick an SQLite database file to read as a source. */
-  'shell.chooseSourceFile': { input: z.tuple([]), output: Path.nullable() },
+  /** An SQLite database to read, or the PEM certificate a server's TLS is pinned to. */
+  'shell.chooseSourceFile': {
+    input: z.tuple([z.enum(['database', 'certificate'])]),
+    output: Path.nullable(),
+  },
   /**
    * Desktop only (see SHELL_CALLS): the native dialog to pick a case file to open, or where to
    * create one; the chosen case is opened by the engine there and then. Null when cancelled.

@@ -112,6 +112,14 @@ export interface ImportOptions {
   tailBatch?: boolean;
 }
 
+/** How a table is followed: from its start or from now, the rules to check, a NOTIFY channel. */
+export interface TableFollowOptions {
+  fromStart: boolean;
+  ruleFolders: readonly string[];
+  /** PostgreSQL: the channel the application NOTIFYs when it writes (a hint to poll at once). */
+  wakeChannel?: string;
+}
+
 /**
  * An open case: the engine's entry point. Writes go to one writer thread, reads to reader
  * threads (one for pages and counts, one for aggregates), so the caller's thread (Electron main,
@@ -469,7 +477,7 @@ export class CaseSession {
     source: { name: string; connect: () => Promise<TableReader> },
     table: string,
     mapping: SourceMapping,
-    options: { fromStart: boolean; ruleFolders: readonly string[] },
+    options: TableFollowOptions,
   ): Promise<TailStatus> {
     const label = `${source.name} · ${table}`;
     return this.startingOnce(label, () => this.startTableTail(label, source, table, mapping, options));
@@ -480,7 +488,7 @@ export class CaseSession {
     source: { name: string; connect: () => Promise<TableReader> },
     table: string,
     mapping: SourceMapping,
-    options: { fromStart: boolean; ruleFolders: readonly string[] },
+    options: TableFollowOptions,
   ): Promise<TailStatus> {
     const existing = this.tails.get(label);
     if (existing instanceof TableTail && existing.status.state !== 'stopped') return tailStatusOf(existing);
@@ -490,6 +498,7 @@ export class CaseSession {
       connect: source.connect,
       table,
       mapping,
+      ...(options.wakeChannel ? { wakeChannel: options.wakeChannel } : {}),
       // From the start, or after what an earlier tail of this table stored here, or from now.
       ...(options.fromStart
         ? { from: '1970-01-01T00:00:00Z' }

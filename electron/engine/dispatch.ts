@@ -146,7 +146,7 @@ export function implementContract(
       id: string,
       table: string,
       mapping: SourceMapping,
-      options: { fromStart: boolean },
+      options: CallArgs<'tail.followTable'>[3],
     ) => {
       const source = sources.connector(id);
       // A tail reads by a timestamp cursor bound as an instant: PostgreSQL and MySQL compare it
@@ -158,6 +158,7 @@ export function implementContract(
       return (await session()).followTable(source, table, mapping, {
         fromStart: options.fromStart,
         ruleFolders: shell.ruleFolders ?? [],
+        ...(options.wakeChannel ? { wakeChannel: options.wakeChannel } : {}),
       });
     },
     'tail.stop': async (name: string) => (await session()).stopFollowing(name),

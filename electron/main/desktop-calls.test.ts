@@ -147,8 +147,12 @@ describe('SQLite sources', () => {
       /was not picked/,
     );
     picked.splice(0, picked.length, temp.file('grants.auditscope'));
-    const file = (await calls['shell.chooseSourceFile']?.()) as string;
+    const file = (await calls['shell.chooseSourceFile']?.('database')) as string;
     await expect(calls['source.save']?.(draft(file), { action: 'keep' })).resolves.toMatchObject({ file });
+    // A certificate picked for a pinned server does not make its file readable as a database.
+    picked.splice(0, picked.length, temp.file('pinned.pem'));
+    const pem = (await calls['shell.chooseSourceFile']?.('certificate')) as string;
+    await expect(calls['source.save']?.(draft(pem), { action: 'keep' })).rejects.toThrow(/was not picked/);
     // Picked as a source, a file is not thereby importable.
     await expect(calls['import.files']?.([file], {})).rejects.toThrow(/not picked/);
     // Two steps cannot smuggle a file in: a PostgreSQL source keeps no file to turn into SQLite later.

@@ -53,9 +53,11 @@ export function desktopImplementation(options: {
       if (file !== null) options.exportTargets.grant(file);
       return file;
     },
-    'shell.chooseSourceFile': async () => {
-      const file = await dialogs['shell.chooseSourceFile']();
-      if (file !== null) sourceFiles.grant(file);
+    'shell.chooseSourceFile': async (kind: 'database' | 'certificate') => {
+      const file = await dialogs['shell.chooseSourceFile'](kind);
+      // A database picked here may be read as a source (see source.save); a certificate is only
+      // ever parsed as one, so a typed path is as good as a picked one.
+      if (file !== null && kind === 'database') sourceFiles.grant(file);
       return file;
     },
     // An SQLite source is a file the page could otherwise name to read any database the user can:

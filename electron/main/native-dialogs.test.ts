@@ -50,6 +50,31 @@ describe('native dialogs', () => {
     }
   });
 
+  it('picks an SQLite database or a PEM certificate for a source, each with its own filters', async () => {
+    const host = new CaseHost(await CaseSession.open(temp.file('sources.auditscope')));
+    try {
+      const pem = temp.file('server-ca.pem');
+      const { dialogs, asked } = scriptedDialogs({ open: [pem] });
+      const calls = nativeDialogCalls(dialogs, host, temp.dir);
+      expect(await calls['shell.chooseSourceFile']('certificate')).toBe(pem);
+      expect(await calls['shell.chooseSourceFile']('database')).toBe(pem);
+      expect(asked).toMatchObject([
+        {
+          title: 'Certificate to trust for this server',
+          filters: [{ extensions: ['pem', 'crt', 'cer'] }, {}],
+        },
+        {
+          title: 'SQLite database to read',
+          filters: [{ extensions: ['sqlite', 'sqlite3', 'db', 'db3'] }, {}],
+        },
+      ]);
+      const cancelled = nativeDialogCalls(scriptedDialogs({}).dialogs, host, temp.dir);
+      expect(await cancelled['shell.chooseSourceFile']('certificate')).toBeNull();
+    } finally {
+      await host.close();
+    }
+  });
+
   it('never creates a case over a file the analyst agreed to replace', async () => {
     const host = new CaseHost(await CaseSession.open(temp.file('keep.auditscope')));
     const evidence = temp.file('evidence.auditscope');

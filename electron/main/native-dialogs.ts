@@ -58,15 +58,26 @@ export function nativeDialogCalls(dialogs: Dialogs, cases: CaseHost, documentsDi
       );
       return picked.canceled ? [] : picked.filePaths;
     },
-    'shell.chooseSourceFile': async (): Promise<string | null> => {
-      const picked = await dialogs.showOpenDialog({
-        title: 'SQLite database to read',
-        properties: ['openFile'],
-        filters: [
-          { name: 'SQLite databases', extensions: ['sqlite', 'sqlite3', 'db', 'db3'] },
-          { name: 'All files', extensions: ['*'] },
-        ],
-      });
+    'shell.chooseSourceFile': async (kind: 'database' | 'certificate'): Promise<string | null> => {
+      const picked = await dialogs.showOpenDialog(
+        kind === 'database'
+          ? {
+              title: 'SQLite database to read',
+              properties: ['openFile'],
+              filters: [
+                { name: 'SQLite databases', extensions: ['sqlite', 'sqlite3', 'db', 'db3'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            }
+          : {
+              title: 'Certificate to trust for this server',
+              properties: ['openFile'],
+              filters: [
+                { name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] },
+                { name: 'All files', extensions: ['*'] },
+              ],
+            },
+      );
       const [file] = picked.filePaths;
       return picked.canceled || file === undefined ? null : file;
     },

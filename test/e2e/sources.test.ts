@@ -257,8 +257,22 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     await dialog.getByLabel('Table', { exact: true }).selectOption('public.user_activity_log');
     const mapping = dialog.getByRole('group', { name: 'Mapping' });
     await expect.poll(() => mapping.getByLabel('Time', { exact: true }).inputValue()).toBe('created_at');
+    // The application NOTIFYs on writes: the tail listens on that channel (a hint to poll at once).
+    await dialog.getByLabel('NOTIFY channel').fill('audit_written');
+    await dialog.getByLabel('NOTIFY channel').scrollIntoViewIfNeeded();
+    await shot('23b-follow-notify');
     await dialog.getByRole('button', { name: 'Follow live' }).click();
     await expect.poll(() => dialog.getByRole('status').last().textContent()).toContain('Following');
+    await expect
+      .poll(() =>
+        postgres
+          .psql(
+            `SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN "audit_written"' AND application_name = 'auditscope (read-only)'`,
+            'shop',
+          )
+          .trim(),
+      )
+      .toBe('1');
     await page.keyboard.press('Escape');
     const bar = page.getByRole('region', { name: 'Live tail' });
     await expect

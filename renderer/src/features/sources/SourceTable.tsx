@@ -103,6 +103,7 @@ function TableWork({
   const [pulling, setPulling] = useState<{ jobId: string; accepted: number } | undefined>();
   const [pulled, setPulled] = useState<{ file: string; rows: number; summary: ImportSummary } | undefined>();
   const [following, setFollowing] = useState<string>();
+  const [wakeChannel, setWakeChannel] = useState('');
   const [error, setError] = useState<string | undefined>();
 
   useEffect(() => {
@@ -268,6 +269,20 @@ function TableWork({
             >
               {pulling ? `Pulling… ${formatCount(pulling.accepted)}` : 'Pull into case'}
             </button>
+            {source.kind === 'postgres' && (
+              <label
+                className="source-field"
+                title="If the application NOTIFYs a channel when it writes (a trigger), new rows are read at once; polls go on regardless"
+              >
+                <span>NOTIFY channel</span>
+                <input
+                  value={wakeChannel}
+                  placeholder="optional"
+                  spellCheck={false}
+                  onChange={(e) => setWakeChannel(e.target.value)}
+                />
+              </label>
+            )}
             {/* SQLite files are pulled: a text cursor would miss rows (see tail.followTable). */}
             {isServerKind(source.kind) && (
               <button
@@ -276,6 +291,9 @@ function TableWork({
                 onClick={() =>
                   call('tail.followTable', source.id, table, cleanMapping(mapping), {
                     fromStart: false,
+                    ...(source.kind === 'postgres' && wakeChannel.trim()
+                      ? { wakeChannel: wakeChannel.trim() }
+                      : {}),
                   }).then(
                     (status) => setFollowing(status.path),
                     (e: Error) => setError(e.message),

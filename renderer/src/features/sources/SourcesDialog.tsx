@@ -162,9 +162,9 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
     }
   };
 
-  const browse = async (): Promise<void> => {
-    const file = await call('shell.chooseSourceFile');
-    if (file) setDraft({ ...draft, file });
+  const browse = async (kind: 'database' | 'certificate'): Promise<void> => {
+    const file = await call('shell.chooseSourceFile', kind);
+    if (file) setDraft(kind === 'database' ? { ...draft, file } : { ...draft, certificate: file });
   };
 
   const field = (
@@ -267,10 +267,18 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
                     <option value="disable">Off (a local or lab server only)</option>
                   </select>
                 </label>
-                {draft.tls === 'pinned' &&
-                  field('certificate', 'Certificate', {
-                    placeholder: 'PEM file of the server’s certificate or its CA',
-                  })}
+                {draft.tls === 'pinned' && (
+                  <div className="source-file">
+                    {field('certificate', 'Certificate', {
+                      placeholder: 'PEM file of the server’s certificate or its CA',
+                    })}
+                    {isDesktop() && (
+                      <button type="button" onClick={() => void browse('certificate')}>
+                        Browse…
+                      </button>
+                    )}
+                  </div>
+                )}
               </>
             ) : (
               <div className="source-file">
@@ -278,7 +286,7 @@ export function SourcesDialog({ onClose }: { onClose(): void }) {
                   placeholder: isDesktop() ? 'choose with Browse…' : 'path on this machine',
                 })}
                 {isDesktop() && (
-                  <button type="button" onClick={() => void browse()}>
+                  <button type="button" onClick={() => void browse('database')}>
                     Browse…
                   </button>
                 )}

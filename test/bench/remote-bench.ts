@@ -2,7 +2,8 @@
 // 5M-row user_activity_log shaped as a web application keeps it (bigserial key, an index on the
 // time, JSON details), read through the same reader the app and `auditscope query --source` use:
 // pages of 200 events newest first, without and with searches pushed down, deep pages by keyset,
-// counts. Prints JSON; REMOTE_ROWS scales it (default 5,000,000), REMOTE_RUNS the samples.
+// counts; and Logs over the table (the workspace's result handles): its first rows, a jump to the
+// middle, the pages scrolled on from there. Prints JSON; REMOTE_ROWS scales it (default 5,000,000), REMOTE_RUNS the samples.
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import { openPostgresReader } from '../../electron/engine/sources/postgres-reader.ts';
 import type { PagePosition, SourceRow } from '../../electron/engine/sources/table-reader.ts';
@@ -14,6 +15,9 @@ import {
   serverSearch,
 } from '../../electron/engine/sources/browse-table.ts';
 import { summarize } from './stats.ts';
+import { MemorySecrets } from '../../electron/engine/sources/secrets.ts';
+import { RemoteResults } from '../../electron/engine/sources/remote-results.ts';
+import { SourceRegistry } from '../../electron/engine/sources/source-registry.ts';
 
 const MAPPING = ACTIVITY_MAPPING;
 const TABLE = 'public.user_activity_log';
@@ -83,7 +87,40 @@ export async function benchRemote(options: { rows?: number; runs?: number } = {}
       const deepFiltered = await deep('action:login', 50);
       const count = (search: string) =>
         reader.count(TABLE, { timeColumn: 'created_at', search: searchOf(search) });
+      // Logs over the table (Open in Logs): rows by position through the workspace's handles.
+      const registry = new SourceRegistry(undefined, new MemorySecrets({}));
+      const target = server.target('app');
+      const source = registry.save({ name: 'app', kind: 'postgres', ...target }, target.password);
+      const results = new RemoteResults(registry);
+      const scope = { source: source.id, table: TABLE, mapping: MAPPING };
+      const middle = Math.floor(rows / 2);
+      /** A fresh result's rows at `position` (no page read near it: OFFSET from the top). */
+      const jump = async (position: number) => {
+        const handle = results.open({ order: 'desc' }, scope);
+        try {
+          return await results.rows(handle, position, PAGE);
+        } finally {
+          results.close(handle);
+        }
+      };
+      const afterJump = results.open({ order: 'desc' }, scope);
+      await results.rows(afterJump, middle, PAGE);
+      let next = middle + PAGE;
+      const inPlace = {
+        logsFirstPageMs: summarize(await time(() => jump(0))),
+        logsJumpToMiddleMs: summarize(await time(() => jump(middle))),
+        // Scrolling on from there: each page by keyset from the last one read.
+        logsPageAfterJumpMs: summarize(
+          await time(async () => {
+            await results.rows(afterJump, next, PAGE);
+            next += PAGE;
+          }),
+        ),
+      };
+      results.close(afterJump);
+      registry.closeBrowsing();
       return {
+        ...inPlace,
         rows,
         runs,
         loadSeconds: Math.round(loadSeconds),

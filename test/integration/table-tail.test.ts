@@ -145,6 +145,66 @@ describe('following a PostgreSQL table', () => {
     expect(missed.length).toBeGreaterThan(0);
   }, 60_000);
 
+  /** A tail with a short overlap (polls by key after 1 s) over a fresh table keyed by `sequence`. */
+  async function keyedTail(table: string, sequence = `${table}_ids`) {
+    server.psql(
+      `CREATE SEQUENCE IF NOT EXISTS ${sequence};
+       CREATE TABLE ${table} (id bigint PRIMARY KEY DEFAULT nextval('${sequence}'), username text, action text,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp());
+       ALTER SEQUENCE ${sequence} OWNED BY ${table}.id;`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file(`${table}.auditscope`));
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: `public.${table}`,
+      mapping: { time: 'created_at', actor: 'username', action: 'action' },
+      overlapMs: 500,
+      pollMs: 100,
+      from: new Date(Date.now() - 1000).toISOString(),
+    }).start();
+    const write = async (rows: number, name: string) => {
+      for (let i = 0; i < rows; i++) {
+        server.psql(`INSERT INTO ${table} (username, action) VALUES ('${name}${i}', 'login')`, 'app');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const stored = async () => {
+      const status = await tail.stop();
+      await session.close();
+      const db = openCaseForReading(session.path);
+      const actors = db.prepare('SELECT actor_name FROM events').pluck().all() as string[];
+      db.close();
+      return { status, actors };
+    };
+    return { tail, write, stored };
+  }
+
+  it('polls by key once a sequence is known, and reads the window again when its keys are reset', async () => {
+    const { tail, write, stored } = await keyedTail('reset_audit');
+    await write(40, 'before');
+    expect(tail.status.keyedPolls).toBeGreaterThan(0);
+    // A retention job empties the table and restarts its keys: every new key is below those seen.
+    server.psql('TRUNCATE reset_audit RESTART IDENTITY', 'app');
+    await write(20, 'after');
+    await new Promise((r) => setTimeout(r, 2500));
+    const { actors } = await stored();
+    expect(actors.filter((a) => a.startsWith('before'))).toHaveLength(40);
+    expect(new Set(actors.filter((a) => a.startsWith('after')))).toEqual(
+      new Set(Array.from({ length: 20 }, (_, i) => `after${i}`)),
+    );
+  }, 60_000);
+
+  it('never polls by key a sequence that hands out cached blocks of keys (out of order)', async () => {
+    server.psql('CREATE SEQUENCE cached_ids CACHE 10', 'app');
+    const { write, stored } = await keyedTail('cached_audit', 'cached_ids');
+    await write(30, 'row');
+    await new Promise((r) => setTimeout(r, 1000));
+    const { status, actors } = await stored();
+    expect(actors).toHaveLength(30);
+    expect(status.keyedPolls).toBe(0);
+  }, 60_000);
+
   it('resumes after a restart from what it stored, rows committed meanwhile included', async () => {
     server.psql(
       `CREATE TABLE restart_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now())`,

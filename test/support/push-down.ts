@@ -192,6 +192,8 @@ export async function expectWorkspaceInPlace(
 
 /** A followed table's poll by key: only rows above a key or with one of the missing keys. */
 export async function expectKeyFilter(reader: TableReader, table: string, rows: number): Promise<void> {
+  // Its key is handed out by the server in order (bigserial, AUTO_INCREMENT): a tail may poll by it.
+  expect(await reader.sequenceKey?.(table)).toBe(true);
   const key = (await reader.keyColumn(table)) as string;
   const page = await reader.rows(table, {
     timeColumn: 'created_at',

@@ -164,6 +164,17 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
     );
     return keys.length === 1 ? keys[0]?.name : undefined;
   });
+  const sequenceKey = perTable(async (table): Promise<boolean> => {
+    const key = await keyColumn(table);
+    if (key === undefined) return false;
+    const [column] = await readOnly<{ extra: string }>(
+      connection,
+      `SELECT extra AS extra FROM information_schema.columns
+        WHERE table_schema = DATABASE() AND table_name = ? AND column_name = ?`,
+      [await named(table), key],
+    );
+    return /auto_increment/i.test(column?.extra ?? '');
+  });
   /** `FROM … WHERE …` of the rows a search selects (those with a time: what `rows` pages through). */
   const countQuery = async (table: string, options: { timeColumn: string; search: ServerSearch }) => {
     const name = await named(table);
@@ -181,6 +192,7 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
     tables,
     columns,
     keyColumn,
+    sequenceKey,
     rows: async (table, options) => {
       const name = await named(table);
       const listedColumns = await columns(table);

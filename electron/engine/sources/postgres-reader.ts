@@ -121,6 +121,20 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     return result.rows.length === 1 ? result.rows[0]?.attname : undefined;
   });
 
+  const sequenceKey = perTable(async (table): Promise<boolean> => {
+    const key = await keyColumn(table);
+    if (key === undefined) return false;
+    const [schema, name] = await qualified(table);
+    // A cached sequence hands each session its own block of values: keys then commit out of order.
+    const result = await readOnly<{ seqcache: string }>(
+      client,
+      `SELECT s.seqcache FROM pg_sequence s
+        WHERE s.seqrelid = pg_get_serial_sequence(quote_ident($1) || '.' || quote_ident($2), $3)::regclass`,
+      [schema, name, key],
+    );
+    return result.rows.length === 1 && Number(result.rows[0]?.seqcache) === 1;
+  });
+
   /** `FROM … WHERE …` of the rows a search selects (those with a time: what `rows` pages through). */
   const countQuery = async (table: string, options: { timeColumn: string; search: ServerSearch }) => {
     const [schema, name] = await qualified(table);
@@ -142,6 +156,7 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     tables: async () => [...(await tables()).keys()],
     columns,
     keyColumn,
+    sequenceKey,
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
       const listedColumns = await columns(table);

@@ -105,6 +105,12 @@ export interface TableReader {
   /** A single-column key to order ties by (a primary key, SQLite's rowid), if the table has one. */
   keyColumn(table: string): Promise<string | undefined>;
   /**
+   * Whether that key is handed out by the server in increasing order as rows are inserted
+   * (PostgreSQL serial or identity with a sequence cache of 1, MySQL AUTO_INCREMENT): what lets a
+   * tail poll by key (see KeyGaps). Servers only.
+   */
+  sequenceKey?(table: string): Promise<boolean>;
+  /**
    * Rows in (time, key) order (newest first with `order: 'desc'`), `limit` of them from
    * `position`, within [from, to) when given (the server's own time text), matching `search` when
    * given: compiled to the server's SQL (compile-server.ts), so only matching rows travel.

@@ -6,7 +6,7 @@ import type { TailStatus } from '../../../shared/domain/tail.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { CaseSession } from '../case-session.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
-import { isIntegerType, KeyGaps } from './key-gaps.ts';
+import { KeyGaps, passes } from './key-gaps.ts';
 
 export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
 
@@ -144,6 +144,10 @@ export class TableTail {
   private readonly gaps: KeyGaps;
   /** The last poll read by key (not the whole overlap). */
   private keyed = false;
+  /** Whether the table's key is a sequence (asked once: TableReader.sequenceKey). */
+  private sequence: boolean | undefined;
+  /** When the whole overlap window was last read (epoch ms). */
+  private windowReadAt = 0;
   private readonly listeners = new Set<(status: TableTailStatus) => void>();
   readonly label: string;
 
@@ -288,12 +292,26 @@ export class TableTail {
         `${timeColumn} is ${column?.type ?? 'not a column'}: following a table needs a timestamp column`,
       );
     const key = await this.answered(reader.keyColumn(table));
-    const sequenceKey = key !== undefined && isIntegerType(columns.find((c) => c.name === key)?.type ?? '');
+    if (this.sequence === undefined) {
+      if (key === undefined || reader.sequenceKey === undefined) this.sequence = false;
+      else {
+        // Unanswered (a dropped connection, a catalog the role may not read): the window is read
+        // this time, and the question asked again next time.
+        const known = await this.answered(reader.sequenceKey(table)).catch(() => undefined);
+        if (known !== undefined) this.sequence = known;
+      }
+    }
     const from = new Date(
       Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000),
     ).toISOString();
-    // New and late rows only, when the key tells them apart; else the whole overlap window.
-    const keys = sequenceKey ? this.gaps.filter(this.cursorMicros ?? 0) : undefined;
+    // New and late rows only, when the key tells them apart; else the whole overlap window. Every
+    // twice the overlap the window is read even so, and a row in it the filter would have left
+    // out (keys reset by TRUNCATE … RESTART IDENTITY, ids the application wrote) ends polling by
+    // key: nothing is lost, as the cursor does not pass rows it did not read.
+    const filter = this.sequence === true ? this.gaps.filter(this.cursorMicros ?? 0) : undefined;
+    const checking = filter !== undefined && Date.now() - this.windowReadAt >= 2 * this.options.overlapMs;
+    const keys = checking ? undefined : filter;
+    if (keys === undefined) this.windowReadAt = Date.now();
     this.keyed = keys !== undefined;
     if (this.keyed) this.status.keyedPolls++;
     let position: PagePosition;
@@ -309,8 +327,9 @@ export class TableTail {
           ...(keys ? { keys } : {}),
         }),
       );
-      await this.store(page);
-      if (sequenceKey)
+      const fresh = await this.store(page);
+      if (checking && fresh.some((row) => !passes(filter, row[key as string]))) this.gaps.abandon();
+      if (this.sequence === true)
         for (const row of page) this.gaps.note(row[key as string], timeOf(row[timeColumn]) ?? 0);
       read += page.length;
       if (page.length < PAGE) break;
@@ -322,13 +341,17 @@ export class TableTail {
     // Rows older than the overlap will not be read again: they need not be remembered.
     const horizon = (this.cursorMicros ?? 0) - this.options.overlapMs * 1000;
     for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
-    if (sequenceKey) this.gaps.settle(this.cursorMicros ?? 0);
+    if (this.sequence === true) this.gaps.settle(this.cursorMicros ?? 0);
   }
 
-  /** Stores the rows not stored before (those of the overlap were), then moves the cursor. */
-  private async store(rows: SourceRow[]): Promise<void> {
+  /**
+   * Stores the rows not stored before (those of the overlap were), then moves the cursor; returns
+   * the rows it stored.
+   */
+  private async store(rows: SourceRow[]): Promise<SourceRow[]> {
     const timeColumn = this.options.mapping.time as string;
     const fresh: string[] = [];
+    const freshRows: SourceRow[] = [];
     for (const { [ROWID]: _rowid, ...row } of rows) {
       const text = JSON.stringify(row);
       if (this.seen.has(text)) {
@@ -337,6 +360,7 @@ export class TableTail {
       }
       this.seen.set(text, timeOf(row[timeColumn]) ?? 0);
       fresh.push(text);
+      freshRows.push(row);
     }
     if (fresh.length > 0) {
       const dir = `${this.session.path}.tail`;
@@ -360,6 +384,7 @@ export class TableTail {
       if (typeof time === 'string') this.setCursor(time);
       else if (time instanceof Date) this.setCursor(time.toISOString());
     }
+    return freshRows;
   }
 
   private emit(): void {

@@ -395,8 +395,10 @@ export const contract = {
     ]),
     output: z.object({ file: z.string(), rows: z.number().int(), summary: ImportSummary }),
   },
-  /** Desktop only: the native dialog to pick an SQLite database file to read as a source. */
-  /** An SQLite database to read, or the PEM certificate a server's TLS is pinned to. */
+  /**
+   * Desktop only: the native dialog to pick an SQLite database file to read as a source, or the
+   * PEM certificate a server's TLS is pinned to.
+   */
   'shell.chooseSourceFile': {
     input: z.tuple([z.enum(['database', 'certificate'])]),
     output: Path.nullable(),

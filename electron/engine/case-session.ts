@@ -388,7 +388,6 @@ export class CaseSession {
     });
   }
 
-  /** Tells the listeners which alerts the events added since the last look raised or grew. */
   /**
    * Checks the rules over the events stored since the last check, one check at a time: batches
    * stored meanwhile (a tail catching up stores one after another) are checked together by one
@@ -409,6 +408,7 @@ export class CaseSession {
       });
   }
 
+  /** Tells the listeners which alerts the events added since the last look raised or grew. */
   async raiseNewAlerts(): Promise<Alert[]> {
     const alerts = await this.aggregate.newAlerts();
     if (alerts.length > 0) for (const listener of this.alertListeners) listener(alerts);

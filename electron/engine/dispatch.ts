@@ -26,6 +26,7 @@ import { verifyCase } from './cases/verify-case.ts';
 import { chromiumPdfPrinter, type PdfPrinter } from './report/pdf-printer.ts';
 import { SourceRegistry, type SourceDraft } from './sources/source-registry.ts';
 import { RemoteResults } from './sources/remote-results.ts';
+import { serverSearch } from './sources/browse-table.ts';
 
 type CallImplementation = (...args: never[]) => Promise<unknown>;
 /** Every engine call, and the desktop shell's calls where a shell provides them. */
@@ -192,7 +193,11 @@ export function implementContract(
         draft,
         change.action === 'keep' ? undefined : change.action === 'set' ? change.password : null,
       ),
-    'source.remove': async (id: string) => sources.remove(id),
+    'source.remove': async (id: string) => {
+      sources.remove(id);
+      // Rows read from it are not kept for the detail panel any longer.
+      remote.forget(id);
+    },
     'source.inspect': (id: string, table: string | null) => sources.inspect(id, table ?? undefined),
     'source.preview': (id: string, table: string, mapping: SourceMapping) =>
       sources.preview(id, table, mapping),
@@ -207,13 +212,13 @@ export function implementContract(
       table: string,
       mapping: SourceMapping,
       request: CallArgs<'source.count'>[3],
-    ) => sources.count(id, table, mapping, request),
+    ) => sources.count(id, table, serverSearch(request, mapping)),
     'source.histogram': (
       id: string,
       table: string,
       mapping: SourceMapping,
       request: CallArgs<'source.histogram'>[3],
-    ) => sources.histogram(id, table, mapping, request),
+    ) => sources.histogram(id, table, serverSearch(request, mapping)),
     'source.topValues': (
       id: string,
       table: string,
@@ -221,7 +226,7 @@ export function implementContract(
       request: CallArgs<'source.topValues'>[3],
       field: string,
       limit: number,
-    ) => sources.topValues(id, table, mapping, request, field, limit),
+    ) => sources.topValues(id, table, serverSearch(request, mapping), field, limit),
     'source.cancel': (id: string) => sources.cancel(id),
     'source.pull': async (
       id: string,

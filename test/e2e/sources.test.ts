@@ -264,13 +264,16 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
     await dialog.getByRole('button', { name: 'Follow live' }).click();
     await expect.poll(() => dialog.getByRole('status').last().textContent()).toContain('Following');
     await expect
-      .poll(() =>
-        postgres
-          .psql(
-            `SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN "audit_written"' AND application_name = 'auditscope (read-only)'`,
-            'shop',
-          )
-          .trim(),
+      .poll(
+        () =>
+          postgres
+            .psql(
+              `SELECT count(*) FROM pg_stat_activity WHERE query = 'LISTEN "audit_written"' AND application_name = 'auditscope (read-only)'`,
+              'shop',
+            )
+            .trim(),
+        // The tail listens as it first connects, at its first poll (a second after it starts).
+        { timeout: 10_000 },
       )
       .toBe('1');
     await page.keyboard.press('Escape');

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverSearch } from '../../electron/engine/sources/browse-table.ts';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { connectMysql } from '../../electron/engine/sources/mysql-reader.ts';
 import { MemorySecrets } from '../../electron/engine/sources/secrets.ts';
@@ -213,7 +214,9 @@ describe('MySQL / MariaDB sources', () => {
   });
 
   it('answers the workspace over the table in place: counts, rows by position (keyset from the nearest page read), jumps, histogram, top values', async () => {
-    await expectWorkspaceInPlace(registry, sourceId, 'user_activity_log', ROWS);
+    await expectWorkspaceInPlace(registry, sourceId, 'user_activity_log', ROWS, (sql) =>
+      server.sql(sql, 'app'),
+    );
   });
 
   it('cancels a statement that browsing runs on the server', async () => {
@@ -228,7 +231,7 @@ describe('MySQL / MariaDB sources', () => {
     });
     try {
       await locker.query('LOCK TABLES audit_log WRITE');
-      const counting = registry.count(sourceId, 'audit_log', mapping, { search: '' });
+      const counting = registry.count(sourceId, 'audit_log', serverSearch({ search: '' }, mapping));
       counting.catch(() => undefined);
       await new Promise((r) => setTimeout(r, 500));
       await registry.cancel(sourceId);
@@ -237,7 +240,9 @@ describe('MySQL / MariaDB sources', () => {
     } finally {
       await locker.end();
     }
-    await expect(registry.count(sourceId, 'audit_log', mapping, { search: '' })).resolves.toEqual({
+    await expect(
+      registry.count(sourceId, 'audit_log', serverSearch({ search: '' }, mapping)),
+    ).resolves.toEqual({
       count: 1,
       exact: true,
     });

@@ -7,6 +7,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serverSearch } from '../../electron/engine/sources/browse-table.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { connectPostgres } from '../../electron/engine/sources/postgres-reader.ts';
@@ -234,7 +235,11 @@ describe('database sources', () => {
       target: 'details.record',
     };
     const request = { search: 'action:login* actor:user1*', from: Date.UTC(2024, 4, 1, 0, 30) * 1000 };
-    const count = await registry.count(postgresId, 'public.user_activity_log', mapping, request);
+    const count = await registry.count(
+      postgresId,
+      'public.user_activity_log',
+      serverSearch(request, mapping),
+    );
     const seen: string[] = [];
     let after: Parameters<SourceRegistry['browse']>[3]['after'] = null;
     do {
@@ -263,7 +268,9 @@ describe('database sources', () => {
   });
 
   it('answers the workspace over the table in place: counts, rows by position (keyset from the nearest page read), jumps, histogram, top values', async () => {
-    await expectWorkspaceInPlace(registry, postgresId, 'public.user_activity_log', ROWS);
+    await expectWorkspaceInPlace(registry, postgresId, 'public.user_activity_log', ROWS, (sql) =>
+      server.psql(sql, 'app'),
+    );
   });
 
   it('cancels a statement that browsing runs on the server', async () => {
@@ -274,7 +281,7 @@ describe('database sources', () => {
     try {
       await locker.query('BEGIN');
       await locker.query('LOCK TABLE audit_log IN ACCESS EXCLUSIVE MODE');
-      const counting = registry.count(postgresId, 'public.audit_log', mapping, { search: '' });
+      const counting = registry.count(postgresId, 'public.audit_log', serverSearch({ search: '' }, mapping));
       counting.catch(() => undefined);
       await new Promise((r) => setTimeout(r, 500));
       await registry.cancel(postgresId);
@@ -284,7 +291,9 @@ describe('database sources', () => {
       await locker.end();
     }
     // The next call connects again.
-    await expect(registry.count(postgresId, 'public.audit_log', mapping, { search: '' })).resolves.toEqual({
+    await expect(
+      registry.count(postgresId, 'public.audit_log', serverSearch({ search: '' }, mapping)),
+    ).resolves.toEqual({
       count: 1,
       exact: true,
     });

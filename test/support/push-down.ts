@@ -124,6 +124,8 @@ export async function expectWorkspaceInPlace(
   source: string,
   table: string,
   rows: number,
+  /** Runs SQL on the table's database as the application would (the test's own connection). */
+  sql: (statement: string) => unknown,
 ): Promise<void> {
   const results = new RemoteResults(registry);
   const scope = { source, table, mapping: ACTIVITY_MAPPING };
@@ -148,6 +150,17 @@ export async function expectWorkspaceInPlace(
   expect(targets(await results.rows(handle, 1234, 50))).toEqual(expected.slice(1234, 1284));
   expect(targets(await results.rows(handle, 1000, 10))).toEqual(expected.slice(1000, 1010));
   expect(await results.rows(handle, expected.length, 10)).toEqual([]);
+  // A row committed meanwhile does not push the result's positions: it shows after a refresh.
+  sql(
+    `INSERT INTO ${table} (user_id, activity_type, ip_address, details, created_at)
+     VALUES ('late', 'login', '10.0.0.1', '{"record": 0}', '2030-01-01 00:00:00')`,
+  );
+  try {
+    expect(targets(await results.rows(handle, 0, 200))).toEqual(expected.slice(0, 200));
+    expect(targets(await results.rows(handle, 3000, 50))).toEqual(expected.slice(3000, 3050));
+  } finally {
+    sql(`DELETE FROM ${table} WHERE user_id = 'late'`);
+  }
   const event = first[7] as StoredEvent;
   expect(event.seq).toBeLessThan(0);
   expect(results.event(event.seq)).toEqual(event);

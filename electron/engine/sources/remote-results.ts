@@ -3,18 +3,20 @@ import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import type { FieldValueCount } from '../../../shared/domain/case.ts';
 import type { EventQuery } from '../../../shared/domain/query.ts';
 import type { RemoteScope } from '../../../shared/domain/source.ts';
+import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import { eventId } from '../ingest/event-id.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
 import { RecordError, type Normalizer } from '../ingest/types.ts';
-import { remoteHistogram, remoteTopValues } from './browse-table.ts';
 import type { ServerSearch } from './compile-server.ts';
-import { COUNT_MS, tableOrder, type SourceRegistry } from './source-registry.ts';
-import type { PagePosition, SourceRow, TableReader } from './table-reader.ts';
+import { tableOrder, type SourceRegistry } from './source-registry.ts';
+import type { PagePosition, SourceRow } from './table-reader.ts';
 
 /** Events of tables read in place kept for `event.get` (the detail panel), newest asked last. */
 const KEPT_EVENTS = 20_000;
 /** Page boundaries a result remembers to start its next pages from (see `positionAt`). */
 const KEPT_CURSORS = 5_000;
+/** Results kept open at most (the oldest closed first): a page that went away never closes its own. */
+const KEPT_RESULTS = 64;
 
 /** One open result over a table read in place: the query, and what it has learned of the table. */
 interface RemoteResult {
@@ -23,6 +25,8 @@ interface RemoteResult {
   order: 'asc' | 'desc';
   normalizer: Normalizer;
   count?: { count: number; exact: boolean };
+  /** Newest first, the result ends at its first row as first read: rows added since come after a refresh. */
+  anchored: boolean;
   /** For a position p: the (time, key) of the row at p - 1, where a keyset page at p starts. */
   cursors: Map<number, { time: unknown; key: unknown }>;
 }
@@ -63,15 +67,24 @@ export class RemoteResults {
       order: query.order ?? 'desc',
       normalizer: createGenericNormalizer(scope.mapping),
       cursors: new Map(),
+      anchored: false,
     });
+    if (this.results.size > KEPT_RESULTS) this.results.delete(this.results.keys().next().value as string);
     return handle;
+  }
+
+  /** A source removed: its results close, and no row read in place is kept (of any source). */
+  forget(source: string): void {
+    for (const [handle, result] of this.results)
+      if (result.scope.source === source) this.results.delete(handle);
+    this.events.clear();
   }
 
   close(handle: string): void {
     this.results.delete(handle);
   }
 
-  /** The server's count, or its estimate when counting takes more than COUNT_MS. */
+  /** The server's count, or its estimate when counting takes too long (see SourceRegistry.count). */
   async count(handle: string): Promise<number> {
     return (await this.counted(handle)).count;
   }
@@ -96,6 +109,7 @@ export class RemoteResults {
       });
       const last = rows[rows.length - 1];
       if (key && last) remember(result, start + rows.length, { time: last[timeColumn], key: last[key] });
+      anchor(result, rows[0], start, timeColumn);
       return rows.map((row) => this.keep(toEvent(row, result.normalizer, timeColumn)));
     });
   }
@@ -107,7 +121,7 @@ export class RemoteResults {
       order === 'desc'
         ? { ...search, from: Math.max(search.from ?? -Infinity, time + 1) }
         : { ...search, to: Math.min(search.to ?? Infinity, time) };
-    return (await this.countOf(scope, before)).count;
+    return (await this.sources.count(scope.source, scope.table, before)).count;
   }
 
   /** An event read from a remote table not long ago (negative seq), if still kept. */
@@ -117,11 +131,7 @@ export class RemoteResults {
 
   /** The matching rows over time, counted by the server: one series (`total`), no stacks. */
   async histogram(query: EventQuery, scope: RemoteScope): Promise<Histogram> {
-    const answer = await this.sources.readInPlace(
-      scope.source,
-      (reader) => remoteHistogram(reader, scope.table, searchOf(query, scope)),
-      'aggregate',
-    );
+    const answer = await this.sources.histogram(scope.source, scope.table, searchOf(query, scope));
     const interval = answer.interval * 1e6;
     const counts = new Map(answer.buckets.map((b) => [b.start * 1000, b.count]));
     const starts = [...counts.keys()];
@@ -145,12 +155,8 @@ export class RemoteResults {
     limit: number,
   ): Promise<{ total: number; values: FieldValueCount[] }> {
     const search = searchOf(query, scope);
-    const top = await this.sources.readInPlace(
-      scope.source,
-      (reader) => remoteTopValues(reader, scope.table, search, field, limit),
-      'aggregate',
-    );
-    const { count } = await this.countOf(scope, search);
+    const top = await this.sources.topValues(scope.source, scope.table, search, field, limit);
+    const { count } = await this.sources.count(scope.source, scope.table, search);
     return {
       total: count,
       // Rows without a value are counted in the total, not listed (as over a case).
@@ -160,19 +166,8 @@ export class RemoteResults {
 
   private async counted(handle: string): Promise<{ count: number; exact: boolean }> {
     const result = this.get(handle);
-    result.count ??= await this.countOf(result.scope, result.search);
+    result.count ??= await this.sources.count(result.scope.source, result.scope.table, result.search);
     return result.count;
-  }
-
-  private countOf(scope: RemoteScope, search: ServerSearch): Promise<{ count: number; exact: boolean }> {
-    return this.sources.readInPlace(
-      scope.source,
-      async (reader: TableReader) => {
-        const { timeColumn } = await tableOrder(reader, scope.table, scope.mapping);
-        return reader.countWithin(scope.table, { timeColumn, search, timeoutMs: COUNT_MS });
-      },
-      'aggregate',
-    );
   }
 
   private get(handle: string): RemoteResult {
@@ -192,6 +187,27 @@ export class RemoteResults {
 /** The workspace's query as a search the server runs (selected events aside: refused in `open`). */
 function searchOf(query: EventQuery, scope: RemoteScope): ServerSearch {
   return { filter: query.filter, from: query.from, to: query.to, mapping: scope.mapping };
+}
+
+/**
+ * Newest first, rows committed after the result's first page would push every position down (a
+ * page read again would repeat rows, a jump land off by as many): the result ends at the first
+ * row it read, as the case's results end at what was stored when opened. New rows show after a
+ * refresh. (A row committed later with the same time is left out too.)
+ */
+function anchor(result: RemoteResult, first: SourceRow | undefined, start: number, timeColumn: string): void {
+  if (result.anchored || result.order !== 'desc' || start !== 0 || !first) return;
+  // Up to the end of the newest time: a Date holds milliseconds of the server's microseconds.
+  const value = first[timeColumn];
+  const end =
+    value instanceof Date
+      ? (value.getTime() + 1) * 1000
+      : typeof value === 'string'
+        ? (parseTimestamp(value)?.time ?? Number.NaN) + 1
+        : Number.NaN;
+  if (Number.isNaN(end)) return;
+  result.anchored = true;
+  result.search = { ...result.search, to: Math.min(result.search.to ?? Infinity, end) };
 }
 
 /** Where the page at `start` begins: keyset from the nearest boundary at or before it, then OFFSET. */

@@ -22,10 +22,10 @@ import {
   previewRows,
   remoteHistogram,
   remoteTopValues,
-  serverSearch,
   type BrowseRequest,
   type PreviewRow,
 } from './browse-table.ts';
+import type { ServerSearch } from './compile-server.ts';
 import type { SecretStore } from './secrets.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from './table-reader.ts';
@@ -34,7 +34,7 @@ import { ROWID, type PagePosition, type SourceRow, type TableReader } from './ta
 const PULL_PAGE = 5000;
 const PREVIEW_ROWS = 20;
 /** How long browsing waits for an exact count before taking the server's estimate. */
-export const COUNT_MS = 5_000;
+const COUNT_MS = 5_000;
 /** How long a reader kept for browsing a source stays open unused. */
 const BROWSE_IDLE_MS = 60_000;
 
@@ -165,46 +165,26 @@ export class SourceRegistry {
   }
 
   /** The matching rows per time bucket, counted by the server (see remoteHistogram). */
-  histogram(
-    id: string,
-    table: string,
-    mapping: SourceMapping,
-    request: Omit<BrowseRequest, 'after' | 'limit'>,
-  ) {
-    return this.readInPlace(
-      id,
-      (reader) => remoteHistogram(reader, table, serverSearch(request, mapping)),
-      'aggregate',
-    );
+  histogram(id: string, table: string, search: ServerSearch) {
+    return this.readInPlace(id, (reader) => remoteHistogram(reader, table, search), 'aggregate');
   }
 
   /** A field's most frequent values among the matching rows, counted by the server. */
-  topValues(
-    id: string,
-    table: string,
-    mapping: SourceMapping,
-    request: Omit<BrowseRequest, 'after' | 'limit'>,
-    field: string,
-    limit: number,
-  ) {
+  topValues(id: string, table: string, search: ServerSearch, field: string, limit: number) {
     return this.readInPlace(
       id,
-      (reader) => remoteTopValues(reader, table, serverSearch(request, mapping), field, limit),
+      (reader) => remoteTopValues(reader, table, search, field, limit),
       'aggregate',
     );
   }
 
   /** How many rows match, counted by the server; past COUNT_MS, the server's estimate. */
-  count(id: string, table: string, mapping: SourceMapping, request: Omit<BrowseRequest, 'after' | 'limit'>) {
+  count(id: string, table: string, search: ServerSearch) {
     return this.readInPlace(
       id,
       async (reader) => {
-        const { timeColumn } = await tableOrder(reader, table, mapping);
-        return reader.countWithin(table, {
-          timeColumn,
-          search: serverSearch(request, mapping),
-          timeoutMs: COUNT_MS,
-        });
+        const { timeColumn } = await tableOrder(reader, table, search.mapping);
+        return reader.countWithin(table, { timeColumn, search, timeoutMs: COUNT_MS });
       },
       'aggregate',
     );

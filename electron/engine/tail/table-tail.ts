@@ -120,9 +120,11 @@ export function backoffDelay(attempt: number, baseMs: number, capMs: number, ran
 /**
  * Follows a database table into a case: each poll reads the rows from (newest time seen − the
  * overlap) on, in (time, key) pages, and stores them through a spool file and the import path
- * (as a pull does, with the mapping); rows already stored are counted as duplicates. On any error
- * it closes the connection and tries again after a jittered, capped, growing delay, from its
- * cursor: a tail killed and reconnected loses nothing and stores nothing twice.
+ * (as a pull does, with the mapping); rows already stored are counted as duplicates. A table whose
+ * key the server hands out in order is read by key once known (only new and missing keys: see
+ * KeyGaps), the whole window still read every twice the overlap to check. On any error it closes
+ * the connection and tries again after a jittered, capped, growing delay, from its cursor: a tail
+ * killed and reconnected loses nothing and stores nothing twice.
  */
 export class TableTail {
   readonly status: TableTailStatus;

@@ -97,7 +97,8 @@ export function App() {
         if (command === 'view.dashboard') workspace.setView('dashboard');
         if (command === 'theme.toggle') workspace.setTheme(workspace.theme === 'dark' ? 'light' : 'dark');
         if (command === 'help.shortcuts') setHelpOpen(true);
-        if (command === 'export.open') setExportOpen(true);
+        // Exports are of the case: not offered while Logs reads a table in place.
+        if (command === 'export.open' && !workspace.remote) setExportOpen(true);
         if (command === 'sources.open') setSourcesOpen(true);
         if (command === 'search.focus') {
           // The views without a search box send the search to Logs.
@@ -153,8 +154,9 @@ export function App() {
   const result = useResult(query, dataVersion, remote?.scope);
   const { newEvents } = useLiveView(
     query,
-    // Undefined while the table is (re)asked: the live view waits for it before asking again.
-    result.status === 'ready' && !result.refreshing ? result.count : undefined,
+    result.status === 'ready' ? result.count : undefined,
+    // While the table is (re)asked, the live view waits for it before asking again.
+    result.status !== 'loading' && !(result.status === 'ready' && result.refreshing),
     view === 'logs' && !remote,
   );
   const [followOpen, setFollowOpen] = useState(false);

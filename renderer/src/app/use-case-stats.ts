@@ -2,14 +2,14 @@ import { useEffect, useState } from 'react';
 import type { CaseCounts } from '../../../shared/domain/case.ts';
 import { call, onPush } from '../lib/api.ts';
 
-/** The header's counts are asked at most this often: each answer groups the whole case. */
+/** The header's counts are asked at most this often: each answer counts every event. */
 const STATS_EVERY_MS = 1000;
 
 /**
- * The open case's counts for the header, asked again when its data changes (`version`) and when
- * the free-text index catches up — one request at a time and at most once a second: a live tail
- * changes the data and finishes indexing several times a second, and each request counts every
- * event, on the thread that also answers the table.
+ * The open case's counts for the header (`case.counts`: no breakdowns), asked again when its data
+ * changes (`version`) and when the free-text index catches up — one request at a time and at
+ * most once a second: a live tail changes the data and finishes indexing several times a second,
+ * and each request counts every event, on the thread that also answers the table.
  */
 export function useCaseStats(version: number): { stats: CaseCounts | null; error: string | null } {
   const [stats, setStats] = useState<CaseCounts | null>(null);

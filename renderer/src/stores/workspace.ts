@@ -142,7 +142,13 @@ export const useWorkspace = create<WorkspaceState>()((set, get) => ({
   theme: 'dark',
   view: 'logs',
   // The other views work over the case only: going to one leaves a table read in place.
-  setView: (view) => set(view === 'logs' ? { view } : { view, remote: undefined }),
+  setView: (view) =>
+    set((state) =>
+      view === 'logs'
+        ? { view }
+        : // A row read in place (negative seq) is not the case's: its details close too.
+          { view, remote: undefined, ...((state.detailSeq ?? 0) < 0 ? { detailSeq: undefined } : {}) },
+    ),
   remote: undefined,
   // Rows and positions of the other data mean nothing here; the search and time window carry over.
   readInPlace: (remote) =>

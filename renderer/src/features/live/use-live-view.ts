@@ -14,15 +14,18 @@ const REFRESH_MS = 250;
 const COUNT_NEW_MS = 1000;
 
 /**
- * Keeps Logs in step with the files followed into the case: while following (not paused, the
- * table at its newest rows) the results refresh as events are stored, at most once a second;
+ * Keeps Logs in step with the files and tables followed into the case: while following (not
+ * paused, the table at its newest rows) the results refresh as events are stored, at most every
+ * REFRESH_MS and never while the last refresh is unanswered;
  * otherwise the view stays put and `newEvents` says exactly how many events matching the search
  * arrived since it was last refreshed.
  */
 export function useLiveView(
   query: EventQuery,
-  /** The table's count; undefined while it is being asked (the next refresh waits for it). */
+  /** The table's count, for "N new events"; undefined until it has one. */
   shownCount: number | undefined,
+  /** False while the table is (re)asked: the next refresh waits for its answer (rows or error). */
+  settled: boolean,
   // Only Logs follows: the other views (the dashboard, the alerts) take seconds to compute on a
   // large case and refresh when the analyst comes back to them.
   enabled: boolean,
@@ -49,7 +52,7 @@ export function useLiveView(
   useEffect(() => {
     const state = last.current;
     if (!enabled || (stored === state.stored && following)) return;
-    if (following && shownCount === undefined) return;
+    if (following && !settled) return;
     const run = (): void => {
       state.at = Date.now();
       state.timer = undefined;
@@ -67,6 +70,6 @@ export function useLiveView(
     const pace = following ? REFRESH_MS : COUNT_NEW_MS;
     state.timer = setTimeout(run, Math.max(0, pace - (Date.now() - state.at)));
     return () => clearTimeout(state.timer);
-  }, [stored, following, queryKey, shownCount, enabled]);
+  }, [stored, following, queryKey, shownCount, settled, enabled]);
   return { newEvents: following ? 0 : newEvents };
 }

@@ -41,12 +41,6 @@ export function useResult(query: EventQuery, dataVersion: number, scope?: Remote
   const [version, setVersion] = useState(0);
   /** Closes results replaced while still shown: once their successor is on screen. */
   const [retired] = useState<(() => void)[]>(() => []);
-  useEffect(
-    () => () => {
-      for (const close of retired.splice(0)) close();
-    },
-    [retired],
-  );
 
   useEffect(() => {
     let live = true;
@@ -83,11 +77,9 @@ export function useResult(query: EventQuery, dataVersion: number, scope?: Remote
         queryKey: JSON.stringify([parsedQuery, parsedScope]),
         result: { status: 'ready', handle: opened, count, estimated, cache, version: 0 },
       });
-      for (const close of retired.splice(0)) close();
     })().catch((error: unknown) => {
       if (!live) return;
       setState({ key, queryKey: '', result: { status: 'error', message: (error as Error).message } });
-      for (const close of retired.splice(0)) close();
     });
     return () => {
       live = false;
@@ -100,6 +92,18 @@ export function useResult(query: EventQuery, dataVersion: number, scope?: Remote
       else close();
     };
   }, [key, retired]);
+  // The results replaced are closed once their successor has been drawn (never while shown).
+  useEffect(() => {
+    for (const close of retired.splice(0)) close();
+  }, [state, retired]);
+  // Declared after the effect above, so its cleanup runs after theirs: on unmount, the result
+  // on screen (retired by that cleanup) is closed too.
+  useEffect(
+    () => () => {
+      for (const close of retired.splice(0)) close();
+    },
+    [retired],
+  );
 
   return useMemo(() => {
     if (state.key !== key) {

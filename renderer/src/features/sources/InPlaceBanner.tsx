@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import type { EventQuery } from '../../../../shared/domain/query.ts';
-import { call, onPush } from '../../lib/api.ts';
+import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
-import { useImports } from '../../stores/imports.ts';
 import { useWorkspace, type RemoteTable } from '../../stores/workspace.ts';
+import { usePull } from './use-pull.ts';
 
 /** At most this many rows are pulled from the banner at once (the Connect dialog sets any limit). */
 const PULL_LIMIT = 1_000_000;
@@ -16,42 +16,34 @@ const PULL_LIMIT = 1_000_000;
  */
 export function InPlaceBanner({ remote, query }: { remote: RemoteTable; query: EventQuery }) {
   const readInPlace = useWorkspace((s) => s.readInPlace);
-  const [pulling, setPulling] = useState<{ jobId: string; accepted: number } | undefined>();
+  const { pulling, run } = usePull();
   const [outcome, setOutcome] = useState<string | undefined>();
 
-  useEffect(() => {
-    if (!pulling) return;
-    const { jobId } = pulling;
-    return onPush('import.progress', (progress) => {
-      if (progress.jobId === jobId) setPulling({ jobId, accepted: progress.accepted + progress.duplicates });
-    });
-  }, [pulling]);
-
   const pull = async (): Promise<void> => {
-    const jobId = `pull-${Date.now().toString(36)}`;
     setOutcome(undefined);
-    setPulling({ jobId, accepted: 0 });
     try {
       const { scope } = remote;
-      const pulled = await call('source.pull', scope.source, scope.table, scope.mapping, {
-        limit: PULL_LIMIT,
-        jobId,
-        query: {
-          ...(query.filter ? { filter: query.filter } : {}),
-          ...(query.from !== undefined ? { from: query.from } : {}),
-          ...(query.to !== undefined ? { to: query.to } : {}),
-        },
-      });
+      const pulled = await run((jobId) =>
+        call('source.pull', scope.source, scope.table, scope.mapping, {
+          limit: PULL_LIMIT,
+          jobId,
+          query: {
+            ...(query.filter ? { filter: query.filter } : {}),
+            ...(query.from !== undefined ? { from: query.from } : {}),
+            ...(query.to !== undefined ? { to: query.to } : {}),
+          },
+        }),
+      );
       const { accepted, duplicates, rejected } = pulled.summary.totals;
       setOutcome(
         `Pulled ${formatCount(pulled.rows)} rows: ${formatCount(accepted)} new events, ` +
-          `${formatCount(duplicates)} already in the case, ${formatCount(rejected)} rejected`,
+          `${formatCount(duplicates)} already in the case, ${formatCount(rejected)} rejected` +
+          (pulled.rows === PULL_LIMIT
+            ? ` — the oldest ${formatCount(PULL_LIMIT)} only: narrow the search, or set a larger limit in Connect…`
+            : ''),
       );
-      useImports.getState().requery();
     } catch (error) {
       setOutcome(`Nothing pulled: ${(error as Error).message}`);
-    } finally {
-      setPulling(undefined);
     }
   };
 

@@ -9,9 +9,9 @@ import {
   type SourceMapping,
   type SourceTableInfo,
 } from '../../../../shared/domain/source.ts';
-import { call, onPush } from '../../lib/api.ts';
+import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
-import { useImports } from '../../stores/imports.ts';
+import { usePull } from './use-pull.ts';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
 import { RemoteBrowse } from './RemoteBrowse.tsx';
 
@@ -100,7 +100,7 @@ function TableWork({
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
   const [limit, setLimit] = useState('1000000');
-  const [pulling, setPulling] = useState<{ jobId: string; accepted: number } | undefined>();
+  const { pulling, run: runPull } = usePull();
   const [pulled, setPulled] = useState<{ file: string; rows: number; summary: ImportSummary } | undefined>();
   const [following, setFollowing] = useState<string>();
   const [wakeChannel, setWakeChannel] = useState('');
@@ -121,14 +121,6 @@ function TableWork({
     };
   }, [source.id, source.table, source.mapping, table]);
 
-  useEffect(() => {
-    if (!pulling) return;
-    const { jobId } = pulling;
-    return onPush('import.progress', (progress) => {
-      if (progress.jobId === jobId) setPulling({ jobId, accepted: progress.accepted + progress.duplicates });
-    });
-  }, [pulling]);
-
   const runPreview = (): void => {
     setError(undefined);
     call('source.preview', source.id, table, cleanMapping(mapping)).then(setPreview, (e: Error) =>
@@ -138,23 +130,19 @@ function TableWork({
 
   const pull = async (): Promise<void> => {
     setError(undefined);
-    const jobId = `pull-${Date.now().toString(36)}`;
-    setPulling({ jobId, accepted: 0 });
     try {
-      const result = await call('source.pull', source.id, table, cleanMapping(mapping), {
-        ...(from.trim() ? { from: from.trim() } : {}),
-        ...(to.trim() ? { to: to.trim() } : {}),
-        limit: Math.max(1, Math.min(100_000_000, Number(limit) || 1)),
-        jobId,
-      });
+      const result = await runPull((jobId) =>
+        call('source.pull', source.id, table, cleanMapping(mapping), {
+          ...(from.trim() ? { from: from.trim() } : {}),
+          ...(to.trim() ? { to: to.trim() } : {}),
+          limit: Math.max(1, Math.min(100_000_000, Number(limit) || 1)),
+          jobId,
+        }),
+      );
       setPulled(result);
       onSourceChanged();
-      // The workspace shows the new events.
-      useImports.getState().requery();
     } catch (e) {
       setError((e as Error).message);
-    } finally {
-      setPulling(undefined);
     }
   };
 
@@ -272,7 +260,7 @@ function TableWork({
             {source.kind === 'postgres' && (
               <label
                 className="source-field"
-                title="If the application NOTIFYs a channel when it writes (a trigger), new rows are read at once; polls go on regardless"
+                title="If the application NOTIFYs a channel when it writes (a trigger), new rows are read at once; polls go on regardless. Written as the server knows it: PostgreSQL folds an unquoted NOTIFY name to lower case"
               >
                 <span>NOTIFY channel</span>
                 <input

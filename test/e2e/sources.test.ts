@@ -174,19 +174,7 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
   });
 
   it('reads the table in place in Logs: the search, chips, charts and details run on the server; pulls the rows shown', async () => {
-    await page.getByRole('button', { name: 'Connect…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Database sources' });
-    await dialog
-      .getByRole('navigation', { name: 'Saved sources' })
-      .getByRole('button', { name: /shop audit/ })
-      .click();
-    await dialog.getByRole('button', { name: 'Save and connect' }).click();
-    await expect
-      .poll(() => dialog.getByRole('status').first().textContent())
-      .toContain('Connected read-only');
-    await dialog.getByLabel('Table', { exact: true }).selectOption('public.user_activity_log');
-    const mapping = dialog.getByRole('group', { name: 'Mapping' });
-    await expect.poll(() => mapping.getByLabel('Time', { exact: true }).inputValue()).toBe('created_at');
+    const { dialog, mapping } = await openSavedTable();
     await mapping.getByLabel('Target', { exact: true }).fill('details.record');
     await dialog.getByRole('button', { name: 'Open in Logs' }).click();
     await expect(dialog.count()).resolves.toBe(0);
@@ -244,19 +232,7 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
   });
 
   it('follows the table live while the application writes to it; pause and resume', async () => {
-    await page.getByRole('button', { name: 'Connect…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Database sources' });
-    await dialog
-      .getByRole('navigation', { name: 'Saved sources' })
-      .getByRole('button', { name: /shop audit/ })
-      .click();
-    await dialog.getByRole('button', { name: 'Save and connect' }).click();
-    await expect
-      .poll(() => dialog.getByRole('status').first().textContent())
-      .toContain('Connected read-only');
-    await dialog.getByLabel('Table', { exact: true }).selectOption('public.user_activity_log');
-    const mapping = dialog.getByRole('group', { name: 'Mapping' });
-    await expect.poll(() => mapping.getByLabel('Time', { exact: true }).inputValue()).toBe('created_at');
+    const { dialog } = await openSavedTable();
     // The application NOTIFYs on writes: the tail listens on that channel (a hint to poll at once).
     await dialog.getByLabel('NOTIFY channel').fill('audit_written');
     await dialog.getByLabel('NOTIFY channel').scrollIntoViewIfNeeded();
@@ -310,6 +286,24 @@ describe('Connect… to a database (serve mode, Chromium, PostgreSQL)', () => {
   });
 
   const footer = (): Promise<number> => footerCount(page);
+
+  /** Connect… ▸ the saved source ▸ its user_activity_log table, mapped as proposed. */
+  async function openSavedTable() {
+    await page.getByRole('button', { name: 'Connect…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Database sources' });
+    await dialog
+      .getByRole('navigation', { name: 'Saved sources' })
+      .getByRole('button', { name: /shop audit/ })
+      .click();
+    await dialog.getByRole('button', { name: 'Save and connect' }).click();
+    await expect
+      .poll(() => dialog.getByRole('status').first().textContent())
+      .toContain('Connected read-only');
+    await dialog.getByLabel('Table', { exact: true }).selectOption('public.user_activity_log');
+    const mapping = dialog.getByRole('group', { name: 'Mapping' });
+    await expect.poll(() => mapping.getByLabel('Time', { exact: true }).inputValue()).toBe('created_at');
+    return { dialog, mapping };
+  }
 
   it('raised no page errors', () => {
     expect(pageErrors).toEqual([]);

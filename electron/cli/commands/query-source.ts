@@ -3,11 +3,11 @@ import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import type { EventQuery } from '../../../shared/domain/query.ts';
 import { SourceMapping } from '../../../shared/domain/source.ts';
 import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
-import { eventId } from '../../engine/ingest/event-id.ts';
 import { createGenericNormalizer, proposeMapping } from '../../engine/ingest/normalize/generic.ts';
 import { RecordError } from '../../engine/ingest/types.ts';
 import { writeEvents, type OutputFormat } from '../../engine/export/write-events.ts';
 import { PushDownError } from '../../engine/sources/compile-server.ts';
+import { rowToEvent } from '../../engine/sources/browse-table.ts';
 import { openServerReader } from '../../engine/sources/open-reader.ts';
 import type { PagePosition, SourceRow } from '../../engine/sources/table-reader.ts';
 import { CliError, UsageError } from '../cli-error.ts';
@@ -56,27 +56,11 @@ export async function querySource(options: {
     let refused = 0;
     let firstReason: string | undefined;
     const toEvent = (row: SourceRow, line: number): AuditEvent | undefined => {
-      const text = JSON.stringify(row);
-      try {
-        const { sourceEventId, ...fields } = normalizer.normalize({
-          value: row as never,
-          text,
-          encodingError: false,
-          offset: 0,
-          line,
-        });
-        return {
-          ...fields,
-          id: eventId(fields.source, sourceEventId, sourceEventId ? undefined : row),
-          raw: text,
-          encodingError: false,
-        };
-      } catch (error) {
-        if (!(error instanceof RecordError)) throw error;
-        refused++;
-        firstReason ??= error.message;
-        return undefined;
-      }
+      const event = rowToEvent(row, normalizer, line);
+      if (!(event instanceof RecordError)) return event;
+      refused++;
+      firstReason ??= event.message;
+      return undefined;
     };
     await writeEvents(process.stdout, options.format, async function* () {
       let position: PagePosition;

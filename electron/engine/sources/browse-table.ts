@@ -2,7 +2,9 @@ import type { SourceMapping } from '../../../shared/domain/source.ts';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
-import { RecordError } from '../ingest/types.ts';
+import { RecordError, type Normalizer } from '../ingest/types.ts';
+import { eventId } from '../ingest/event-id.ts';
+import type { AuditEvent } from '../../../shared/domain/audit-event.ts';
 import type { ServerSearch } from './compile-server.ts';
 import type { SourceRow, TableReader } from './table-reader.ts';
 
@@ -29,33 +31,44 @@ export interface BrowseRequest {
   limit: number;
 }
 
+/**
+ * A table's row as the event it becomes through the source's mapping (its raw record: the row as
+ * JSON), or why it cannot be one. `line`: the row's place in what is read (for the error).
+ */
+export function rowToEvent(row: SourceRow, normalizer: Normalizer, line = 1): AuditEvent | RecordError {
+  const text = JSON.stringify(row);
+  try {
+    const { sourceEventId, ...fields } = normalizer.normalize({
+      value: row as never,
+      text,
+      encodingError: false,
+      offset: 0,
+      line,
+    });
+    return { ...fields, id: eventId(fields.source, sourceEventId, row), raw: text, encodingError: false };
+  } catch (error) {
+    if (error instanceof RecordError) return error;
+    throw error;
+  }
+}
+
 /** Rows as the preview and the in-place browser show them: each with its event, or why not. */
 export function previewRows(rows: SourceRow[], mapping: SourceMapping): PreviewRow[] {
   const normalizer = createGenericNormalizer(mapping);
   return rows.map((row) => {
-    try {
-      const event = normalizer.normalize({
-        value: row as never,
-        text: JSON.stringify(row),
-        encodingError: false,
-        offset: 0,
-        line: 1,
-      });
-      return {
-        row,
-        event: {
-          time: event.timeOriginal,
-          action: event.action,
-          outcome: event.outcome,
-          ...(event.actor.name ? { actor: event.actor.name } : {}),
-          ...(event.target.name ? { target: event.target.name } : {}),
-          ...(event.ip ? { ip: event.ip } : {}),
-        },
-      };
-    } catch (error) {
-      if (!(error instanceof RecordError)) throw error;
-      return { row, error: error.message };
-    }
+    const event = rowToEvent(row, normalizer);
+    if (event instanceof RecordError) return { row, error: event.message };
+    return {
+      row,
+      event: {
+        time: event.timeOriginal,
+        action: event.action,
+        outcome: event.outcome,
+        ...(event.actor.name ? { actor: event.actor.name } : {}),
+        ...(event.target.name ? { target: event.target.name } : {}),
+        ...(event.ip ? { ip: event.ip } : {}),
+      },
+    };
   });
 }
 

@@ -8,6 +8,7 @@ import { eventId } from '../ingest/event-id.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
 import { RecordError, type Normalizer } from '../ingest/types.ts';
 import type { ServerSearch } from './compile-server.ts';
+import { rowToEvent } from './browse-table.ts';
 import { tableOrder, type SourceRegistry } from './source-registry.ts';
 import type { PagePosition, SourceRow } from './table-reader.ts';
 
@@ -226,36 +227,25 @@ function remember(result: RemoteResult, position: number, cursor: { time: unknow
 }
 
 /**
- * A row as an event through the source's mapping; the raw record is the row as JSON. A row the
- * mapping cannot read (an action column left empty…) is still shown, saying why, never dropped:
- * the count the server gave includes it.
+ * A row as an event through the source's mapping (see rowToEvent). A row the mapping cannot read
+ * (an action column left empty…) is still shown, saying why, never dropped: the count the server
+ * gave includes it.
  */
 function toEvent(row: SourceRow, normalizer: Normalizer, timeColumn: string): AuditEvent {
-  const text = JSON.stringify(row);
-  try {
-    const { sourceEventId, ...fields } = normalizer.normalize({
-      value: row as never,
-      text,
-      encodingError: false,
-      offset: 0,
-      line: 1,
-    });
-    return { ...fields, id: eventId(fields.source, sourceEventId, row), raw: text };
-  } catch (error) {
-    if (!(error instanceof RecordError)) throw error;
-    return {
-      id: eventId('remote', undefined, row),
-      time: 0,
-      timeOriginal: String(row[timeColumn]),
-      source: 'remote',
-      action: '(not an event)',
-      category: 'other',
-      outcome: 'unknown',
-      actor: {},
-      target: {},
-      changes: [],
-      message: `the mapping cannot read this row: ${error.message}`,
-      raw: text,
-    };
-  }
+  const event = rowToEvent(row, normalizer);
+  if (!(event instanceof RecordError)) return event;
+  return {
+    id: eventId('remote', undefined, row),
+    time: 0,
+    timeOriginal: String(row[timeColumn]),
+    source: 'remote',
+    action: '(not an event)',
+    category: 'other',
+    outcome: 'unknown',
+    actor: {},
+    target: {},
+    changes: [],
+    message: `the mapping cannot read this row: ${event.message}`,
+    raw: JSON.stringify(row),
+  };
 }

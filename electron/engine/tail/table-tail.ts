@@ -142,7 +142,7 @@ export class TableTail {
   private spoolCount = 0;
   /** The rows read within the overlap (as stored, with their time): read again, stored once. */
   private readonly seen = new Map<string, number>();
-  /** With an increasing integer key: the keys still expected, so polls read only those rows. */
+  /** With a sequence key: the keys still expected, so polls read only those rows. */
   private readonly gaps: KeyGaps;
   /** The last poll read by key (not the whole overlap). */
   private keyed = false;
@@ -308,8 +308,9 @@ export class TableTail {
     ).toISOString();
     // New and late rows only, when the key tells them apart; else the whole overlap window. Every
     // twice the overlap the window is read even so, and a row in it the filter would have left
-    // out (keys reset by TRUNCATE … RESTART IDENTITY, ids the application wrote) ends polling by
-    // key: nothing is lost, as the cursor does not pass rows it did not read.
+    // out ends polling by key. Keys reset (TRUNCATE … RESTART IDENTITY) lose nothing: no row
+    // moves the cursor until one is read. Ids the application wrote below the highest are found
+    // by that check while still within the overlap; any older by then are not read.
     const filter = this.sequence === true ? this.gaps.filter(this.cursorMicros ?? 0) : undefined;
     const checking = filter !== undefined && Date.now() - this.windowReadAt >= 2 * this.options.overlapMs;
     const keys = checking ? undefined : filter;

@@ -117,7 +117,7 @@ export async function benchLiveUi(options: { rate?: number; seconds?: number } =
     const stored = recorded.at(-1)?.events ?? 0;
     const latencies = Object.entries(committed).map(([probe, at]) => (page_.seen[probe] ?? Number.NaN) - at);
     // The tail reads its whole overlap (10 s) until it has followed for twice that; then it
-    // polls by key every 250 ms (see KeyGaps): the steady state is the probes after that.
+    // polls by key every 150 ms (see KeyGaps): the steady state is the probes after that.
     const steady = Object.entries(committed)
       .filter(([probe]) => Number(probe.slice('probe-'.length)) >= WARM_UP_SECONDS)
       .map(([probe, at]) => (page_.seen[probe] ?? Number.NaN) - at);

@@ -183,6 +183,8 @@ describe('following a PostgreSQL table', () => {
   it('polls by key once a sequence is known, and reads the window again when its keys are reset', async () => {
     const { tail, write, stored } = await keyedTail('reset_audit');
     await write(40, 'before');
+    // Read before the retention job deletes them (rows deleted unread are for no tail to find).
+    await expect.poll(() => tail.status.events, { timeout: 10_000 }).toBe(40);
     expect(tail.status.keyedPolls).toBeGreaterThan(0);
     // A retention job empties the table and restarts its keys: every new key is below those seen.
     server.psql('TRUNCATE reset_audit RESTART IDENTITY', 'app');

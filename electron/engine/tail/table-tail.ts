@@ -66,7 +66,7 @@ const PAGE = 10_000;
  * While polls read only new and late rows by key (an index lookup), they come this often at most
  * (a row reaches the screen within a second); polls re-reading the overlap keep `pollMs`.
  */
-const KEYED_POLL_MS = 250;
+const KEYED_POLL_MS = 150;
 
 /** `<table>-<hash of source and table>.`: the spool files of one followed table. */
 function tableSpoolPrefix(label: string): string {

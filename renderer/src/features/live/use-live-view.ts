@@ -9,7 +9,7 @@ import { useCase } from '../../stores/case.ts';
  * The view follows new events at most this often (the tails store them as fast as they come),
  * and never while the last refresh is still being answered: on a large case it paces itself.
  */
-const REFRESH_MS = 250;
+const REFRESH_MS = 150;
 /** Paused or scrolled away, the "N new events" count is asked at most this often. */
 const COUNT_NEW_MS = 1000;
 

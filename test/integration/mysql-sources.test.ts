@@ -3,10 +3,9 @@
 // refuses an untrusted certificate, a table followed live; and a fake server that asks the
 // client for a local file (LOAD DATA LOCAL INFILE), which must get nothing.
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import path from 'node:path';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverSearch } from '../../electron/engine/sources/browse-table.ts';
@@ -24,6 +23,7 @@ import {
   expectKeyFilter,
   expectPushDown,
   expectServerGroups,
+  expectWholePull,
   expectWorkspaceInPlace,
 } from '../support/push-down.ts';
 import { REPO_ROOT } from '../support/paths.ts';
@@ -126,25 +126,17 @@ describe('MySQL / MariaDB sources', () => {
   it('pulls a table into a case across pages with repeated timestamps, exactly once each', async () => {
     const session = await CaseSession.open(temp.file('pull.auditscope'));
     try {
-      const mapping = { time: 'created_at', actor: 'user_id', action: 'activity_type', ip: 'ip_address' };
-      const pulled = await registry.pull(session, sourceId, 'user_activity_log', mapping, {
-        limit: 1_000_000,
-      });
-      expect(pulled.rows).toBe(ROWS);
-      expect(pulled.summary.totals).toMatchObject({ accepted: ROWS, duplicates: 0, rejected: 0 });
-      const lines = readFileSync(pulled.file, 'utf8').trimEnd().split('\n');
-      expect(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(ROWS);
-      const provenance = JSON.parse(readFileSync(`${pulled.file}.provenance.json`, 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      expect(provenance).toMatchObject({
-        source: `mysql://auditor@127.0.0.1:${server.port}/app`,
-        table: 'user_activity_log',
-        rows: ROWS,
-        sha256: createHash('sha256').update(readFileSync(pulled.file)).digest('hex'),
-      });
-      expect(JSON.stringify(provenance)).not.toContain(server.password);
+      const { mapping } = await expectWholePull(
+        registry,
+        session,
+        {
+          id: sourceId,
+          table: 'user_activity_log',
+          location: `mysql://auditor@127.0.0.1:${server.port}/app`,
+          password: server.password,
+        },
+        ROWS,
+      );
       const slice = await registry.pull(session, sourceId, 'user_activity_log', mapping, {
         from: '2024-05-01 00:10:00',
         to: '2024-05-01 00:20:00',

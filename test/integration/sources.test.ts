@@ -22,6 +22,7 @@ import {
   expectKeyFilter,
   expectPushDown,
   expectServerGroups,
+  expectWholePull,
   expectWorkspaceInPlace,
 } from '../support/push-down.ts';
 
@@ -155,25 +156,17 @@ describe('database sources', () => {
   it('pulls a table into a case across pages with repeated timestamps, exactly once each', async () => {
     const session = await CaseSession.open(temp.file('pull.auditscope'));
     try {
-      const mapping = { time: 'created_at', actor: 'user_id', action: 'activity_type', ip: 'ip_address' };
-      const pulled = await registry.pull(session, postgresId, 'public.user_activity_log', mapping, {
-        limit: 1_000_000,
-      });
-      expect(pulled.rows).toBe(ROWS);
-      expect(pulled.summary.totals).toMatchObject({ accepted: ROWS, duplicates: 0, rejected: 0 });
-      const lines = readFileSync(pulled.file, 'utf8').trimEnd().split('\n');
-      expect(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(ROWS);
-      const provenance = JSON.parse(readFileSync(`${pulled.file}.provenance.json`, 'utf8')) as Record<
-        string,
-        unknown
-      >;
-      expect(provenance).toMatchObject({
-        source: `postgres://postgres@127.0.0.1:${server.port}/app`,
-        table: 'public.user_activity_log',
-        rows: ROWS,
-        sha256: createHash('sha256').update(readFileSync(pulled.file)).digest('hex'),
-      });
-      expect(JSON.stringify(provenance)).not.toContain(server.password);
+      const { mapping, pulled, provenance } = await expectWholePull(
+        registry,
+        session,
+        {
+          id: postgresId,
+          table: 'public.user_activity_log',
+          location: `postgres://postgres@127.0.0.1:${server.port}/app`,
+          password: server.password,
+        },
+        ROWS,
+      );
       // The case imported that very file and recorded its hash.
       const [record] = await session.read.imports();
       expect(record).toMatchObject({ path: pulled.file, sha256: provenance.sha256 });

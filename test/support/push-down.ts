@@ -2,7 +2,10 @@
 // user_activity_log (row g: user<g%40>, one of five activities by g%5, ip 10.0.<g%7>.<g%250>,
 // details {record: g, note: "row g"}, a timestamp every third row): each must find exactly the
 // rows the formula says, counted by the server and read back page by page, newest first.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
+import type { CaseSession } from '../../electron/engine/case-session.ts';
 import { parseSearch } from '../../shared/query/parse-search.ts';
 import type { TableReader, PagePosition, SourceRow } from '../../electron/engine/sources/table-reader.ts';
 import { RemoteResults } from '../../electron/engine/sources/remote-results.ts';
@@ -223,4 +226,35 @@ export async function expectKeyFilter(reader: TableReader, table: string, rows: 
     rows - 1,
     rows,
   ]);
+}
+
+/**
+ * A pull of the whole generated table into a case: every row once across pages of tied
+ * timestamps, recorded with its provenance (location, table, row count, SHA-256 of the file),
+ * no password in it. Returns the pull and its provenance for what a test checks further.
+ */
+export async function expectWholePull(
+  registry: SourceRegistry,
+  session: CaseSession,
+  source: { id: string; table: string; location: string; password: string },
+  rows: number,
+) {
+  const mapping = { time: 'created_at', actor: 'user_id', action: 'activity_type', ip: 'ip_address' };
+  const pulled = await registry.pull(session, source.id, source.table, mapping, { limit: 1_000_000 });
+  expect(pulled.rows).toBe(rows);
+  expect(pulled.summary.totals).toMatchObject({ accepted: rows, duplicates: 0, rejected: 0 });
+  const lines = readFileSync(pulled.file, 'utf8').trimEnd().split('\n');
+  expect(new Set(lines.map((l) => (JSON.parse(l) as { id: string }).id)).size).toBe(rows);
+  const provenance = JSON.parse(readFileSync(`${pulled.file}.provenance.json`, 'utf8')) as Record<
+    string,
+    unknown
+  >;
+  expect(provenance).toMatchObject({
+    source: source.location,
+    table: source.table,
+    rows,
+    sha256: createHash('sha256').update(readFileSync(pulled.file)).digest('hex'),
+  });
+  expect(JSON.stringify(provenance)).not.toContain(source.password);
+  return { mapping, pulled, provenance };
 }

@@ -7,6 +7,7 @@ import {
   parseJsonText,
   offsetOf,
   perTable,
+  timeWindow,
   tlsOptions,
   type ServerTarget,
   type SourceRow,
@@ -200,17 +201,8 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       const time = quoteMysqlIdentifier(listed(options.timeColumn, names, 'column'));
       const key =
         options.key === undefined ? undefined : quoteMysqlIdentifier(listed(options.key, names, 'column'));
-      // A NULL time has no place in time order (and would end keyset paging): such rows are not read.
-      const where: string[] = [`${time} IS NOT NULL`];
       const values: (string | number)[] = [];
-      if (options.from !== undefined) {
-        where.push(`${time} >= ?`);
-        values.push(options.from);
-      }
-      if (options.to !== undefined) {
-        where.push(`${time} < ?`);
-        values.push(options.to);
-      }
+      const where = timeWindow(time, options, (value) => (values.push(value), '?'));
       if (options.search)
         where.push(
           ...compileServerSearch(options.search, options.timeColumn, searchContext(listedColumns, values)),

@@ -6,6 +6,7 @@ import {
   groupsOf,
   offsetOf,
   perTable,
+  timeWindow,
   quoteIdentifier,
   tlsOptions,
   type ServerTarget,
@@ -164,12 +165,9 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       const time = quoteIdentifier(listed(options.timeColumn, names, 'column'));
       const key =
         options.key === undefined ? undefined : quoteIdentifier(listed(options.key, names, 'column'));
-      // A NULL time has no place in time order (and would end keyset paging): such rows are not read.
-      const where: string[] = [`${time} IS NOT NULL`];
       const values: unknown[] = [];
       const bind = (value: unknown): string => `$${values.push(value)}`;
-      if (options.from !== undefined) where.push(`${time} >= ${bind(options.from)}`);
-      if (options.to !== undefined) where.push(`${time} < ${bind(options.to)}`);
+      const where = timeWindow(time, options, bind);
       if (options.search)
         where.push(
           ...compileServerSearch(options.search, options.timeColumn, {

@@ -8,6 +8,7 @@ import {
   parseJsonText,
   quoteIdentifier,
   ROWID,
+  timeWindow,
   type SourceRow,
   type TableReader,
 } from './table-reader.ts';
@@ -75,17 +76,8 @@ export function createSqliteSourceMethods() {
           : options.key === ROWID
             ? 'rowid'
             : quoteIdentifier(listed(options.key, columns, 'column'));
-      // A NULL time has no place in time order (and would end keyset paging): such rows are not read.
-      const where: string[] = [`${time} IS NOT NULL`];
       const values: unknown[] = [];
-      if (options.from !== undefined) {
-        where.push(`${time} >= ?`);
-        values.push(options.from);
-      }
-      if (options.to !== undefined) {
-        where.push(`${time} < ?`);
-        values.push(options.to);
-      }
+      const where = timeWindow(time, options, (value) => (values.push(value), '?'));
       const position = options.position;
       if (position !== undefined && 'time' in position && key !== undefined) {
         where.push(`(${time}, ${key}) > (?, ?)`);

@@ -86,6 +86,23 @@ export interface KeyFilter {
   missing: string[];
 }
 
+/**
+ * The first WHERE clauses of every page of rows: a time (a NULL time has no place in time order
+ * and would end keyset paging: such rows are not read), within [from, to) when given, bound with
+ * the reader's own placeholders.
+ */
+export function timeWindow(
+  time: string,
+  window: { from?: string | undefined; to?: string | undefined },
+  bind: (value: string) => string,
+): string[] {
+  return [
+    `${time} IS NOT NULL`,
+    ...(window.from !== undefined ? [`${time} >= ${bind(window.from)}`] : []),
+    ...(window.to !== undefined ? [`${time} < ${bind(window.to)}`] : []),
+  ];
+}
+
 /** The rows a page position skips by OFFSET. */
 export function offsetOf(position: PagePosition): number {
   return position?.offset ?? 0;

@@ -73,10 +73,14 @@ export class KeyGaps {
   }
 }
 
-/** Whether a poll with this filter would have read the row with this key. */
-export function passes(filter: KeyFilter, key: unknown): boolean {
-  const value = integer(key);
-  return value === undefined || value > BigInt(filter.above) || filter.missing.includes(String(value));
+/** Whether a poll with this filter would have read a row, by its key (missing keys looked up once). */
+export function readsKey(filter: KeyFilter): (key: unknown) => boolean {
+  const above = BigInt(filter.above);
+  const missing = new Set(filter.missing);
+  return (key) => {
+    const value = integer(key);
+    return value === undefined || value > above || missing.has(String(value));
+  };
 }
 
 function integer(key: unknown): bigint | undefined {

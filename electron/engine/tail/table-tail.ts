@@ -6,7 +6,7 @@ import type { TailStatus } from '../../../shared/domain/tail.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { CaseSession } from '../case-session.ts';
 import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
-import { KeyGaps, passes } from './key-gaps.ts';
+import { KeyGaps, readsKey } from './key-gaps.ts';
 
 export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
 
@@ -314,6 +314,7 @@ export class TableTail {
     const filter = this.sequence === true ? this.gaps.filter(this.cursorMicros ?? 0) : undefined;
     const checking = filter !== undefined && Date.now() - this.windowReadAt >= 2 * this.options.overlapMs;
     const keys = checking ? undefined : filter;
+    const wouldRead = checking ? readsKey(filter) : undefined;
     if (keys === undefined) this.windowReadAt = Date.now();
     this.keyed = keys !== undefined;
     if (this.keyed) this.status.keyedPolls++;
@@ -331,7 +332,7 @@ export class TableTail {
         }),
       );
       const fresh = await this.store(page);
-      if (checking && fresh.some((row) => !passes(filter, row[key as string]))) this.gaps.abandon();
+      if (wouldRead && fresh.some((row) => !wouldRead(row[key as string]))) this.gaps.abandon();
       if (this.sequence === true)
         for (const row of page) this.gaps.note(row[key as string], timeOf(row[timeColumn]) ?? 0);
       read += page.length;

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import {
   SourceConnection,
@@ -35,6 +36,8 @@ const PULL_PAGE = 5000;
 const PREVIEW_ROWS = 20;
 /** How long browsing waits for an exact count before taking the server's estimate. */
 const COUNT_MS = 5_000;
+/** How long a cancelled statement is given to fail with its own error before its connection is closed. */
+const CANCEL_SETTLE_MS = 1000;
 /** How long a reader kept for browsing a source stays open unused. */
 const BROWSE_IDLE_MS = 60_000;
 
@@ -59,7 +62,13 @@ export class SourceRegistry {
   /** Readers kept for reading in place, by source and lane (see readInPlace). */
   private readonly browsers = new Map<
     string,
-    { id: string; reader: Promise<TableReader>; timer: NodeJS.Timeout | undefined }
+    {
+      id: string;
+      reader: Promise<TableReader>;
+      timer: NodeJS.Timeout | undefined;
+      /** The calls under way, oldest first: the first is the statement the server runs. */
+      calls: Set<Promise<unknown>>;
+    }
   >();
 
   constructor(file: string | undefined, secrets: SecretStore) {
@@ -344,7 +353,7 @@ export class SourceRegistry {
     let kept = this.browsers.get(name);
     if (!kept) {
       const opening = this.connector(id).connect();
-      kept = { id, reader: opening, timer: undefined };
+      kept = { id, reader: opening, timer: undefined, calls: new Set() };
       this.browsers.set(name, kept);
     }
     const entry = kept;
@@ -353,12 +362,15 @@ export class SourceRegistry {
       if (this.browsers.get(name) === entry) this.browsers.delete(name);
       void entry.reader.then((r) => r.close()).catch(() => undefined);
     };
+    const call = entry.reader.then(use);
+    entry.calls.add(call);
     try {
-      return await use(await entry.reader);
+      return await call;
     } catch (error) {
       close();
       throw error;
     } finally {
+      entry.calls.delete(call);
       if (this.browsers.get(name) === entry) {
         entry.timer = setTimeout(close, BROWSE_IDLE_MS);
         entry.timer.unref();
@@ -378,8 +390,12 @@ export class SourceRegistry {
         clearTimeout(entry.timer);
         const reader = await entry.reader.catch(() => undefined);
         if (!reader) return;
+        const running = entry.calls.values().next().value;
         try {
           await reader.cancel();
+          // The cancelled statement's own error reaches its caller before the connection goes
+          // (closed at once, it could be answered "Connection terminated" instead).
+          await Promise.race([running?.catch(() => undefined), delay(CANCEL_SETTLE_MS)]);
         } finally {
           void reader.close().catch(() => undefined);
         }

@@ -6,6 +6,7 @@ import { EventWriter } from './event-writer.ts';
 import { MIGRATIONS } from './schema.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import { sampleRow } from './sample-rows.ts';
+import { COL, EVENT_COLUMNS } from './event-row.ts';
 
 let temp: ReturnType<typeof tempDir>;
 beforeEach(() => {
@@ -64,16 +65,49 @@ describe('case file', () => {
     expect(() => openCaseForReading(temp.file('missing.auditscope'))).toThrow(CaseFileError);
   });
 
+  it('finds the duplicates of a case written before duplicates were keyed on (time, id)', () => {
+    const file = temp.file('v7.auditscope');
+    const old = new Database(file);
+    for (const migration of MIGRATIONS.slice(0, 7)) old.exec(migration);
+    old.pragma('user_version = 7');
+    old.prepare(`INSERT INTO imports (id, path, started_at, status) VALUES (1, '/x', 0, 'complete')`).run();
+    const row = sampleRow('a', 60_000_000);
+    row[COL.import_id] = 1;
+    old
+      .prepare(
+        `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})`,
+      )
+      .run(row);
+    old.close();
+
+    const db = openCaseForWriting(file);
+    const indexes = db
+      .prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events'`)
+      .pluck()
+      .all();
+    expect(indexes).toContain('events_time_event_id');
+    expect(indexes).not.toContain('events_event_id');
+    const writer = new EventWriter(db);
+    const id = writer.beginImport({ path: '/x', format: 'generic', container: 'ndjson' });
+    expect(writer.insertBatch(id, [sampleRow('a', 60_000_000), sampleRow('b', 60_000_000)], [])).toEqual({
+      accepted: 1,
+      duplicates: 1,
+      rejected: 0,
+    });
+    db.close();
+  });
+
   it('commits a batch whole with exact duplicate counts and per-minute counts', () => {
     const db = openCaseForWriting(temp.file('c.auditscope'));
     const writer = new EventWriter(db);
     const id = writer.beginImport({ path: '/x', format: 'generic', container: 'ndjson' });
-    const rows = [sampleRow('a', 60_000_000), sampleRow('b', 61_000_000), sampleRow('a', 62_000_000)];
+    // A duplicate is the same event again: its id, and its time (both come from its record).
+    const rows = [sampleRow('a', 60_000_000), sampleRow('b', 61_000_000), sampleRow('a', 60_000_000)];
     expect(writer.insertBatch(id, rows, [])).toEqual({ accepted: 2, duplicates: 1, rejected: 0 });
     expect(
       writer.insertBatch(
         id,
-        [sampleRow('b', 1), sampleRow('c', 120_000_000)],
+        [sampleRow('b', 61_000_000), sampleRow('c', 120_000_000)],
         [{ offset: 10, line: 2, reason: 'invalid JSON', head: new Uint8Array([123]), length: 5 }],
       ),
     ).toEqual({ accepted: 1, duplicates: 1, rejected: 1 });

@@ -44,11 +44,11 @@ export class EventWriter {
     this.db = db;
     this.insertEvent = db.prepare(
       `INSERT INTO events (${EVENT_COLUMNS.join(', ')}) VALUES (${EVENT_COLUMNS.map(() => '?').join(', ')})
-       ON CONFLICT(event_id) DO NOTHING`,
+       ON CONFLICT(time, event_id) DO NOTHING`,
     );
     this.insertEventAt = db.prepare(
       `INSERT INTO events (rowid, ${EVENT_COLUMNS.join(', ')}) VALUES (?, ${EVENT_COLUMNS.map(() => '?').join(', ')})
-       ON CONFLICT(event_id) DO NOTHING`,
+       ON CONFLICT(time, event_id) DO NOTHING`,
     );
     this.highWater = db
       .prepare(

@@ -7,17 +7,15 @@ import { compileSqlite } from '../query/compile-sqlite.ts';
 import { fieldExpression } from '../query/case-queries.ts';
 import { freeTextIndexComplete } from '../store/fts-indexer.ts';
 import { DELETIONS_KEY } from '../store/delete-events.ts';
+import { groupScan, scanOrder, type GroupScan, type Hit } from './group-scan.ts';
 
-/** An event one of a rule's searches matched, with the values the rule groups and counts by. */
-interface Hit {
-  seq: number;
-  id: string;
-  time: number;
-  /** Which search matched it: 0, or the sequence step. */
-  step: number;
-  /** The group-by values as written (shown), and lower-cased (compared). */
+/** One group's hits, in scan order once `sorted`, and its scan over the first `scanned` of them. */
+interface Group {
   values: string[];
-  distinct?: string;
+  hits: Hit[];
+  sorted: boolean;
+  scanned: number;
+  scan: GroupScan;
 }
 
 /** An alert as the rules see it, before the analyst's decisions are laid over it. */
@@ -31,7 +29,6 @@ export interface EventRef {
 }
 
 const NONE = '(none)';
-const byTime = (a: Hit, b: Hit): number => a.time - b.time || a.seq - b.seq;
 
 export function alertKey(ruleId: string, values: readonly string[]): string {
   return createHash('sha256')
@@ -54,7 +51,7 @@ function searchFilter(search: string): Filter | undefined {
  */
 export class AlertRuleState {
   readonly rule: AlertRule;
-  private readonly groups = new Map<string, { values: string[]; hits: Hit[]; sorted: boolean }>();
+  private readonly groups = new Map<string, Group>();
   private readonly raised = new Map<string, RaisedAlert>();
   private readonly dirty = new Set<string>();
   /** Events the rule's searches matched (for a sequence: matched any step). */
@@ -102,9 +99,13 @@ export class AlertRuleState {
   private add(hit: Hit): void {
     const key = JSON.stringify(hit.values.map((v) => v.toLowerCase()));
     let group = this.groups.get(key);
-    if (!group) this.groups.set(key, (group = { values: hit.values, hits: [], sorted: true }));
+    if (!group)
+      this.groups.set(
+        key,
+        (group = { values: hit.values, hits: [], sorted: true, scanned: 0, scan: groupScan(this.rule) }),
+      );
     const last = group.hits[group.hits.length - 1];
-    if (last && byTime(last, hit) > 0) group.sorted = false;
+    if (last && scanOrder(last, hit) > 0) group.sorted = false;
     group.hits.push(hit);
     this.dirty.add(key);
   }
@@ -126,10 +127,15 @@ export class AlertRuleState {
       const group = this.groups.get(key);
       if (!group) continue;
       if (!group.sorted) {
-        group.hits.sort((a, b) => byTime(a, b) || a.step - b.step);
+        // A hit arrived earlier than one already scanned: scan the whole group again.
+        group.hits.sort(scanOrder);
         group.sorted = true;
+        group.scan = groupScan(this.rule);
+        group.scanned = 0;
       }
-      const found = this.holding(group.hits);
+      group.scan.scan(group.hits, group.scanned);
+      group.scanned = group.hits.length;
+      const found = group.scan.found(group.hits);
       if (found.length === 0) this.raised.delete(key);
       else this.raised.set(key, this.toAlert(group.values, found));
     }
@@ -137,39 +143,7 @@ export class AlertRuleState {
     return keys;
   }
 
-  /** The hits that make up the alert of one group (empty: the rule does not hold for it). */
-  private holding(hits: Hit[]): Hit[] {
-    const { type, within = 0, threshold = 1 } = this.rule;
-    if (type === 'event') return hits;
-    if (type === 'sequence') return sequenceHits(hits, this.rule.steps ?? [], within);
-    // Threshold / distinct: slide a window of `within` over the group; every event of a window
-    // that holds belongs to the alert.
-    const marked: Hit[] = [];
-    const values = new Map<string, number>();
-    let left = 0;
-    let markedUpTo = 0;
-    for (let right = 0; right < hits.length; right++) {
-      const entering = hits[right] as Hit;
-      if (entering.distinct !== undefined)
-        values.set(entering.distinct, (values.get(entering.distinct) ?? 0) + 1);
-      while (entering.time - (hits[left] as Hit).time > within) {
-        const leaving = (hits[left] as Hit).distinct;
-        if (leaving !== undefined) {
-          const n = (values.get(leaving) ?? 1) - 1;
-          if (n === 0) values.delete(leaving);
-          else values.set(leaving, n);
-        }
-        left++;
-      }
-      const size = type === 'distinct' ? values.size : right - left + 1;
-      if (size < threshold) continue;
-      for (let i = Math.max(left, markedUpTo); i <= right; i++) marked.push(hits[i] as Hit);
-      markedUpTo = right + 1;
-    }
-    return marked;
-  }
-
-  private toAlert(values: string[], hits: Hit[]): RaisedAlert {
+  private toAlert(values: string[], hits: readonly Hit[]): RaisedAlert {
     const grouped = this.rule.groupBy.length > 0;
     return {
       key: alertKey(this.rule.id, grouped ? values : []),
@@ -185,42 +159,6 @@ export class AlertRuleState {
       events: hits.map(({ id, seq, time }) => ({ id, seq, time })),
     };
   }
-}
-
-/**
- * The hits of every completed sequence in one group: for each event of the last step, the latest
- * events of each earlier step (at least `min` of each, each step strictly before the next) within
- * `within` of it. Taking the latest candidates first finds a chain whenever one exists.
- */
-function sequenceHits(hits: Hit[], steps: { min: number }[], within: number): Hit[] {
-  const used = new Map<number, Hit>();
-  const last = steps.length - 1;
-  for (let end = 0; end < hits.length; end++) {
-    const closing = hits[end] as Hit;
-    if (closing.step !== last) continue;
-    const chain: Hit[] = [];
-    let boundary = end + 1; // candidates lie before this index
-    let complete = true;
-    for (let step = last; step >= 0 && complete; step--) {
-      const need = (steps[step] as { min: number }).min;
-      const picked: number[] = [];
-      for (let i = boundary - 1; i >= 0 && picked.length < need; i--) {
-        const h = hits[i] as Hit;
-        if (closing.time - h.time > within) break;
-        if (h.step === step && !chain.some((c) => c.seq === h.seq)) picked.push(i);
-      }
-      if (picked.length < need) complete = false;
-      else {
-        for (const i of picked) chain.push(hits[i] as Hit);
-        boundary = Math.min(...picked);
-        // The next step's events must come strictly earlier in time than this step's first.
-        while (boundary > 0 && (hits[boundary - 1] as Hit).time === (hits[boundary] as Hit).time) boundary--;
-      }
-    }
-    if (complete) for (const h of chain) used.set(h.seq * 64 + h.step, h);
-  }
-  const seen = new Set<number>();
-  return [...used.values()].sort(byTime).filter((h) => !seen.has(h.seq) && seen.add(h.seq));
 }
 
 /**

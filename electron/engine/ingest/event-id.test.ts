@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, eventId, fieldsDigest, parseForHashing } from './event-id.ts';
+import { createGenericNormalizer } from './normalize/generic.ts';
+import { toRow } from './to-event.ts';
+import type { EventRow } from '../store/event-row.ts';
 
 describe('eventId', () => {
   it('uses the source event id when there is one, prefixed with the source', () => {
@@ -40,6 +43,19 @@ describe('eventId', () => {
     expect(JSON.parse('{"id":1234567890123456789}')).toEqual(JSON.parse('{"id":1234567890123456790}'));
     expect(eventId('generic', undefined, a)).not.toBe(eventId('generic', undefined, b));
     expect(canonicalJson(a)).toBe('{"id":1234567890123456789,"t":1}');
+  });
+
+  it('gives an imported record the id of its exact numbers, with or without long integers', () => {
+    const idOf = (text: string): unknown => {
+      const record = { value: JSON.parse(text), text, encodingError: false, offset: 0, line: 1 };
+      return (toRow(record, createGenericNormalizer({ time: 't' }), 1) as EventRow)[0];
+    };
+    const big = '{"id":1234567890123456789,"t":"2024-01-01T00:00:00Z"}';
+    expect(idOf(big)).toBe(eventId('generic', undefined, parseForHashing(big)));
+    expect(idOf(big)).not.toBe(idOf('{"id":1234567890123456790,"t":"2024-01-01T00:00:00Z"}'));
+    // Without a long integer the record is hashed as first parsed: the same id.
+    const small = '{"n": 1.50, "t":"2024-01-01T00:00:00Z", "id":"123456789012345"}';
+    expect(idOf(small)).toBe(eventId('generic', undefined, parseForHashing(small)));
   });
 
   it('treats a __proto__ key as data', () => {

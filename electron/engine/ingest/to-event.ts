@@ -4,6 +4,7 @@ import { eventId, parseForHashing } from './event-id.ts';
 import type { Normalizer, RecordReject, SourceRecord } from './types.ts';
 
 const HEAD_BYTES = 256;
+const LONG_DIGIT_RUN = /\d{16}/;
 
 /**
  * One source record → the stored row, or a reject saying why not. The raw text is kept exactly;
@@ -37,7 +38,10 @@ export function toRow(
 
 /** What an event without a source id is hashed over: its record, numbers exactly as written. */
 function hashable(record: SourceRecord, rawIsJsonObject: boolean): unknown {
-  if (!rawIsJsonObject) return record.value;
+  // The record was parsed from its text already. A second parse that keeps numbers exactly can
+  // differ only where an integer is past 2^53, which takes 16 digits or more: without such a run
+  // the first parse is the same value (and parsing again was a fifth of a tail's parse time).
+  if (!rawIsJsonObject || !LONG_DIGIT_RUN.test(record.text)) return record.value;
   try {
     return parseForHashing(record.text);
   } catch {

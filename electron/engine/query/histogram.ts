@@ -74,6 +74,12 @@ export function chooseInterval(span: number, maxBuckets = 120): number {
  * cost depends on the span, not on millions of rows; filtered views group the matching rows.
  */
 export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
+  // One read transaction: the bounds, the counts and the pre-aggregated tables all see the same
+  // events while a tail adds more.
+  return db.transaction(() => histogramOf(db, request))();
+}
+
+function histogramOf(db: CaseDb, request: HistogramRequest): Histogram {
   // min and max asked separately: together they defeat SQLite's one-seek min/max optimization.
   const bound = (fn: 'min' | 'max'): number | null =>
     db
@@ -93,17 +99,25 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
 
   // Bound numbers arrive as REAL: the CASTs keep bucket numbers whole.
   const rows: [number, string, number][] = [];
+  // Bounds the request left open were taken from the matching events: every one lies within
+  // them, and saying so anyway makes SQLite read the time index across the whole case instead of
+  // the filter's own index (113 ms instead of 0.6 ms for `actor:probe*` over 400k events).
+  const redundantBounds = request.from === undefined && request.to === undefined;
   const countEvents = (rangeFrom: number, rangeTo: number): void => {
     if (rangeFrom >= rangeTo) return;
+    const bounds =
+      redundantBounds && rangeFrom === from && rangeTo === to
+        ? { text: '1', params: [] }
+        : { text: 'time >= ? AND time < ?', params: [rangeFrom, rangeTo] };
     if (request.stackBy === 'activity') {
       // Grouped by what decides the kind, and the kind worked out once per group, not per event.
       for (const [index, action, category, outcome, count] of db
         .prepare(
           `SELECT CAST((time - ?) / ${interval} AS INTEGER), action, category, outcome, count(*) FROM events
-           WHERE (${request.where}) AND time >= ? AND time < ? GROUP BY 1, 2, 3, 4`,
+           WHERE (${request.where}) AND ${bounds.text} GROUP BY 1, 2, 3, 4`,
         )
         .raw()
-        .iterate(origin, ...request.params, rangeFrom, rangeTo) as Iterable<
+        .iterate(origin, ...request.params, ...bounds.params) as Iterable<
         [number, string, string, string, number]
       >)
         rows.push([index, activityKind(action, category, outcome), count]);
@@ -113,10 +127,10 @@ export function histogram(db: CaseDb, request: HistogramRequest): Histogram {
       ...(db
         .prepare(
           `SELECT CAST((time - ?) / ${interval} AS INTEGER), ${stack}, count(*) FROM events
-           WHERE (${request.where}) AND time >= ? AND time < ? GROUP BY 1, 2`,
+           WHERE (${request.where}) AND ${bounds.text} GROUP BY 1, 2`,
         )
         .raw()
-        .all(origin, ...request.params, rangeFrom, rangeTo) as [number, string, number][]),
+        .all(origin, ...request.params, ...bounds.params) as [number, string, number][]),
     );
   };
   // Unfiltered counts come from the pre-aggregated tables: whole hours from hour_counts, whole

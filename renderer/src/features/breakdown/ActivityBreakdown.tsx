@@ -6,6 +6,7 @@ import { call } from '../../lib/api.ts';
 import { cellText, formatCount } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 import { Tabs } from '../../components/Tabs.tsx';
+import { CHART_REFRESH_MS, usePaced } from '../../lib/use-paced.ts';
 
 const FACETS: [string, string][] = [
   ['action', 'Actions'],
@@ -49,7 +50,7 @@ export function ActivityBreakdown({
   }
   // Over a table read in place, its server counts the values.
   const scope = useWorkspace((s) => s.remote?.scope);
-  const key = JSON.stringify([query, field, dataVersion, scope ?? null]);
+  const key = JSON.stringify([query, field, usePaced(dataVersion, CHART_REFRESH_MS), scope ?? null]);
 
   useEffect(() => {
     if (!enabled) return;

@@ -10,6 +10,7 @@ import { call } from '../../lib/api.ts';
 import { useEchart } from '../../lib/use-echart.ts';
 import { formatTime } from '../../lib/format.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { CHART_REFRESH_MS, usePaced } from '../../lib/use-paced.ts';
 
 echarts.use([BarChart, BrushComponent, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -56,7 +57,7 @@ export function Histogram({
   >();
   const [stackBy, setStackBy] = useState<StackBy>('outcome');
   const scope = useWorkspace((s) => s.remote?.scope);
-  const key = JSON.stringify([query, dataVersion, scope ?? null]);
+  const key = JSON.stringify([query, usePaced(dataVersion, CHART_REFRESH_MS), scope ?? null]);
   const current = data?.key === key;
   const currentRef = useRef(current);
   useEffect(() => {

@@ -71,6 +71,8 @@ describe('following a PostgreSQL table', () => {
       backoffBaseMs: 100,
       backoffCapMs: 1000,
       from: started,
+      // Small pages: a poll reads several, the next one while the last is stored (then killed).
+      pageRows: 7,
     }).start();
     const committed = new Set<string>();
     const rolledBack = new Set<string>();

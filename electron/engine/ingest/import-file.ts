@@ -22,8 +22,11 @@ export interface ReadOutcome {
  * because every commit rewrites the index pages it touched into the WAL.
  */
 export function batchSize(batchIndex: number): number {
-  return Math.min(25_000, 1000 * 2 ** batchIndex);
+  return Math.min(MAX_BATCH, 1000 * 2 ** batchIndex);
 }
+
+/** The largest batch: memory stays bounded whatever the file. */
+export const MAX_BATCH = 25_000;
 
 /**
  * Streams a planned file as batches of stored rows and rejects. Memory is one batch plus the
@@ -35,6 +38,7 @@ export async function* readFileBatches(
   importId: number,
   signal: { cancelled: boolean },
   options: RecordStreamOptions = DEFAULT_RECORD_OPTIONS,
+  sizeOf: (batchIndex: number) => number = batchSize,
 ): AsyncGenerator<EventBatch, ReadOutcome> {
   const reader = new HashingFileReader(path);
   let rows: EventRow[] = [];
@@ -48,7 +52,7 @@ export async function* readFileBatches(
         if (Array.isArray(row)) rows.push(row);
         else rejects.push(row);
       }
-      if (rows.length + rejects.length >= batchSize(batchIndex)) {
+      if (rows.length + rejects.length >= sizeOf(batchIndex)) {
         batchIndex++;
         yield { rows, rejects, bytesRead: reader.bytesRead };
         rows = [];

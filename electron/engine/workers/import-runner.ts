@@ -33,6 +33,7 @@ export function runImport(
     format: options.format,
     mapping: options.mapping,
     maxRecordBytes: options.maxRecordBytes ?? 32 * 1024 * 1024,
+    ...(options.tailBatch ? { oneTransaction: true } : {}),
   };
   // A tail's batch is redone from its spool or its table if a power cut takes it: its commits
   // need not wait for the disk. An import's wait, so that "imported" means on disk.

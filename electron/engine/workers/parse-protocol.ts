@@ -9,6 +9,12 @@ export interface ParseJob {
   /** Explicit column mapping for the generic format. */
   mapping?: Record<string, string>;
   maxRecordBytes: number;
+  /**
+   * A tail's batch: committed in one transaction. Its rows show together anyway, and every commit
+   * rewrites each index page it touched (one per actor, IP… of the batch): the first batches of
+   * an import, small so that its first rows show at once, made a tail write each page twice.
+   */
+  oneTransaction?: boolean;
 }
 
 /** Parse worker → writer. */

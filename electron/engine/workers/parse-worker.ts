@@ -4,7 +4,7 @@
 // costs more than parsing a tail's batch).
 import { parentPort } from 'node:worker_threads';
 import { planFile, UnrecognizedInputError, type FilePlan } from '../ingest/sniff-file.ts';
-import { readFileBatches } from '../ingest/import-file.ts';
+import { batchSize, MAX_BATCH, readFileBatches } from '../ingest/import-file.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
 import { BATCHES_IN_FLIGHT, type ParseJob, type ParseMessage, type WriterMessage } from './parse-protocol.ts';
 
@@ -64,7 +64,14 @@ async function run(job: ParseJob, state: Current): Promise<void> {
     });
   });
   const { signal } = state;
-  const batches = readFileBatches(job.path, plan, importId, signal, { maxRecordBytes: job.maxRecordBytes });
+  const batches = readFileBatches(
+    job.path,
+    plan,
+    importId,
+    signal,
+    { maxRecordBytes: job.maxRecordBytes },
+    job.oneTransaction ? () => MAX_BATCH : batchSize,
+  );
   for (;;) {
     while (state.credits === 0 && !signal.cancelled)
       await new Promise<void>((resolve) => (state.wake = resolve));

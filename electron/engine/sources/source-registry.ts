@@ -29,7 +29,7 @@ import {
 import type { ServerSearch } from './compile-server.ts';
 import type { SecretStore } from './secrets.ts';
 import { openSqliteReader } from './sqlite-reader.ts';
-import { ROWID, type PagePosition, type SourceRow, type TableReader } from './table-reader.ts';
+import { ownColumns, type PagePosition, type SourceRow, type TableReader } from './table-reader.ts';
 
 /** Rows fetched per round trip when pulling a table into a case. */
 const PULL_PAGE = 5000;
@@ -267,7 +267,7 @@ export class SourceRegistry {
             const last = page[page.length - 1] as SourceRow;
             position = key ? { time: last[timeColumn], key: last[key] } : { offset: count + page.length };
             // SQLite's rowid was read only to page by; the record is the row's own columns.
-            const text = page.map(({ [ROWID]: _rowid, ...row }) => JSON.stringify(row)).join('\n') + '\n';
+            const text = page.map((row) => JSON.stringify(ownColumns(row))).join('\n') + '\n';
             hash.update(text);
             await write(text);
             count += page.length;

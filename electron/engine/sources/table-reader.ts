@@ -182,6 +182,13 @@ export interface TableReader {
  */
 export const ROWID = '__auditscope_rowid';
 
+/** The row's own columns: without SQLite's rowid, when it was read (copied only then). */
+export function ownColumns(row: SourceRow): SourceRow {
+  if (!(ROWID in row)) return row;
+  const { [ROWID]: _rowid, ...own } = row;
+  return own;
+}
+
 /** `"name"` with inner quotes doubled: PostgreSQL and SQLite quote identifiers alike. */
 export function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;

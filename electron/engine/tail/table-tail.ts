@@ -5,7 +5,7 @@ import type { SourceMapping } from '../../../shared/domain/source.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import type { CaseSession } from '../case-session.ts';
-import { ROWID, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
+import { ownColumns, type PagePosition, type SourceRow, type TableReader } from '../sources/table-reader.ts';
 import { KeyGaps, readsKey } from './key-gaps.ts';
 
 export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
@@ -368,7 +368,8 @@ export class TableTail {
     const times = rows.map((row) => timeOf(row[timeColumn]));
     const fresh: string[] = [];
     const freshRows: SourceRow[] = [];
-    for (const [i, { [ROWID]: _rowid, ...row }] of rows.entries()) {
+    for (const [i, read] of rows.entries()) {
+      const row = ownColumns(read);
       const text = JSON.stringify(row);
       if (this.seen.has(text)) {
         this.status.duplicates++;

@@ -223,11 +223,12 @@ export class TableTail {
     return this;
   }
 
-  private setCursor(text: string): void {
-    const parsed = parseTimestamp(text);
-    if (!parsed) throw new Error(`the time column holds ${JSON.stringify(text)}, which is not a time`);
-    if (this.cursorMicros === undefined || parsed.time > this.cursorMicros) {
-      this.cursorMicros = parsed.time;
+  /** Moves the cursor to `text` if it is newer (`micros`: its time, when already parsed). */
+  private setCursor(text: string, micros = parseTimestamp(text)?.time): void {
+    if (micros === undefined)
+      throw new Error(`the time column holds ${JSON.stringify(text)}, which is not a time`);
+    if (this.cursorMicros === undefined || micros > this.cursorMicros) {
+      this.cursorMicros = micros;
       this.status.cursor = text;
     }
   }
@@ -395,18 +396,12 @@ export class TableTail {
       this.status.duplicates += summary.totals.duplicates;
       this.status.rejected += summary.totals.rejected;
     }
-    // The cursor moves only once the rows are stored: to the newest of them.
-    let newest: { text: string; micros: number } | undefined;
+    // The cursor moves only once the rows are stored.
     rows.forEach((row, i) => {
       const time = row[timeColumn];
-      if (typeof time !== 'string' && !(time instanceof Date)) return;
-      const text = typeof time === 'string' ? time : time.toISOString();
-      const micros = times[i];
-      if (micros === undefined)
-        this.setCursor(text); // says why it is not a time
-      else if (!newest || micros > newest.micros) newest = { text, micros };
+      if (typeof time === 'string') this.setCursor(time, times[i]);
+      else if (time instanceof Date) this.setCursor(time.toISOString(), times[i]);
     });
-    if (newest) this.setCursor(newest.text);
     return { fresh: freshRows, times };
   }
 

@@ -19,7 +19,7 @@ import { DeletionSummary, DeletionTarget } from './domain/deletion.ts';
 import { ActivitySummary, JourneyField, JourneyLane } from './domain/activity.ts';
 import { ReportTemplateId } from './domain/report.ts';
 import {
-  Alert,
+  AlertNotice,
   AlertDecision,
   AlertEntity,
   AlertState,
@@ -467,7 +467,7 @@ export const pushes = {
   /** A followed file's state and counts: at most a few times a second. */
   'tail.status': TailStatus,
   /** Alerts that events just added raised or grew (for notifications of high-severity ones). */
-  'alerts.raised': z.array(Alert),
+  'alerts.raised': z.array(AlertNotice),
   /** Desktop only: a menu item, shortcut or file opened from outside the window. */
   'menu.command': MenuCommand,
 } as const;

@@ -34,7 +34,7 @@ import type { SourceMapping } from '../../shared/domain/source.ts';
 import { loadRuleFolder, type LoadedRules } from './detect/run-rules.ts';
 import { builtInRules } from '../../shared/domain/detection-settings.ts';
 import type {
-  Alert,
+  AlertNotice,
   AlertDecision,
   AlertEntity,
   AlertState,
@@ -141,7 +141,7 @@ export class CaseSession {
     (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
   >();
   private readonly exportListeners = new Set<(progress: ExportProgress) => void>();
-  private readonly alertListeners = new Set<(alerts: Alert[]) => void>();
+  private readonly alertListeners = new Set<(alerts: AlertNotice[]) => void>();
   /** Files (by absolute path) and tables (by `<source> · <table>`) followed into this case. */
   private readonly tails = new Map<string, FileTail | TableTail>();
   private readonly tailListeners = new Set<(status: TailStatus) => void>();
@@ -409,13 +409,13 @@ export class CaseSession {
   }
 
   /** Tells the listeners which alerts the events added since the last look raised or grew. */
-  async raiseNewAlerts(): Promise<Alert[]> {
+  async raiseNewAlerts(): Promise<AlertNotice[]> {
     const alerts = await this.aggregate.newAlerts();
     if (alerts.length > 0) for (const listener of this.alertListeners) listener(alerts);
     return alerts;
   }
 
-  onAlertsRaised(listener: (alerts: Alert[]) => void): () => void {
+  onAlertsRaised(listener: (alerts: AlertNotice[]) => void): () => void {
     this.alertListeners.add(listener);
     return () => this.alertListeners.delete(listener);
   }

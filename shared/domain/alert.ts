@@ -77,6 +77,13 @@ export const Alert = z.object({
 });
 export type Alert = z.infer<typeof Alert>;
 
+/**
+ * An alert as new events raised or grew it, for a notification: without its events (a live tail
+ * re-sends its growing alerts after every batch; Detections lists them in full).
+ */
+export const AlertNotice = Alert.omit({ seqs: true });
+export type AlertNotice = z.infer<typeof AlertNotice>;
+
 /** "Stop alerting on this rule for this entity", with why. */
 export const AlertSuppression = z.object({
   ruleId: z.string(),

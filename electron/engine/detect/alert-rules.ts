@@ -19,7 +19,7 @@ interface Group {
 }
 
 /** An alert as the rules see it, before the analyst's decisions are laid over it. */
-export type RaisedAlert = Omit<Alert, 'state' | 'suppressed'> & { events: EventRef[] };
+export type RaisedAlert = Omit<Alert, 'state' | 'suppressed'> & { events: readonly EventRef[] };
 
 /** One of an alert's events: its id (stable across cases), position and time. */
 export interface EventRef {
@@ -156,7 +156,9 @@ export class AlertRuleState {
       lastSeen: (hits[hits.length - 1] as Hit).time,
       count: hits.length,
       seqs: hits.slice(0, MAX_SELECTED_EVENTS).map((h) => h.seq),
-      events: hits.map(({ id, seq, time }) => ({ id, seq, time })),
+      // The hits themselves (each is an EventRef): a live tail's groups grow at every batch, and
+      // copying every hit of every changed group at each check made it quadratic.
+      events: hits,
     };
   }
 }

@@ -1,4 +1,4 @@
-import type { Alert, AlertRule } from '../../../shared/domain/alert.ts';
+import type { AlertNotice, AlertRule } from '../../../shared/domain/alert.ts';
 import type { CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, isSuppressed } from '../store/alerts.ts';
 import { AlertEngine, type RaisedAlert } from './alert-rules.ts';
@@ -21,23 +21,23 @@ export class LiveAlerts {
     this.after = after;
   }
 
-  newAlerts(db: CaseDb): Alert[] {
+  newAlerts(db: CaseDb): AlertNotice[] {
     const after = this.after;
     const top = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
     this.own.advance(db);
     this.sigma.advance(db);
     this.after = top;
-    const fresh = (seqs: readonly number[]): boolean => seqs.some((seq) => seq > after && seq <= top);
+    const isFresh = (seq: number): boolean => seq > after && seq <= top;
     const raised: RaisedAlert[] = [
-      ...this.own.changedAlerts().filter((a) => fresh(a.events.map((e) => e.seq))),
+      ...this.own.changedAlerts().filter((a) => a.events.some((e) => isFresh(e.seq))),
       ...this.sigma
         .reportTouched()
-        .rules.filter((r) => r.matches > 0 && fresh(r.seqs))
+        .rules.filter((r) => r.matches > 0 && r.seqs.some(isFresh))
         .map((r) => sigmaAlert(db, r)),
     ];
     const states = alertStates(db);
     const suppressions = alertSuppressions(db);
-    return raised.map(({ events: _events, ...a }) => {
+    return raised.map(({ events: _events, seqs: _seqs, ...a }) => {
       const state = states.get(a.key);
       return {
         ...a,

@@ -8,7 +8,7 @@ import type { LoadedRules } from '../detect/run-rules.ts';
 import { alertsReport } from '../detect/evaluate-alerts.ts';
 import { detectionSettings } from '../store/alerts.ts';
 import { LiveAlerts } from '../detect/live-alerts.ts';
-import type { Alert, AlertRule } from '../../../shared/domain/alert.ts';
+import type { AlertNotice, AlertRule } from '../../../shared/domain/alert.ts';
 import { dashboard } from '../query/dashboard.ts';
 import type { DashboardQuery } from '../../../shared/domain/dashboard.ts';
 
@@ -44,7 +44,7 @@ export function createReaderMethods() {
       watch = { rules: key, live: new LiveAlerts(rules, sigma, top) };
     },
     /** The alerts that events added since the last call (or since watching began) raised or grew. */
-    newAlerts: (): Alert[] => {
+    newAlerts: (): AlertNotice[] => {
       open();
       return watch ? watch.live.newAlerts(db as CaseDb) : [];
     },

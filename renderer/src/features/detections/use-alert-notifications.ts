@@ -1,12 +1,12 @@
 import { useEffect } from 'react';
-import { entityLabel, type Alert } from '../../../../shared/domain/alert.ts';
+import { entityLabel, type AlertNotice } from '../../../../shared/domain/alert.ts';
 import { onPush } from '../../lib/api.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
 
 /** Individual notifications at most per batch; beyond, one that says how many more. */
 const AT_MOST = 3;
 
-const serious = (a: Alert): boolean => (a.level === 'high' || a.level === 'critical') && !a.suppressed;
+const serious = (a: AlertNotice): boolean => (a.level === 'high' || a.level === 'critical') && !a.suppressed;
 
 /** An alert notifies again only after this long, however many events it gains meanwhile. */
 const QUIET_MS = 10 * 60_000;

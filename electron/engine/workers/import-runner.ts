@@ -4,6 +4,7 @@ import type { FormatId } from '../ingest/types.ts';
 import { ParseWorkers } from './parse-workers.ts';
 import type { ParseJob, ParseMessage, WriterMessage } from './parse-protocol.ts';
 import type { ImportFileResult, ImportProgress } from '../../../shared/domain/import.ts';
+import { GatedQueue, type WriteGate } from './write-gate.ts';
 
 /** The writer thread's parse workers, kept between files. */
 const parseWorkers = new ParseWorkers();
@@ -19,10 +20,13 @@ export interface ImportFileOptions {
 
 /**
  * Runs one file's import: a parse worker reads and normalizes, this thread commits each batch in
- * its own transaction and hands back a credit, so at most a few batches are ever in memory.
+ * its own transaction and hands back a credit, so at most a few batches are ever in memory. A
+ * tail's file is one transaction over all its batches, open from the first to `done`: every
+ * write on this thread goes through `gate`, so no other write lands in it meanwhile.
  */
 export function runImport(
   writer: EventWriter,
+  gate: WriteGate,
   path: string,
   options: ImportFileOptions,
   onProgress: (progress: ImportProgress) => void,
@@ -39,6 +43,11 @@ export function runImport(
   // need not wait for the disk. An import's wait, so that "imported" means on disk.
   const commit = <T>(write: () => T): T => (options.tailBatch ? writer.redoable(write) : write());
   const worker = parseWorkers.take();
+  // This import's writes, in order, each when the gate lets it (see WriteGate).
+  const me = {};
+  const writes = new GatedQueue(gate, me);
+  /** The tail file's transaction is open (from its first batch). */
+  let spanning = false;
   let settled = false;
   const send = (message: WriterMessage): void => {
     if (!settled) worker.postMessage(message);
@@ -76,17 +85,44 @@ export function runImport(
     // still arrive after it is ended, and must not write into, or relabel, an ended import. The
     // worker is kept for the next file only when it ended the file itself (`idle`).
     const finish = (
-      status: 'complete' | 'failed' | 'cancelled' | 'unrecognized',
-      error?: string,
+      outcome: 'complete' | 'failed' | 'cancelled' | 'unrecognized',
+      why?: string,
       idle = false,
     ): void => {
       if (settled) return;
       settled = true;
+      let status = outcome;
+      let error = why;
+      /** The import's row was marked in the file's own transaction. */
+      let recorded = false;
+      if (spanning) {
+        // A tail's file is stored with its import marked complete, or not at all.
+        spanning = false;
+        try {
+          if (status !== 'complete') throw new Error(error ?? status);
+          writer.finishImport(result.importId as number, {
+            status,
+            size: result.size,
+            sha256: result.sha256,
+          });
+          writer.endSpan(true);
+          recorded = true;
+        } catch (failure) {
+          writer.endSpan(false);
+          result.accepted = 0;
+          result.duplicates = 0;
+          result.rejected = 0;
+          if (status === 'complete') {
+            status = 'failed';
+            error = `the batch could not be stored: ${(failure as Error).message}`;
+          }
+        }
+      }
       result.status = status;
       if (error) result.error = error;
       result.elapsedMs = Date.now() - startedAt;
       try {
-        if (result.importId !== null) {
+        if (result.importId !== null && !recorded) {
           const importId = result.importId;
           commit(() =>
             writer.finishImport(importId, {
@@ -102,16 +138,15 @@ export function runImport(
         result.status = 'failed';
         result.error = `${error ?? status}; and the import could not be recorded: ${(failure as Error).message}`;
       } finally {
+        // Only now: the writes waiting for the gate must not land before this import's last one.
+        gate.release(me);
         if (idle) parseWorkers.release(worker);
         else parseWorkers.discard(worker);
         progress(true);
         resolve(result);
       }
     };
-    worker.on('error', (error) => finish('failed', error.message));
-    // A worker that ends without a word (killed, out of memory) must not leave the import waiting.
-    worker.on('exit', (code) => finish('failed', `the parse worker stopped (exit code ${code})`));
-    worker.on('message', (message: ParseMessage) => {
+    const handle = (message: ParseMessage): void => {
       if (settled) return;
       try {
         switch (message.type) {
@@ -125,9 +160,15 @@ export function runImport(
             );
             return send({ type: 'start', importId: result.importId });
           case 'batch': {
-            const counts = commit(() =>
-              writer.insertBatch(result.importId as number, message.rows, message.rejects),
-            );
+            if (job.oneTransaction && !spanning) {
+              gate.hold(me);
+              writer.beginSpan();
+              spanning = true;
+            }
+            const store = (): ReturnType<EventWriter['insertBatch']> =>
+              writer.insertBatch(result.importId as number, message.rows, message.rejects);
+            // Within a tail file's transaction, how it commits was set when it began (beginSpan).
+            const counts = spanning ? store() : commit(store);
             result.accepted += counts.accepted;
             result.duplicates += counts.duplicates;
             result.rejected += counts.rejected;
@@ -147,7 +188,13 @@ export function runImport(
         send({ type: 'cancel' });
         finish('failed', (error as Error).message);
       }
-    });
+    };
+    worker.on('error', (error) => writes.push(() => finish('failed', error.message)));
+    // A worker that ends without a word (killed, out of memory) must not leave the import waiting.
+    worker.on('exit', (code) =>
+      writes.push(() => finish('failed', `the parse worker stopped (exit code ${code})`)),
+    );
+    worker.on('message', (message: ParseMessage) => writes.push(() => handle(message)));
   });
 }
 

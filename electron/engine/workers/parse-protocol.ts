@@ -12,7 +12,9 @@ export interface ParseJob {
   /**
    * A tail's batch: committed in one transaction. Its rows show together anyway, and every commit
    * rewrites each index page it touched (one per actor, IP… of the batch): the first batches of
-   * an import, small so that its first rows show at once, made a tail write each page twice.
+   * an import, small so that its first rows show at once, made a tail write each page twice. Sent
+   * in small batches all the same (TAIL_PARSE_BATCH) so that the writer stores the first while
+   * the next are parsed.
    */
   oneTransaction?: boolean;
 }

@@ -4,13 +4,19 @@
 // costs more than parsing a tail's batch).
 import { parentPort } from 'node:worker_threads';
 import { planFile, UnrecognizedInputError, type FilePlan } from '../ingest/sniff-file.ts';
-import { batchSize, MAX_BATCH, readFileBatches } from '../ingest/import-file.ts';
+import { batchSize, readFileBatches } from '../ingest/import-file.ts';
 import { createGenericNormalizer } from '../ingest/normalize/generic.ts';
 import { BATCHES_IN_FLIGHT, type ParseJob, type ParseMessage, type WriterMessage } from './parse-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker must run as a worker thread');
 const send = (message: ParseMessage): void => port.postMessage(message);
+
+/**
+ * Rows per message of a file committed in one transaction (a tail's): the writer stores each while
+ * the next is parsed. Parsing and storing a tail's rows in turn made a row wait for both.
+ */
+const TAIL_PARSE_BATCH = 500;
 
 /** The file being parsed: its flow control, reset for every job. */
 interface Current {
@@ -70,7 +76,7 @@ async function run(job: ParseJob, state: Current): Promise<void> {
     importId,
     signal,
     { maxRecordBytes: job.maxRecordBytes },
-    job.oneTransaction ? () => MAX_BATCH : batchSize,
+    job.oneTransaction ? () => TAIL_PARSE_BATCH : batchSize,
   );
   for (;;) {
     while (state.credits === 0 && !signal.cancelled)

@@ -16,7 +16,8 @@ import type { CaseNoteDraft } from '../../../shared/domain/case-note.ts';
 import type { DeletionTarget } from '../../../shared/domain/deletion.ts';
 import type { AnnotationChange } from '../../../shared/domain/annotations.ts';
 import { runImport, type ImportFileOptions } from './import-runner.ts';
-import { serve, type Notice } from './rpc.ts';
+import { serve, type Methods, type Notice } from './rpc.ts';
+import { WriteGate } from './write-gate.ts';
 import type { ImportProgress } from '../../../shared/domain/import.ts';
 
 const port = parentPort;
@@ -40,6 +41,8 @@ let journal: Journal | undefined;
 let activeImports = 0;
 let ftsScheduled = false;
 const cancels = new Map<string, () => void>();
+/** Every write on this thread waits while a tail's file is being stored in one transaction. */
+const gate = new WriteGate();
 
 const notify = (notice: string, payload: unknown): void =>
   port.postMessage({ notice, payload } satisfies Notice);
@@ -62,7 +65,7 @@ function scheduleFts(): void {
   ftsScheduled = true;
   setImmediate(function step() {
     ftsScheduled = false;
-    if (!fts || activeImports > 0) return;
+    if (!fts || activeImports > 0 || gate.held) return;
     const tailing = Date.now() - lastTailBatchAt < TAILING_MS;
     const indexed = fts.indexNext(tailing ? FTS_CHUNK_WHILE_TAILING : FTS_CHUNK);
     const status = ftsStatus();
@@ -71,152 +74,172 @@ function scheduleFts(): void {
   });
 }
 
-serve(port, {
-  open(path: string): { ftsReady: boolean } {
-    if (db) throw new Error('a case is already open in this writer');
-    db = openCaseForWriting(path);
-    writer = new EventWriter(db);
-    fts = new FtsIndexer(db);
-    journal = new Journal(db);
-    if (journal.isEmpty()) {
-      // A new case, or one from before the journal: it starts with what the case holds now.
-      const imports = Number(db.prepare('SELECT count(*) FROM imports').pluck().get());
-      const events = Number(db.prepare('SELECT count(*) FROM events').pluck().get());
-      if (imports === 0 && events === 0) journal.append('case.created', { path });
-      else journal.append('journal.started', { path, imports, events });
-    }
-    scheduleFts();
-    return { ftsReady: ftsStatus().ready };
-  },
-
-  async importFile(path: string, options: ImportFileOptions) {
-    const open = requireOpen();
-    activeImports++;
-    try {
-      const result = await runImport(
-        open.writer,
-        path,
-        options,
-        (progress: ImportProgress) => notify('import-progress', progress),
-        (cancel) => cancels.set(options.jobId, cancel),
-      );
-      // Every file, whatever became of it, with the SHA-256 of what was read.
-      const record = (): unknown =>
-        journal?.append('import', {
-          importId: result.importId,
-          path: result.path,
-          sha256: result.sha256,
-          size: result.size,
-          format: result.format,
-          container: result.container,
-          status: result.status,
-          accepted: result.accepted,
-          duplicates: result.duplicates,
-          rejected: result.rejected,
-          ...(result.error === undefined ? {} : { error: result.error }),
-        });
-      if (options.tailBatch) open.writer.redoable(record);
-      else record();
-      return result;
-    } finally {
-      cancels.delete(options.jobId);
-      activeImports--;
-      if (options.tailBatch) lastTailBatchAt = Date.now();
-      // A full WAL checkpoint after each file keeps the case file whole on disk (a tail's
-      // batches leave it to SQLite's automatic checkpoints: see ImportOptions.tailBatch).
-      if (!options.tailBatch) open.writer.checkpoint();
+serve(
+  port,
+  gated({
+    open(path: string): { ftsReady: boolean } {
+      if (db) throw new Error('a case is already open in this writer');
+      db = openCaseForWriting(path);
+      writer = new EventWriter(db);
+      fts = new FtsIndexer(db);
+      journal = new Journal(db);
+      if (journal.isEmpty()) {
+        // A new case, or one from before the journal: it starts with what the case holds now.
+        const imports = Number(db.prepare('SELECT count(*) FROM imports').pluck().get());
+        const events = Number(db.prepare('SELECT count(*) FROM events').pluck().get());
+        if (imports === 0 && events === 0) journal.append('case.created', { path });
+        else journal.append('journal.started', { path, imports, events });
+      }
       scheduleFts();
-    }
-  },
+      return { ftsReady: ftsStatus().ready };
+    },
 
-  cancel(jobId: string): boolean {
-    const cancel = cancels.get(jobId);
-    cancel?.();
-    return cancel !== undefined;
-  },
+    async importFile(path: string, options: ImportFileOptions) {
+      const open = requireOpen();
+      activeImports++;
+      try {
+        const result = await runImport(
+          open.writer,
+          gate,
+          path,
+          options,
+          (progress: ImportProgress) => notify('import-progress', progress),
+          (cancel) => cancels.set(options.jobId, cancel),
+        );
+        // Every file, whatever became of it, with the SHA-256 of what was read.
+        const record = (): unknown =>
+          journal?.append('import', {
+            importId: result.importId,
+            path: result.path,
+            sha256: result.sha256,
+            size: result.size,
+            format: result.format,
+            container: result.container,
+            status: result.status,
+            accepted: result.accepted,
+            duplicates: result.duplicates,
+            rejected: result.rejected,
+            ...(result.error === undefined ? {} : { error: result.error }),
+          });
+        if (options.tailBatch) open.writer.redoable(record);
+        else record();
+        return result;
+      } finally {
+        cancels.delete(options.jobId);
+        activeImports--;
+        if (options.tailBatch) lastTailBatchAt = Date.now();
+        // A full WAL checkpoint after each file keeps the case file whole on disk (a tail's
+        // batches leave it to SQLite's automatic checkpoints: see ImportOptions.tailBatch).
+        if (!options.tailBatch) open.writer.checkpoint();
+        scheduleFts();
+      }
+    },
 
-  ftsStatus,
+    cancel(jobId: string): boolean {
+      const cancel = cancels.get(jobId);
+      cancel?.();
+      return cancel !== undefined;
+    },
 
-  /** Stars, tags or notes events, journaled. */
-  annotate(seqs: number[], change: AnnotationChange) {
-    const open = requireOpen();
-    return annotate(open.db, open.journal, seqs, change);
-  },
+    ftsStatus,
 
-  saveSearch(search: Omit<SavedSearch, 'savedAt'>) {
-    const open = requireOpen();
-    return saveSearch(open.db, open.journal, search);
-  },
+    /** Stars, tags or notes events, journaled. */
+    annotate(seqs: number[], change: AnnotationChange) {
+      const open = requireOpen();
+      return annotate(open.db, open.journal, seqs, change);
+    },
 
-  deleteSearch(name: string) {
-    const open = requireOpen();
-    deleteSearch(open.db, open.journal, name);
-  },
+    saveSearch(search: Omit<SavedSearch, 'savedAt'>) {
+      const open = requireOpen();
+      return saveSearch(open.db, open.journal, search);
+    },
 
-  recordSearch(entry: Omit<HistoryEntry, 'usedAt'>) {
-    recordSearch(requireOpen().db, entry);
-  },
+    deleteSearch(name: string) {
+      const open = requireOpen();
+      deleteSearch(open.db, open.journal, name);
+    },
 
-  decideAlert(decision: AlertDecision, analyst: string) {
-    const open = requireOpen();
-    return decideAlert(open.db, open.journal, decision, analyst);
-  },
+    recordSearch(entry: Omit<HistoryEntry, 'usedAt'>) {
+      recordSearch(requireOpen().db, entry);
+    },
 
-  suppressAlerts(suppression: { ruleId: string; entity: AlertEntity; note: string }, analyst: string) {
-    const open = requireOpen();
-    return suppressAlerts(open.db, open.journal, suppression, analyst);
-  },
+    decideAlert(decision: AlertDecision, analyst: string) {
+      const open = requireOpen();
+      return decideAlert(open.db, open.journal, decision, analyst);
+    },
 
-  unsuppressAlerts(target: { ruleId: string; entity: AlertEntity }, analyst: string) {
-    const open = requireOpen();
-    unsuppressAlerts(open.db, open.journal, target, analyst);
-  },
+    suppressAlerts(suppression: { ruleId: string; entity: AlertEntity; note: string }, analyst: string) {
+      const open = requireOpen();
+      return suppressAlerts(open.db, open.journal, suppression, analyst);
+    },
 
-  setDetectionSettings(settings: DetectionSettings) {
-    const open = requireOpen();
-    return setDetectionSettings(open.db, open.journal, settings);
-  },
+    unsuppressAlerts(target: { ruleId: string; entity: AlertEntity }, analyst: string) {
+      const open = requireOpen();
+      unsuppressAlerts(open.db, open.journal, target, analyst);
+    },
 
-  saveNote(draft: CaseNoteDraft) {
-    const open = requireOpen();
-    return saveCaseNote(open.db, open.journal, draft);
-  },
+    setDetectionSettings(settings: DetectionSettings) {
+      const open = requireOpen();
+      return setDetectionSettings(open.db, open.journal, settings);
+    },
 
-  deleteNote(id: number) {
-    const open = requireOpen();
-    deleteCaseNote(open.db, open.journal, id);
-  },
+    saveNote(draft: CaseNoteDraft) {
+      const open = requireOpen();
+      return saveCaseNote(open.db, open.journal, draft);
+    },
 
-  /** Removes events from the case (never from the input files), journaled. */
-  deleteEvents(target: DeletionTarget) {
-    const open = requireOpen();
-    const summary = deleteEvents(open.db, open.journal, target);
-    open.writer.checkpoint();
-    return summary;
-  },
+    deleteNote(id: number) {
+      const open = requireOpen();
+      deleteCaseNote(open.db, open.journal, id);
+    },
 
-  /** Appends an entry to the case journal (exports, pulls: what happens outside this thread). */
-  journal(action: string, detail: Record<string, unknown>) {
-    if (!journal) throw new Error('no case is open');
-    return journal.append(action, detail);
-  },
+    /** Removes events from the case (never from the input files), journaled. */
+    deleteEvents(target: DeletionTarget) {
+      const open = requireOpen();
+      const summary = deleteEvents(open.db, open.journal, target);
+      open.writer.checkpoint();
+      return summary;
+    },
 
-  /** Builds the whole free-text index now (CLI and tests; the app lets it run in the background). */
-  indexAll(): number {
-    const open = requireOpen();
-    let total = 0;
-    for (let n = open.fts.indexNext(FTS_CHUNK * 10); n > 0; n = open.fts.indexNext(FTS_CHUNK * 10))
-      total += n;
-    return total;
-  },
+    /** Appends an entry to the case journal (exports, pulls: what happens outside this thread). */
+    journal(action: string, detail: Record<string, unknown>) {
+      if (!journal) throw new Error('no case is open');
+      return journal.append(action, detail);
+    },
 
-  close(): void {
-    if (!db) return;
-    writer?.checkpoint();
-    db.close();
-    db = undefined;
-    writer = undefined;
-    fts = undefined;
-    journal = undefined;
-  },
-});
+    /** Builds the whole free-text index now (CLI and tests; the app lets it run in the background). */
+    indexAll(): number {
+      const open = requireOpen();
+      let total = 0;
+      for (let n = open.fts.indexNext(FTS_CHUNK * 10); n > 0; n = open.fts.indexNext(FTS_CHUNK * 10))
+        total += n;
+      return total;
+    },
+
+    close(): void {
+      if (!db) return;
+      writer?.checkpoint();
+      db.close();
+      db = undefined;
+      writer = undefined;
+      fts = undefined;
+      journal = undefined;
+    },
+  }),
+);
+
+/**
+ * The methods with every one but `importFile` (whose writes go through the gate one by one) and
+ * `cancel` (which writes nothing) run only while no tail's file holds the case open for writing.
+ */
+function gated(methods: Methods): Methods {
+  const ungated = new Set(['importFile', 'cancel']);
+  return Object.fromEntries(
+    Object.entries(methods).map(([name, method]) => [
+      name,
+      ungated.has(name)
+        ? method
+        : (...args: never[]) => gate.run(() => (method as (...a: never[]) => unknown)(...args)),
+    ]),
+  );
+}

@@ -4,6 +4,7 @@ import { compileGroups, compileRowsWhere, compileServerSearch, type ServerSearch
 import {
   groupsOf,
   listed,
+  selected,
   parseJsonText,
   offsetOf,
   perTable,
@@ -233,7 +234,7 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       values.push(options.limit, offsetOf(position));
       const rows = await readOnly<SourceRow>(
         connection,
-        `SELECT ${names.map(quoteMysqlIdentifier).join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
+        `SELECT ${selected(options.columns, names).map(quoteMysqlIdentifier).join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
           ` WHERE ${where.join(' AND ')}` +
           ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ? OFFSET ?`,
         values,

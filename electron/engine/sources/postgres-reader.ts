@@ -3,6 +3,7 @@ import type { SourceColumn } from '../../../shared/domain/source.ts';
 import { compileGroups, compileRowsWhere, compileServerSearch, type ServerSearch } from './compile-server.ts';
 import {
   listed,
+  selected,
   groupsOf,
   offsetOf,
   perTable,
@@ -192,7 +193,7 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       }
       const direction = desc ? ' DESC' : '';
       const sql =
-        `SELECT ${names.map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
+        `SELECT ${selected(options.columns, names).map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
         ` WHERE ${where.join(' AND ')}` +
         ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(offsetOf(position))}`;
       // json and jsonb arrive as values already; text stays text, as the database holds it.

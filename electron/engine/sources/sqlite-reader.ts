@@ -4,6 +4,7 @@ import { WorkerClient, workerEntry, type Methods } from '../workers/rpc.ts';
 import { PushDownError } from './compile-server.ts';
 import {
   listed,
+  selected,
   offsetOf,
   parseJsonText,
   quoteIdentifier,
@@ -84,7 +85,7 @@ export function createSqliteSourceMethods() {
         values.push(position.time, position.key);
       }
       const select = [
-        ...columns.map(quoteIdentifier),
+        ...selected(options.columns, columns).map(quoteIdentifier),
         ...(key === 'rowid' ? [`rowid AS ${quoteIdentifier(ROWID)}`] : []),
       ];
       const sql =

@@ -145,6 +145,8 @@ export interface TableReader {
       order?: 'asc' | 'desc';
       /** Only rows whose (integer) `key` passes this filter. */
       keys?: KeyFilter;
+      /** Only these of the table's columns (a tail reading which keys its window holds). */
+      columns?: readonly string[];
     },
   ): Promise<SourceRow[]>;
   /** How many rows match `search`, counted by the server (within its statement timeout). */
@@ -220,6 +222,11 @@ export function perTable<T>(load: (table: string) => Promise<T>): (table: string
     }
     return found;
   };
+}
+
+/** The columns a read asked for (each one the database listed), or all of them. */
+export function selected(columns: readonly string[] | undefined, allowed: readonly string[]): string[] {
+  return columns === undefined ? [...allowed] : columns.map((name) => listed(name, allowed, 'column'));
 }
 
 /** Refuses any name the database did not list. */

@@ -13,6 +13,7 @@ import { builtInRules, DEFAULT_DETECTION_SETTINGS } from '../../../shared/domain
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { AlertEngine, type RaisedAlert } from './alert-rules.ts';
+import { decidedByActivity } from './activity-tests.ts';
 import { evaluateRules } from './evaluate-alerts.ts';
 import { loadRuleFolder, runRules, SigmaEngine, type LoadedRules } from './run-rules.ts';
 import type { DetectionReport } from '../../../shared/domain/detection.ts';
@@ -273,6 +274,50 @@ describe('windows, counts and sequences', () => {
     const alerts = run(caseDb, { type: 'sequence', steps, groupBy: ['ip'], within: 10 * 60_000_000 });
     expect(alerts.map((a) => [a.entity?.values[0], a.count])).toEqual([['192.0.2.1', 3]]);
     caseDb.close();
+  });
+});
+
+describe('searches decided by action, category and outcome alone', () => {
+  it('are told apart from the rest', () => {
+    const decided = (search: string): boolean => {
+      const parsed = parseSearch(search);
+      if (!parsed.ok) throw new Error(parsed.error.message);
+      return decidedByActivity(parsed.filter);
+    };
+    expect(decided('kind:login-failed')).toBe(true);
+    expect(decided('(action:iam:Attach* OR outcome:failure) -category:iam')).toBe(true);
+    expect(decided('event.action:user.login result:success')).toBe(true);
+    expect(decided('')).toBe(true);
+    expect(decided('actor:bob')).toBe(false);
+    expect(decided('kind:login ip:10.0.0.1')).toBe(false);
+    expect(decided('"free text"')).toBe(false);
+    // `kind:` with a value that is no activity kind searches the record's own field.
+    expect(decided('kind:Event')).toBe(false);
+    expect(decided('is:starred')).toBe(false);
+    for (const rule of builtInRules(DEFAULT_DETECTION_SETTINGS))
+      for (const search of rule.steps?.map((s) => s.search) ?? [rule.search ?? ''])
+        expect(decided(search)).toBe(true);
+  });
+
+  it('give the same alerts tested once per (action, category, outcome) as tested on every event', () => {
+    const rules = builtInRules({ ...DEFAULT_DETECTION_SETTINGS, accountFailuresAbove: 1 });
+    const perTriple = new AlertEngine(rules);
+    perTriple.advance(db);
+    // A rule searching free text (the record's text) makes the engine test every event.
+    const freeText: AlertRule = {
+      id: 'test.free-text',
+      title: 'Free text',
+      level: 'low',
+      type: 'event',
+      search: '"no sample holds this phrase"',
+      groupBy: [],
+      file: 'test',
+    };
+    const perEvent = new AlertEngine([...rules, freeText]);
+    perEvent.advance(db);
+    const expected = normalize(perEvent.alerts().filter((a) => a.ruleId !== freeText.id));
+    expect(expected.length).toBeGreaterThan(8);
+    expect(normalize(perTriple.alerts())).toEqual(expected);
   });
 });
 

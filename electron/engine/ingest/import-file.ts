@@ -26,7 +26,7 @@ export function batchSize(batchIndex: number): number {
 }
 
 /** The largest batch: memory stays bounded whatever the file. */
-export const MAX_BATCH = 25_000;
+const MAX_BATCH = 25_000;
 
 /**
  * Streams a planned file as batches of stored rows and rejects. Memory is one batch plus the

@@ -83,7 +83,8 @@ export function readsKey(filter: KeyFilter): (key: unknown) => boolean {
   };
 }
 
-function integer(key: unknown): bigint | undefined {
+/** A key as an integer, or undefined when it is not one. */
+export function integer(key: unknown): bigint | undefined {
   try {
     return BigInt(String(key));
   } catch {

@@ -12,7 +12,7 @@ import {
   type SourceRow,
   type TableReader,
 } from '../sources/table-reader.ts';
-import { KeyGaps, readsKey } from './key-gaps.ts';
+import { integer, KeyGaps, readsKey } from './key-gaps.ts';
 
 export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
 
@@ -71,8 +71,9 @@ export interface TableTailOptions {
 /** Rows per read while following: stored (and checked by the rules) a page at a time. */
 const PAGE = 10_000;
 /**
- * While polls read only new and late rows by key (an index lookup), they come this often at most
- * (a row reaches the screen within a second); polls re-reading the overlap keep `pollMs`.
+ * While polls read only new and late rows by key (an index lookup; or the window's keys alone,
+ * see unreadInWindow), they come this often at most (a row reaches the screen within a second);
+ * polls re-reading the whole overlap keep `pollMs`.
  */
 const KEYED_POLL_MS = 150;
 /** Rows per read of a window's keys alone (two columns: many fit in a page). */
@@ -124,13 +125,8 @@ function timeOf(value: unknown): number | undefined {
   return typeof value === 'string' ? parseTimestamp(value)?.time : undefined;
 }
 
-function integer(value: unknown): bigint | undefined {
-  try {
-    return typeof value === 'bigint' ? value : BigInt(String(value));
-  } catch {
-    return undefined;
-  }
-}
+/** How `readKeys` knows a row: its key and its time as the server wrote them. */
+const readKey = (key: unknown, timeText: unknown): string => `${String(key)}\u0000${String(timeText)}`;
 
 /** Full jitter: a uniform draw in [0, min(cap, base·2^attempt)). */
 export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
@@ -399,7 +395,7 @@ export class TableTail {
   }
 
   private noteRead(key: unknown, timeText: unknown, time: number): void {
-    this.readKeys.set(`${String(key)}\u0000${String(timeText)}`, time);
+    this.readKeys.set(readKey(key, timeText), time);
     const value = integer(key);
     if (value !== undefined && (this.highestRead === undefined || value > this.highestRead))
       this.highestRead = value;
@@ -431,7 +427,7 @@ export class TableTail {
         reader.rows(table, { timeColumn, key, from, position, limit: KEY_PAGE, columns: [key, timeColumn] }),
       );
       for (const row of page) {
-        if (this.readKeys.has(`${String(row[key])}\u0000${String(row[timeColumn])}`)) continue;
+        if (this.readKeys.has(readKey(row[key], row[timeColumn]))) continue;
         if (wouldRead && !wouldRead(row[key])) this.gaps.abandon();
         const value = integer(row[key]);
         if (value === undefined) return undefined;

@@ -5,7 +5,7 @@
 // without the overlap loses rows: proof the test can see the bug it guards against.
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -381,6 +381,54 @@ describe('following a PostgreSQL table', () => {
       await session.close();
     }
   }, 30_000);
+
+  it('reads wide rows in pages bounded by bytes, not only by rows', async () => {
+    // ~8 KB a row: a page of 10,000 would hold ~80 MB; pages are sized to ~16 MiB of rows.
+    const wide = (rows: number) =>
+      server.psql(
+        `INSERT INTO wide_audit (username, payload) SELECT 'user' || g, repeat('x', 8000) FROM generate_series(1, ${rows}) g`,
+        'app',
+      );
+    server.psql(
+      `CREATE TABLE wide_audit (id bigserial PRIMARY KEY, username text, payload text,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+      'app',
+    );
+    wide(2500);
+    const session = await CaseSession.open(temp.file('wide.auditscope'));
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: 'public.wide_audit',
+      mapping: { time: 'created_at', actor: 'username' },
+      overlapMs: 500,
+      from: '2000-01-01T00:00:00Z',
+    });
+    const spoolLines = () =>
+      readdirSync(`${session.path}.tail`)
+        .sort()
+        .map(
+          (name) =>
+            readFileSync(path.join(`${session.path}.tail`, name), 'utf8')
+              .trimEnd()
+              .split('\n').length,
+        );
+    try {
+      // Before any row is read, a page is 10,000 rows: the first poll reads all 2,500 at once.
+      await tail.step();
+      expect(spoolLines()).toEqual([2500]);
+      wide(5000);
+      await tail.step();
+      const later = spoolLines().slice(1);
+      // 16 MiB / ~8,060 bytes a row (as JSON) = 2,081 rows a page.
+      expect(later.length).toBeGreaterThanOrEqual(3);
+      for (const lines of later) expect(lines).toBeLessThanOrEqual(2081);
+      expect(later.reduce((a, b) => a + b, 0)).toBe(5000);
+      expect(tail.status.events).toBe(7500);
+    } finally {
+      await tail.stop();
+      await session.close();
+    }
+  }, 60_000);
 
   it('backs off with full jitter within a capped, doubling envelope', () => {
     const random = prng(3);

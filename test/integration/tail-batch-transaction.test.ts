@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
 import { verifyJournal } from '../../electron/engine/store/journal.ts';
+import { parseSearch } from '../../shared/query/parse-search.ts';
 import { dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
 
@@ -119,5 +120,26 @@ describe("a tail's file in one transaction", () => {
     const reader = openCaseForReading(temp.file('tail-batch.auditscope'));
     expect(verifyJournal(reader).broken).toBeNull();
     reader.close();
+  });
+
+  it("finds a tail's events by free text while the index lags behind it, and the index catches up", async () => {
+    // While a tail runs the free-text index takes paced steps (see writer-worker): a search
+    // right after a batch is stored scans what the index does not cover yet.
+    const size = 3000;
+    const search = (text: string) => {
+      const parsed = parseSearch(text);
+      if (!parsed.ok || !parsed.filter) throw new Error(`not a search: ${text}`);
+      return session.read.total({ filter: parsed.filter });
+    };
+    for (let b = 1; b <= 4; b++) {
+      const file = temp.file(`fts-spool-${b}.ndjson`);
+      // Each event's uuid is `ftsrunb<b>-<i>`: the token ftsrunb<b> is in every event of batch b.
+      writeFileSync(file, oktaEvents(size, `ftsrunb${b}`));
+      const summary = await session.import([file], { format: 'okta', tailBatch: true });
+      expect(summary.totals.accepted).toBe(size);
+      expect(await search(`ftsrunb${b}`)).toBe(size);
+    }
+    await expect.poll(async () => (await session.ftsStatus()).ready, { timeout: 30_000 }).toBe(true);
+    for (let b = 1; b <= 4; b++) expect(await search(`ftsrunb${b}`)).toBe(size);
   });
 });

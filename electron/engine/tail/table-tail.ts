@@ -64,12 +64,22 @@ export interface TableTailOptions {
    * starts the next poll at once; it is only a hint: polls go on at `pollMs` whatever arrives.
    */
   wakeChannel?: string;
-  /** Rows per read (default 10,000): a poll reads what is new in pages of this many. */
+  /**
+   * Rows per read: a poll reads what is new in pages of this many. Default: as many as make
+   * about PAGE_BYTES of the rows read so far (1,000–30,000; 10,000 before any row is read).
+   */
   pageRows?: number;
 }
 
-/** Rows per read while following: stored (and checked by the rules) a page at a time. */
-const PAGE = 10_000;
+/**
+ * A page's rows, read while following, are stored (and checked by the rules) at once, in one
+ * transaction: each commit rewrites the index pages its events touch (one per actor and IP, all
+ * over those indexes), so a tail catching up gains from big pages (a writer-only run at 800k
+ * events: 33 µs an event in 3,000-row transactions, 25 µs in 10,000, 21 µs in 20,000). The rows
+ * are held in memory meanwhile, so a page is bounded by bytes: 10,000 rows of 8 KB were 80 MB.
+ */
+const PAGE_BYTES = 16 * 1024 * 1024;
+const PAGE_ROWS = { first: 10_000, min: 1000, max: 30_000 };
 /**
  * While polls read only new and late rows by key (an index lookup; or the window's keys alone,
  * see unreadInWindow), they come this often at most (a row reaches the screen within a second);
@@ -145,7 +155,10 @@ export function backoffDelay(attempt: number, baseMs: number, capMs: number, ran
 export class TableTail {
   readonly status: TableTailStatus;
   private readonly session: CaseSession;
-  private readonly options: Required<Omit<TableTailOptions, 'from' | 'label' | 'wakeChannel'>>;
+  private readonly options: Required<Omit<TableTailOptions, 'from' | 'label' | 'wakeChannel' | 'pageRows'>> &
+    Pick<TableTailOptions, 'pageRows'>;
+  /** Bytes (as JSON) of the rows read so far, and how many: what sizes a page (see PAGE_BYTES). */
+  private readonly rowBytes = { bytes: 0, rows: 0 };
   private readonly wakeChannel: string | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   /** Polls now: set by `start`, called by a notification. */
@@ -185,7 +198,6 @@ export class TableTail {
       backoffBaseMs: 500,
       backoffCapMs: 30_000,
       random: Math.random,
-      pageRows: PAGE,
       ...options,
     };
     this.label = options.label ?? options.table;
@@ -350,6 +362,7 @@ export class TableTail {
         this.keyed = keys !== undefined;
       }
     }
+    const limit = this.pageRows();
     const readPage = (position: PagePosition | undefined): Promise<SourceRow[]> =>
       this.answered(
         reader.rows(table, {
@@ -357,7 +370,7 @@ export class TableTail {
           ...(key ? { key } : {}),
           from,
           position,
-          limit: this.options.pageRows,
+          limit,
           ...(keys ? { keys } : {}),
         }),
       );
@@ -367,7 +380,7 @@ export class TableTail {
       // Catching up, the next page is read while this one is stored: reading (this thread) and
       // storing (the parse and writer threads) overlap instead of taking turns.
       let next: Promise<SourceRow[]> | undefined;
-      if (page.length === this.options.pageRows) {
+      if (page.length === limit) {
         const last = page[page.length - 1] as SourceRow;
         next = readPage(key ? { time: last[timeColumn], key: last[key] } : { offset: read + page.length });
         // Awaited below, unless storing this page fails first (then the poll ends with that error).
@@ -392,6 +405,15 @@ export class TableTail {
     for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
     for (const [row, time] of this.readKeys) if (time < horizon) this.readKeys.delete(row);
     if (this.sequence === true) this.gaps.settle(this.cursorMicros ?? 0);
+  }
+
+  /** Rows per page: as asked, else about PAGE_BYTES of rows as big as those read so far. */
+  private pageRows(): number {
+    if (this.options.pageRows !== undefined) return this.options.pageRows;
+    const { bytes, rows } = this.rowBytes;
+    if (rows === 0) return PAGE_ROWS.first;
+    const fit = Math.floor(PAGE_BYTES / Math.max(1, bytes / rows));
+    return Math.min(PAGE_ROWS.max, Math.max(PAGE_ROWS.min, fit));
   }
 
   private noteRead(key: unknown, timeText: unknown, time: number): void {
@@ -452,6 +474,8 @@ export class TableTail {
     for (const [i, read] of rows.entries()) {
       const row = ownColumns(read);
       const text = JSON.stringify(row);
+      this.rowBytes.bytes += text.length;
+      this.rowBytes.rows++;
       if (this.seen.has(text)) {
         this.status.duplicates++;
         continue;

@@ -109,7 +109,8 @@ export async function expectCountEstimate(reader: TableReader, table: string, ro
   const estimated = await reader.countWithin(table, { timeColumn: 'created_at', search, timeoutMs: 1 });
   expect(estimated.exact).toBe(false);
   expect(estimated.count).toBeGreaterThan(0);
-  expect(estimated.count).toBeLessThanOrEqual(rows);
+  // Of the table's size, not exactly: InnoDB's row estimate can pass it (9,001 of 9,000 seen in CI).
+  expect(estimated.count).toBeLessThanOrEqual(Math.ceil(rows * 1.1));
   const exact = await reader.countWithin(table, { timeColumn: 'created_at', search, timeoutMs: 30_000 });
   expect(exact).toEqual({
     count: await reader.count(table, { timeColumn: 'created_at', search }),

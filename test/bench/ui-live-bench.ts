@@ -107,6 +107,9 @@ export async function benchLiveUi(options: { rate?: number; seconds?: number } =
     while ((recorded.at(-1)?.events ?? 0) < written && performance.now() - writerDone < 60_000)
       await new Promise((r) => setTimeout(r, 100));
     const drainedAt = performance.now();
+    // How far the free-text index is behind when the tail has caught up (it is paced while a
+    // tail keeps the writer busy: see writer-worker).
+    const fts = await session.ftsStatus();
     await new Promise((r) => setTimeout(r, 2000)); // the last probes reach the screen
     const page_ = (await page.evaluate(
       () =>
@@ -133,6 +136,7 @@ export async function benchLiveUi(options: { rate?: number; seconds?: number } =
       writerSeconds: Math.round(writerSeconds * 10) / 10,
       recordedEventsPerSecond: Math.round(stored / ((drainedAt - started) / 1000)),
       drainAfterWriterStopsMs: Math.round(drainedAt - writerDone),
+      freeTextIndexBehindAtDrain: fts.lastRowid - fts.indexedThrough,
       commitToScreenMs: summarize(latencies.filter((x) => !Number.isNaN(x))),
       commitToScreenAfterWarmUpMs: summarize(steady.filter((x) => !Number.isNaN(x))),
       probesNeverSeen: latencies.filter((x) => Number.isNaN(x)).length,

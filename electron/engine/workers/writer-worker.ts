@@ -18,6 +18,7 @@ import type { AnnotationChange } from '../../../shared/domain/annotations.ts';
 import { runImport, type ImportFileOptions } from './import-runner.ts';
 import { serve, type Methods, type Notice } from './rpc.ts';
 import { WriteGate } from './write-gate.ts';
+import { BusyShare } from './busy-share.ts';
 import type { ImportProgress } from '../../../shared/domain/import.ts';
 
 const port = parentPort;
@@ -31,12 +32,15 @@ const FTS_CHUNK = 2000;
  */
 const FTS_CHUNK_WHILE_TAILING = 500;
 /**
- * While a tail runs, at most one step this often (~5,000 events/s): a tail slower than that keeps
- * the index current; a faster one leaves it behind (free text scans meanwhile) until it slows,
- * rather than spend ~15 % of the two cores on it while the tail needs them all (measured: a 20k
- * rows/s table tail's writer spent ~40 % of its busy time indexing).
+ * While storing a tail's batches takes more than FTS_PACED_ABOVE of this thread's time (over the
+ * last second), at most one step this often (~5,000 events/s): such a tail leaves the index
+ * behind (free text scans meanwhile) until it slows, rather than spend ~15 % of the two cores on
+ * it while the tail needs them all (measured: a 20k rows/s table tail's writer spent ~40 % of its
+ * busy time indexing). A slower tail leaves room: the index keeps up, or catches up, at once.
  */
 const FTS_STEP_WHILE_TAILING_MS = 100;
+const FTS_PACED_ABOVE = 0.5;
+const tailBusy = new BusyShare(1000);
 /** A tail stored a batch this recently: it is still running. */
 const TAILING_MS = 2000;
 let lastTailBatchAt = 0;
@@ -67,8 +71,8 @@ function ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolea
 }
 
 /**
- * Indexes in small steps between other work; pauses while an import writes. While a tail runs,
- * steps come at most every FTS_STEP_WHILE_TAILING_MS.
+ * Indexes in small steps between other work; pauses while an import writes. While a tail keeps
+ * this thread busy, steps come at most every FTS_STEP_WHILE_TAILING_MS.
  */
 function scheduleFts(delayMs = 0): void {
   if (ftsScheduled || !fts) return;
@@ -80,7 +84,8 @@ function scheduleFts(delayMs = 0): void {
     const indexed = fts.indexNext(tailing ? FTS_CHUNK_WHILE_TAILING : FTS_CHUNK);
     const status = ftsStatus();
     notify('fts-progress', status);
-    if (indexed > 0) scheduleFts(tailing ? FTS_STEP_WHILE_TAILING_MS : 0);
+    const paced = tailing && tailBusy.share(Date.now()) > FTS_PACED_ABOVE;
+    if (indexed > 0) scheduleFts(paced ? FTS_STEP_WHILE_TAILING_MS : 0);
   };
   if (delayMs > 0) setTimeout(step, delayMs);
   else setImmediate(step);
@@ -109,6 +114,7 @@ serve(
     async importFile(path: string, options: ImportFileOptions) {
       const open = requireOpen();
       activeImports++;
+      const startedAt = Date.now();
       try {
         const result = await runImport(
           open.writer,
@@ -139,7 +145,10 @@ serve(
       } finally {
         cancels.delete(options.jobId);
         activeImports--;
-        if (options.tailBatch) lastTailBatchAt = Date.now();
+        if (options.tailBatch) {
+          lastTailBatchAt = Date.now();
+          tailBusy.add(startedAt, lastTailBatchAt);
+        }
         // A full WAL checkpoint after each file keeps the case file whole on disk (a tail's
         // batches leave it to SQLite's automatic checkpoints: see ImportOptions.tailBatch).
         if (!options.tailBatch) open.writer.checkpoint();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, eventId, fieldsDigest, parseForHashing } from './event-id.ts';
+import { prng } from '../../../test/support/prng.ts';
 import { createGenericNormalizer } from './normalize/generic.ts';
 import { toRow } from './to-event.ts';
 import type { EventRow } from '../store/event-row.ts';
@@ -62,5 +63,42 @@ describe('eventId', () => {
     const value = JSON.parse('{"__proto__":{"isAdmin":true}}');
     expect(canonicalJson(value)).toBe('{"__proto__":{"isAdmin":true}}');
     expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it('writes a flat record (a table row) as the general walk does, whatever its keys and values', () => {
+    const random = prng(42);
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+    const keys = ['id', '10', '2', '__proto__', 'é', 'a"b', 'A', 'a', '', 'created_at', '\u0000', '😀'];
+    const values: unknown[] = [
+      'x',
+      'with "quotes"',
+      'é',
+      '',
+      '\n',
+      0,
+      -0,
+      1.5,
+      1e21,
+      -7,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      true,
+      false,
+      null,
+      undefined,
+    ];
+    for (let run = 0; run < 500; run++) {
+      const record: Record<string, unknown> = JSON.parse('{}') as Record<string, unknown>;
+      const size = Math.floor(random() * keys.length);
+      for (let i = 0; i < size; i++)
+        Object.defineProperty(record, pick(keys), {
+          value: pick(values),
+          enumerable: true,
+          configurable: true,
+          writable: true,
+        });
+      // Inside an array the record goes through the general walk; alone, through the flat path.
+      expect(`[${canonicalJson(record)}]`).toBe(canonicalJson([record]));
+    }
   });
 });

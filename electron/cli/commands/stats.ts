@@ -41,7 +41,7 @@ export async function statsCommand(argv: string[]): Promise<number> {
       stats.first !== null && stats.last !== null
         ? `span ${formatTimeUtc(stats.first)} — ${formatTimeUtc(stats.last)}`
         : 'span: no events',
-      `free-text index: ${stats.ftsReady ? 'ready' : 'building (free text falls back to a scan until done)'}`,
+      `free-text index: ${stats.ftsReady ? 'ready' : 'building (until done, free text indexes or scans the events it lacks)'}`,
       section('by source', stats.bySource),
       section('by outcome', stats.byOutcome),
       section('by category', stats.byCategory),

@@ -2,10 +2,11 @@ import type { CaseDb } from '../store/case-db.ts';
 import { COLUMN_INDEXES } from '../store/schema.ts';
 import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
-import { compileSqlite, toFtsQuery, toJsonPath } from './compile-sqlite.ts';
+import { compileSqlite, toFtsQuery, toJsonPath, type CompileOptions } from './compile-sqlite.ts';
+import { PendingTextIndex } from './pending-text-index.ts';
 import { KnownKeys, ResultSet, type ResultPlan } from './result-set.ts';
 import { DELETIONS_KEY } from '../store/delete-events.ts';
-import { freeTextIndexComplete } from '../store/fts-indexer.ts';
+import { freeTextIndexComplete, freeTextIndexedThrough } from '../store/fts-indexer.ts';
 import { activitySummaries, journey } from './activity.ts';
 import type { ActivitySummary, JourneyField, JourneyLane } from '../../../shared/domain/activity.ts';
 import { resolveField, parseRawPath } from '../../../shared/query/fields.ts';
@@ -56,6 +57,7 @@ function containsText(filter: Filter): boolean {
  */
 export class CaseQueries {
   private readonly db: CaseDb;
+  private readonly pendingText: PendingTextIndex;
   private readonly results = new Map<string, ResultSet>();
   /** Position checkpoints per query snapshot, shared by results of the same query. */
   private readonly checkpoints = new Map<string, KnownKeys>();
@@ -68,6 +70,7 @@ export class CaseQueries {
 
   constructor(db: CaseDb) {
     this.db = db;
+    this.pendingText = new PendingTextIndex(db);
   }
 
   /** True when the free-text index covers every event (else free text falls back to a scan). */
@@ -75,8 +78,20 @@ export class CaseQueries {
     return freeTextIndexComplete(this.db);
   }
 
+  /**
+   * How free text is searched now: the case's index when complete; else with the events it lacks
+   * indexed on this connection (when a search needs them and they are few enough); else a scan.
+   */
+  private textOptions(query: EventQuery): CompileOptions {
+    if (query.filter === undefined || !containsText(query.filter)) return { ftsReady: this.ftsReady() };
+    const mark = freeTextIndexedThrough(this.db);
+    const top = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    if (mark >= top) return { ftsReady: true };
+    return { ftsReady: false, pendingText: this.pendingText.cover(mark, top) };
+  }
+
   private compile(query: EventQuery): { where: string; params: (string | number)[] } {
-    return compileSqlite(query, { ftsReady: this.ftsReady() });
+    return compileSqlite(query, this.textOptions(query));
   }
 
   /**
@@ -95,9 +110,9 @@ export class CaseQueries {
   }
 
   private resultSet(query: EventQuery): ResultSet {
-    const ftsReady = this.ftsReady();
     const lastRowid = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
-    const compiled = compileSqlite(query, { ftsReady });
+    const textOptions = this.textOptions(query);
+    const compiled = compileSqlite(query, textOptions);
     // `+rowid`: the bound must not tempt the planner to walk the primary key and sort by time.
     const snapshot = {
       where: `(${compiled.where}) AND +rowid <= ?`,
@@ -106,11 +121,11 @@ export class CaseQueries {
     return new ResultSet(
       this.db,
       { ...snapshot, order: query.order ?? 'desc' },
-      this.plan(query, ftsReady, lastRowid),
+      this.plan(query, textOptions, lastRowid),
     );
   }
 
-  private plan(query: EventQuery, ftsReady: boolean, lastRowid: number): ResultPlan {
+  private plan(query: EventQuery, text: CompileOptions, lastRowid: number): ResultPlan {
     // Keys are per (query, snapshot); a bounded cache rather than invalidation. A snapshot is
     // named by its last rowid, which a deletion leaves as it was: checkpoints learned before a
     // deletion are dropped.
@@ -133,9 +148,10 @@ export class CaseQueries {
     // Below this share the matches are sparse, or may all sit in one corner of the time range
     // (a walk would then read most of the index), and sorting them is the cheaper way.
     plan.timeScanAbove = Math.max(FIELD_TIME_SCAN_ABOVE, Math.ceil(lastRowid * FIELD_TIME_SCAN_SHARE));
-    if (!ftsReady || !containsText(filter)) return plan;
+    if (!(text.ftsReady || text.pendingText) || !containsText(filter)) return plan;
     plan.timeScanAbove = TIME_SCAN_ABOVE;
     if (
+      text.ftsReady &&
       filter.kind === 'text' &&
       query.from === undefined &&
       query.to === undefined &&

@@ -24,6 +24,11 @@ export interface CompiledWhere {
 export interface CompileOptions {
   /** The FTS5 index is complete: free text uses it; otherwise it scans `raw`/`document` with LIKE. */
   ftsReady: boolean;
+  /**
+   * The index is not complete, but a connection's temp.pending_fts holds every event it lacks
+   * (see PendingTextIndex): free text uses both.
+   */
+  pendingText?: boolean;
 }
 
 interface Sql {
@@ -252,6 +257,15 @@ function textSearch(text: string, phrase: boolean, opts: CompileOptions): Sql {
     return {
       text: 'rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)',
       params: [toFtsQuery(text, phrase)],
+    };
+  }
+  if (opts.pendingText) {
+    const match = toFtsQuery(text, phrase);
+    return {
+      text:
+        '(rowid IN (SELECT rowid FROM events_fts WHERE events_fts MATCH ?)' +
+        ' OR rowid IN (SELECT rowid FROM temp.pending_fts WHERE pending_fts MATCH ?))',
+      params: [match, match],
     };
   }
   // Substring search; a trailing `*` (prefix in FTS) adds nothing to a substring match. An empty

@@ -51,9 +51,14 @@ export class FtsIndexer {
 /** True when the free-text index covers every event (else free text must fall back to a scan). */
 export function freeTextIndexComplete(db: CaseDb): boolean {
   const last = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+  return freeTextIndexedThrough(db) >= last;
+}
+
+/** The highest rowid the free-text index covers (every event up to it is indexed). */
+export function freeTextIndexedThrough(db: CaseDb): number {
   const done = db.prepare(`SELECT value FROM meta WHERE key = '${FTS_DONE_KEY}'`).pluck().get() as
     string | undefined;
-  return Number(done ?? 0) >= last;
+  return Number(done ?? 0);
 }
 
 /** The values of a JSON record joined by spaces (keys left out); non-JSON text as it is. */

@@ -34,9 +34,10 @@ const FTS_CHUNK_WHILE_TAILING = 500;
 /**
  * While storing a tail's batches takes more than FTS_PACED_ABOVE of this thread's time (over the
  * last second), at most one step this often (~5,000 events/s): such a tail leaves the index
- * behind (free text scans meanwhile) until it slows, rather than spend ~15 % of the two cores on
- * it while the tail needs them all (measured: a 20k rows/s table tail's writer spent ~40 % of its
- * busy time indexing). A slower tail leaves room: the index keeps up, or catches up, at once.
+ * behind until it slows (searches index or scan what it lacks: see PendingTextIndex), rather than
+ * spend ~15 % of the two cores on it while the tail needs them all (measured: a 20k rows/s table
+ * tail's writer spent ~40 % of its busy time indexing). A slower tail leaves room: the index
+ * keeps up, or catches up, at once.
  */
 const FTS_STEP_WHILE_TAILING_MS = 100;
 const FTS_PACED_ABOVE = 0.5;

@@ -10,6 +10,8 @@ import { openCaseForReading, openCaseForWriting, type CaseDb } from '../store/ca
 import { EventWriter } from '../store/event-writer.ts';
 import { COL, EVENT_COLUMNS, type EventRow } from '../store/event-row.ts';
 import { FtsIndexer } from '../store/fts-indexer.ts';
+import { deleteEvents } from '../store/delete-events.ts';
+import { Journal } from '../store/journal.ts';
 import { CaseQueries } from './case-queries.ts';
 import { PendingTextIndex } from './pending-text-index.ts';
 
@@ -91,6 +93,21 @@ describe('free text over events the case index does not cover yet', () => {
     // Before the last 500 arrived: the same searches over the first 1,500.
     expect(whileLagging[0]).toBe(1);
     expect(whileLagging[1]).toBe(1 + 10 + 100 + 500);
+    reader.close();
+  });
+
+  it('deletes by a search the events the workspace counted: words, not substrings', () => {
+    writer.insertBatch(importId, rows(2000, 300), []); // unindexed, like a paced tail's
+    const reader = openCaseForReading(path);
+    const counted = total(new CaseQueries(reader), 'pendx220');
+    expect(counted).toBe(1); // a scan would take pendx2200–2209 too
+    const parsed = parseSearch('pendx220');
+    if (!parsed.ok || !parsed.filter) throw new Error('not a search');
+    const deleted = deleteEvents(writerDb, new Journal(writerDb), {
+      kind: 'query',
+      query: { filter: parsed.filter },
+    });
+    expect(deleted.events).toBe(counted);
     reader.close();
   });
 

@@ -4,9 +4,10 @@ import type { EventQuery } from '../../../shared/domain/query.ts';
 import { compileSqlite } from '../query/compile-sqlite.ts';
 import type { CaseDb } from './case-db.ts';
 import type { Journal } from './journal.ts';
-import { freeTextIndexComplete } from './fts-indexer.ts';
+import { FtsIndexer, freeTextIndexComplete } from './fts-indexer.ts';
 
 const MICROS_PER_DAY = 86_400e6;
+const FTS_CATCH_UP_STEP = 10_000;
 /** Bumped by every deletion: readers drop position checkpoints learned before it. */
 export const DELETIONS_KEY = 'deletions';
 /** The highest rowid ever used, kept once deletions may leave it unused (never given out again). */
@@ -38,6 +39,13 @@ export function deleteEvents(
   target: DeletionTarget,
   now = Date.now(),
 ): DeletionSummary {
+  // A search deletes the words it names, as the workspace counted them (with the free-text index,
+  // or the reader's own index of the events it lacks: PendingTextIndex), never the substrings a
+  // scan would also take: the index covers every event first.
+  if (target.kind === 'query') {
+    const fts = new FtsIndexer(db);
+    while (fts.indexNext(FTS_CATCH_UP_STEP) > 0);
+  }
   return db.transaction(() => {
     db.exec('CREATE TEMP TABLE IF NOT EXISTS doomed (rowid INTEGER PRIMARY KEY); DELETE FROM temp.doomed;');
     if (target.kind === 'events') {

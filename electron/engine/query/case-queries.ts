@@ -82,12 +82,17 @@ export class CaseQueries {
    * How free text is searched now: the case's index when complete; else with the events it lacks
    * indexed on this connection (when a search needs them and they are few enough); else a scan.
    */
-  private textOptions(query: EventQuery): CompileOptions {
-    if (query.filter === undefined || !containsText(query.filter)) return { ftsReady: this.ftsReady() };
+  private textOptions(query: EventQuery, lastRowid?: number): CompileOptions {
+    // Without free text, how it would be searched changes nothing: no lookups on every page's query.
+    if (query.filter === undefined || !containsText(query.filter)) return { ftsReady: false };
     const mark = freeTextIndexedThrough(this.db);
-    const top = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    const top = lastRowid ?? this.lastRowid();
     if (mark >= top) return { ftsReady: true };
     return { ftsReady: false, pendingText: this.pendingText.cover(mark, top) };
+  }
+
+  private lastRowid(): number {
+    return this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
   }
 
   private compile(query: EventQuery): { where: string; params: (string | number)[] } {
@@ -110,8 +115,8 @@ export class CaseQueries {
   }
 
   private resultSet(query: EventQuery): ResultSet {
-    const lastRowid = this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
-    const textOptions = this.textOptions(query);
+    const lastRowid = this.lastRowid();
+    const textOptions = this.textOptions(query, lastRowid);
     const compiled = compileSqlite(query, textOptions);
     // `+rowid`: the bound must not tempt the planner to walk the primary key and sort by time.
     const snapshot = {

@@ -20,7 +20,9 @@ const MAX_PENDING = 20_000;
 export class PendingTextIndex {
   private readonly db: CaseDb;
   private readonly maxPending: number;
-  private created = false;
+  private readonly readEvents;
+  /** Prepared once the temp table exists (restart). */
+  private insert: { run(rowid: number, body: string): unknown } | undefined;
   /** The case index's mark when this one started: it holds the events after it… */
   private from = 0;
   /** …up to this one. */
@@ -29,6 +31,11 @@ export class PendingTextIndex {
   constructor(db: CaseDb, maxPending = MAX_PENDING) {
     this.db = db;
     this.maxPending = maxPending;
+    this.readEvents = db
+      .prepare(
+        'SELECT rowid, coalesce(document, raw) FROM events WHERE rowid > ? AND rowid <= ? ORDER BY rowid',
+      )
+      .raw();
   }
 
   /**
@@ -38,16 +45,12 @@ export class PendingTextIndex {
   cover(mark: number, top: number): boolean {
     if (top - mark > this.maxPending) return false;
     // Restarted once the case's index has passed all it holds, or it would only grow.
-    if (!this.created || mark > this.through || this.through - this.from > 2 * this.maxPending)
-      this.restart(mark);
+    const insert =
+      !this.insert || mark > this.through || this.through - this.from > 2 * this.maxPending
+        ? this.restart(mark)
+        : this.insert;
     if (top <= this.through) return true;
-    const rows = this.db
-      .prepare(
-        'SELECT rowid, coalesce(document, raw) FROM events WHERE rowid > ? AND rowid <= ? ORDER BY rowid',
-      )
-      .raw()
-      .all(this.through, top) as [number, string][];
-    const insert = this.db.prepare('INSERT INTO temp.pending_fts (rowid, body) VALUES (?, ?)');
+    const rows = this.readEvents.all(this.through, top) as [number, string][];
     this.db.transaction(() => {
       for (const [rowid, text] of rows) insert.run(rowid, searchableText(text));
     })();
@@ -55,12 +58,14 @@ export class PendingTextIndex {
     return true;
   }
 
-  private restart(mark: number): void {
+  /** An empty index after `mark`; returns the statement that adds to it. */
+  private restart(mark: number): { run(rowid: number, body: string): unknown } {
     // The same tokenizer and options as the case's events_fts (schema.ts).
     this.db.exec(`DROP TABLE IF EXISTS temp.pending_fts;
       CREATE VIRTUAL TABLE temp.pending_fts USING fts5(body, content='', contentless_delete=1)`);
-    this.created = true;
+    this.insert = this.db.prepare('INSERT INTO temp.pending_fts (rowid, body) VALUES (?, ?)');
     this.from = mark;
     this.through = mark;
+    return this.insert;
   }
 }

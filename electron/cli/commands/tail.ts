@@ -6,7 +6,7 @@ import { entityLabel } from '../../../shared/domain/alert.ts';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
 import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
 import { CaseSession } from '../../engine/case-session.ts';
-import { openCaseForReading } from '../../engine/store/case-db.ts';
+import { lastEventRowid, openCaseForReading } from '../../engine/store/case-db.ts';
 import { FileTail } from '../../engine/tail/tail-file.ts';
 import { TableTail } from '../../engine/tail/table-tail.ts';
 import { openServerReader } from '../../engine/sources/open-reader.ts';
@@ -95,7 +95,7 @@ export async function tailCommand(argv: string[]): Promise<number> {
   const session = await CaseSession.open(casePath);
   const db = openCaseForReading(casePath);
   try {
-    let printed = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    let printed = lastEventRowid(db);
     if (values.alerts) await session.watchAlerts(ruleFolders());
     const tail = database
       ? await followTable(session, database, {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Alert, AlertRule } from '../../../shared/domain/alert.ts';
 import { MAX_SELECTED_EVENTS, type Filter } from '../../../shared/domain/query.ts';
 import { parseSearch } from '../../../shared/query/parse-search.ts';
-import type { CaseDb } from '../store/case-db.ts';
+import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { compileSqlite, type CompiledWhere } from '../query/compile-sqlite.ts';
 import { fieldExpression } from '../query/case-queries.ts';
 import { freeTextIndexComplete } from '../store/fts-indexer.ts';
@@ -199,7 +199,7 @@ export class AlertEngine {
       this.states = this.rules.map((rule) => new AlertRuleState(rule));
       this.lastRowid = 0;
     }
-    const top = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    const top = lastEventRowid(db);
     if (top <= this.lastRowid) return;
     // Each search once, for every rule (and sequence step) that uses it.
     const readers = new Map<string, { state: AlertRuleState; step: number }[]>();

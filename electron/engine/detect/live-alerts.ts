@@ -1,5 +1,5 @@
 import type { AlertNotice, AlertRule } from '../../../shared/domain/alert.ts';
-import type { CaseDb } from '../store/case-db.ts';
+import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, isSuppressed } from '../store/alerts.ts';
 import { AlertEngine, type RaisedAlert } from './alert-rules.ts';
 import { sigmaAlert } from './evaluate-alerts.ts';
@@ -23,7 +23,7 @@ export class LiveAlerts {
 
   newAlerts(db: CaseDb): AlertNotice[] {
     const after = this.after;
-    const top = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    const top = lastEventRowid(db);
     this.own.advance(db);
     this.sigma.advance(db);
     this.after = top;

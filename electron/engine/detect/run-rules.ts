@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectionReport, RuleResult, UnsupportedRule } from '../../../shared/domain/detection.ts';
-import type { CaseDb } from '../store/case-db.ts';
+import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { DELETIONS_KEY } from '../store/delete-events.ts';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
@@ -154,7 +154,7 @@ export class SigmaEngine {
       this.deletions = deletions;
       this.reset();
     }
-    const top = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+    const top = lastEventRowid(db);
     if (top <= this.lastRowid || this.bySource.size === 0) {
       this.lastRowid = Math.max(this.lastRowid, top);
       return;

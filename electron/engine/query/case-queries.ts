@@ -1,4 +1,4 @@
-import type { CaseDb } from '../store/case-db.ts';
+import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { COLUMN_INDEXES } from '../store/schema.ts';
 import { fromStoredRow, SELECT_EVENT_COLUMNS } from '../store/event-row.ts';
 import { histogram, type Histogram, type StackBy } from './histogram.ts';
@@ -86,13 +86,9 @@ export class CaseQueries {
     // Without free text, how it would be searched changes nothing: no lookups on every page's query.
     if (query.filter === undefined || !containsText(query.filter)) return { ftsReady: false };
     const mark = freeTextIndexedThrough(this.db);
-    const top = lastRowid ?? this.lastRowid();
+    const top = lastRowid ?? lastEventRowid(this.db);
     if (mark >= top) return { ftsReady: true };
     return { ftsReady: false, pendingText: this.pendingText.cover(mark, top) };
-  }
-
-  private lastRowid(): number {
-    return this.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
   }
 
   private compile(query: EventQuery): { where: string; params: (string | number)[] } {
@@ -115,7 +111,7 @@ export class CaseQueries {
   }
 
   private resultSet(query: EventQuery): ResultSet {
-    const lastRowid = this.lastRowid();
+    const lastRowid = lastEventRowid(this.db);
     const textOptions = this.textOptions(query, lastRowid);
     const compiled = compileSqlite(query, textOptions);
     // `+rowid`: the bound must not tempt the planner to walk the primary key and sort by time.

@@ -77,6 +77,22 @@ export function openCaseForReading(path: string): CaseDb {
   return db;
 }
 
+const preparedStatements = new WeakMap<CaseDb, Map<string, Database.Statement>>();
+
+/** `sql` prepared once per connection: for the few statements asked before most queries or batches. */
+export function preparedOnce(db: CaseDb, sql: string): Database.Statement {
+  let statements = preparedStatements.get(db);
+  if (!statements) preparedStatements.set(db, (statements = new Map()));
+  let statement = statements.get(sql);
+  if (!statement) statements.set(sql, (statement = db.prepare(sql)));
+  return statement;
+}
+
+/** The newest event's rowid (0 for none): where a case stands. */
+export function lastEventRowid(db: CaseDb): number {
+  return preparedOnce(db, 'SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
+}
+
 /**
  * Whether the case has this table: a case from before a migration, opened only to read, lacks
  * the newer ones, and reads that find none answer "nothing" instead of failing.

@@ -1,4 +1,4 @@
-import { withoutWaitingForDisk, type CaseDb } from './case-db.ts';
+import { lastEventRowid, preparedOnce, withoutWaitingForDisk, type CaseDb } from './case-db.ts';
 
 const FTS_DONE_KEY = 'fts_indexed_through';
 const MAX_WALK_DEPTH = 64;
@@ -13,7 +13,6 @@ export class FtsIndexer {
   private readonly readPending;
   private readonly insertBody;
   private readonly setDone;
-  private readonly getDone;
 
   constructor(db: CaseDb) {
     this.db = db;
@@ -23,13 +22,11 @@ export class FtsIndexer {
     this.insertBody = db.prepare(`INSERT INTO events_fts (rowid, body) VALUES (?, ?)`);
     this.setDone = db.prepare(`INSERT INTO meta (key, value) VALUES ('${FTS_DONE_KEY}', ?)
       ON CONFLICT(key) DO UPDATE SET value = excluded.value`);
-    this.getDone = db.prepare(`SELECT value FROM meta WHERE key = '${FTS_DONE_KEY}'`).pluck();
   }
 
   /** Highest rowid already indexed. */
   indexedThrough(): number {
-    const value = this.getDone.get() as string | undefined;
-    return value === undefined ? 0 : Number(value);
+    return freeTextIndexedThrough(this.db);
   }
 
   /** Indexes up to `limit` more events; returns how many it indexed (0 when caught up). */
@@ -50,13 +47,12 @@ export class FtsIndexer {
 
 /** True when the free-text index covers every event (else free text must fall back to a scan). */
 export function freeTextIndexComplete(db: CaseDb): boolean {
-  const last = db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get() as number;
-  return freeTextIndexedThrough(db) >= last;
+  return freeTextIndexedThrough(db) >= lastEventRowid(db);
 }
 
 /** The highest rowid the free-text index covers (every event up to it is indexed). */
 export function freeTextIndexedThrough(db: CaseDb): number {
-  const done = db.prepare(`SELECT value FROM meta WHERE key = '${FTS_DONE_KEY}'`).pluck().get() as
+  const done = preparedOnce(db, `SELECT value FROM meta WHERE key = '${FTS_DONE_KEY}'`).pluck().get() as
     string | undefined;
   return Number(done ?? 0);
 }

@@ -1,4 +1,4 @@
-import { openCaseForReading, type CaseDb } from '../store/case-db.ts';
+import { lastEventRowid, openCaseForReading, type CaseDb } from '../store/case-db.ts';
 import { CaseQueries } from '../query/case-queries.ts';
 import { readJournal } from '../store/journal.ts';
 import { marksOf, tagsOf } from '../store/annotations.ts';
@@ -37,10 +37,7 @@ export function createReaderMethods() {
       open();
       const key = JSON.stringify([rules, sigma.rules]);
       if (watch?.rules === key) return;
-      const top = (db as CaseDb)
-        .prepare('SELECT coalesce(max(rowid), 0) FROM events')
-        .pluck()
-        .get() as number;
+      const top = lastEventRowid(db as CaseDb);
       watch = { rules: key, live: new LiveAlerts(rules, sigma, top) };
     },
     /** The alerts that events added since the last call (or since watching began) raised or grew. */

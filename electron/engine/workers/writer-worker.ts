@@ -1,6 +1,6 @@
 // The one thread that writes a case file: imports, and the free-text index in the background.
 import { parentPort } from 'node:worker_threads';
-import { openCaseForWriting, type CaseDb } from '../store/case-db.ts';
+import { lastEventRowid, openCaseForWriting, type CaseDb } from '../store/case-db.ts';
 import { EventWriter } from '../store/event-writer.ts';
 import { FtsIndexer } from '../store/fts-indexer.ts';
 import { Journal } from '../store/journal.ts';
@@ -66,7 +66,7 @@ function requireOpen(): { db: CaseDb; writer: EventWriter; fts: FtsIndexer; jour
 
 function ftsStatus(): { indexedThrough: number; lastRowid: number; ready: boolean } {
   const open = requireOpen();
-  const lastRowid = Number(open.db.prepare('SELECT coalesce(max(rowid), 0) FROM events').pluck().get());
+  const lastRowid = lastEventRowid(open.db);
   const indexedThrough = open.fts.indexedThrough();
   return { indexedThrough, lastRowid, ready: indexedThrough >= lastRowid };
 }

@@ -10,10 +10,13 @@ export interface Hit {
   distinct?: string;
 }
 
-export const byTime = (a: Hit, b: Hit): number => a.time - b.time || a.seq - b.seq;
+/** What puts a hit in its place: its time, its event and the step its event matched. */
+export type Placed = Pick<Hit, 'seq' | 'time' | 'step'>;
+
+export const byTime = (a: Placed, b: Placed): number => a.time - b.time || a.seq - b.seq;
 
 /** The order a group's hits are scanned in: time, then event, then step (an event can match two). */
-export const scanOrder = (a: Hit, b: Hit): number => byTime(a, b) || a.step - b.step;
+export const scanOrder = (a: Placed, b: Placed): number => byTime(a, b) || a.step - b.step;
 
 /**
  * Finds which of one group's hits make a rule hold, reading the hits in scan order from left to
@@ -157,7 +160,7 @@ class SequenceScan implements GroupScan {
 }
 
 /** The position of the last value below `limit` in an ascending list (-1: none). */
-function lastBelow(sorted: readonly number[], limit: number): number {
+export function lastBelow(sorted: readonly number[], limit: number): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

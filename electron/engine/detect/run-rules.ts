@@ -2,7 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DetectionReport, RuleResult, UnsupportedRule } from '../../../shared/domain/detection.ts';
 import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
-import { DELETIONS_KEY } from '../store/delete-events.ts';
+import { deletionsMark } from '../store/delete-events.ts';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
 import { SigmaError } from './sigma-condition.ts';
@@ -149,7 +149,7 @@ export class SigmaEngine {
 
   /** Tests the events added since the last call. */
   advance(db: CaseDb): void {
-    const deletions = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(DELETIONS_KEY);
+    const deletions = deletionsMark(db);
     if (deletions !== this.deletions) {
       this.deletions = deletions;
       this.reset();

@@ -5,7 +5,7 @@ import { histogram, type Histogram, type StackBy } from './histogram.ts';
 import { compileSqlite, toFtsQuery, toJsonPath, type CompileOptions } from './compile-sqlite.ts';
 import { PendingTextIndex } from './pending-text-index.ts';
 import { KnownKeys, ResultSet, type ResultPlan } from './result-set.ts';
-import { DELETIONS_KEY } from '../store/delete-events.ts';
+import { deletionsMark } from '../store/delete-events.ts';
 import { freeTextIndexComplete, freeTextIndexedThrough } from '../store/fts-indexer.ts';
 import { activitySummaries, journey } from './activity.ts';
 import type { ActivitySummary, JourneyField, JourneyLane } from '../../../shared/domain/activity.ts';
@@ -130,7 +130,7 @@ export class CaseQueries {
     // Keys are per (query, snapshot); a bounded cache rather than invalidation. A snapshot is
     // named by its last rowid, which a deletion leaves as it was: checkpoints learned before a
     // deletion are dropped.
-    const deletions = this.db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(DELETIONS_KEY);
+    const deletions = deletionsMark(this.db);
     if (this.checkpoints.size > 32 || deletions !== this.deletionsSeen) this.checkpoints.clear();
     this.deletionsSeen = deletions;
     const plan: ResultPlan = { checkpointCache: this.checkpoints };

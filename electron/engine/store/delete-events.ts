@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DeletionSummary, DeletionTarget } from '../../../shared/domain/deletion.ts';
 import type { EventQuery } from '../../../shared/domain/query.ts';
 import { compileSqlite } from '../query/compile-sqlite.ts';
-import type { CaseDb } from './case-db.ts';
+import { preparedOnce, type CaseDb } from './case-db.ts';
 import type { Journal } from './journal.ts';
 import { FtsIndexer, freeTextIndexComplete } from './fts-indexer.ts';
 
@@ -10,6 +10,11 @@ const MICROS_PER_DAY = 86_400e6;
 const FTS_CATCH_UP_STEP = 10_000;
 /** Bumped by every deletion: readers drop position checkpoints learned before it. */
 export const DELETIONS_KEY = 'deletions';
+
+/** A mark that changes whenever events are deleted (what incremental readers check to start again). */
+export function deletionsMark(db: CaseDb): unknown {
+  return preparedOnce(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(DELETIONS_KEY);
+}
 /** The highest rowid ever used, kept once deletions may leave it unused (never given out again). */
 export const ROWID_HIGH_WATER_KEY = 'rowid_high_water';
 

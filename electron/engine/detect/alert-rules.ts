@@ -143,14 +143,8 @@ export class AlertRuleState implements HitTaker {
     return [...this.raised.values()];
   }
 
-  /** The alerts of the groups that got hits since the last look (a live tail's question). */
-  changedAlerts(): RaisedAlert[] {
-    return this.recompute().flatMap((key) => this.raised.get(key) ?? []);
-  }
-
-  private recompute(): string[] {
-    const keys = [...this.dirty];
-    for (const key of keys) {
+  private recompute(): void {
+    for (const key of this.dirty) {
       const group = this.groups.get(key);
       if (!group) continue;
       if (!group.sorted) {
@@ -167,7 +161,6 @@ export class AlertRuleState implements HitTaker {
       else this.raised.set(key, this.toAlert(group.values, found));
     }
     this.dirty.clear();
-    return keys;
   }
 
   private toAlert(values: string[], hits: readonly Hit[]): RaisedAlert {
@@ -177,16 +170,17 @@ export class AlertRuleState implements HitTaker {
       lastSeen: (hits[hits.length - 1] as Hit).time,
       count: hits.length,
       seqs: hits.slice(0, MAX_SELECTED_EVENTS).map((h) => h.seq),
-      // The hits themselves (each is an EventRef): a live tail's groups grow at every batch, and
-      // copying every hit of every changed group at each check made it quadratic.
+      // The hits themselves (each is an EventRef): groups grow at every import, and copying every
+      // hit of every changed group at each look made it quadratic.
       events: hits,
     };
   }
 }
 
 /**
- * Auditscope's rules over a case, batch or as it grows: `advance` reads only the events added
- * since the last call (rowids only grow, deletions restart it), so a live tail costs what it adds.
+ * Auditscope's rules over a case, at once or import after import: `advance` reads only the events
+ * added since the last call (rowids only grow, deletions restart it). It keeps every hit, to list
+ * every alert's events; a live tail's notifications need less, in bounded memory (LiveAlerts).
  */
 export class AlertEngine {
   private readonly rules: readonly AlertRule[];
@@ -217,11 +211,6 @@ export class AlertEngine {
 
   alerts(): RaisedAlert[] {
     return this.states.flatMap((s) => s.alerts());
-  }
-
-  /** Only the alerts whose groups got events since the last look: what a live tail re-checks. */
-  changedAlerts(): RaisedAlert[] {
-    return this.states.flatMap((s) => s.changedAlerts());
   }
 
   /** Per rule: how many events its searches matched. */

@@ -102,11 +102,11 @@ describe('a rule over a growing case', () => {
           if (next() < 0.1 && at + size < all.length) {
             const following = all.slice(at + size, at + 2 * size);
             feed(live, following);
-            live.changedAlerts();
+            live.alerts();
             at += following.length;
           }
           feed(live, batch);
-          live.changedAlerts();
+          live.alerts();
           at += batch.length;
         }
         const whole = new AlertRuleState(rule);

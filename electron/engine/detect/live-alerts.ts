@@ -1,49 +1,148 @@
-import type { AlertNotice, AlertRule } from '../../../shared/domain/alert.ts';
+import type { Alert, AlertNotice, AlertRule } from '../../../shared/domain/alert.ts';
 import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, isSuppressed } from '../store/alerts.ts';
-import { AlertEngine, type RaisedAlert } from './alert-rules.ts';
-import { sigmaAlert } from './evaluate-alerts.ts';
+import { deletionsMark } from '../store/delete-events.ts';
+import { alertIdentity, alertKey } from './alert-rules.ts';
+import { LiveRuleState } from './live-rule-state.ts';
+import type { Tally } from './live-scan.ts';
+import { HitReader } from './read-hits.ts';
 import { SigmaEngine, type LoadedRules } from './run-rules.ts';
+
+/**
+ * How far behind newer events an event can arrive and still be placed among them without
+ * reading the case again (see LiveRuleState), to begin with: a minute covers writers that commit
+ * out of order. A rule that gets events later than that is built again with a grace that covers
+ * them (sources like CloudTrail deliver minutes late), up to half an hour: what a rule keeps
+ * grows with the events of its grace period, so later events (an import of last week's logs)
+ * have the rule read the case again each time instead.
+ */
+const FIRST_GRACE_MICROS = 60e6;
+const LONGEST_GRACE_MICROS = 30 * 60e6;
+
+/** The grace a rule is built again with after an event came `lateBy` behind the newest. */
+const longerGrace = (grace: number, lateBy: number): number =>
+  Math.min(LONGEST_GRACE_MICROS, Math.max(2 * grace, Math.ceil(1.5 * lateBy)));
+
+type RaisedNotice = Omit<AlertNotice, 'state' | 'suppressed'>;
+
+const seenIn = (tally: Tally): Pick<Alert, 'firstSeen' | 'lastSeen' | 'count'> => ({
+  firstSeen: tally.first,
+  lastSeen: tally.last,
+  count: tally.count,
+});
 
 /**
  * Every rule kept running over a growing case (a tail, imports): each call reads only the events
  * added since the one before, and answers with the alerts those events raised or added to — the
- * ones worth a notification. Events present when watching began never count as new.
+ * ones worth a notification. Events present when watching began never count as new. The rules
+ * keep what their windows need, not every event they matched: a tail of hours fits in memory.
  */
 export class LiveAlerts {
-  private readonly own: AlertEngine;
+  private readonly rules: readonly AlertRule[];
+  private states: LiveRuleState[] = [];
+  private readonly reader = new HitReader();
   private readonly sigma: SigmaEngine;
+  /** The events the rules have read (0: none yet; the first look reads the case in time order). */
+  private readThrough = 0;
+  private deletions: unknown;
+  /** The events up to this one were there at the last look: they are not news. */
   private after: number;
+  private readonly firstGraceMicros: number;
+  private readonly nowMicros: (() => number) | undefined;
+  /** How many times a rule was built again for an event it got too late (the tests' window on it). */
+  rebuilds = 0;
 
-  constructor(rules: AlertRule[], sigma: Omit<LoadedRules, 'alertRules'>, after: number) {
-    this.own = new AlertEngine(rules);
-    this.sigma = new SigmaEngine(sigma);
+  constructor(
+    rules: AlertRule[],
+    sigma: Omit<LoadedRules, 'alertRules'>,
+    after: number,
+    options: { graceMicros?: number; nowMicros?: () => number } = {},
+  ) {
+    this.rules = rules;
+    this.sigma = new SigmaEngine(sigma, { live: true });
     this.after = after;
+    this.firstGraceMicros = options.graceMicros ?? FIRST_GRACE_MICROS;
+    this.nowMicros = options.nowMicros;
   }
 
   newAlerts(db: CaseDb): AlertNotice[] {
     const after = this.after;
     const top = lastEventRowid(db);
-    this.own.advance(db);
+    this.advance(db, top);
     this.sigma.advance(db);
     this.after = top;
-    const isFresh = (seq: number): boolean => seq > after && seq <= top;
-    const raised: RaisedAlert[] = [
-      ...this.own.changedAlerts().filter((a) => a.events.some((e) => isFresh(e.seq))),
+    const isNews = (tally: Tally): boolean => tally.count > 0 && tally.newestSeq > after;
+    const raised: RaisedNotice[] = [
+      ...this.states.flatMap((state) =>
+        state
+          .changed()
+          .filter((a) => isNews(a.tally))
+          .map((a) => ({ ...alertIdentity(state.rule, a.values), ...seenIn(a.tally) })),
+      ),
       ...this.sigma
-        .reportTouched()
-        .rules.filter((r) => r.matches > 0 && r.seqs.some(isFresh))
-        .map((r) => sigmaAlert(db, r)),
+        .touchedTallies()
+        .filter((t) => isNews(t.tally))
+        .map(({ rule, tally }) => ({
+          key: alertKey(rule.id, []),
+          ruleId: rule.id,
+          title: rule.title,
+          level: rule.level,
+          ruleKind: rule.kind,
+          ...seenIn(tally),
+        })),
     ];
     const states = alertStates(db);
     const suppressions = alertSuppressions(db);
-    return raised.map(({ events: _events, seqs: _seqs, ...a }) => {
+    return raised.map((a) => {
       const state = states.get(a.key);
       return {
         ...a,
         ...(state ? { state } : {}),
         suppressed: isSuppressed(suppressions, a.ruleId, a.entity),
       };
+    });
+  }
+
+  /** Hits the rules keep (what the bound tests measure). */
+  kept(): number {
+    return this.states.reduce((n, s) => n + s.kept(), 0);
+  }
+
+  private advance(db: CaseDb, top: number): void {
+    // Deleted events take their hits with them: start again from the first event.
+    const deletions = deletionsMark(db);
+    if (deletions !== this.deletions) {
+      this.deletions = deletions;
+      this.readThrough = 0;
+    }
+    if (this.readThrough === 0) {
+      this.states = this.rules.map((rule) => this.newState(rule, this.firstGraceMicros));
+      this.readInTimeOrder(db, this.states, top);
+    } else if (top > this.readThrough) {
+      this.reader.read(db, this.states, { after: this.readThrough, through: top });
+      // Rules that got an event too late to place: each again, from the case in time order.
+      const late = this.states.filter((s) => s.lateBy > 0);
+      if (late.length > 0) {
+        this.rebuilds += late.length;
+        const again = new Map(
+          late.map((s) => [s, this.newState(s.rule, longerGrace(s.graceMicros, s.lateBy))]),
+        );
+        this.states = this.states.map((s) => again.get(s) ?? s);
+        this.readInTimeOrder(db, [...again.values()], top);
+      }
+    }
+    this.readThrough = top;
+  }
+
+  private newState(rule: AlertRule, graceMicros: number): LiveRuleState {
+    return new LiveRuleState(rule, graceMicros, this.nowMicros);
+  }
+
+  private readInTimeOrder(db: CaseDb, states: readonly LiveRuleState[], top: number): void {
+    this.reader.read(db, states, {
+      after: 0,
+      through: top,
+      inTimeOrder: (time) => states.forEach((s) => s.settle(time)),
     });
   }
 }

@@ -6,6 +6,7 @@ import { deletionsMark } from '../store/delete-events.ts';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
 import { SigmaError } from './sigma-condition.ts';
+import { Tally } from './live-scan.ts';
 import { parseSigmaFile, type CorrelationRule, type LoadedRule, type SigmaRule } from './sigma-rule.ts';
 
 /** Every rule of a folder of Sigma YAML (SigmaHQ layout: any depth), in path order. */
@@ -99,17 +100,25 @@ export class SigmaEngine {
   private readonly captures = new Map<SigmaRule, Set<string>>();
   private readonly bySource = new Map<string, SourceRules>();
   private matches = new Map<SigmaRule, Match[]>();
-  /** The rules with matches since the last `reportTouched`. */
+  /**
+   * A live engine's rules that no correlation reads: what their matches add up to, instead of
+   * the matches (a tail's notifications need no more; the matches of a long tail do not fit).
+   */
+  private tallies = new Map<SigmaRule, Tally>();
+  private readonly live: boolean;
+  /** The rules with matches since the last `touchedTallies`. */
   private touched = new Set<SigmaRule>();
   private lastRowid = 0;
   private deletions: unknown;
 
   constructor(
     loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
-    // Off: every event against every rule of its source (tests compare the two).
-    options: { guards?: boolean } = {},
+    // guards off: every event against every rule of its source (tests compare the two); live:
+    // see `tallies`.
+    options: { guards?: boolean; live?: boolean } = {},
   ) {
     this.rules = loaded.rules;
+    this.live = options.live ?? false;
     this.unsupported = [...loaded.unsupported];
     for (const rule of loaded.rules) {
       if (rule.kind !== 'sigma') continue;
@@ -143,7 +152,11 @@ export class SigmaEngine {
   }
 
   private reset(): void {
-    this.matches = new Map([...this.compiled.keys()].map((rule) => [rule, []]));
+    const kept = [...this.compiled.keys()].filter((rule) => !this.live || this.captures.has(rule));
+    this.matches = new Map(kept.map((rule) => [rule, []]));
+    this.tallies = new Map(
+      [...this.compiled.keys()].filter((rule) => !this.matches.has(rule)).map((rule) => [rule, new Tally()]),
+    );
     this.lastRowid = 0;
   }
 
@@ -177,8 +190,13 @@ export class SigmaEngine {
       const event = { doc: parseRecord(document ?? raw), raw };
       for (const c of this.bySource.get(source)?.candidates(event.doc) ?? []) {
         if (!c.matches(event)) continue;
-        const capture = this.captures.get(c.rule);
         this.touched.add(c.rule);
+        const tally = this.tallies.get(c.rule);
+        if (tally) {
+          tally.add(time, seq);
+          continue;
+        }
+        const capture = this.captures.get(c.rule);
         (this.matches.get(c.rule) as Match[]).push({
           seq,
           id,
@@ -198,19 +216,35 @@ export class SigmaEngine {
   }
 
   /**
-   * The same for the rules that matched since the last call, and the correlations built on them:
-   * a live tail's batch costs what its rules matched, not the whole history of every rule.
+   * A live engine's answer to what the matches since the last call changed: per rule that matched,
+   * and per correlation built on one, what all its matches add up to.
    */
-  reportTouched(): DetectionReport {
+  touchedTallies(): { rule: LoadedRule; tally: Tally }[] {
     const touched = this.touched;
     this.touched = new Set();
     const names = new Set([...touched].flatMap((rule) => [rule.id, ...(rule.name ? [rule.name] : [])]));
-    return this.reportOf((rule) =>
-      rule.kind === 'sigma' ? touched.has(rule) : rule.rules.some((name) => names.has(name)),
-    );
+    const tallyOf = (found: readonly Match[]): Tally => {
+      const tally = new Tally();
+      for (const m of found) tally.add(m.time, m.seq);
+      return tally;
+    };
+    const tallies: { rule: LoadedRule; tally: Tally }[] = [];
+    for (const rule of touched)
+      tallies.push({ rule, tally: this.tallies.get(rule) ?? tallyOf(this.matches.get(rule) ?? []) });
+    for (const rule of this.rules) {
+      if (rule.kind !== 'sigma-correlation' || !rule.rules.some((name) => names.has(name))) continue;
+      try {
+        tallies.push({ rule, tally: tallyOf(correlate(rule, this.byName, this.matches)) });
+      } catch (error) {
+        // Reported by the Detections view (`report`); a notification has nothing to say of it.
+        if (!(error instanceof SigmaError)) throw error;
+      }
+    }
+    return tallies;
   }
 
   private reportOf(include: (rule: LoadedRule) => boolean, started = Date.now()): DetectionReport {
+    if (this.live) throw new Error('a live engine keeps tallies, not matches: ask touchedTallies');
     const unsupported = [...this.unsupported];
     const results: RuleResult[] = [];
     for (const [rule, found] of this.matches) {

@@ -1,0 +1,241 @@
+// A tail's rules in bounded memory give the alerts of the whole-case rules: each live scan against
+// its GroupScan twin over random hit streams (ties, repeats, both steps of one event), then a
+// rule's live state fed late and out of order against AlertRuleState over the same hits, and the
+// memory each keeps over a long stream.
+import { describe, expect, it } from 'vitest';
+import type { AlertRule } from '../../../shared/domain/alert.ts';
+import { AlertRuleState } from './alert-rules.ts';
+import { groupScan, scanOrder, type Hit, type ScannedRule } from './group-scan.ts';
+import { streamScan, type LiveHit } from './live-scan.ts';
+import { LiveRuleState } from './live-rule-state.ts';
+
+/** A small deterministic generator (mulberry32), so a failure names the seed that shows it. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** One group's hits in scan order: times with ties and gaps, values repeated, events on both steps. */
+function groupHits(seed: number, count: number, steps: number): Hit[] {
+  const next = random(seed);
+  const hits: Hit[] = [];
+  let time = 0;
+  for (let seq = 1; hits.length < count; seq++) {
+    time += next() < 0.3 ? 0 : Math.floor(next() * (next() < 0.05 ? 40 : 4));
+    const distinct = `v${Math.floor(next() * 5)}`;
+    for (let step = 0; step < steps; step++)
+      if (next() < 0.6 || step === steps - 1)
+        hits.push({ seq, id: `e${seq}`, time, step, values: ['g'], distinct });
+  }
+  return hits.sort(scanOrder);
+}
+
+const SCANNED: ScannedRule[] = [
+  { type: 'event' },
+  { type: 'threshold', threshold: 1, within: 0 },
+  { type: 'threshold', threshold: 3, within: 4 },
+  { type: 'threshold', threshold: 6, within: 10 },
+  { type: 'distinct', threshold: 2, within: 3 },
+  { type: 'distinct', threshold: 4, within: 12 },
+  { type: 'sequence', within: 5, steps: [{ min: 2 }, { min: 1 }] },
+  { type: 'sequence', within: 8, steps: [{ min: 1 }, { min: 2 }, { min: 1 }] },
+  { type: 'sequence', within: 0, steps: [{ min: 1 }, { min: 1 }] },
+];
+
+/** What an alert's notification says of its events, from the full list of them. */
+function summary(found: readonly Hit[]) {
+  if (found.length === 0) return { count: 0 };
+  return {
+    count: found.length,
+    first: Math.min(...found.map((h) => h.time)),
+    last: Math.max(...found.map((h) => h.time)),
+    newestSeq: Math.max(...found.map((h) => h.seq)),
+  };
+}
+
+describe('a live scan', () => {
+  it('counts what its GroupScan twin finds, after every hit', () => {
+    for (const rule of SCANNED)
+      for (let seed = 1; seed <= 30; seed++) {
+        const hits = groupHits(seed, 300, rule.steps?.length ?? 1).filter((h) => rule.steps || h.step === 0);
+        const live = streamScan(rule);
+        for (let n = 1; n <= hits.length; n++) {
+          live.push(hits[n - 1] as LiveHit);
+          if (n % 7 !== 0 && n !== hits.length) continue;
+          const twin = groupScan(rule);
+          const prefix = hits.slice(0, n);
+          twin.scan(prefix, 0);
+          const { count, first, last, newestSeq } = live.tally;
+          expect(
+            count === 0 ? { count } : { count, first, last, newestSeq },
+            `${JSON.stringify(rule)} seed ${seed} at ${n}`,
+          ).toEqual(summary(twin.found(prefix)));
+        }
+      }
+  });
+
+  it('is copied whole: a copy goes on as the original would, and leaves it as it was', () => {
+    for (const rule of SCANNED) {
+      const hits = groupHits(3, 400, rule.steps?.length ?? 1).filter((h) => rule.steps || h.step === 0);
+      const a = streamScan(rule);
+      hits.slice(0, 200).forEach((h) => a.push(h));
+      const before = { ...a.tally };
+      const b = a.copy();
+      hits.slice(200).forEach((h) => b.push(h));
+      expect({ ...a.tally }).toEqual(before);
+      const whole = streamScan(rule);
+      hits.forEach((h) => whole.push(h));
+      expect({ ...b.tally }).toEqual({ ...whole.tally });
+    }
+  });
+
+  it('keeps what its window holds, not what it has read', () => {
+    // A day of one group's hits, ten a second: 864,000 of them, through each kind of scan.
+    const bounds: [ScannedRule, number][] = [
+      [{ type: 'threshold', threshold: 5, within: 60e6 }, 5],
+      // A value per hit (none repeats), more in the window than needed: the last five values.
+      [{ type: 'distinct', threshold: 5, within: 60e6 }, 5],
+      // Too few values in the window ever to hold: its values and unmarked hits.
+      [{ type: 'distinct', threshold: 1_000_000, within: 60e6 }, 2 * 601],
+      [{ type: 'sequence', within: 60e6, steps: [{ min: 1 }, { min: 1 }] }, 601],
+    ];
+    for (const [rule, bound] of bounds) {
+      const live = streamScan(rule);
+      let most = 0;
+      for (let i = 0; i < 864_000; i++) {
+        live.push({ seq: i + 1, time: i * 100_000, step: rule.steps ? i % 2 : 0, distinct: `v${i}` });
+        if (i % 1000 === 0) most = Math.max(most, live.kept());
+      }
+      expect(most, rule.type).toBeLessThanOrEqual(bound);
+      expect(live.tally.count, rule.type).toBe(rule.threshold === 1_000_000 ? 0 : 864_000);
+    }
+  });
+});
+
+const RULES: AlertRule[] = [
+  {
+    id: 't',
+    title: 't',
+    level: 'low',
+    file: 'test',
+    type: 'threshold',
+    groupBy: ['user'],
+    threshold: 3,
+    within: 4,
+  },
+  {
+    id: 'd',
+    title: 'd',
+    level: 'low',
+    file: 'test',
+    type: 'distinct',
+    groupBy: ['user'],
+    distinct: 'host',
+    threshold: 3,
+    within: 6,
+  },
+  {
+    id: 's',
+    title: 's',
+    level: 'low',
+    file: 'test',
+    type: 'sequence',
+    groupBy: ['user'],
+    within: 5,
+    steps: [
+      { search: 'a', min: 2 },
+      { search: 'b', min: 1 },
+    ],
+  },
+  { id: 'e', title: 'e', level: 'low', file: 'test', type: 'event', groupBy: ['user'] },
+];
+
+interface Matched {
+  step: number;
+  seq: number;
+  time: number;
+  user: string;
+  host: string;
+}
+
+/** Events of a few users arriving mostly in time order, some late by up to `lateness`. */
+function arrivals(seed: number, count: number, lateness: number): Matched[] {
+  const next = random(seed);
+  const out: (Matched & { arrives: number })[] = [];
+  let time = 1000;
+  for (let seq = 1; seq <= count; seq++) {
+    time += Math.floor(next() * 3);
+    const user = `u${Math.floor(next() * 4)}`;
+    const host = `h${Math.floor(next() * 5)}`;
+    const late = next() < 0.2 ? Math.floor(next() * lateness) : 0;
+    const r = next();
+    if (r < 0.45 || r > 0.9) out.push({ step: 0, seq, time, user, host, arrives: time + late });
+    if (r >= 0.45) out.push({ step: 1, seq, time, user, host, arrives: time + late });
+  }
+  return out.sort((a, b) => a.arrives - b.arrives || a.seq - b.seq);
+}
+
+function feed(state: AlertRuleState | LiveRuleState, hits: readonly Matched[]): void {
+  for (const h of hits) {
+    if (!state.rule.steps && h.step !== 0) continue;
+    state.take(h.step, h.seq, `id${h.seq}`, h.time, (field) => (field === 'user' ? h.user : h.host));
+  }
+}
+
+describe('a rule over a live tail', () => {
+  it('notifies what the whole-case rule finds, late events and rebuilds included', () => {
+    let rebuilds = 0;
+    let most = 0;
+    for (let seed = 1; seed <= 30; seed++) {
+      const all = arrivals(seed, 600, seed % 3 === 0 ? 60 : 8);
+      const next = random(seed * 7919);
+      for (const rule of RULES) {
+        const now = (): number => 1e12;
+        let live = new LiveRuleState(rule, 10, now);
+        const whole = new AlertRuleState(rule);
+        const reported = new Map<string, unknown>();
+        let at = 0;
+        while (at < all.length) {
+          const batch = all.slice(at, at + 1 + Math.floor(next() * 30));
+          at += batch.length;
+          feed(live, batch);
+          feed(whole, batch);
+          if (live.lateBy > 0) {
+            // What LiveAlerts does: the rule again, from every hit so far in time order.
+            rebuilds++;
+            live = new LiveRuleState(rule, 10, now);
+            const sorted = all.slice(0, at).sort((a, b) => a.time - b.time || a.seq - b.seq);
+            sorted.forEach((h, i) => {
+              if (i % 50 === 0) live.settle(h.time);
+              feed(live, [h]);
+            });
+          }
+          const expected = new Map(
+            whole.alerts().map((a) => [a.entity?.values.join() ?? '', summary(a.events as Hit[])]),
+          );
+          for (const alert of live.changed()) {
+            const { count, first, last, newestSeq } = alert.tally;
+            reported.set(alert.values.join(), { count, first, last, newestSeq });
+            expect({ count, first, last, newestSeq }, `rule ${rule.id}, seed ${seed}, at ${at}`).toEqual(
+              expected.get(alert.values.join()),
+            );
+          }
+          most = Math.max(most, live.kept());
+        }
+        // Every alert was notified as it ended up.
+        expect(reported, `rule ${rule.id}, seed ${seed}`).toEqual(
+          new Map(whole.alerts().map((a) => [a.entity?.values.join() ?? '', summary(a.events as Hit[])])),
+        );
+      }
+    }
+    // Some arrivals were too late: the rebuild was taken, not only the easy road.
+    expect(rebuilds).toBeGreaterThan(5);
+    // ~1 event per time unit: what 10 units of grace and 6 of window hold, in 4 groups; 600 read.
+    expect(most).toBeLessThan(100);
+  });
+});

@@ -3,25 +3,10 @@ import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, isSuppressed } from '../store/alerts.ts';
 import { deletionsMark } from '../store/delete-events.ts';
 import { alertIdentity, alertKey } from './alert-rules.ts';
-import { LiveRuleState } from './live-rule-state.ts';
+import { FIRST_GRACE_MICROS, longerGrace, LiveRuleState } from './live-rule-state.ts';
 import type { Tally } from './live-scan.ts';
 import { HitReader } from './read-hits.ts';
 import { SigmaEngine, type LoadedRules } from './run-rules.ts';
-
-/**
- * How far behind newer events an event can arrive and still be placed among them without
- * reading the case again (see LiveRuleState), to begin with: a minute covers writers that commit
- * out of order. A rule that gets events later than that is built again with a grace that covers
- * them (sources like CloudTrail deliver minutes late), up to half an hour: what a rule keeps
- * grows with the events of its grace period, so later events (an import of last week's logs)
- * have the rule read the case again each time instead.
- */
-const FIRST_GRACE_MICROS = 60e6;
-const LONGEST_GRACE_MICROS = 30 * 60e6;
-
-/** The grace a rule is built again with after an event came `lateBy` behind the newest. */
-const longerGrace = (grace: number, lateBy: number): number =>
-  Math.min(LONGEST_GRACE_MICROS, Math.max(2 * grace, Math.ceil(1.5 * lateBy)));
 
 type RaisedNotice = Omit<AlertNotice, 'state' | 'suppressed'>;
 
@@ -49,8 +34,7 @@ export class LiveAlerts {
   private after: number;
   private readonly firstGraceMicros: number;
   private readonly nowMicros: (() => number) | undefined;
-  /** How many times a rule was built again for an event it got too late (the tests' window on it). */
-  rebuilds = 0;
+  private ownRebuilds = 0;
 
   constructor(
     rules: AlertRule[],
@@ -59,7 +43,7 @@ export class LiveAlerts {
     options: { graceMicros?: number; nowMicros?: () => number } = {},
   ) {
     this.rules = rules;
-    this.sigma = new SigmaEngine(sigma, { live: true });
+    this.sigma = new SigmaEngine(sigma, { live: true, nowMicros: options.nowMicros });
     this.after = after;
     this.firstGraceMicros = options.graceMicros ?? FIRST_GRACE_MICROS;
     this.nowMicros = options.nowMicros;
@@ -103,9 +87,14 @@ export class LiveAlerts {
     });
   }
 
-  /** Hits the rules keep (what the bound tests measure). */
+  /** Hits and matches the rules keep (what the bound tests measure). */
   kept(): number {
-    return this.states.reduce((n, s) => n + s.kept(), 0);
+    return this.states.reduce((n, s) => n + s.kept(), this.sigma.kept());
+  }
+
+  /** How many times a rule read the case again for an event it got too late (the tests' window on it). */
+  get rebuilds(): number {
+    return this.ownRebuilds + this.sigma.rebuilds;
   }
 
   private advance(db: CaseDb, top: number): void {
@@ -123,7 +112,7 @@ export class LiveAlerts {
       // Rules that got an event too late to place: each again, from the case in time order.
       const late = this.states.filter((s) => s.lateBy > 0);
       if (late.length > 0) {
-        this.rebuilds += late.length;
+        this.ownRebuilds += late.length;
         const again = new Map(
           late.map((s) => [s, this.newState(s.rule, longerGrace(s.graceMicros, s.lateBy))]),
         );

@@ -4,6 +4,21 @@ import { scanOrder } from './group-scan.ts';
 import { streamScan, type LiveHit, type StreamScan, type Tally } from './live-scan.ts';
 import type { HitTaker } from './read-hits.ts';
 
+/**
+ * How far behind newer events an event can arrive and still be placed among them without
+ * reading the case again (see LiveRuleState), to begin with: a minute covers writers that commit
+ * out of order. A rule that gets events later than that is built again with a grace that covers
+ * them (sources like CloudTrail deliver minutes late), up to half an hour: what a rule keeps
+ * grows with the events of its grace period, so later events (an import of last week's logs)
+ * have the rule read the case again each time instead.
+ */
+export const FIRST_GRACE_MICROS = 60e6;
+const LONGEST_GRACE_MICROS = 30 * 60e6;
+
+/** The grace a rule is built again with after an event came `lateBy` behind the newest. */
+export const longerGrace = (grace: number, lateBy: number): number =>
+  Math.min(LONGEST_GRACE_MICROS, Math.max(2 * grace, Math.ceil(1.5 * lateBy)));
+
 interface LiveGroup {
   values: string[];
   /** The scan of the group's settled hits: the ones before the horizon, read in scan order. */

@@ -7,6 +7,8 @@ import type { AlertRule } from '../../../shared/domain/alert.ts';
 import { compileRule, fieldValue, type CompiledRule } from './sigma-match.ts';
 import { SigmaError } from './sigma-condition.ts';
 import { Tally } from './live-scan.ts';
+import { LiveCorrelations } from './live-correlations.ts';
+import { FIRST_GRACE_MICROS, longerGrace } from './live-rule-state.ts';
 import { parseSigmaFile, type CorrelationRule, type LoadedRule, type SigmaRule } from './sigma-rule.ts';
 
 /** Every rule of a folder of Sigma YAML (SigmaHQ layout: any depth), in path order. */
@@ -33,7 +35,7 @@ export interface LoadedRules {
   unsupported: UnsupportedRule[];
 }
 
-interface Match {
+export interface Match {
   seq: number;
   id: string;
   time: number;
@@ -101,24 +103,30 @@ export class SigmaEngine {
   private readonly bySource = new Map<string, SourceRules>();
   private matches = new Map<SigmaRule, Match[]>();
   /**
-   * A live engine's rules that no correlation reads: what their matches add up to, instead of
-   * the matches (a tail's notifications need no more; the matches of a long tail do not fit).
+   * A live engine's rules: what their matches add up to, instead of the matches (a tail's
+   * notifications need no more; the matches of a long tail do not fit). Only the rules that
+   * correlations read keep their matches, as far back as the correlations need (`correlations`).
    */
   private tallies = new Map<SigmaRule, Tally>();
   private readonly live: boolean;
+  private correlations: LiveCorrelations | undefined;
+  /** How many times a live engine read the case again for a match that came too late. */
+  rebuilds = 0;
   /** The rules with matches since the last `touchedTallies`. */
   private touched = new Set<SigmaRule>();
   private lastRowid = 0;
   private deletions: unknown;
+  private readonly nowMicros: (() => number) | undefined;
 
   constructor(
     loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
     // guards off: every event against every rule of its source (tests compare the two); live:
-    // see `tallies`.
-    options: { guards?: boolean; live?: boolean } = {},
+    // see `tallies`; `nowMicros`: the clock live correlations never settle past.
+    options: { guards?: boolean; live?: boolean; nowMicros?: () => number } = {},
   ) {
     this.rules = loaded.rules;
     this.live = options.live ?? false;
+    this.nowMicros = options.nowMicros;
     this.unsupported = [...loaded.unsupported];
     for (const rule of loaded.rules) {
       if (rule.kind !== 'sigma') continue;
@@ -151,12 +159,21 @@ export class SigmaEngine {
     this.reset();
   }
 
-  private reset(): void {
+  private reset(graceMicros = FIRST_GRACE_MICROS): void {
     const kept = [...this.compiled.keys()].filter((rule) => !this.live || this.captures.has(rule));
     this.matches = new Map(kept.map((rule) => [rule, []]));
-    this.tallies = new Map(
-      [...this.compiled.keys()].filter((rule) => !this.matches.has(rule)).map((rule) => [rule, new Tally()]),
-    );
+    this.tallies = new Map(this.live ? [...this.compiled.keys()].map((rule) => [rule, new Tally()]) : []);
+    this.correlations = this.live
+      ? new LiveCorrelations(
+          this.rules.flatMap((rule) =>
+            rule.kind === 'sigma-correlation'
+              ? [{ rule, bases: rule.rules.flatMap((name) => this.byName.get(name) ?? []) }]
+              : [],
+          ),
+          graceMicros,
+          this.nowMicros,
+        )
+      : undefined;
     this.lastRowid = 0;
   }
 
@@ -191,13 +208,12 @@ export class SigmaEngine {
       for (const c of this.bySource.get(source)?.candidates(event.doc) ?? []) {
         if (!c.matches(event)) continue;
         this.touched.add(c.rule);
-        const tally = this.tallies.get(c.rule);
-        if (tally) {
-          tally.add(time, seq);
-          continue;
-        }
+        this.tallies.get(c.rule)?.add(time, seq);
+        const found = this.matches.get(c.rule);
+        if (!found) continue;
+        this.correlations?.take(c.rule, time);
         const capture = this.captures.get(c.rule);
-        (this.matches.get(c.rule) as Match[]).push({
+        found.push({
           seq,
           id,
           time,
@@ -208,6 +224,34 @@ export class SigmaEngine {
       }
     }
     this.lastRowid = top;
+    const correlations = this.correlations;
+    if (!correlations) return;
+    if (correlations.lateBy > 0) {
+      // A match too late for what the correlations settled: all again, with a longer grace.
+      this.rebuilds++;
+      this.reset(longerGrace(correlations.graceMicros, correlations.lateBy));
+      this.advance(db);
+      return;
+    }
+    correlations.settle((rule) => this.correlate(rule), this.matches);
+  }
+
+  /** Matches kept for correlations (what the bound tests measure). */
+  kept(): number {
+    let n = 0;
+    for (const found of this.matches.values()) n += found.length;
+    return n;
+  }
+
+  /** A correlation's hits over the matches kept (none where it names a rule that cannot run). */
+  private correlate(rule: CorrelationRule): Match[] {
+    try {
+      return correlate(rule, this.byName, this.matches);
+    } catch (error) {
+      // Reported by the Detections view (`report`); a notification has nothing to say of it.
+      if (!(error instanceof SigmaError)) throw error;
+      return [];
+    }
   }
 
   /** Every rule's matches so far, the correlations over them, and what could not be evaluated. */
@@ -223,23 +267,13 @@ export class SigmaEngine {
     const touched = this.touched;
     this.touched = new Set();
     const names = new Set([...touched].flatMap((rule) => [rule.id, ...(rule.name ? [rule.name] : [])]));
-    const tallyOf = (found: readonly Match[]): Tally => {
-      const tally = new Tally();
-      for (const m of found) tally.add(m.time, m.seq);
-      return tally;
-    };
+    const correlations = this.correlations;
+    if (!correlations) throw new Error('an engine that is not live keeps matches: ask report');
     const tallies: { rule: LoadedRule; tally: Tally }[] = [];
-    for (const rule of touched)
-      tallies.push({ rule, tally: this.tallies.get(rule) ?? tallyOf(this.matches.get(rule) ?? []) });
-    for (const rule of this.rules) {
-      if (rule.kind !== 'sigma-correlation' || !rule.rules.some((name) => names.has(name))) continue;
-      try {
-        tallies.push({ rule, tally: tallyOf(correlate(rule, this.byName, this.matches)) });
-      } catch (error) {
-        // Reported by the Detections view (`report`); a notification has nothing to say of it.
-        if (!(error instanceof SigmaError)) throw error;
-      }
-    }
+    for (const rule of touched) tallies.push({ rule, tally: this.tallies.get(rule) ?? new Tally() });
+    for (const rule of this.rules)
+      if (rule.kind === 'sigma-correlation' && rule.rules.some((name) => names.has(name)))
+        tallies.push({ rule, tally: correlations.tally(rule, this.correlate(rule)) });
     return tallies;
   }
 
@@ -303,7 +337,7 @@ interface Tagged extends Match {
  * rules matched within the window), temporal_ordered (and in the order named). The events of
  * every window that holds are the correlation's matches.
  */
-function correlate(
+export function correlate(
   rule: CorrelationRule,
   byName: Map<string, SigmaRule>,
   matches: Map<SigmaRule, Match[]>,

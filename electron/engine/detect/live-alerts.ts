@@ -32,21 +32,12 @@ export class LiveAlerts {
   private deletions: unknown;
   /** The events up to this one were there at the last look: they are not news. */
   private after: number;
-  private readonly firstGraceMicros: number;
-  private readonly nowMicros: (() => number) | undefined;
   private ownRebuilds = 0;
 
-  constructor(
-    rules: AlertRule[],
-    sigma: Omit<LoadedRules, 'alertRules'>,
-    after: number,
-    options: { graceMicros?: number; nowMicros?: () => number } = {},
-  ) {
+  constructor(rules: AlertRule[], sigma: Omit<LoadedRules, 'alertRules'>, after: number) {
     this.rules = rules;
-    this.sigma = new SigmaEngine(sigma, { live: true, nowMicros: options.nowMicros });
+    this.sigma = new SigmaEngine(sigma, { live: true });
     this.after = after;
-    this.firstGraceMicros = options.graceMicros ?? FIRST_GRACE_MICROS;
-    this.nowMicros = options.nowMicros;
   }
 
   newAlerts(db: CaseDb): AlertNotice[] {
@@ -105,7 +96,7 @@ export class LiveAlerts {
       this.readThrough = 0;
     }
     if (this.readThrough === 0) {
-      this.states = this.rules.map((rule) => this.newState(rule, this.firstGraceMicros));
+      this.states = this.rules.map((rule) => this.newState(rule, FIRST_GRACE_MICROS));
       this.readInTimeOrder(db, this.states, top);
     } else if (top > this.readThrough) {
       this.reader.read(db, this.states, { after: this.readThrough, through: top });
@@ -124,7 +115,7 @@ export class LiveAlerts {
   }
 
   private newState(rule: AlertRule, graceMicros: number): LiveRuleState {
-    return new LiveRuleState(rule, graceMicros, this.nowMicros);
+    return new LiveRuleState(rule, graceMicros);
   }
 
   private readInTimeOrder(db: CaseDb, states: readonly LiveRuleState[], top: number): void {

@@ -116,17 +116,15 @@ export class SigmaEngine {
   private touched = new Set<SigmaRule>();
   private lastRowid = 0;
   private deletions: unknown;
-  private readonly nowMicros: (() => number) | undefined;
 
   constructor(
     loaded: { rules: LoadedRule[]; unsupported: UnsupportedRule[] },
     // guards off: every event against every rule of its source (tests compare the two); live:
-    // see `tallies`; `nowMicros`: the clock live correlations never settle past.
-    options: { guards?: boolean; live?: boolean; nowMicros?: () => number } = {},
+    // see `tallies`.
+    options: { guards?: boolean; live?: boolean } = {},
   ) {
     this.rules = loaded.rules;
     this.live = options.live ?? false;
-    this.nowMicros = options.nowMicros;
     this.unsupported = [...loaded.unsupported];
     for (const rule of loaded.rules) {
       if (rule.kind !== 'sigma') continue;
@@ -171,7 +169,6 @@ export class SigmaEngine {
               : [],
           ),
           graceMicros,
-          this.nowMicros,
         )
       : undefined;
     this.lastRowid = 0;

@@ -3,96 +3,17 @@
 // quadratic search it replaced (kept here as the reference).
 import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../../shared/domain/alert.ts';
+import { prng } from '../../../test/support/prng.ts';
+import { feed, ruleStream, SAMPLE_RULES } from '../../../test/support/rule-streams.ts';
 import { AlertRuleState } from './alert-rules.ts';
 import { byTime, type Hit } from './group-scan.ts';
-
-/** A small deterministic generator (mulberry32), so a failure names the seed that shows it. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-interface Matched {
-  step: number;
-  seq: number;
-  time: number;
-  user: string;
-  host: string;
-}
-
-/** Events of a few users over a short time (ties on purpose); some match both steps. */
-function events(seed: number, count: number): Matched[] {
-  const next = random(seed);
-  const out: Matched[] = [];
-  let time = 0;
-  for (let seq = 1; seq <= count; seq++) {
-    time += Math.floor(next() * 3); // 0: same time as the event before
-    const user = `u${Math.floor(next() * 4)}`;
-    const host = `h${Math.floor(next() * 5)}`;
-    const r = next();
-    if (r < 0.45 || r > 0.9) out.push({ step: 0, seq, time, user, host });
-    if (r >= 0.45) out.push({ step: 1, seq, time, user, host });
-  }
-  return out;
-}
-
-const RULES: AlertRule[] = [
-  {
-    id: 't',
-    title: 't',
-    level: 'low',
-    file: 'test',
-    type: 'threshold',
-    groupBy: ['user'],
-    threshold: 3,
-    within: 4,
-  },
-  {
-    id: 'd',
-    title: 'd',
-    level: 'low',
-    file: 'test',
-    type: 'distinct',
-    groupBy: ['user'],
-    distinct: 'host',
-    threshold: 3,
-    within: 6,
-  },
-  {
-    id: 's',
-    title: 's',
-    level: 'low',
-    file: 'test',
-    type: 'sequence',
-    groupBy: ['user'],
-    within: 5,
-    steps: [
-      { search: 'a', min: 2 },
-      { search: 'b', min: 1 },
-    ],
-  },
-  { id: 'e', title: 'e', level: 'low', file: 'test', type: 'event', groupBy: ['user'] },
-];
-
-function feed(state: AlertRuleState, hits: readonly Matched[]): void {
-  for (const h of hits) {
-    // Threshold, distinct and event rules have one search: step 0 only.
-    if (!state.rule.steps && h.step !== 0) continue;
-    state.take(h.step, h.seq, `id${h.seq}`, h.time, (field) => (field === 'user' ? h.user : h.host));
-  }
-}
 
 describe('a rule over a growing case', () => {
   it('gives the alerts of all its hits at once, whatever the batches and late arrivals', () => {
     for (let seed = 1; seed <= 40; seed++) {
-      const all = events(seed, 400);
-      const next = random(seed * 7919);
-      for (const rule of RULES) {
+      const all = ruleStream(seed, 400);
+      const next = prng(seed * 7919);
+      for (const rule of SAMPLE_RULES) {
         const live = new AlertRuleState(rule);
         let at = 0;
         while (at < all.length) {
@@ -121,10 +42,10 @@ describe('a rule over a growing case', () => {
   });
 
   it('finds the sequences the plain search finds', () => {
-    const rule = RULES.find((r) => r.type === 'sequence') as AlertRule;
+    const rule = SAMPLE_RULES.find((r) => r.type === 'sequence') as AlertRule;
     let chains = 0;
     for (let seed = 1; seed <= 40; seed++) {
-      const all = events(seed, 300);
+      const all = ruleStream(seed, 300);
       const state = new AlertRuleState(rule);
       feed(state, all);
       const found = new Map(state.alerts().map((a) => [a.entity?.values[0], a.seqs]));

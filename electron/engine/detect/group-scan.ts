@@ -100,14 +100,14 @@ class WindowScan implements GroupScan {
  * are kept apart, so a closing event looks only at the candidates of the step it needs (a group
  * with thousands of sign-ins and no failure found its chains in time quadratic in its size).
  */
-class SequenceScan implements GroupScan {
+class SequenceScan implements GroupScan, SequenceSearch {
   /** Hits in a completed chain, by event and step. */
   private readonly used = new Map<number, Hit>();
   /** Per step, the indexes of its hits, ascending. */
-  private readonly byStep: number[][];
+  readonly byStep: number[][];
 
-  private readonly steps: readonly { min: number }[];
-  private readonly within: number;
+  readonly steps: readonly { min: number }[];
+  readonly within: number;
 
   constructor(steps: readonly { min: number }[], within: number) {
     this.steps = steps;
@@ -121,42 +121,62 @@ class SequenceScan implements GroupScan {
       const closing = hits[end] as Hit;
       this.byStep[closing.step]?.push(end);
       if (closing.step !== last) continue;
-      const chain = this.chainEndingAt(hits, end);
+      const chain = chainEndingAt(this, (i) => hits[i] as Hit, end, 0);
       if (chain) for (const h of chain) this.used.set(h.seq * 64 + h.step, h);
     }
-  }
-
-  private chainEndingAt(hits: readonly Hit[], end: number): Hit[] | undefined {
-    const closing = hits[end] as Hit;
-    const chain: Hit[] = [];
-    let boundary = end + 1; // candidates lie before this index
-    for (let step = this.steps.length - 1; step >= 0; step--) {
-      const need = (this.steps[step] as { min: number }).min;
-      const candidates = this.byStep[step] as number[];
-      let picked = 0;
-      let lowest = boundary;
-      for (let k = lastBelow(candidates, boundary); k >= 0 && picked < need; k--) {
-        const i = candidates[k] as number;
-        const h = hits[i] as Hit;
-        // Hits are in time order: every earlier candidate is further out of the window too.
-        if (closing.time - h.time > this.within) break;
-        if (chain.some((c) => c.seq === h.seq)) continue;
-        chain.push(h);
-        picked++;
-        lowest = i;
-      }
-      if (picked < need) return undefined;
-      boundary = lowest;
-      // The next step's events must come strictly earlier in time than this step's first.
-      while (boundary > 0 && (hits[boundary - 1] as Hit).time === (hits[boundary] as Hit).time) boundary--;
-    }
-    return chain;
   }
 
   found(): Hit[] {
     const seen = new Set<number>();
     return [...this.used.values()].sort(byTime).filter((h) => !seen.has(h.seq) && seen.add(h.seq));
   }
+}
+
+/** What the search for a sequence's chain reads: its steps, window, and each step's hits. */
+export interface SequenceSearch {
+  readonly steps: readonly { min: number }[];
+  readonly within: number;
+  /** Per step, the positions of its hits, ascending. */
+  readonly byStep: readonly (readonly number[])[];
+}
+
+/**
+ * The chain a closing hit (at position `end`) completes, if any: for each step from the last,
+ * the latest hits of that step (`min` of them, none an event already in the chain) within
+ * `within` of the closing one, each step strictly earlier in time than the next. `at` reads the
+ * hit at a position; positions before `first` are no longer there (all further back than `within`).
+ */
+export function chainEndingAt<H extends Placed>(
+  search: SequenceSearch,
+  at: (position: number) => H,
+  end: number,
+  first: number,
+): H[] | undefined {
+  const closing = at(end);
+  const chain: H[] = [];
+  let boundary = end + 1; // candidates lie before this position
+  for (let step = search.steps.length - 1; step >= 0; step--) {
+    const need = (search.steps[step] as { min: number }).min;
+    const candidates = search.byStep[step] as readonly number[];
+    let picked = 0;
+    let lowest = boundary;
+    for (let k = lastBelow(candidates, boundary); k >= 0 && picked < need; k--) {
+      const i = candidates[k] as number;
+      // Hits are in time order: every earlier candidate is further out of the window too.
+      if (i < first) break;
+      const h = at(i);
+      if (closing.time - h.time > search.within) break;
+      if (chain.some((c) => c.seq === h.seq)) continue;
+      chain.push(h);
+      picked++;
+      lowest = i;
+    }
+    if (picked < need) return undefined;
+    boundary = lowest;
+    // The next step's events must come strictly earlier in time than this step's first.
+    while (boundary > first && at(boundary - 1).time === at(boundary).time) boundary--;
+  }
+  return chain;
 }
 
 /** The position of the last value below `limit` in an ascending list (-1: none). */

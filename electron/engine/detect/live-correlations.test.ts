@@ -3,20 +3,12 @@
 // some matches late enough to force a new read) through each correlation type, with a timespan
 // and grace small enough that every few matches cross a settled boundary.
 import { describe, expect, it } from 'vitest';
+import { prng } from '../../../test/support/prng.ts';
+import { tallyOf } from '../../../test/support/rule-streams.ts';
 import { LiveCorrelations } from './live-correlations.ts';
 import { longerGrace } from './live-rule-state.ts';
 import { correlate, type Match } from './run-rules.ts';
 import type { CorrelationRule, SigmaRule } from './sigma-rule.ts';
-
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const base = (name: string): SigmaRule => ({
   kind: 'sigma',
@@ -62,23 +54,13 @@ const RULES = [
   correlation('temporal_ordered', { op: 'gte', value: 2 }, ['a', 'b']),
 ];
 
-function summary(found: readonly Match[]) {
-  if (found.length === 0) return { count: 0 };
-  return {
-    count: found.length,
-    first: Math.min(...found.map((m) => m.time)),
-    last: Math.max(...found.map((m) => m.time)),
-    newestSeq: Math.max(...found.map((m) => m.seq)),
-  };
-}
-
 describe('a live correlation', () => {
   it('adds up what the correlation finds over every match, late ones and new reads included', () => {
     let rebuilds = 0;
     let trimmed = 0;
     for (const rule of RULES)
       for (let seed = 1; seed <= 25; seed++) {
-        const next = random(seed);
+        const next = prng(seed);
         // Matches of both rules, in arrival order: mostly in time order, one in ten late.
         const arrivals: { rule: SigmaRule; match: Match; arrives: number }[] = [];
         let time = 100;
@@ -130,7 +112,7 @@ describe('a live correlation', () => {
           expect(
             count === 0 ? { count } : { count, first, last, newestSeq },
             `${rule.id} seed ${seed} at ${at}`,
-          ).toEqual(summary(correlate(rule, byName, all)));
+          ).toEqual(tallyOf(correlate(rule, byName, all)));
         }
       }
     // Both roads were taken: matches were dropped as settled, and late ones forced new reads.

@@ -3,26 +3,16 @@
 // rule's live state fed late and out of order against AlertRuleState over the same hits, and the
 // memory each keeps over a long stream.
 import { describe, expect, it } from 'vitest';
-import type { AlertRule } from '../../../shared/domain/alert.ts';
+import { prng } from '../../../test/support/prng.ts';
+import { feed, ruleStream, SAMPLE_RULES, tallyOf } from '../../../test/support/rule-streams.ts';
 import { AlertRuleState } from './alert-rules.ts';
 import { groupScan, scanOrder, type Hit, type ScannedRule } from './group-scan.ts';
 import { streamScan, type LiveHit } from './live-scan.ts';
 import { LiveRuleState } from './live-rule-state.ts';
 
-/** A small deterministic generator (mulberry32), so a failure names the seed that shows it. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** One group's hits in scan order: times with ties and gaps, values repeated, events on both steps. */
 function groupHits(seed: number, count: number, steps: number): Hit[] {
-  const next = random(seed);
+  const next = prng(seed);
   const hits: Hit[] = [];
   let time = 0;
   for (let seq = 1; hits.length < count; seq++) {
@@ -47,17 +37,6 @@ const SCANNED: ScannedRule[] = [
   { type: 'sequence', within: 0, steps: [{ min: 1 }, { min: 1 }] },
 ];
 
-/** What an alert's notification says of its events, from the full list of them. */
-function summary(found: readonly Hit[]) {
-  if (found.length === 0) return { count: 0 };
-  return {
-    count: found.length,
-    first: Math.min(...found.map((h) => h.time)),
-    last: Math.max(...found.map((h) => h.time)),
-    newestSeq: Math.max(...found.map((h) => h.seq)),
-  };
-}
-
 describe('a live scan', () => {
   it('counts what its GroupScan twin finds, after every hit', () => {
     for (const rule of SCANNED)
@@ -74,7 +53,7 @@ describe('a live scan', () => {
           expect(
             count === 0 ? { count } : { count, first, last, newestSeq },
             `${JSON.stringify(rule)} seed ${seed} at ${n}`,
-          ).toEqual(summary(twin.found(prefix)));
+          ).toEqual(tallyOf(twin.found(prefix)));
         }
       }
   });
@@ -117,84 +96,14 @@ describe('a live scan', () => {
   });
 });
 
-const RULES: AlertRule[] = [
-  {
-    id: 't',
-    title: 't',
-    level: 'low',
-    file: 'test',
-    type: 'threshold',
-    groupBy: ['user'],
-    threshold: 3,
-    within: 4,
-  },
-  {
-    id: 'd',
-    title: 'd',
-    level: 'low',
-    file: 'test',
-    type: 'distinct',
-    groupBy: ['user'],
-    distinct: 'host',
-    threshold: 3,
-    within: 6,
-  },
-  {
-    id: 's',
-    title: 's',
-    level: 'low',
-    file: 'test',
-    type: 'sequence',
-    groupBy: ['user'],
-    within: 5,
-    steps: [
-      { search: 'a', min: 2 },
-      { search: 'b', min: 1 },
-    ],
-  },
-  { id: 'e', title: 'e', level: 'low', file: 'test', type: 'event', groupBy: ['user'] },
-];
-
-interface Matched {
-  step: number;
-  seq: number;
-  time: number;
-  user: string;
-  host: string;
-}
-
-/** Events of a few users arriving mostly in time order, some late by up to `lateness`. */
-function arrivals(seed: number, count: number, lateness: number): Matched[] {
-  const next = random(seed);
-  const out: (Matched & { arrives: number })[] = [];
-  let time = 1000;
-  for (let seq = 1; seq <= count; seq++) {
-    time += Math.floor(next() * 3);
-    const user = `u${Math.floor(next() * 4)}`;
-    const host = `h${Math.floor(next() * 5)}`;
-    const late = next() < 0.2 ? Math.floor(next() * lateness) : 0;
-    const r = next();
-    if (r < 0.45 || r > 0.9) out.push({ step: 0, seq, time, user, host, arrives: time + late });
-    if (r >= 0.45) out.push({ step: 1, seq, time, user, host, arrives: time + late });
-  }
-  return out.sort((a, b) => a.arrives - b.arrives || a.seq - b.seq);
-}
-
-function feed(state: AlertRuleState | LiveRuleState, hits: readonly Matched[]): void {
-  for (const h of hits) {
-    if (!state.rule.steps && h.step !== 0) continue;
-    state.take(h.step, h.seq, `id${h.seq}`, h.time, (field) => (field === 'user' ? h.user : h.host));
-  }
-}
-
 describe('a rule over a live tail', () => {
   it('notifies what the whole-case rule finds, late events and rebuilds included', () => {
     let rebuilds = 0;
     let most = 0;
     for (let seed = 1; seed <= 30; seed++) {
-      const all = arrivals(seed, 600, seed % 3 === 0 ? 60 : 8);
-      const next = random(seed * 7919);
-      for (const rule of RULES) {
+      const all = ruleStream(seed, 600, seed % 3 === 0 ? 60 : 8);
+      const next = prng(seed * 7919);
+      for (const rule of SAMPLE_RULES) {
         const now = (): number => 1e12;
         let live = new LiveRuleState(rule, 10, now);
         const whole = new AlertRuleState(rule);
@@ -216,7 +125,7 @@ describe('a rule over a live tail', () => {
             });
           }
           const expected = new Map(
-            whole.alerts().map((a) => [a.entity?.values.join() ?? '', summary(a.events as Hit[])]),
+            whole.alerts().map((a) => [a.entity?.values.join() ?? '', tallyOf(a.events as Hit[])]),
           );
           for (const alert of live.changed()) {
             const { count, first, last, newestSeq } = alert.tally;
@@ -229,7 +138,7 @@ describe('a rule over a live tail', () => {
         }
         // Every alert was notified as it ended up.
         expect(reported, `rule ${rule.id}, seed ${seed}`).toEqual(
-          new Map(whole.alerts().map((a) => [a.entity?.values.join() ?? '', summary(a.events as Hit[])])),
+          new Map(whole.alerts().map((a) => [a.entity?.values.join() ?? '', tallyOf(a.events as Hit[])])),
         );
       }
     }

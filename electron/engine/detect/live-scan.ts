@@ -1,4 +1,10 @@
-import { lastBelow, type Placed, type ScannedRule } from './group-scan.ts';
+import {
+  chainEndingAt,
+  lastBelow,
+  type Placed,
+  type ScannedRule,
+  type SequenceSearch,
+} from './group-scan.ts';
 
 /**
  * The scans of group-scan.ts as a live tail needs them: fed one hit at a time in scan order, they
@@ -210,24 +216,24 @@ class Queue {
 }
 
 /**
- * Sequence: SequenceScan's search (group-scan.ts) over the hits of the last `within`, which is as
+ * Sequence: SequenceScan's search (chainEndingAt) over the hits of the last `within`, which is as
  * far back as a chain reaches. Positions count from the first hit ever read; the hits before
  * `first` are forgotten, and arrays are cut from the front only now and then (see Queue).
  */
-class SequenceStream implements StreamScan {
+class SequenceStream implements StreamScan, SequenceSearch {
   readonly tally: Tally;
   private hits: LiveHit[] = [];
   /** The position of `hits[0]`, and of the first hit still kept. */
   private base = 0;
   private first = 0;
   /** Per step, the positions of its hits, ascending (those before `first` are ignored). */
-  private byStep: number[][];
+  byStep: number[][];
   /** Hits in a completed chain (by event and step) and the events counted, among those kept. */
   private used = new Set<number>();
   private counted = new Set<number>();
 
-  private readonly steps: readonly { min: number }[];
-  private readonly within: number;
+  readonly steps: readonly { min: number }[];
+  readonly within: number;
 
   constructor(steps: readonly { min: number }[], within: number, tally: Tally) {
     this.steps = steps;
@@ -242,7 +248,7 @@ class SequenceStream implements StreamScan {
     this.hits.push(hit);
     this.byStep[hit.step]?.push(position);
     if (hit.step !== this.steps.length - 1) return;
-    for (const h of this.chainEndingAt(position) ?? []) {
+    for (const h of chainEndingAt(this, (i) => this.at(i), position, this.first) ?? []) {
       const key = h.seq * 64 + h.step;
       if (this.used.has(key)) continue;
       this.used.add(key);
@@ -255,35 +261,6 @@ class SequenceStream implements StreamScan {
 
   private at(position: number): LiveHit {
     return this.hits[position - this.base] as LiveHit;
-  }
-
-  /** SequenceScan.chainEndingAt over the kept hits (see there for the why of each step). */
-  private chainEndingAt(end: number): LiveHit[] | undefined {
-    const closing = this.at(end);
-    const chain: LiveHit[] = [];
-    let boundary = end + 1;
-    for (let step = this.steps.length - 1; step >= 0; step--) {
-      const need = (this.steps[step] as { min: number }).min;
-      const candidates = this.byStep[step] as number[];
-      let picked = 0;
-      let lowest = boundary;
-      for (let k = lastBelow(candidates, boundary); k >= 0 && picked < need; k--) {
-        const i = candidates[k] as number;
-        // Forgotten hits are further back than `within`, as the next test would find.
-        if (i < this.first) break;
-        const h = this.at(i);
-        if (closing.time - h.time > this.within) break;
-        if (chain.some((c) => c.seq === h.seq)) continue;
-        chain.push(h);
-        picked++;
-        lowest = i;
-      }
-      if (picked < need) return undefined;
-      boundary = lowest;
-      // A forgotten hit is never at the same time as a kept one (it is earlier than all of them).
-      while (boundary > this.first && this.at(boundary - 1).time === this.at(boundary).time) boundary--;
-    }
-    return chain;
   }
 
   /** Forgets the hits before `time`: every closing from now on is too far from them. */

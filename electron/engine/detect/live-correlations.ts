@@ -49,7 +49,10 @@ export class LiveCorrelations {
     if (time > this.newest) this.newest = Math.min(time, this.nowMicros());
   }
 
-  /** What a correlation's hits add up to: the settled ones, and `found` (its hits over the kept matches) after them. */
+  /**
+   * What a correlation's hits add up to: the settled ones, then those of `found` (its hits over
+   * the kept matches) from the cut on.
+   */
   tally(rule: CorrelationRule, found: readonly Placed[]): Tally {
     const fold = this.folds.get(rule);
     if (!fold) return new Tally();

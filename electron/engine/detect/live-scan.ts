@@ -11,8 +11,9 @@ import {
  * keep only what a later hit can still change, and count what they found instead of listing it.
  * Each gives exactly the count, first and last time of its GroupScan twin's `found` over the same
  * hits (live-scan.test.ts compares them), in memory that does not grow with the hits read:
- * threshold keeps its last `threshold` hits; distinct the values and the unmarked hits inside
- * its window; sequence the hits inside its window (a chain looks back `within` at most).
+ * threshold keeps its last `threshold` hits; distinct its last `threshold` values and the
+ * unmarked hits inside its window; sequence the hits inside its window (a chain looks back
+ * `within` at most).
  */
 
 /** A hit as a live scan needs it: no event id, no group values (the group holds those). */

@@ -122,8 +122,8 @@ export interface TableFollowOptions {
 
 /**
  * An open case: the engine's entry point. Writes go to one writer thread, reads to reader
- * threads (one for pages and counts, one for aggregates), so the caller's thread (Electron main,
- * the CLI, the serve transport) never blocks.
+ * threads (one for pages and counts, one for aggregates, one for the rules watching new events),
+ * so the caller's thread (Electron main, the CLI, the serve transport) never blocks.
  */
 export class CaseSession {
   readonly path: string;
@@ -136,6 +136,13 @@ export class CaseSession {
   readonly aggregate: WorkerClient<Reader>['call'];
   private readonly reader: WorkerClient<Reader>;
   private readonly aggregateReader: WorkerClient<Reader>;
+  /**
+   * The rules watching new events (LiveAlerts), on a reader thread of their own, started by the
+   * first watch: their first look reads the whole case (seconds on a million events), as does a
+   * rule given an event too late to place, and histograms and field statistics on the aggregate
+   * thread must not queue behind that.
+   */
+  private rulesReader: Promise<WorkerClient<Reader>> | undefined;
   private readonly progressListeners = new Set<(progress: ImportProgress) => void>();
   private readonly ftsListeners = new Set<
     (status: { indexedThrough: number; lastRowid: number; ready: boolean }) => void
@@ -382,7 +389,8 @@ export class CaseSession {
   async watchAlerts(folders: readonly string[]): Promise<void> {
     const loaded = await loadRuleFolders(folders);
     const settings = await this.aggregate.detectionSettings();
-    await this.aggregate.watchAlerts([...builtInRules(settings), ...loaded.alertRules], {
+    const rules = await this.rulesThread();
+    await rules.call.watchAlerts([...builtInRules(settings), ...loaded.alertRules], {
       rules: loaded.rules,
       unsupported: loaded.unsupported,
     });
@@ -410,7 +418,9 @@ export class CaseSession {
 
   /** Tells the listeners which alerts the events added since the last look raised or grew. */
   async raiseNewAlerts(): Promise<AlertNotice[]> {
-    const alerts = await this.aggregate.newAlerts();
+    // Nothing watched yet: nothing to say.
+    if (!this.rulesReader) return [];
+    const alerts = await (await this.rulesReader).call.newAlerts();
     if (alerts.length > 0) for (const listener of this.alertListeners) listener(alerts);
     return alerts;
   }
@@ -567,6 +577,21 @@ export class CaseSession {
     return this.writer.call.indexAll();
   }
 
+  private rulesThread(): Promise<WorkerClient<Reader>> {
+    this.rulesReader ??= (async () => {
+      const client = new WorkerClient<Reader>(workerEntry('reader-worker'), {});
+      try {
+        await client.call.open(this.path);
+        return client;
+      } catch (error) {
+        this.rulesReader = undefined;
+        await client.terminate();
+        throw error;
+      }
+    })();
+    return this.rulesReader;
+  }
+
   private get writer(): WorkerClient<Writer> {
     if (!this.writerClient) throw new Error('this case was opened read-only');
     return this.writerClient;
@@ -575,7 +600,8 @@ export class CaseSession {
   async close(): Promise<void> {
     await this.stopTails();
     const writer = this.writerClient;
-    const readers = [this.reader, this.aggregateReader];
+    const rules = await this.rulesReader?.catch(() => undefined);
+    const readers = [this.reader, this.aggregateReader, ...(rules ? [rules] : [])];
     await Promise.allSettled([...readers.map((r) => r.call.close()), writer?.call.close()]);
     await Promise.allSettled([...readers.map((r) => r.terminate()), writer?.terminate()]);
   }

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset, DATASETS, REPO_ROOT, SIGMA_RULES } from '../../../test/support/paths.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import { prng } from '../../../test/support/prng.ts';
+import { generateCloudTrail } from '../../../test/bench/generate-cloudtrail.ts';
 import { CaseSession } from '../case-session.ts';
 import { lastEventRowid, openCaseForReading, type CaseDb } from '../store/case-db.ts';
 import { caseAlertRules, evaluateRules } from './evaluate-alerts.ts';
@@ -212,6 +213,25 @@ describe('notifications of a live case', () => {
     );
     expect([...notified.values()].sort(byKey)).toEqual(expected);
     db.close();
+    await session.close();
+  }, 180_000);
+});
+
+describe('a case session', () => {
+  it('checks the rules on a thread of their own: histograms do not wait for them', async () => {
+    // 100,000 events: the rules' first look reads them all (about a second), a histogram a few ms.
+    const input = temp.file('cloudtrail-100k.ndjson');
+    await generateCloudTrail(input, { events: 100_000, seed: 5 });
+    const session = await CaseSession.open(temp.file('threads.auditscope'));
+    await session.import([input]);
+    await session.watchAlerts([path.join(REPO_ROOT, 'resources', 'rules'), SIGMA_RULES]);
+    const done: string[] = [];
+    const rules = session.raiseNewAlerts().then(() => done.push('rules'));
+    // Asked once the rules are at work (their first look takes about a second here).
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const histogram = session.aggregate.histogram({}).then(() => done.push('histogram'));
+    await Promise.all([rules, histogram]);
+    expect(done).toEqual(['histogram', 'rules']);
     await session.close();
   }, 180_000);
 });

@@ -35,6 +35,15 @@ interface LiveGroup {
   ahead?: StreamScan;
 }
 
+/** A group's unsettled hits, sorted first if one came out of order. */
+function inScanOrder(group: LiveGroup): LiveHit[] {
+  if (!group.sorted) {
+    group.unsettled.sort(scanOrder);
+    group.sorted = true;
+  }
+  return group.unsettled;
+}
+
 /** A group's alert as a tail's notifications need it. */
 export interface LiveGroupAlert {
   values: string[];
@@ -129,12 +138,8 @@ export class LiveRuleState implements HitTaker {
   }
 
   private settleGroup(group: LiveGroup, horizon: number): void {
-    const unsettled = group.unsettled;
-    if (unsettled.length === 0) return;
-    if (!group.sorted) {
-      unsettled.sort(scanOrder);
-      group.sorted = true;
-    }
+    if (group.unsettled.length === 0) return;
+    const unsettled = inScanOrder(group);
     let n = 0;
     while (n < unsettled.length && (unsettled[n] as LiveHit).time < horizon)
       group.settled.push(unsettled[n++] as LiveHit);
@@ -160,12 +165,8 @@ export class LiveRuleState implements HitTaker {
 
   private ahead(group: LiveGroup): StreamScan {
     if (group.ahead) return group.ahead;
-    if (!group.sorted) {
-      group.unsettled.sort(scanOrder);
-      group.sorted = true;
-    }
     const ahead = group.settled.copy();
-    for (const hit of group.unsettled) ahead.push(hit);
+    for (const hit of inScanOrder(group)) ahead.push(hit);
     return (group.ahead = ahead);
   }
 

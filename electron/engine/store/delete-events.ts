@@ -10,13 +10,13 @@ const MICROS_PER_DAY = 86_400e6;
 const FTS_CATCH_UP_STEP = 10_000;
 /** Bumped by every deletion: readers drop position checkpoints learned before it. */
 export const DELETIONS_KEY = 'deletions';
+/** The highest rowid ever used, kept once deletions may leave it unused (never given out again). */
+export const ROWID_HIGH_WATER_KEY = 'rowid_high_water';
 
 /** A mark that changes whenever events are deleted (what incremental readers check to start again). */
 export function deletionsMark(db: CaseDb): unknown {
   return preparedOnce(db, 'SELECT value FROM meta WHERE key = ?').pluck().get(DELETIONS_KEY);
 }
-/** The highest rowid ever used, kept once deletions may leave it unused (never given out again). */
-export const ROWID_HIGH_WATER_KEY = 'rowid_high_water';
 
 /** The query a retention rule stands for, relative to `now` (epoch ms). */
 export function retentionQuery(rule: { days: number; category?: string }, now: number): EventQuery {

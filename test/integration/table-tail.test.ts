@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSession } from '../../electron/engine/case-session.ts';
@@ -429,6 +430,48 @@ describe('following a PostgreSQL table', () => {
       await session.close();
     }
   }, 60_000);
+
+  it('reads again, and stores, pages the case failed to store: nothing lost, nothing twice', async () => {
+    server.psql(
+      `CREATE TABLE flaky_audit (id bigserial PRIMARY KEY, username text,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp());
+       INSERT INTO flaky_audit (username) SELECT 'user' || g FROM generate_series(1, 50) g`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('flaky.auditscope'));
+    // The case cannot store the second page (as when its disk is full): its transaction rolls
+    // back, and the page after it was already read and spooled.
+    const other = new Database(session.path);
+    other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.actor_name = 'user15'
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: 'public.flaky_audit',
+      mapping: { time: 'created_at', actor: 'username' },
+      overlapMs: 500,
+      from: '2000-01-01T00:00:00Z',
+      pageRows: 10,
+      backoffBaseMs: 10,
+      backoffCapMs: 20,
+    });
+    try {
+      await tail.step();
+      expect(tail.status).toMatchObject({ state: 'reconnecting', events: 10 });
+      expect(tail.status.lastError).toMatch(/disk is full/);
+      other.exec('DROP TRIGGER refuse');
+      await new Promise((r) => setTimeout(r, 50));
+      await tail.step();
+      expect(tail.status).toMatchObject({ state: 'live', events: 50 });
+    } finally {
+      other.close();
+      await tail.stop();
+      await session.close();
+    }
+    const db = openCaseForReading(session.path);
+    const actors = db.prepare('SELECT actor_name FROM events').pluck().all() as string[];
+    db.close();
+    expect(actors.toSorted()).toEqual(Array.from({ length: 50 }, (_, i) => `user${i + 1}`).toSorted());
+  }, 30_000);
 
   it('backs off with full jitter within a capped, doubling envelope', () => {
     const random = prng(3);

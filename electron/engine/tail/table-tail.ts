@@ -127,6 +127,16 @@ export function lastStoredTime(
   return newest?.text;
 }
 
+/** A page of rows read, its new rows written to a spool file (none when every row was read before). */
+interface SpooledPage {
+  rows: SourceRow[];
+  /** Every row's time (µs), parsed once. */
+  times: (number | undefined)[];
+  /** The rows not read before, in the file. */
+  fresh: SourceRow[];
+  file?: string;
+}
+
 /** A table a tail cannot follow (no time column, not a timestamp): trying again will not help. */
 export class TailSetupError extends Error {}
 
@@ -284,6 +294,9 @@ export class TableTail {
       this.reader = undefined;
       void this.unlisten?.();
       this.unlisten = undefined;
+      // Rows spooled but perhaps not stored (the poll failed storing, or before): read again,
+      // they are stored then, and those the case has are counted duplicates by their event ids.
+      this.seen.clear();
       this.status.lastError = (error as Error).message;
       if (error instanceof TailSetupError) {
         // Trying again cannot help: the table is not one a tail can follow.
@@ -375,26 +388,29 @@ export class TableTail {
         }),
       );
     let read = 0;
-    let page = await readPage(undefined);
+    let page = this.spool(await readPage(undefined));
     for (;;) {
-      // Catching up, the next page is read while this one is stored: reading (this thread) and
-      // storing (the parse and writer threads) overlap instead of taking turns.
-      let next: Promise<SourceRow[]> | undefined;
-      if (page.length === limit) {
-        const last = page[page.length - 1] as SourceRow;
-        next = readPage(key ? { time: last[timeColumn], key: last[key] } : { offset: read + page.length });
+      // Catching up, the next page is read, and written to its spool file, while this one is
+      // stored: reading and spooling (this thread) and storing (the parse and writer threads)
+      // overlap instead of taking turns, and the writer starts on the next page at once.
+      let next: Promise<SpooledPage> | undefined;
+      if (page.rows.length === limit) {
+        const last = page.rows[page.rows.length - 1] as SourceRow;
+        next = readPage(
+          key ? { time: last[timeColumn], key: last[key] } : { offset: read + page.rows.length },
+        ).then((rows) => this.spool(rows));
         // Awaited below, unless storing this page fails first (then the poll ends with that error).
         next.catch(() => undefined);
       }
       const { fresh, times } = await this.store(page);
       if (wouldRead && fresh.some((row) => !wouldRead(row[key as string]))) this.gaps.abandon();
       if (this.sequence === true)
-        page.forEach((row, i) => {
+        page.rows.forEach((row, i) => {
           const time = times[i] ?? 0;
           this.gaps.note(row[key as string], time);
           this.noteRead(row[key as string], row[timeColumn], time);
         });
-      read += page.length;
+      read += page.rows.length;
       if (!next) break;
       // The workspace sees each page stored, not the poll's end.
       this.emit();
@@ -463,10 +479,12 @@ export class TableTail {
   }
 
   /**
-   * Stores the rows not stored before (those of the overlap were), then moves the cursor; returns
-   * the rows it stored, and every row's time (each parsed once: a tenth of this thread's work).
+   * Writes the page's rows not read before (those of the overlap were) to a spool file, to be
+   * stored by `store`; parses every row's time once (a tenth of this thread's work). Rows read
+   * twice count as duplicates here. A spooled row counts as read: if storing it fails, the tail
+   * forgets every row it read (see `step`), and the case's unique event ids keep what it had.
    */
-  private async store(rows: SourceRow[]): Promise<{ fresh: SourceRow[]; times: (number | undefined)[] }> {
+  private spool(rows: SourceRow[]): SpooledPage {
     const timeColumn = this.options.mapping.time as string;
     const times = rows.map((row) => timeOf(row[timeColumn]));
     const fresh: string[] = [];
@@ -484,17 +502,32 @@ export class TableTail {
       fresh.push(text);
       freshRows.push(row);
     }
-    if (fresh.length > 0) {
-      const dir = `${this.session.path}.tail`;
-      mkdirSync(dir, { recursive: true });
-      const sequence = String(Date.now() * 1000 + (this.spoolCount++ % 1000)).padStart(17, '0');
-      const file = path.join(dir, `${tableSpoolPrefix(this.label)}${sequence}.ndjson`);
-      writeFileSync(file, fresh.join('\n') + '\n');
+    if (fresh.length === 0) return { rows, times, fresh: freshRows };
+    const dir = `${this.session.path}.tail`;
+    mkdirSync(dir, { recursive: true });
+    const sequence = String(Date.now() * 1000 + (this.spoolCount++ % 1000)).padStart(17, '0');
+    const file = path.join(dir, `${tableSpoolPrefix(this.label)}${sequence}.ndjson`);
+    writeFileSync(file, fresh.join('\n') + '\n');
+    return { rows, times, fresh: freshRows, file };
+  }
+
+  /**
+   * Stores a spooled page's file, then moves the cursor; returns the rows it stored, and every
+   * row's time.
+   */
+  private async store(page: SpooledPage): Promise<{ fresh: SourceRow[]; times: (number | undefined)[] }> {
+    const { rows, times, file } = page;
+    const timeColumn = this.options.mapping.time as string;
+    if (file !== undefined) {
       const summary = await this.session.import([file], {
         format: 'generic',
         mapping: this.options.mapping as Record<string, string>,
         tailBatch: true,
       });
+      // Not stored (its transaction rolled back): the cursor stays, and the poll fails and is
+      // tried again.
+      const failed = summary.files.find((result) => result.status !== 'complete');
+      if (failed) throw new Error(failed.error ?? `the batch could not be stored (${failed.status})`);
       this.status.events += summary.totals.accepted;
       // Rows the case already had (a pull of the same table, an earlier tail).
       this.status.duplicates += summary.totals.duplicates;
@@ -506,7 +539,7 @@ export class TableTail {
       if (typeof time === 'string') this.setCursor(time, times[i]);
       else if (time instanceof Date) this.setCursor(time.toISOString(), times[i]);
     });
-    return { fresh: freshRows, times };
+    return { fresh: page.fresh, times };
   }
 
   private emit(): void {

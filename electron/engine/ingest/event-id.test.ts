@@ -29,6 +29,14 @@ describe('eventId', () => {
     expect(eventId('okta', undefined, a)).not.toBe(eventId('generic', undefined, a));
   });
 
+  it('keeps the ids of cases written before: the same digests, to the bit', () => {
+    // Events imported again, by an older or newer Auditscope, must be found to be duplicates.
+    expect(eventId('generic', undefined, { b: 1, a: 'é' })).toBe(
+      'sha256:bfd3847215969b577306814117b3fddc19e83a2dca1d389488616f6a240035de',
+    );
+    expect(fieldsDigest(['a', 1])).toBe('135f17a475a61afd');
+  });
+
   it('writes canonical JSON with sorted keys and survives deep nesting', () => {
     expect(canonicalJson({ b: [1, 'x'], a: { d: true, c: null } })).toBe(
       '{"a":{"c":null,"d":true},"b":[1,"x"]}',

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const MAX_DEPTH = 64;
 
@@ -11,7 +11,9 @@ const MAX_DEPTH = 64;
  */
 export function eventId(source: string, sourceEventId: string | undefined, value: unknown): string {
   if (sourceEventId) return `${source}:${sourceEventId}`;
-  return `sha256:${createHash('sha256').update(source).update('\n').update(canonicalJson(value)).digest('hex')}`;
+  // One-shot: a third of createHash's time on a table row's ~150 bytes (0.7 against 1.8–2.4 µs),
+  // the same digest.
+  return `sha256:${hash('sha256', `${source}\n${canonicalJson(value)}`, 'hex')}`;
 }
 
 /**
@@ -19,7 +21,7 @@ export function eventId(source: string, sourceEventId: string | undefined, value
  * to be unique (one a client can choose). 16 hex digits: collisions need a deliberate search.
  */
 export function fieldsDigest(values: readonly unknown[]): string {
-  return createHash('sha256').update(canonicalJson(values)).digest('hex').slice(0, 16);
+  return hash('sha256', canonicalJson(values), 'hex').slice(0, 16);
 }
 
 /** A JSON number kept as its source text: past 2^53, two different ids would parse to one double. */

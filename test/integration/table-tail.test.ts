@@ -440,12 +440,23 @@ describe('following a PostgreSQL table', () => {
     );
     const session = await CaseSession.open(temp.file('flaky.auditscope'));
     // The case cannot store the second page (as when its disk is full): its transaction rolls
-    // back, and the page after it was already read and spooled.
+    // back, while the page after it is being read (it comes in after the failure).
     const other = new Database(session.path);
     other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events WHEN NEW.actor_name = 'user15'
       BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    let reads = 0;
     const tail = new TableTail(session, {
-      connect: readApp,
+      connect: async () => {
+        // The third page comes late, after the second failed to be stored.
+        const reader = await readApp();
+        const rows = reader.rows.bind(reader);
+        reader.rows = async (table, options) => {
+          const page = await rows(table, options);
+          if (++reads === 3) await new Promise((r) => setTimeout(r, 500));
+          return page;
+        };
+        return reader;
+      },
       table: 'public.flaky_audit',
       mapping: { time: 'created_at', actor: 'username' },
       overlapMs: 500,
@@ -459,7 +470,7 @@ describe('following a PostgreSQL table', () => {
       expect(tail.status).toMatchObject({ state: 'reconnecting', events: 10 });
       expect(tail.status.lastError).toMatch(/disk is full/);
       other.exec('DROP TRIGGER refuse');
-      await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, 600));
       await tail.step();
       expect(tail.status).toMatchObject({ state: 'live', events: 50 });
     } finally {

@@ -389,6 +389,8 @@ export class TableTail {
       );
     let read = 0;
     let page = this.spool(await readPage(undefined));
+    /** Storing a page failed: a page read after that is not spooled (see `step`'s forgetting). */
+    let failed = false;
     for (;;) {
       // Catching up, the next page is read, and written to its spool file, while this one is
       // stored: reading and spooling (this thread) and storing (the parse and writer threads)
@@ -398,11 +400,17 @@ export class TableTail {
         const last = page.rows[page.rows.length - 1] as SourceRow;
         next = readPage(
           key ? { time: last[timeColumn], key: last[key] } : { offset: read + page.rows.length },
-        ).then((rows) => this.spool(rows));
+        ).then((rows) => {
+          if (failed) throw new Error('the poll failed');
+          return this.spool(rows);
+        });
         // Awaited below, unless storing this page fails first (then the poll ends with that error).
         next.catch(() => undefined);
       }
-      const { fresh, times } = await this.store(page);
+      const { fresh, times } = await this.store(page).catch((error: unknown) => {
+        failed = true;
+        throw error;
+      });
       if (wouldRead && fresh.some((row) => !wouldRead(row[key as string]))) this.gaps.abandon();
       if (this.sequence === true)
         page.rows.forEach((row, i) => {

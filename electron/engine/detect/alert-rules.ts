@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Alert, AlertRule } from '../../../shared/domain/alert.ts';
+import type { RuleResult } from '../../../shared/domain/detection.ts';
 import { MAX_SELECTED_EVENTS, type Filter } from '../../../shared/domain/query.ts';
 import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { deletionsMark } from '../store/delete-events.ts';
@@ -77,6 +78,19 @@ export function alertIdentity(
     level: rule.level,
     ruleKind: rule.type,
     ...(grouped ? { entity: { fields: rule.groupBy, values } } : {}),
+  };
+}
+
+/** Which alert a Sigma rule raises: one for the rule (Sigma rules say nothing of entities). */
+export function sigmaIdentity(
+  rule: Pick<RuleResult, 'id' | 'title' | 'level' | 'kind'>,
+): Pick<Alert, 'key' | 'ruleId' | 'title' | 'level' | 'ruleKind'> {
+  return {
+    key: alertKey(rule.id, []),
+    ruleId: rule.id,
+    title: rule.title,
+    level: rule.level,
+    ruleKind: rule.kind,
   };
 }
 

@@ -3,7 +3,7 @@ import type { RuleResult } from '../../../shared/domain/detection.ts';
 import { builtInRules } from '../../../shared/domain/detection-settings.ts';
 import type { CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, detectionSettings, isSuppressed } from '../store/alerts.ts';
-import { AlertEngine, alertKey, type RaisedAlert } from './alert-rules.ts';
+import { AlertEngine, sigmaIdentity, type RaisedAlert } from './alert-rules.ts';
 import { runRules, type LoadedRules } from './run-rules.ts';
 import { MAX_SELECTED_EVENTS } from '../../../shared/domain/query.ts';
 
@@ -16,11 +16,7 @@ export function caseAlertRules(db: CaseDb, loaded: LoadedRules, builtIn = true):
 export function sigmaAlert(db: CaseDb, result: RuleResult): RaisedAlert {
   const timeOf = db.prepare('SELECT time FROM events WHERE rowid = ?').pluck();
   return {
-    key: alertKey(result.id, []),
-    ruleId: result.id,
-    title: result.title,
-    level: result.level,
-    ruleKind: result.kind,
+    ...sigmaIdentity(result),
     firstSeen: timeOf.get(result.seqs[0]) as number,
     lastSeen: timeOf.get(result.seqs[result.seqs.length - 1]) as number,
     count: result.matches,

@@ -2,7 +2,7 @@ import type { Alert, AlertNotice, AlertRule } from '../../../shared/domain/alert
 import { lastEventRowid, type CaseDb } from '../store/case-db.ts';
 import { alertStates, alertSuppressions, isSuppressed } from '../store/alerts.ts';
 import { deletionsMark } from '../store/delete-events.ts';
-import { alertIdentity, alertKey } from './alert-rules.ts';
+import { alertIdentity, sigmaIdentity } from './alert-rules.ts';
 import { FIRST_GRACE_MICROS, longerGrace, LiveRuleState } from './live-rule-state.ts';
 import type { Tally } from './live-scan.ts';
 import { HitReader } from './read-hits.ts';
@@ -57,14 +57,7 @@ export class LiveAlerts {
       ...this.sigma
         .touchedTallies()
         .filter((t) => isNews(t.tally))
-        .map(({ rule, tally }) => ({
-          key: alertKey(rule.id, []),
-          ruleId: rule.id,
-          title: rule.title,
-          level: rule.level,
-          ruleKind: rule.kind,
-          ...seenIn(tally),
-        })),
+        .map(({ rule, tally }) => ({ ...sigmaIdentity(rule), ...seenIn(tally) })),
     ];
     const states = alertStates(db);
     const suppressions = alertSuppressions(db);
@@ -96,7 +89,7 @@ export class LiveAlerts {
       this.readThrough = 0;
     }
     if (this.readThrough === 0) {
-      this.states = this.rules.map((rule) => this.newState(rule, FIRST_GRACE_MICROS));
+      this.states = this.rules.map((rule) => new LiveRuleState(rule, FIRST_GRACE_MICROS));
       this.readInTimeOrder(db, this.states, top);
     } else if (top > this.readThrough) {
       this.reader.read(db, this.states, { after: this.readThrough, through: top });
@@ -105,17 +98,13 @@ export class LiveAlerts {
       if (late.length > 0) {
         this.ownRebuilds += late.length;
         const again = new Map(
-          late.map((s) => [s, this.newState(s.rule, longerGrace(s.graceMicros, s.lateBy))]),
+          late.map((s) => [s, new LiveRuleState(s.rule, longerGrace(s.graceMicros, s.lateBy))]),
         );
         this.states = this.states.map((s) => again.get(s) ?? s);
         this.readInTimeOrder(db, [...again.values()], top);
       }
     }
     this.readThrough = top;
-  }
-
-  private newState(rule: AlertRule, graceMicros: number): LiveRuleState {
-    return new LiveRuleState(rule, graceMicros);
   }
 
   private readInTimeOrder(db: CaseDb, states: readonly LiveRuleState[], top: number): void {

@@ -1,11 +1,9 @@
+import type { Placed } from './group-scan.ts';
 import { Tally } from './live-scan.ts';
 import type { CorrelationRule, SigmaRule } from './sigma-rule.ts';
 
 /** A match as the fold reads it: where it is and when. */
-interface Placed {
-  seq: number;
-  time: number;
-}
+type Timed = Pick<Placed, 'seq' | 'time'>;
 
 /**
  * Sigma correlations over a live tail, in memory that grows with their timespans and the grace,
@@ -53,7 +51,7 @@ export class LiveCorrelations {
    * What a correlation's hits add up to: the settled ones, then those of `found` (its hits over
    * the kept matches) from the cut on.
    */
-  tally(rule: CorrelationRule, found: readonly Placed[]): Tally {
+  tally(rule: CorrelationRule, found: readonly Timed[]): Tally {
     const fold = this.folds.get(rule);
     if (!fold) return new Tally();
     const tally = fold.folded.copy();
@@ -65,7 +63,7 @@ export class LiveCorrelations {
    * Settles the hits the grace has made final, a timespan (or a grace) at a time, and drops the
    * matches no correlation needs any more. `found` gives a correlation's hits over the kept matches.
    */
-  settle(found: (rule: CorrelationRule) => readonly Placed[], matches: Map<SigmaRule, Placed[]>): void {
+  settle(found: (rule: CorrelationRule) => readonly Timed[], matches: Map<SigmaRule, Timed[]>): void {
     const horizon = this.newest - this.graceMicros;
     let moved = false;
     for (const [rule, fold] of this.folds) {

@@ -80,24 +80,27 @@ class EventStream implements StreamScan {
   }
 }
 
-/**
- * Threshold: the window holds `threshold` hits exactly when the `threshold`-th last hit is inside
- * it, so the last `threshold` hits are all it reads. A hit further back can no longer be marked:
- * the first window to hold with it holds with exactly `threshold` hits (had it more, the window
- * of the hit before would have held with it already), so it was among the last `threshold` then.
- */
-class ThresholdStream implements StreamScan {
+/** What the threshold and distinct scans share: a window, how many it takes, and the tally. */
+abstract class WindowStream {
   readonly tally: Tally;
-  private recent: { hit: LiveHit; marked: boolean }[] = [];
-
-  private readonly within: number;
-  private readonly threshold: number;
+  protected readonly within: number;
+  protected readonly threshold: number;
 
   constructor(within: number, threshold: number, tally: Tally) {
     this.within = within;
     this.threshold = threshold;
     this.tally = tally;
   }
+}
+
+/**
+ * Threshold: the window holds `threshold` hits exactly when the `threshold`-th last hit is inside
+ * it, so the last `threshold` hits are all it reads. A hit further back can no longer be marked:
+ * the first window to hold with it holds with exactly `threshold` hits (had it more, the window
+ * of the hit before would have held with it already), so it was among the last `threshold` then.
+ */
+class ThresholdStream extends WindowStream implements StreamScan {
+  private recent: { hit: LiveHit; marked: boolean }[] = [];
 
   push(hit: LiveHit): void {
     this.recent.push({ hit, marked: false });
@@ -128,19 +131,9 @@ class ThresholdStream implements StreamScan {
  * a value seen again comes back to the end), and the hits not yet marked that are still inside
  * the window: a hit that leaves it unmarked stays unmarked.
  */
-class DistinctStream implements StreamScan {
-  readonly tally: Tally;
+class DistinctStream extends WindowStream implements StreamScan {
   private seen = new Map<string, number>();
   private pending = new Queue();
-
-  private readonly within: number;
-  private readonly threshold: number;
-
-  constructor(within: number, threshold: number, tally: Tally) {
-    this.within = within;
-    this.threshold = threshold;
-    this.tally = tally;
-  }
 
   push(hit: LiveHit): void {
     if (hit.distinct !== undefined) {

@@ -16,6 +16,11 @@ interface LiveState {
   /** The table is scrolled to its newest rows: new events may scroll it. */
   atNewest: boolean;
   update(status: TailStatus): void;
+  /**
+   * A status a call returned (follow, list): shown at once, unless a pushed status of the same
+   * tail already arrived (the call's answer may come after it, and is then older).
+   */
+  seed(status: TailStatus): void;
   setPaused(paused: boolean): void;
   setAtNewest(atNewest: boolean): void;
   reset(): void;
@@ -40,6 +45,10 @@ export const useLive = create<LiveState>()((set) => ({
       rate[rate.length - 1] = (rate[rate.length - 1] ?? 0) + Math.max(0, status.events - before);
       return { tails: { ...state.tails, [status.path]: status }, rate, rateSecond: now };
     }),
+  seed: (status) => {
+    const known = useLive.getState().tails[status.path];
+    if (!known || known.state === 'stopped' || known.state === 'failed') useLive.getState().update(status);
+  },
   setPaused: (paused) => set({ paused }),
   setAtNewest: (atNewest) => set({ atNewest }),
   reset: () =>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { call } from '../../lib/api.ts';
 import { Modal } from '../../components/Modal.tsx';
 import { ErrorNote } from '../../components/ErrorNote.tsx';
+import { useLive } from '../../stores/live.ts';
 
 /** Follow a log file on this machine into the case, from now on or from its start. */
 export function FollowDialog({ onClose }: { onClose(): void }) {
@@ -18,8 +19,12 @@ export function FollowDialog({ onClose }: { onClose(): void }) {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          call('tail.follow', { path: path.trim(), fromStart }).then(onClose, (err: Error) =>
-            setError(err.message),
+          call('tail.follow', { path: path.trim(), fromStart }).then(
+            (status) => {
+              useLive.getState().seed(status);
+              onClose();
+            },
+            (err: Error) => setError(err.message),
           );
         }}
       >

@@ -42,7 +42,7 @@ export function useLiveView(
     useLive.getState().reset();
     if (!casePath) return;
     call('tail.list').then(
-      (tails) => tails.forEach((t) => useLive.getState().update(t)),
+      (tails) => tails.forEach((t) => useLive.getState().seed(t)),
       () => undefined,
     );
   }, [casePath]);

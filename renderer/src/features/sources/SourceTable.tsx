@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { SourcePreviewRow } from '../../../../shared/contract.ts';
 import type { ImportSummary } from '../../../../shared/domain/import.ts';
 import { useWorkspace } from '../../stores/workspace.ts';
+import { useLive } from '../../stores/live.ts';
 import {
   isServerKind,
   SOURCE_KIND_LABEL,
@@ -283,7 +284,10 @@ function TableWork({
                       ? { wakeChannel: wakeChannel.trim() }
                       : {}),
                   }).then(
-                    (status) => setFollowing(status.path),
+                    (status) => {
+                      useLive.getState().seed(status);
+                      setFollowing(status.path);
+                    },
                     (e: Error) => setError(e.message),
                   )
                 }

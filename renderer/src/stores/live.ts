@@ -31,7 +31,7 @@ function shift(rate: number[], from: number, to: number): number[] {
   return [...rate.slice(gap), ...Array.from({ length: gap }, () => 0)];
 }
 
-export const useLive = create<LiveState>()((set) => ({
+export const useLive = create<LiveState>()((set, get) => ({
   tails: {},
   rate: Array.from({ length: RATE_SECONDS }, () => 0),
   rateSecond: Math.floor(Date.now() / 1000),
@@ -46,8 +46,8 @@ export const useLive = create<LiveState>()((set) => ({
       return { tails: { ...state.tails, [status.path]: status }, rate, rateSecond: now };
     }),
   seed: (status) => {
-    const known = useLive.getState().tails[status.path];
-    if (!known || known.state === 'stopped' || known.state === 'failed') useLive.getState().update(status);
+    const known = get().tails[status.path];
+    if (!known || known.state === 'stopped' || known.state === 'failed') get().update(status);
   },
   setPaused: (paused) => set({ paused }),
   setAtNewest: (atNewest) => set({ atNewest }),

@@ -431,6 +431,39 @@ describe('following a PostgreSQL table', () => {
     }
   }, 60_000);
 
+  it('stores a quiet table’s rows once, even one a fraction of a millisecond inside its window', async () => {
+    // The window starts at the cursor less the overlap, bounded to the millisecond: 12:00:00.000
+    // here, and the first row is at .000200, before the cursor less the overlap (.000500).
+    server.psql(
+      `CREATE TABLE quiet_audit (id bigserial PRIMARY KEY, username text, created_at timestamptz NOT NULL);
+       INSERT INTO quiet_audit (username, created_at) VALUES
+         ('early', '2024-01-01 12:00:00.000200+00'), ('late', '2024-01-01 12:00:00.500500+00')`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('quiet.auditscope'));
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: 'public.quiet_audit',
+      mapping: { time: 'created_at', actor: 'username' },
+      overlapMs: 500,
+      pollMs: 0,
+      from: '2024-01-01T11:59:00Z',
+    });
+    const spools = () => readdirSync(`${session.path}.tail`).filter((f) => f.startsWith('public.quiet_audit-'));
+    try {
+      await tail.step();
+      expect(tail.status.events).toBe(2);
+      expect(spools()).toHaveLength(1);
+      for (let i = 0; i < 3; i++) await tail.step();
+      // Nothing new: no batch spooled and stored again for a row the tail had forgotten.
+      expect(spools()).toHaveLength(1);
+      expect(tail.status.events).toBe(2);
+    } finally {
+      await tail.stop();
+      await session.close();
+    }
+  }, 30_000);
+
   it('reads again, and stores, pages the case failed to store: nothing lost, nothing twice', async () => {
     server.psql(
       `CREATE TABLE flaky_audit (id bigserial PRIMARY KEY, username text,

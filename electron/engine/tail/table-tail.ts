@@ -353,9 +353,7 @@ export class TableTail {
         if (known !== undefined) this.sequence = known;
       }
     }
-    const from = new Date(
-      Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000),
-    ).toISOString();
+    const from = new Date(this.windowStart() / 1000).toISOString();
     // New and late rows only, when the key tells them apart; else the whole overlap window. Every
     // twice the overlap the window is read even so, and a row in it the filter would have left
     // out ends polling by key. Keys reset (TRUNCATE … RESTART IDENTITY) lose nothing: no row
@@ -424,11 +422,20 @@ export class TableTail {
       this.emit();
       page = await next;
     }
-    // Rows older than the overlap will not be read again: they need not be remembered.
-    const horizon = (this.cursorMicros ?? 0) - this.options.overlapMs * 1000;
+    // Rows before the next poll's window will not be read again: they need not be remembered.
+    const horizon = this.windowStart();
     for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
     for (const [row, time] of this.readKeys) if (time < horizon) this.readKeys.delete(row);
     if (this.sequence === true) this.gaps.settle(this.cursorMicros ?? 0);
+  }
+
+  /**
+   * Where a poll's window starts (µs): the cursor less the overlap, down to the millisecond the
+   * query bounds it by. What is forgotten is forgotten from the same instant: forgetting rows of
+   * that last millisecond would store them again at every poll, and end polling by key.
+   */
+  private windowStart(): number {
+    return Math.floor(((this.cursorMicros ?? 0) - this.options.overlapMs * 1000) / 1000) * 1000;
   }
 
   /** Rows per page: as asked, else about PAGE_BYTES of rows as big as those read so far. */

@@ -7,6 +7,7 @@ import 'better-sqlite3';
 import { WorkerClient, workerEntry, type Methods, type Notice } from './workers/rpc.ts';
 import type { ReaderMethods } from './workers/reader-methods.ts';
 import { expandInputs } from './ingest/expand-inputs.ts';
+import type { ContainerInfo } from './ingest/record-stream.ts';
 import type { FormatId } from './ingest/types.ts';
 import type { ImportFileOptions } from './workers/import-runner.ts';
 import type { ImportFileResult, ImportProgress, ImportSummary } from '../../shared/domain/import.ts';
@@ -98,6 +99,12 @@ const WRITER_LIMITS = { maxOldGenerationSizeMb: 1024, maxYoungGenerationSizeMb: 
 
 export interface ImportOptions {
   format?: FormatId;
+  /**
+   * The input's layout, when known already: a followed file's batches after the first are read
+   * as the file is (a batch that starts with a warning or a stack trace is not sniffed as
+   * something else: those lines are counted rejects).
+   */
+  container?: ContainerInfo;
   mapping?: Record<string, string>;
   maxRecordBytes?: number;
   jobId?: string;
@@ -288,6 +295,7 @@ export class CaseSession {
           await this.writer.call.importFile(file, {
             jobId,
             format: options.format,
+            container: options.container,
             mapping: options.mapping,
             maxRecordBytes: options.maxRecordBytes,
             tailBatch: options.tailBatch,

@@ -19,9 +19,9 @@ export interface FilePlan {
  */
 export async function planFile(
   path: string,
-  force?: { format?: FormatId; normalizer?: Normalizer },
+  force?: { format?: FormatId; normalizer?: Normalizer; container?: ContainerInfo },
 ): Promise<FilePlan> {
-  const container = await sniffStream(new HashingFileReader(path).chunks());
+  const container = force?.container ?? (await sniffStream(new HashingFileReader(path).chunks()));
   if (!container) {
     throw new UnrecognizedInputError(
       `${path}: not a recognized audit log (expected JSON, NDJSON, CSV or auditd text)`,
@@ -29,6 +29,9 @@ export async function planFile(
   }
   const forced =
     force?.normalizer ?? (force?.format ? normalizerFor(force.format, container.kind) : undefined);
+  // Layout and format both known (a followed file's later batches): read as the file is, every
+  // line that is not a record of it a counted reject, even when none is.
+  if (force?.container && forced) return { container, normalizer: forced };
   if (container.kind === 'auditd') {
     return { container, normalizer: forced ?? (normalizerFor('linux.auditd', 'auditd') as Normalizer) };
   }

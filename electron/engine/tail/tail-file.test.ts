@@ -143,6 +143,44 @@ describe('tailing a file into a case', () => {
     expect(ids).toEqual(await batchIds('okta.ndjson', lines.join('')));
   }, 60_000);
 
+  it('counts the lines that are no audit record as rejects and keeps following, a banner first', async () => {
+    const lines = linesOf(OKTA);
+    const log = temp.file('app-with-banner.ndjson');
+    const casePath = temp.file('banner.auditscope');
+    // What an application may write before its first event, and between two.
+    writeFileSync(log, 'Server started on port 8080\n');
+    let session = await CaseSession.open(casePath);
+    let tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    expect(tail.status).toMatchObject({ state: 'following', events: 0 });
+    expect(tail.status.error).toMatch(/held until a line of a known format arrives/);
+    appendFileSync(log, lines.slice(0, 10).join(''));
+    await tail.step();
+    // The format is known: the banner is read as the file is, a reject.
+    expect(tail.status).toMatchObject({ state: 'following', events: 10, rejected: 1, format: 'okta' });
+    expect(tail.status.error).toBeUndefined();
+    // A batch that begins with a warning is read as NDJSON all the same, not sniffed as CSV.
+    appendFileSync(log, `WARN disk 91% full\n${lines.slice(10, 20).join('')}`);
+    await tail.step();
+    expect(tail.status).toMatchObject({ state: 'following', events: 20, rejected: 2 });
+    await tail.stop();
+    await session.close();
+
+    // Restarted: nothing held or pending to stumble on; the rest arrives.
+    appendFileSync(log, lines.slice(20, 30).join(''));
+    session = await CaseSession.open(casePath);
+    tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    expect(tail.status).toMatchObject({ state: 'following', events: 10 });
+    await tail.stop();
+    await session.close();
+    const db = openCaseForReading(casePath);
+    const rejects = db.prepare('SELECT reason FROM rejects').pluck().all() as string[];
+    db.close();
+    expect(rejects).toHaveLength(2);
+    expect(idsOf(casePath).ids).toEqual(await batchIds('okta-30.ndjson', lines.slice(0, 30).join('')));
+  }, 60_000);
+
   it('keeps an auditd event whole when its lines arrive in different polls', async () => {
     const lines = linesOf(AUDITD);
     const log = temp.file('audit.log');

@@ -17,10 +17,13 @@ import type { TailStatus } from '../../../shared/domain/tail.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
 import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
-import { sniffStream } from '../ingest/record-stream.ts';
+import { sniffStream, type ContainerInfo } from '../ingest/record-stream.ts';
 import { HashingFileReader } from '../ingest/read-file.ts';
 
 export type { TailStatus };
+
+/** Unrecognized lines held before the file's format is known, at most (see FileTail.unrecognized). */
+const HELD_BYTES = 1024 * 1024;
 
 /** auditd writes one event as several lines sharing `msg=audit(<time>:<serial>)`. */
 const AUDITD_SERIAL = /msg=audit\(\d+(?:\.\d+)?:(\d+)\)/;
@@ -43,7 +46,14 @@ export class FileTail {
   private format: FormatId | undefined;
   /** CSV: the header line, put before every later batch so each one reads on its own. */
   private header: Buffer | undefined;
-  private container: string | undefined;
+  /** The file's layout (from its first bytes, else its first recognized batch): every batch is read so. */
+  private container: ContainerInfo | undefined;
+  /**
+   * Batches recognized as no audit log while the file's format is not known yet (a banner, a
+   * warning before the first event): held, and stored once a later batch tells the format, their
+   * lines then counted rejects. Past HELD_BYTES of them the file is not one to follow.
+   */
+  private unrecognized: { files: string[]; bytes: number } = { files: [], bytes: 0 };
   /** auditd: the trailing lines of an event that may still be getting lines, held for the next poll. */
   private held: { inode: number; from: number; bytes: Buffer } | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -114,8 +124,8 @@ export class FileTail {
     const container = await sniffStream(new HashingFileReader(this.status.path).chunks()).catch(
       () => undefined,
     );
-    this.container = container?.kind;
-    if (this.container === 'csv') this.header = firstLine(readHead(this.status.path));
+    this.container = container ?? undefined;
+    if (this.container?.kind === 'csv') this.header = firstLine(readHead(this.status.path));
   }
 
   onUpdate(listener: (status: TailStatus, batch?: ImportSummary) => void): () => void {
@@ -183,7 +193,7 @@ export class FileTail {
           start = this.held.from;
           this.held = undefined;
         } else written.push(...this.flushHeld());
-        const keep = this.container === 'auditd' ? auditdTail(bytes) : 0;
+        const keep = this.container?.kind === 'auditd' ? auditdTail(bytes) : 0;
         if (keep > 0) this.held = { inode, from: to - keep, bytes: bytes.subarray(bytes.length - keep) };
         if (bytes.length - keep > 0)
           written.push(this.spool(inode, start, to - keep, bytes.subarray(0, bytes.length - keep)));
@@ -205,7 +215,7 @@ export class FileTail {
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     if (from === 0 && this.header === undefined) this.header = firstLine(bytes);
     const withHeader =
-      this.container === 'csv' && from > 0 && this.header ? Buffer.concat([this.header, bytes]) : bytes;
+      this.container?.kind === 'csv' && from > 0 && this.header ? Buffer.concat([this.header, bytes]) : bytes;
     writeDurably(file, withHeader);
     return file;
   }
@@ -215,20 +225,43 @@ export class FileTail {
       const summary = await this.session.import([file], {
         tailBatch: true,
         ...(this.format ? { format: this.format } : {}),
+        ...(this.container ? { container: this.container } : {}),
       });
       const result = summary.files[0];
+      if (result?.status === 'unrecognized' && !this.format) {
+        this.hold(file, result.error);
+        continue;
+      }
       if (result && result.format && !this.format) {
         this.format = result.format as FormatId;
         this.status.format = result.format;
       }
-      if (result?.container) this.container = result.container;
+      if (!this.container && result?.status === 'complete')
+        this.container =
+          (await sniffStream(new HashingFileReader(file).chunks()).catch(() => null)) ?? undefined;
       this.status.events += summary.totals.accepted;
       this.status.duplicates += summary.totals.duplicates;
       this.status.rejected += summary.totals.rejected;
       if (result?.status === 'failed' || result?.status === 'unrecognized')
         throw new Error(result.error ?? `${file}: ${result.status}`);
       this.emit(summary);
+      if (this.format && this.unrecognized.files.length > 0) {
+        const held = this.unrecognized.files;
+        this.unrecognized = { files: [], bytes: 0 };
+        delete this.status.error;
+        await this.importBatches(held);
+      }
     }
+  }
+
+  /** Holds a batch not recognized before the format is known (see `unrecognized`). */
+  private hold(file: string, why: string | undefined): void {
+    const reason = why ?? `${file}: not a recognized audit log`;
+    this.unrecognized.bytes += statSync(file).size;
+    if (this.unrecognized.bytes > HELD_BYTES) throw new Error(reason);
+    this.unrecognized.files.push(file);
+    this.status.error = `held until a line of a known format arrives: ${reason}`;
+    this.emit();
   }
 
   private emit(batch?: ImportSummary): void {

@@ -1,5 +1,6 @@
 import { statSync } from 'node:fs';
 import type { EventWriter } from '../store/event-writer.ts';
+import type { ContainerInfo } from '../ingest/record-stream.ts';
 import type { FormatId } from '../ingest/types.ts';
 import { ParseWorkers } from './parse-workers.ts';
 import type { ParseJob, ParseMessage, WriterMessage } from './parse-protocol.ts';
@@ -12,6 +13,8 @@ const parseWorkers = new ParseWorkers();
 export interface ImportFileOptions {
   jobId: string;
   format?: FormatId;
+  /** The layout, when known already (see ImportOptions.container). */
+  container?: ContainerInfo;
   mapping?: Record<string, string>;
   maxRecordBytes?: number;
   /** A tail's batch (see ImportOptions.tailBatch): no full checkpoint, commits not waiting for the disk. */
@@ -35,6 +38,7 @@ export function runImport(
   const job: ParseJob = {
     path,
     format: options.format,
+    ...(options.container ? { container: options.container } : {}),
     mapping: options.mapping,
     maxRecordBytes: options.maxRecordBytes ?? 32 * 1024 * 1024,
     ...(options.tailBatch ? { oneTransaction: true } : {}),

@@ -1,3 +1,4 @@
+import type { ContainerInfo } from '../ingest/record-stream.ts';
 import type { FormatId, RecordReject } from '../ingest/types.ts';
 import type { EventRow } from '../store/event-row.ts';
 
@@ -8,6 +9,8 @@ export interface ParseJob {
   format?: FormatId;
   /** Explicit column mapping for the generic format. */
   mapping?: Record<string, string>;
+  /** The layout, when known already (a followed file's): not sniffed again from this input. */
+  container?: ContainerInfo;
   maxRecordBytes: number;
   /**
    * A tail's batch: committed in one transaction. Its rows show together anyway, and every commit

@@ -49,6 +49,7 @@ async function run(job: ParseJob, state: Current): Promise<void> {
     plan = await planFile(job.path, {
       format: job.format,
       normalizer: job.mapping ? createGenericNormalizer(job.mapping) : undefined,
+      container: job.container,
     });
   } catch (error) {
     // "Not an audit log" only when it is that; unreadable files and broken gzip are failures.

@@ -306,7 +306,7 @@ describe('MySQL / MariaDB sources', () => {
     await expect(registry.inspect(wrong.id)).rejects.toThrow(/Access denied/);
   });
 
-  it('follows a table live: rows committed while followed arrive once each', async () => {
+  it('follows a table live from now: rows committed while followed arrive once each', async () => {
     server.sql(
       `CREATE TABLE live_audit (id INT AUTO_INCREMENT PRIMARY KEY, username VARCHAR(32), action VARCHAR(32),
          created_at DATETIME(6) NOT NULL DEFAULT CURRENT_TIMESTAMP(6));`,
@@ -322,13 +322,20 @@ describe('MySQL / MariaDB sources', () => {
         db.close();
       }
     };
+    // Rows from an hour ago: before the tail starts (from the server's clock now), not for it.
+    server.sql(
+      `INSERT INTO live_audit (username, action, created_at)
+         VALUES ('old', 'act', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR), ('old', 'act', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR)`,
+      'app',
+    );
     try {
       await session.followTable(
         registry.connector(sourceId),
         'live_audit',
         { time: 'created_at', actor: 'username', action: 'action' },
-        { fromStart: true, ruleFolders: [] },
+        { fromStart: false, ruleFolders: [] },
       );
+      await new Promise((r) => setTimeout(r, 1500));
       for (let i = 0; i < 30; i++) {
         server.sql(`INSERT INTO live_audit (username, action) VALUES ('u${i % 3}', 'act${i}')`, 'app');
         if (i % 10 === 9) await new Promise((r) => setTimeout(r, 300));

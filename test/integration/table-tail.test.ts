@@ -383,6 +383,39 @@ describe('following a PostgreSQL table', () => {
     }
   }, 30_000);
 
+  it('polls all the same when it cannot listen on the channel', async () => {
+    server.psql(
+      `CREATE TABLE unheard_audit (id serial PRIMARY KEY, username text, created_at timestamptz NOT NULL DEFAULT now());
+       INSERT INTO unheard_audit (username) VALUES ('a')`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('unheard.auditscope'));
+    const tail = new TableTail(session, {
+      connect: async () => {
+        // As when the role may open only one connection, or a pooler drops LISTEN.
+        const reader = await readApp();
+        reader.listen = () => Promise.reject(new Error('too many connections for role "auditor"'));
+        return reader;
+      },
+      table: 'public.unheard_audit',
+      mapping: { time: 'created_at', actor: 'username' },
+      pollMs: 0,
+      wakeChannel: 'audit-wake',
+      from: '2000-01-01T00:00:00Z',
+    });
+    try {
+      await tail.step();
+      expect(tail.status).toMatchObject({ state: 'live', events: 1 });
+      expect(tail.status.lastError).toMatch(/not listening on audit-wake: too many connections/);
+      server.psql("INSERT INTO unheard_audit (username) VALUES ('b')", 'app');
+      await tail.step();
+      expect(tail.status).toMatchObject({ state: 'live', events: 2 });
+    } finally {
+      await tail.stop();
+      await session.close();
+    }
+  }, 30_000);
+
   it('reads wide rows in pages bounded by bytes, not only by rows', async () => {
     // ~8 KB a row: a page of 10,000 would hold ~80 MB; pages are sized to ~16 MiB of rows.
     const wide = (rows: number) =>
@@ -449,7 +482,8 @@ describe('following a PostgreSQL table', () => {
       pollMs: 0,
       from: '2024-01-01T11:59:00Z',
     });
-    const spools = () => readdirSync(`${session.path}.tail`).filter((f) => f.startsWith('public.quiet_audit-'));
+    const spools = () =>
+      readdirSync(`${session.path}.tail`).filter((f) => f.startsWith('public.quiet_audit-'));
     try {
       await tail.step();
       expect(tail.status.events).toBe(2);
@@ -462,6 +496,47 @@ describe('following a PostgreSQL table', () => {
       await tail.stop();
       await session.close();
     }
+  }, 30_000);
+
+  it('reads on past a row dated in the future or at infinity, and starts from the server’s clock', async () => {
+    server.psql(
+      `CREATE TABLE skewed_audit (id bigserial PRIMARY KEY, username text,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('skewed.auditscope'));
+    // From now: the server's clock, not this machine's (here the same machine: within seconds).
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: 'public.skewed_audit',
+      mapping: { time: 'created_at', actor: 'username' },
+      overlapMs: 500,
+      pollMs: 0,
+    });
+    const write = (sql: string) =>
+      server.psql(`INSERT INTO skewed_audit (username, created_at) ${sql}`, 'app');
+    try {
+      await tail.step();
+      expect(Math.abs(Date.parse(tail.status.cursor ?? '') - Date.now())).toBeLessThan(5000);
+      write(`VALUES ('before', clock_timestamp())`);
+      await tail.step();
+      // A skewed clock (or a forged record) and a time that is no instant.
+      write(`VALUES ('future', '2030-01-01 00:00:00+00'), ('endless', 'infinity')`);
+      await tail.step();
+      expect(tail.status.state).toBe('live');
+      expect(Date.parse(tail.status.cursor ?? '')).toBeLessThan(Date.now() + 5000);
+      write(`VALUES ('after', clock_timestamp())`);
+      await tail.step();
+      await tail.step();
+      expect(tail.status).toMatchObject({ state: 'live', events: 3, rejected: 1 });
+    } finally {
+      await tail.stop();
+      await session.close();
+    }
+    const db = openCaseForReading(session.path);
+    const actors = db.prepare('SELECT actor_name FROM events ORDER BY actor_name').pluck().all();
+    db.close();
+    expect(actors).toEqual(['after', 'before', 'future']);
   }, 30_000);
 
   it('reads again, and stores, pages the case failed to store: nothing lost, nothing twice', async () => {

@@ -195,6 +195,14 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
     columns,
     keyColumn,
     sequenceKey,
+    serverMicros: async () => {
+      const [row] = await readOnly<{ micros: string | number }>(
+        connection,
+        `SELECT CAST(TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', UTC_TIMESTAMP(6)) AS CHAR) AS micros`,
+        [],
+      );
+      return Number(row?.micros);
+    },
     rows: async (table, options) => {
       const name = await named(table);
       const listedColumns = await columns(table);

@@ -159,6 +159,14 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     columns,
     keyColumn,
     sequenceKey,
+    serverMicros: async () => {
+      const result = await readOnly<{ micros: string }>(
+        client,
+        'SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint::text AS micros',
+        [],
+      );
+      return Number(result.rows[0]?.micros);
+    },
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
       const listedColumns = await columns(table);

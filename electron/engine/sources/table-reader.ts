@@ -128,6 +128,12 @@ export interface TableReader {
    */
   sequenceKey?(table: string): Promise<boolean>;
   /**
+   * The server's clock now (µs since the epoch): where a tail following from now starts, and how
+   * far its cursor may go (a row dated in the future must not move it past the rows to come).
+   * Servers only.
+   */
+  serverMicros?(): Promise<number>;
+  /**
    * Rows in (time, key) order (newest first with `order: 'desc'`), `limit` of them from
    * `position`, within [from, to) when given (the server's own time text), matching `search` when
    * given: compiled to the server's SQL (compile-server.ts), so only matching rows travel.

@@ -23,7 +23,10 @@ export interface TableTailStatus {
   events: number;
   duplicates: number;
   rejected: number;
-  /** The newest event time read so far, as the source wrote it. */
+  /**
+   * The newest event time stored so far, as the source wrote it (at most the server's clock: a
+   * row dated in the future does not move it past the present).
+   */
   cursor?: string;
   /** Polls that read only new and late rows by key rather than the whole overlap (see KeyGaps). */
   keyedPolls: number;
@@ -169,12 +172,15 @@ export class TableTail {
     Pick<TableTailOptions, 'pageRows'>;
   /** Bytes (as JSON) of the rows read so far, and how many: what sizes a page (see PAGE_BYTES). */
   private readonly rowBytes = { bytes: 0, rows: 0 };
-  private readonly wakeChannel: string | undefined;
+  /** Unset when listening on it failed: the tail polls without the hint. */
+  private wakeChannel: string | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   /** Polls now: set by `start`, called by a notification. */
   private wake: () => void = () => undefined;
   private reader: TableReader | undefined;
   private cursorMicros: number | undefined;
+  /** The server's clock when the last poll began (µs): the cursor goes no further (see `poll`). */
+  private serverClock: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -222,12 +228,8 @@ export class TableTail {
       attempt: 0,
       keyedPolls: 0,
     };
-    // Without a start, from the present (this machine's clock) less the overlap: what is new.
+    // Without a start, from the present less the overlap (the server's clock: see `poll`).
     if (options.from !== undefined) this.setCursor(options.from);
-    else {
-      this.cursorMicros = Date.now() * 1000;
-      this.status.cursor = new Date().toISOString();
-    }
   }
 
   onUpdate(listener: (status: TableTailStatus) => void): () => void {
@@ -266,10 +268,15 @@ export class TableTail {
     return this;
   }
 
-  /** Moves the cursor to `text` if it is newer (`micros`: its time, when already parsed). */
+  /**
+   * Moves the cursor to `text` if it is newer (`micros`: its time, when already parsed), but not
+   * past the server's clock (see `poll`).
+   */
   private setCursor(text: string, micros = parseTimestamp(text)?.time): void {
     if (micros === undefined)
       throw new Error(`the time column holds ${JSON.stringify(text)}, which is not a time`);
+    if (this.serverClock !== undefined && micros > this.serverClock)
+      return this.setCursor(new Date(this.serverClock / 1000).toISOString(), this.serverClock);
     if (this.cursorMicros === undefined || micros > this.cursorMicros) {
       this.cursorMicros = micros;
       this.status.cursor = text;
@@ -283,7 +290,15 @@ export class TableTail {
     try {
       this.reader ??= await this.answered(this.options.connect());
       if (this.wakeChannel && !this.unlisten && this.reader.listen)
-        this.unlisten = await this.answered(this.reader.listen(this.wakeChannel, () => this.wake()));
+        this.unlisten = await this.answered(this.reader.listen(this.wakeChannel, () => this.wake())).catch(
+          (error: unknown) => {
+            // Only a hint (a role allowed one connection, a pooler that drops LISTEN): the polls
+            // go on without it, and the reason stays shown.
+            this.status.lastError = `not listening on ${this.wakeChannel}: ${(error as Error).message}`;
+            this.wakeChannel = undefined;
+            return undefined;
+          },
+        );
       await this.poll(this.reader);
       this.status.state = 'live';
       this.status.attempt = 0;
@@ -344,6 +359,15 @@ export class TableTail {
         `${timeColumn} is ${column?.type ?? 'not a column'}: following a table needs a timestamp column`,
       );
     const key = await this.answered(reader.keyColumn(table));
+    // The server's clock, where the rows' times come from: a tail from now starts at it, and the
+    // cursor never stays past it. A row dated in the future (a skewed clock, a forged record)
+    // would otherwise leave every row committed after it below the window, unread.
+    const now = reader.serverMicros ? await this.answered(reader.serverMicros()) : Date.now() * 1000;
+    this.serverClock = now;
+    if (this.cursorMicros === undefined || this.cursorMicros > now) {
+      this.cursorMicros = now;
+      this.status.cursor = new Date(now / 1000).toISOString();
+    }
     if (this.sequence === undefined) {
       if (key === undefined || reader.sequenceKey === undefined) this.sequence = false;
       else {
@@ -513,7 +537,8 @@ export class TableTail {
         this.status.duplicates++;
         continue;
       }
-      this.seen.set(text, times[i] ?? 0);
+      // A row whose time is no instant (`infinity`) is in every window: remembered for good.
+      this.seen.set(text, times[i] ?? Number.POSITIVE_INFINITY);
       fresh.push(text);
       freshRows.push(row);
     }
@@ -548,11 +573,14 @@ export class TableTail {
       this.status.duplicates += summary.totals.duplicates;
       this.status.rejected += summary.totals.rejected;
     }
-    // The cursor moves only once the rows are stored.
+    // The cursor moves only once the rows are stored; a time that is no instant (PostgreSQL's
+    // `infinity`: the import rejects it) does not move it.
     rows.forEach((row, i) => {
       const time = row[timeColumn];
-      if (typeof time === 'string') this.setCursor(time, times[i]);
-      else if (time instanceof Date) this.setCursor(time.toISOString(), times[i]);
+      const micros = times[i];
+      if (micros === undefined) return;
+      if (typeof time === 'string') this.setCursor(time, micros);
+      else if (time instanceof Date) this.setCursor(time.toISOString(), micros);
     });
     return { fresh: page.fresh, times };
   }

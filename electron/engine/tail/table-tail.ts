@@ -361,7 +361,9 @@ export class TableTail {
     const key = await this.answered(reader.keyColumn(table));
     // The server's clock, where the rows' times come from: a tail from now starts at it, and the
     // cursor never stays past it. A row dated in the future (a skewed clock, a forged record)
-    // would otherwise leave every row committed after it below the window, unread.
+    // would otherwise leave every row committed after it below the window, unread. So the next
+    // window also starts no later than this poll began, less the overlap: a row that commits
+    // behind where a long poll (catching up) reads is in it.
     const now = reader.serverMicros ? await this.answered(reader.serverMicros()) : Date.now() * 1000;
     this.serverClock = now;
     if (this.cursorMicros === undefined || this.cursorMicros > now) {

@@ -539,6 +539,31 @@ describe('following a PostgreSQL table', () => {
     expect(actors).toEqual(['after', 'before', 'future']);
   }, 30_000);
 
+  it('reads every row of a table without a key, many of one time, across small pages', async () => {
+    server.psql(
+      `CREATE TABLE keyless_audit (username text, action text, created_at timestamptz NOT NULL);
+       INSERT INTO keyless_audit SELECT 'user' || g, 'login', '2024-01-01 12:00:00+00' FROM generate_series(1, 400) g;
+       INSERT INTO keyless_audit SELECT 'late' || g, 'login', '2024-01-01 12:00:01+00' FROM generate_series(1, 40) g`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('keyless.auditscope'));
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: 'public.keyless_audit',
+      mapping: { time: 'created_at', actor: 'username', action: 'action' },
+      pageRows: 7,
+      pollMs: 0,
+      from: '2024-01-01T11:59:00Z',
+    });
+    try {
+      await tail.step();
+      expect(tail.status).toMatchObject({ state: 'live', events: 440 });
+    } finally {
+      await tail.stop();
+      await session.close();
+    }
+  }, 30_000);
+
   it('reads again, and stores, pages the case failed to store: nothing lost, nothing twice', async () => {
     server.psql(
       `CREATE TABLE flaky_audit (id bigserial PRIMARY KEY, username text,

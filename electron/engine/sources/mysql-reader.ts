@@ -239,12 +239,18 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         values.push(...[position.time, position.time, position.key].map(String));
       }
       const direction = desc ? ' DESC' : '';
+      // Without a key, ties in time are ordered by every column (see the PostgreSQL reader).
+      const ties = key
+        ? [key]
+        : names
+            .filter((n) => n !== options.timeColumn)
+            .map((n) => `CAST(${quoteMysqlIdentifier(n)} AS CHAR)`);
       values.push(options.limit, offsetOf(position));
       const rows = await readOnly<SourceRow>(
         connection,
         `SELECT ${selected(options.columns, names).map(quoteMysqlIdentifier).join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
           ` WHERE ${where.join(' AND ')}` +
-          ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ? OFFSET ?`,
+          ` ORDER BY ${[time, ...ties].map((t) => `${t}${direction}`).join(', ')} LIMIT ? OFFSET ?`,
         values,
       );
       return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, readValue(v)])));

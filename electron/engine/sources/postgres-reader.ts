@@ -200,10 +200,16 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
         where.push(`(${time}, ${key}) ${desc ? '<' : '>'} (${bind(position.time)}, ${bind(position.key)})`);
       }
       const direction = desc ? ' DESC' : '';
+      // Without a key, rows of the same time are ordered by all their columns (as text: json has
+      // no order): the server's order of ties may differ from one LIMIT/OFFSET to the next (a
+      // top-N sort is not stable), and a page could then skip a row another page did not read.
+      const ties = key
+        ? [key]
+        : names.filter((n) => n !== options.timeColumn).map((n) => `${quoteIdentifier(n)}::text`);
       const sql =
         `SELECT ${selected(options.columns, names).map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
         ` WHERE ${where.join(' AND ')}` +
-        ` ORDER BY ${time}${direction}${key ? `, ${key}${direction}` : ''} LIMIT ${bind(options.limit)} OFFSET ${bind(offsetOf(position))}`;
+        ` ORDER BY ${[time, ...ties].map((t) => `${t}${direction}`).join(', ')} LIMIT ${bind(options.limit)} OFFSET ${bind(offsetOf(position))}`;
       // json and jsonb arrive as values already; text stays text, as the database holds it.
       return (await readOnly<SourceRow>(client, sql, values)).rows;
     },

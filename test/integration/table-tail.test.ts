@@ -254,54 +254,74 @@ describe('following a PostgreSQL table', () => {
     expect(count()).toBe(5);
   }, 60_000);
 
-  it('is followed from the command line, the password from the environment', async () => {
+  it('is followed from the command line into a case, the password from the environment, and resumed', async () => {
     server.psql(
       `CREATE TABLE cli_audit (id serial PRIMARY KEY, username text, action text, created_at timestamptz NOT NULL DEFAULT now());
        INSERT INTO cli_audit (username, action) VALUES ('alice', 'login'), ('bob', 'export');`,
       'app',
     );
-    const child = spawn(
-      process.execPath,
-      [
-        path.join(REPO_ROOT, 'electron/cli/bin.js'),
-        'tail',
-        '--source',
-        `postgres://${server.user}@${server.host}:${server.port}/app?sslmode=disable`,
-        '--table',
-        'public.cli_audit',
-        '--from-start',
-        '--format',
-        'ndjson',
-      ],
-      { env: { ...process.env, AUDITSCOPE_FROM_SOURCE: '1', AUDITSCOPE_PASSWORD: server.password } },
-    );
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
-    const events = () =>
-      out
-        .split('\n')
-        .filter((l) => l.trim() !== '')
-        .map((l) => JSON.parse(l) as { actor: { name?: string }; action: string });
-    const until = async (n: number) => {
-      for (let i = 0; i < 300 && events().length < n && child.exitCode === null; i++)
-        await new Promise((r) => setTimeout(r, 100));
-      if (child.exitCode !== null) throw new Error(`tail exited: ${err}`);
+    const casePath = temp.file('cli-tail.auditscope');
+    /** `auditscope tail` into the case until it printed `n` events, then interrupted. */
+    const follow = async (extra: string[], n: number, meanwhile?: () => void) => {
+      const child = spawn(
+        process.execPath,
+        [
+          path.join(REPO_ROOT, 'electron/cli/bin.js'),
+          'tail',
+          '--source',
+          `postgres://${server.user}@${server.host}:${server.port}/app?sslmode=disable`,
+          '--table',
+          'public.cli_audit',
+          '--case',
+          casePath,
+          '--overlap',
+          '1s',
+          '--format',
+          'ndjson',
+          ...extra,
+        ],
+        { env: { ...process.env, AUDITSCOPE_FROM_SOURCE: '1', AUDITSCOPE_PASSWORD: server.password } },
+      );
+      let out = '';
+      let err = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+      const events = () =>
+        out
+          .split('\n')
+          .filter((l) => l.trim() !== '')
+          .map((l) => JSON.parse(l) as { actor: { name?: string }; action: string })
+          .map((e) => [e.actor.name, e.action]);
+      const until = async (count: number) => {
+        for (let i = 0; i < 150 && events().length < count && child.exitCode === null; i++)
+          await new Promise((r) => setTimeout(r, 100));
+        if (child.exitCode !== null) throw new Error(`tail exited: ${err}`);
+      };
+      await until(n - (meanwhile ? 1 : 0));
+      meanwhile?.();
+      await until(n);
+      child.kill('SIGINT');
+      expect(await exited).toBe(0);
+      expect(err).not.toContain(server.password);
+      return { events: events(), err };
     };
-    await until(2);
-    server.psql("INSERT INTO cli_audit (username, action) VALUES ('carol', 'delete')", 'app');
-    await until(3);
-    child.kill('SIGINT');
-    expect(await exited).toBe(0);
-    expect(events().map((e) => [e.actor.name, e.action])).toEqual([
+    const first = await follow(['--from-start'], 3, () =>
+      server.psql("INSERT INTO cli_audit (username, action) VALUES ('carol', 'delete')", 'app'),
+    );
+    expect(first.events).toEqual([
       ['alice', 'login'],
       ['bob', 'export'],
       ['carol', 'delete'],
     ]);
-    expect(err).toContain('3 events stored');
-    expect(err).not.toContain(server.password);
+    expect(first.err).toContain('3 events stored');
+    // Committed while no tail ran, longer ago than the overlap when the next one starts: found
+    // because it resumes after what the case stored, not from now.
+    server.psql("INSERT INTO cli_audit (username, action) VALUES ('dave', 'logout')", 'app');
+    await new Promise((r) => setTimeout(r, 2000));
+    const second = await follow([], 1);
+    expect(second.events).toContainEqual(['dave', 'logout']);
+    expect(second.err).toContain('1 events stored');
   }, 60_000);
 
   it('shows a poll the server does not answer as stalled, then reconnects when it times out', async () => {

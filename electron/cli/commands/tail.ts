@@ -8,7 +8,7 @@ import { makeControlsVisible } from '../../../shared/lib/visible-text.ts';
 import { CaseSession } from '../../engine/case-session.ts';
 import { lastEventRowid, openCaseForReading } from '../../engine/store/case-db.ts';
 import { FileTail } from '../../engine/tail/tail-file.ts';
-import { TableTail } from '../../engine/tail/table-tail.ts';
+import { lastStoredTime, TableTail } from '../../engine/tail/table-tail.ts';
 import { openServerReader } from '../../engine/sources/open-reader.ts';
 import { serverSource, type ServerSource } from '../source-url.ts';
 import { proposeMapping } from '../../engine/ingest/normalize/generic.ts';
@@ -196,6 +196,9 @@ async function followTable(
     );
   });
   let mapping: SourceMapping;
+  // Named by where it is, as the workspace names a followed table by its source: a later tail of
+  // the same table into the same case resumes after what this one stored.
+  const label = `${probe.location} · ${options.table}`;
   try {
     const columns = (await probe.columns(options.table)).map((c) => c.name);
     mapping = options.mapping
@@ -209,14 +212,18 @@ async function followTable(
     await probe.close();
   }
   const overlapMs = options.overlap === undefined ? 10_000 : durationMs(options.overlap);
+  const from = options.fromStart
+    ? '1970-01-01T00:00:00Z'
+    : lastStoredTime(session.path, label, mapping.time, await session.importedPaths());
   let lastFailure: string | undefined;
   const tail = new TableTail(session, {
+    label,
     connect: () => openServerReader(source),
     table: options.table,
     mapping,
     overlapMs,
     ...(options.notify ? { wakeChannel: options.notify } : {}),
-    ...(options.fromStart ? { from: '1970-01-01T00:00:00Z' } : {}),
+    ...(from !== undefined ? { from } : {}),
   }).start();
   return {
     onUpdate: (listener) =>

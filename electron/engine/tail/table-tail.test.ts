@@ -1,12 +1,13 @@
 // A table tail against a scripted server (rows, a clock, statements seen in order): what a real
 // server cannot be made to do on cue, a row committing behind where a long poll is reading.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { SourceRow, TableReader } from '../sources/table-reader.ts';
-import { TableTail } from './table-tail.ts';
+import { lastStoredTime, TableTail } from './table-tail.ts';
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());
@@ -114,5 +115,32 @@ describe('a table tail over a scripted server', () => {
     expect(stored.has('late')).toBe(true);
     expect(stored.size).toBe(30 * 20 + 1);
     await tail.stop();
+  });
+
+  it('resumes from the spool before one a power cut left empty or cut short', async () => {
+    const table = new ScriptedTable();
+    const { session } = recordingCase('torn-spool');
+    const tail = new TableTail(session, {
+      label: 'app · audit',
+      connect: async () => table.reader(),
+      table: 'audit',
+      mapping: { time: 'at', actor: 'id' },
+      pollMs: 0,
+      from: iso(START - 60_000_000),
+    });
+    table.add('first', START - 30_000_000);
+    await tail.step();
+    table.add('second', START - 20_000_000);
+    await tail.step();
+    await tail.stop();
+    const dir = `${session.path}.tail`;
+    const spools = readdirSync(dir).sort();
+    expect(spools).toHaveLength(2);
+    const imported = new Set(spools.map((name) => path.resolve(dir, name)));
+    expect(lastStoredTime(session.path, 'app · audit', 'at', imported)).toBe(iso(START - 20_000_000));
+    writeFileSync(path.join(dir, spools[1] as string), '{"id":"sec');
+    expect(lastStoredTime(session.path, 'app · audit', 'at', imported)).toBe(iso(START - 30_000_000));
+    writeFileSync(path.join(dir, spools[1] as string), '');
+    expect(lastStoredTime(session.path, 'app · audit', 'at', imported)).toBe(iso(START - 30_000_000));
   });
 });

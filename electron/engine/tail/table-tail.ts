@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceMapping } from '../../../shared/domain/source.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
@@ -12,6 +12,7 @@ import {
   type SourceRow,
   type TableReader,
 } from '../sources/table-reader.ts';
+import { writeDurably } from './durable-write.ts';
 import { integer, KeyGaps, readsKey } from './key-gaps.ts';
 
 export type TableTailState = 'live' | 'reconnecting' | 'stalled' | 'stopped';
@@ -114,18 +115,22 @@ export function lastStoredTime(
   if (!existsSync(dir)) return undefined;
   const prefix = tableSpoolPrefix(label);
   // Only batches the case recorded as imported: a spool whose import a crash or a power cut took
-  // is not stored, and its rows are read from the table again (they are after this cursor).
-  const last = readdirSync(dir)
+  // is not stored, and its rows are read from the table again (they are after this cursor). A
+  // spool a power cut left empty tells nothing, one cut short what it holds: the spool before it
+  // then tells (the rows after are read again; the case keeps each once).
+  const spools = readdirSync(dir)
     .filter((name) => name.startsWith(prefix) && imported.has(path.resolve(dir, name)))
     .sort()
-    .pop();
-  if (!last) return undefined;
+    .reverse();
   let newest: { micros: number; text: string } | undefined;
-  for (const line of readFileSync(path.join(dir, last), 'utf8').split('\n')) {
-    if (line.trim() === '') continue;
-    const value = (JSON.parse(line) as Record<string, unknown>)[timeColumn];
-    const micros = timeOf(value);
-    if (micros !== undefined && (!newest || micros > newest.micros)) newest = { micros, text: String(value) };
+  for (const spool of spools) {
+    for (const line of readFileSync(path.join(dir, spool), 'utf8').split('\n')) {
+      const value = parsedLine(line)?.[timeColumn];
+      const micros = timeOf(value);
+      if (micros !== undefined && (!newest || micros > newest.micros))
+        newest = { micros, text: String(value) };
+    }
+    if (newest) break;
   }
   return newest?.text;
 }
@@ -138,6 +143,15 @@ interface SpooledPage {
   /** The rows not read before, in the file. */
   fresh: SourceRow[];
   file?: string;
+}
+
+/** A spool line's row, or undefined for a line cut short (or blank). */
+function parsedLine(line: string): Record<string, unknown> | undefined {
+  try {
+    return line.trim() === '' ? undefined : (JSON.parse(line) as Record<string, unknown>);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A table a tail cannot follow (no time column, not a timestamp): trying again will not help. */
@@ -549,7 +563,7 @@ export class TableTail {
     mkdirSync(dir, { recursive: true });
     const sequence = String(Date.now() * 1000 + (this.spoolCount++ % 1000)).padStart(17, '0');
     const file = path.join(dir, `${tableSpoolPrefix(this.label)}${sequence}.ndjson`);
-    writeFileSync(file, fresh.join('\n') + '\n');
+    writeDurably(file, fresh.join('\n') + '\n');
     return { rows, times, fresh: freshRows, file };
   }
 

@@ -8,8 +8,6 @@ import {
   readdirSync,
   readSync,
   statSync,
-  writeSync,
-  fsyncSync,
 } from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
@@ -18,6 +16,7 @@ import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
 import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
 import { sniffStream, type ContainerInfo } from '../ingest/record-stream.ts';
+import { writeDurably } from './durable-write.ts';
 import { HashingFileReader } from '../ingest/read-file.ts';
 
 export type { TailStatus };
@@ -361,18 +360,4 @@ function auditdTail(bytes: Buffer): number {
     keep += (lines[i] as string).length + 1;
   // The whole batch is one event: hand it on when the file goes quiet.
   return Math.min(keep, bytes.length);
-}
-
-/**
- * Writes a spool file and waits for the disk: its import commits without waiting (see
- * ImportOptions.tailBatch), so after a power cut the spool is what brings the batch back.
- */
-function writeDurably(file: string, bytes: Buffer): void {
-  const fd = openSync(file, 'w');
-  try {
-    writeSync(fd, bytes);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

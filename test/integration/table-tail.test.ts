@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CaseSession } from '../../electron/engine/case-session.ts';
 import { openPostgresReader } from '../../electron/engine/sources/postgres-reader.ts';
 import { openCaseForReading } from '../../electron/engine/store/case-db.ts';
-import { backoffDelay, TableTail } from '../../electron/engine/tail/table-tail.ts';
+import { backoffDelay, TableTail, type TableTailOptions } from '../../electron/engine/tail/table-tail.ts';
 import { postgresMissing, startPostgres, type TestPostgres } from '../support/postgres.ts';
 import { prng } from '../support/prng.ts';
 import { REPO_ROOT } from '../support/paths.ts';
@@ -180,6 +180,23 @@ describe('following a PostgreSQL table', () => {
       return { status, actors };
     };
     return { tail, write, stored };
+  }
+
+  /** A tail of `public.<table>` into a case of its own, polled by the test (`step`). */
+  async function steppedTail(table: string, options: Partial<TableTailOptions> = {}) {
+    const session = await CaseSession.open(temp.file(`${table}.auditscope`));
+    const tail = new TableTail(session, {
+      connect: readApp,
+      table: `public.${table}`,
+      mapping: { time: 'created_at', actor: 'username' },
+      pollMs: 0,
+      ...options,
+    });
+    const done = async () => {
+      await tail.stop();
+      await session.close();
+    };
+    return { session, tail, done };
   }
 
   it('polls by key once a sequence is known, and reads the window again when its keys are reset', async () => {
@@ -409,17 +426,13 @@ describe('following a PostgreSQL table', () => {
        INSERT INTO unheard_audit (username) VALUES ('a')`,
       'app',
     );
-    const session = await CaseSession.open(temp.file('unheard.auditscope'));
-    const tail = new TableTail(session, {
+    const { tail, done } = await steppedTail('unheard_audit', {
       connect: async () => {
         // As when the role may open only one connection, or a pooler drops LISTEN.
         const reader = await readApp();
         reader.listen = () => Promise.reject(new Error('too many connections for role "auditor"'));
         return reader;
       },
-      table: 'public.unheard_audit',
-      mapping: { time: 'created_at', actor: 'username' },
-      pollMs: 0,
       wakeChannel: 'audit-wake',
       from: '2000-01-01T00:00:00Z',
     });
@@ -431,8 +444,7 @@ describe('following a PostgreSQL table', () => {
       await tail.step();
       expect(tail.status).toMatchObject({ state: 'live', events: 2 });
     } finally {
-      await tail.stop();
-      await session.close();
+      await done();
     }
   }, 30_000);
 
@@ -493,13 +505,8 @@ describe('following a PostgreSQL table', () => {
          ('early', '2024-01-01 12:00:00.000200+00'), ('late', '2024-01-01 12:00:00.500500+00')`,
       'app',
     );
-    const session = await CaseSession.open(temp.file('quiet.auditscope'));
-    const tail = new TableTail(session, {
-      connect: readApp,
-      table: 'public.quiet_audit',
-      mapping: { time: 'created_at', actor: 'username' },
+    const { session, tail, done } = await steppedTail('quiet_audit', {
       overlapMs: 500,
-      pollMs: 0,
       from: '2024-01-01T11:59:00Z',
     });
     const spools = () =>
@@ -513,8 +520,7 @@ describe('following a PostgreSQL table', () => {
       expect(spools()).toHaveLength(1);
       expect(tail.status.events).toBe(2);
     } finally {
-      await tail.stop();
-      await session.close();
+      await done();
     }
   }, 30_000);
 
@@ -524,15 +530,8 @@ describe('following a PostgreSQL table', () => {
          created_at timestamptz NOT NULL DEFAULT clock_timestamp())`,
       'app',
     );
-    const session = await CaseSession.open(temp.file('skewed.auditscope'));
     // From now: the server's clock, not this machine's (here the same machine: within seconds).
-    const tail = new TableTail(session, {
-      connect: readApp,
-      table: 'public.skewed_audit',
-      mapping: { time: 'created_at', actor: 'username' },
-      overlapMs: 500,
-      pollMs: 0,
-    });
+    const { session, tail, done } = await steppedTail('skewed_audit', { overlapMs: 500 });
     const write = (sql: string) =>
       server.psql(`INSERT INTO skewed_audit (username, created_at) ${sql}`, 'app');
     try {
@@ -550,8 +549,7 @@ describe('following a PostgreSQL table', () => {
       await tail.step();
       expect(tail.status).toMatchObject({ state: 'live', events: 3, rejected: 1 });
     } finally {
-      await tail.stop();
-      await session.close();
+      await done();
     }
     const db = openCaseForReading(session.path);
     const actors = db.prepare('SELECT actor_name FROM events ORDER BY actor_name').pluck().all();
@@ -566,21 +564,16 @@ describe('following a PostgreSQL table', () => {
        INSERT INTO keyless_audit SELECT 'late' || g, 'login', '2024-01-01 12:00:01+00' FROM generate_series(1, 40) g`,
       'app',
     );
-    const session = await CaseSession.open(temp.file('keyless.auditscope'));
-    const tail = new TableTail(session, {
-      connect: readApp,
-      table: 'public.keyless_audit',
+    const { tail, done } = await steppedTail('keyless_audit', {
       mapping: { time: 'created_at', actor: 'username', action: 'action' },
       pageRows: 7,
-      pollMs: 0,
       from: '2024-01-01T11:59:00Z',
     });
     try {
       await tail.step();
       expect(tail.status).toMatchObject({ state: 'live', events: 440 });
     } finally {
-      await tail.stop();
-      await session.close();
+      await done();
     }
   }, 30_000);
 

@@ -224,6 +224,42 @@ describe('tailing a file into a case', () => {
     expect(ids).toEqual(await batchIds('honey-tail.csv', [header, ...rows.slice(40)].join('')));
   }, 60_000);
 
+  it('reads a CSV file rotated to a new header (a column added) with that header', async () => {
+    const [header, ...rows] = linesOf(HONEY_CSV);
+    const log = temp.file('honey-rotating.csv');
+    writeFileSync(log, [header, ...rows.slice(0, 30)].join(''));
+    const session = await CaseSession.open(temp.file('csv-rotated.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    // The application was upgraded: its new log has one more column, at the end.
+    const withColumn = (line: string, value: string) => `${line.trimEnd()},${value}\n`;
+    const upgraded = [
+      withColumn(header as string, 'Region'),
+      ...rows.slice(30, 60).map((r) => withColumn(r, 'added-region')),
+    ];
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, upgraded[0] as string);
+    await tail.step();
+    appendFileSync(log, upgraded.slice(1).join(''));
+    await tail.step();
+    const status = await tail.stop();
+    await session.close();
+    expect(status).toMatchObject({ rotations: 1, rejected: 0, events: 60 });
+    const expected = [
+      ...(await batchIds('honey-before.csv', [header, ...rows.slice(0, 30)].join(''))),
+      ...(await batchIds('honey-after.csv', upgraded.join(''))),
+    ].sort();
+    expect(idsOf(session.path).ids).toEqual(expected);
+    // Read with the new header: the new column is a field of each new event.
+    const db = openCaseForReading(session.path);
+    const withRegion = db
+      .prepare(`SELECT count(*) FROM events WHERE document LIKE '%"Region":"added-region"%'`)
+      .pluck()
+      .get();
+    db.close();
+    expect(withRegion).toBe(30);
+  }, 60_000);
+
   it('keeps two followed files of the same name apart', async () => {
     const a = temp.file(path.join('a', 'access.ndjson'));
     const b = temp.file(path.join('b', 'access.ndjson'));

@@ -177,10 +177,13 @@ export class FileTail {
       if (event.kind === 'rotated') {
         this.status.rotations++;
         written.push(...this.flushHeld());
+        // A new file: its own header (an upgrade may have added a column), from its first line.
+        this.header = undefined;
       } else if (event.kind === 'truncated') {
         this.status.truncations++;
         // The held lines were read before the file was emptied: they are stored, not dropped.
         written.push(...this.flushHeld());
+        this.header = undefined;
       } else if (event.kind === 'chunk') {
         idle = false;
         const { inode, from, to } = event.chunk;

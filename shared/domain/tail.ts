@@ -7,6 +7,8 @@ export const TAIL_STATES = [
   // A table's poll has gone unanswered for a while (a dead network, a lock): it times out, and
   // the tail reconnects.
   'stalled',
+  // A followed file's batch the case could not store (a full disk): stored again after a delay.
+  'retrying',
   'stopped',
   'failed',
 ] as const;

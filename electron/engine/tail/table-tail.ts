@@ -12,6 +12,7 @@ import {
   type SourceRow,
   type TableReader,
 } from '../sources/table-reader.ts';
+import { backoffDelay } from './backoff.ts';
 import { writeDurably } from './durable-write.ts';
 import { integer, KeyGaps, readsKey } from './key-gaps.ts';
 
@@ -164,11 +165,6 @@ function timeOf(value: unknown): number | undefined {
 
 /** How `readKeys` knows a row: its key and its time as the server wrote them. */
 const readKey = (key: unknown, timeText: unknown): string => `${String(key)}\u0000${String(timeText)}`;
-
-/** Full jitter: a uniform draw in [0, min(cap, base·2^attempt)). */
-export function backoffDelay(attempt: number, baseMs: number, capMs: number, random: () => number): number {
-  return random() * Math.min(capMs, baseMs * 2 ** attempt);
-}
 
 /**
  * Follows a database table into a case: each poll reads the rows from (newest time seen − the

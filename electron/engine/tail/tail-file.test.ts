@@ -13,6 +13,7 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataset } from '../../../test/support/paths.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
@@ -179,6 +180,34 @@ describe('tailing a file into a case', () => {
     db.close();
     expect(rejects).toHaveLength(2);
     expect(idsOf(casePath).ids).toEqual(await batchIds('okta-30.ndjson', lines.slice(0, 30).join('')));
+  }, 60_000);
+
+  it('stores again, after a delay, a batch the case could not store, and goes on', async () => {
+    const lines = linesOf(OKTA);
+    const log = temp.file('okta-disk-full.ndjson');
+    writeFileSync(log, lines.slice(0, 10).join(''));
+    const session = await CaseSession.open(temp.file('disk-full.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    expect(tail.status.events).toBe(10);
+    // The case refuses every event for a while, as when its disk is full.
+    const other = new Database(session.path);
+    other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    appendFileSync(log, lines.slice(10, 20).join(''));
+    await tail.step();
+    expect(tail.status).toMatchObject({ state: 'retrying', events: 10, attempt: 1 });
+    expect(tail.status.error).toMatch(/disk is full/);
+    other.exec('DROP TRIGGER refuse');
+    other.close();
+    appendFileSync(log, lines.slice(20, 25).join(''));
+    await new Promise((r) => setTimeout(r, 600)); // past the first delay (under 500 ms)
+    await tail.step();
+    const status = await tail.stop();
+    await session.close();
+    expect(status).toMatchObject({ state: 'stopped', events: 25, rejected: 0 });
+    expect(status.error).toBeUndefined();
+    expect(idsOf(session.path).ids).toEqual(await batchIds('okta-25.ndjson', lines.slice(0, 25).join('')));
   }, 60_000);
 
   it('keeps an auditd event whole when its lines arrive in different polls', async () => {

@@ -17,12 +17,20 @@ import type { FormatId } from '../ingest/types.ts';
 import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
 import { sniffStream, type ContainerInfo } from '../ingest/record-stream.ts';
 import { writeDurably } from './durable-write.ts';
+import { backoffDelay } from './backoff.ts';
 import { HashingFileReader } from '../ingest/read-file.ts';
 
 export type { TailStatus };
 
 /** Unrecognized lines held before the file's format is known, at most (see FileTail.unrecognized). */
 const HELD_BYTES = 1024 * 1024;
+
+/** Delays before storing again a batch the case could not store (full jitter, as table tails reconnect). */
+const RETRY_BASE_MS = 500;
+const RETRY_CAP_MS = 30_000;
+
+/** A batch the case could not store (a full disk, a file locked by another program): kept for later. */
+class BatchNotStored extends Error {}
 
 /** auditd writes one event as several lines sharing `msg=audit(<time>:<serial>)`. */
 const AUDITD_SERIAL = /msg=audit\(\d+(?:\.\d+)?:(\d+)\)/;
@@ -53,6 +61,8 @@ export class FileTail {
    * lines then counted rejects. Past HELD_BYTES of them the file is not one to follow.
    */
   private unrecognized: { files: string[]; bytes: number } = { files: [], bytes: 0 };
+  /** Spooled batches the case could not store yet, in order: stored again before new ones. */
+  private unstored: string[] = [];
   /** auditd: the trailing lines of an event that may still be getting lines, held for the next poll. */
   private held: { inode: number; from: number; bytes: Buffer } | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -108,7 +118,8 @@ export class FileTail {
     if (resume && last) resume.mark = tailBytes(last);
     const tail = new FileTail(session, absolute, resume, options);
     await tail.learnLayout();
-    if (pending.length > 0) await tail.importBatches(pending);
+    if (pending.length > 0)
+      await tail.importBatches(pending).catch((error: unknown) => tail.retryLater(error));
     tail.schedule();
     return tail;
   }
@@ -153,7 +164,15 @@ export class FileTail {
   /** One poll: read what the file gained, store it, tell the listeners. Says whether it stored any. */
   async step(): Promise<boolean> {
     if (this.stopped) return false;
+    if (this.status.retryAt !== undefined && Date.now() < this.status.retryAt) return false;
     try {
+      if (this.unstored.length > 0) {
+        const unstored = this.unstored;
+        this.unstored = [];
+        await this.importBatches(unstored);
+      }
+      delete this.status.attempt;
+      delete this.status.retryAt;
       const events = this.follower.poll();
       const batches = this.batches(events);
       this.status.state = events.some((e) => e.kind === 'missing') ? 'waiting for the file' : 'following';
@@ -161,12 +180,27 @@ export class FileTail {
       else this.emit();
       return batches.length > 0;
     } catch (error) {
-      this.status.state = 'failed';
-      this.status.error = (error as Error).message;
-      this.emit();
-      this.stopped = true;
+      this.retryLater(error);
       return false;
     }
+  }
+
+  /**
+   * After a failure: a batch the case could not store is tried again after a growing, jittered
+   * delay (what was read is in its spool file meanwhile); anything else ends the tail.
+   */
+  private retryLater(error: unknown): void {
+    this.status.error = (error as Error).message;
+    if (error instanceof BatchNotStored) {
+      const attempt = this.status.attempt ?? 0;
+      this.status.state = 'retrying';
+      this.status.attempt = attempt + 1;
+      this.status.retryAt = Date.now() + backoffDelay(attempt, RETRY_BASE_MS, RETRY_CAP_MS, Math.random);
+    } else {
+      this.status.state = 'failed';
+      this.stopped = true;
+    }
+    this.emit();
   }
 
   /** Writes the complete lines of this poll to spool files, in order; returns their paths. */
@@ -223,7 +257,8 @@ export class FileTail {
   }
 
   private async importBatches(files: string[]): Promise<void> {
-    for (const file of files) {
+    const queue = [...files];
+    for (let file = queue.shift(); file !== undefined; file = queue.shift()) {
       const summary = await this.session.import([file], {
         tailBatch: true,
         ...(this.format ? { format: this.format } : {}),
@@ -244,14 +279,17 @@ export class FileTail {
       this.status.events += summary.totals.accepted;
       this.status.duplicates += summary.totals.duplicates;
       this.status.rejected += summary.totals.rejected;
-      if (result?.status === 'failed' || result?.status === 'unrecognized')
-        throw new Error(result.error ?? `${file}: ${result.status}`);
+      if (result?.status === 'failed') {
+        this.unstored = [file, ...queue];
+        throw new BatchNotStored(result.error ?? `${file}: not stored`);
+      }
+      if (result?.status === 'unrecognized') throw new Error(result.error ?? `${file}: ${result.status}`);
+      delete this.status.error;
       this.emit(summary);
       if (this.format && this.unrecognized.files.length > 0) {
-        const held = this.unrecognized.files;
+        // Stored next, now that the format is known.
+        queue.unshift(...this.unrecognized.files);
         this.unrecognized = { files: [], bytes: 0 };
-        delete this.status.error;
-        await this.importBatches(held);
       }
     }
   }

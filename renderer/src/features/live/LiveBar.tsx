@@ -56,7 +56,7 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
             {formatCount(t.events)} events
             {t.rejected > 0 && ` · ${formatCount(t.rejected)} rejected`}
             {t.rotations + t.truncations > 0 && ` · ${t.rotations} rotated, ${t.truncations} truncated`}
-            {t.state === 'reconnecting' && t.retryAt !== undefined && (
+            {(t.state === 'reconnecting' || t.state === 'retrying') && t.retryAt !== undefined && (
               <span className="muted">
                 {' '}
                 · attempt {t.attempt}, next at {formatTime(t.retryAt * 1000, zone).slice(11, 19)}
@@ -66,6 +66,7 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
             {(t.state === 'following' ||
               t.state === 'waiting for the file' ||
               t.state === 'reconnecting' ||
+              t.state === 'retrying' ||
               t.state === 'stalled') && (
               <button
                 type="button"

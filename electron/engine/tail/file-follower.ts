@@ -29,10 +29,17 @@ const MARK_BYTES = 64;
 const MAX_READ = 8 * 1024 * 1024;
 
 /**
+ * How long a rotated file is still read after it last grew: the application writes to it until
+ * it reopens its log (logrotate's `create` mode, then a signal), and those lines count too.
+ */
+const ROTATED_GRACE_MS = 5000;
+
+/**
  * `tail -F` over one path, in polls: appends are read up to the last complete line (a line still
- * being written waits for its newline); a rotation (the path now names another file) drains the
- * old file to its end, last line included, then follows the new one from its start; a truncation
- * (copytruncate) starts again at the beginning. The path may be missing for a while.
+ * being written waits for its newline); a rotation (the path now names another file) follows the
+ * new one from its start, and goes on reading the old one until it has not grown for
+ * ROTATED_GRACE_MS (then to its end, last line included); a truncation (copytruncate) starts
+ * again at the beginning. The path may be missing for a while.
  */
 export class FileFollower {
   private fd: number | undefined;
@@ -40,6 +47,8 @@ export class FileFollower {
   /** The last bytes read (see `markStillThere`). */
   private mark: Buffer | undefined;
   private readonly path: string;
+  /** The file the path named before the last rotation, still read (see ROTATED_GRACE_MS). */
+  private rotatedOut: { fd: number; cursor: FileCursor; size: number; grewAt: number } | undefined;
 
   /** `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now. */
   constructor(path: string, options: { resume?: FileCursor; fromEnd?: boolean } = {}) {
@@ -76,8 +85,8 @@ export class FileFollower {
 
   /** What happened since the last poll, in order. */
   poll(): FollowEvent[] {
-    const events: FollowEvent[] = [];
-    if (this.fd === undefined && !this.open(undefined, false)) return [{ kind: 'missing' }];
+    const events: FollowEvent[] = this.readRotatedOut(false);
+    if (this.fd === undefined && !this.open(undefined, false)) return [...events, { kind: 'missing' }];
     const fd = this.fd as number;
     const cursor = this.cursor as FileCursor;
     const size = fstatSync(fd).size;
@@ -87,11 +96,15 @@ export class FileFollower {
       this.mark = undefined;
     }
     const rotated = this.rotated(cursor.inode);
-    // The old file is finished when rotated: its last line counts even without a newline.
-    const chunk = this.read(fd, cursor, rotated);
-    if (chunk) events.push({ kind: 'chunk', chunk });
-    if (rotated && cursor.offset >= fstatSync(fd).size) {
-      closeSync(fd);
+    const chunk = this.read(fd, cursor, false);
+    if (chunk) {
+      events.push({ kind: 'chunk', chunk });
+      this.mark = Buffer.from(chunk.bytes.subarray(Math.max(0, chunk.bytes.length - MARK_BYTES)));
+    }
+    if (rotated) {
+      // Read on while the application may still write to it; an earlier one is finished now.
+      events.push(...this.readRotatedOut(true));
+      this.rotatedOut = { fd, cursor, size: fstatSync(fd).size, grewAt: Date.now() };
       this.fd = undefined;
       const from = cursor.inode;
       if (this.open(undefined, false)) {
@@ -133,8 +146,39 @@ export class FileFollower {
       bytes: bytes.subarray(0, end),
     };
     cursor.offset += end;
-    this.mark = Buffer.from(bytes.subarray(Math.max(0, end - MARK_BYTES), end));
     return chunk;
+  }
+
+  /**
+   * The lines a rotated file gained; all it holds, last line included, once it has been quiet
+   * for ROTATED_GRACE_MS or when `finished` (then it is closed).
+   */
+  private readRotatedOut(finished: boolean): FollowEvent[] {
+    const out = this.rotatedOut;
+    if (!out) return [];
+    const size = fstatSync(out.fd).size;
+    if (size > out.size) {
+      out.size = size;
+      out.grewAt = Date.now();
+    }
+    const last = finished || Date.now() - out.grewAt >= ROTATED_GRACE_MS;
+    const events: FollowEvent[] = [];
+    for (
+      let chunk = this.read(out.fd, out.cursor, last);
+      chunk;
+      chunk = last ? this.read(out.fd, out.cursor, true) : undefined
+    )
+      events.push({ kind: 'chunk', chunk });
+    if (last) {
+      closeSync(out.fd);
+      this.rotatedOut = undefined;
+    }
+    return events;
+  }
+
+  /** What is left to read of a rotated file, read to its end now (the tail stops). */
+  finish(): FollowEvent[] {
+    return this.readRotatedOut(true);
   }
 
   /**
@@ -153,5 +197,7 @@ export class FileFollower {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
+    if (this.rotatedOut) closeSync(this.rotatedOut.fd);
+    this.rotatedOut = undefined;
   }
 }

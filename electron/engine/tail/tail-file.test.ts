@@ -112,6 +112,36 @@ describe('tailing a file into a case', () => {
     expect(status).toMatchObject({ state: 'stopped', rejected: 0, format: 'github' });
   }, 120_000);
 
+  it('reads the lines an application writes to its log after it was rotated, until it reopens it', async () => {
+    const lines = linesOf(OKTA);
+    const log = temp.file('okta-rotating.ndjson');
+    writeFileSync(log, lines.slice(0, 10).join(''));
+    const session = await CaseSession.open(temp.file('rotating.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    // logrotate's create mode: the log is renamed and a new one created; the application goes on
+    // writing to the file it has open until it is told to reopen its log.
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, lines.slice(10, 15).join(''));
+    await tail.step();
+    expect(tail.status).toMatchObject({ rotations: 1, events: 15 });
+    appendFileSync(`${log}.1`, lines.slice(15, 19).join('') + (lines[19] as string).trimEnd());
+    appendFileSync(log, lines.slice(20, 25).join(''));
+    await tail.step();
+    // The last line of the old file, without its newline, once the file stops growing (or now).
+    const status = await tail.stop();
+    expect(status).toMatchObject({ state: 'stopped', events: 25, rejected: 0 });
+    // Followed again: from where it was in the new file, not from its start.
+    appendFileSync(log, lines.slice(25, 30).join(''));
+    const again = await FileTail.start(session, log, { pollMs: 0 });
+    await again.step();
+    expect(await again.stop()).toMatchObject({ events: 5, duplicates: 0 });
+    await session.close();
+    expect(idsOf(session.path).ids).toEqual(
+      await batchIds('okta-rotating.ndjson', lines.slice(0, 30).join('')),
+    );
+  }, 60_000);
+
   it('resumes where it stopped, and stores a batch that was spooled but never imported', async () => {
     const lines = linesOf(OKTA);
     const log = temp.file('okta.ndjson');

@@ -51,8 +51,12 @@ export class FileTail {
   private readonly spoolDir: string;
   private readonly pollMs: number;
   private format: FormatId | undefined;
-  /** CSV: the header line, put before every later batch so each one reads on its own. */
-  private header: Buffer | undefined;
+  /**
+   * CSV: each file's header line (by inode: a file rotated out may still get lines while the new
+   * one, perhaps with another header, is read), put before its later batches so each one reads
+   * on its own.
+   */
+  private readonly headers = new Map<number, Buffer>();
   /** The file's layout (from its first bytes, else its first recognized batch): every batch is read so. */
   private container: ContainerInfo | undefined;
   /**
@@ -108,9 +112,13 @@ export class FileTail {
     let resume: FileCursor | undefined;
     let last: string | undefined;
     const pending: string[] = [];
+    // The file the path names now: where the earlier tail was in it (a file rotated out may
+    // have been read after it), else where that tail stopped.
+    const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
     // In the order written: the last one is where the file was when the earlier tail stopped.
     for (const spool of spoolsOf(spoolDir, absolute)) {
       if (!imported.has(spool.path)) pending.push(spool.path);
+      if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
       resume = { inode: spool.inode, offset: spool.to };
       last = spool.path;
     }
@@ -135,7 +143,8 @@ export class FileTail {
       () => undefined,
     );
     this.container = container ?? undefined;
-    if (this.container?.kind === 'csv') this.header = firstLine(readHead(this.status.path));
+    const header = this.container?.kind === 'csv' ? firstLine(readHead(this.status.path)) : undefined;
+    if (header) this.headers.set(statSync(this.status.path).ino, header);
   }
 
   onUpdate(listener: (status: TailStatus, batch?: ImportSummary) => void): () => void {
@@ -211,13 +220,12 @@ export class FileTail {
       if (event.kind === 'rotated') {
         this.status.rotations++;
         written.push(...this.flushHeld());
-        // A new file: its own header (an upgrade may have added a column), from its first line.
-        this.header = undefined;
       } else if (event.kind === 'truncated') {
         this.status.truncations++;
         // The held lines were read before the file was emptied: they are stored, not dropped.
         written.push(...this.flushHeld());
-        this.header = undefined;
+        // Written again from the start: its header too (an upgrade may have added a column).
+        this.headers.delete(event.inode);
       } else if (event.kind === 'chunk') {
         idle = false;
         const { inode, from, to } = event.chunk;
@@ -249,9 +257,11 @@ export class FileTail {
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
     mkdirSync(this.spoolDir, { recursive: true });
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
-    if (from === 0 && this.header === undefined) this.header = firstLine(bytes);
+    const first = from === 0 && !this.headers.has(inode) ? firstLine(bytes) : undefined;
+    if (first) this.headers.set(inode, first);
+    const header = this.headers.get(inode);
     const withHeader =
-      this.container?.kind === 'csv' && from > 0 && this.header ? Buffer.concat([this.header, bytes]) : bytes;
+      this.container?.kind === 'csv' && from > 0 && header ? Buffer.concat([header, bytes]) : bytes;
     writeDurably(file, withHeader);
     return file;
   }
@@ -313,7 +323,9 @@ export class FileTail {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    if (this.held) await this.importBatches(this.flushHeld());
+    // The rest of a file rotated out a moment ago, and the event held for its last lines.
+    const last = [...this.batches(this.follower.finish()), ...this.flushHeld()];
+    if (last.length > 0) await this.importBatches(last);
     this.follower.close();
     if (this.status.state !== 'failed') this.status.state = 'stopped';
     this.emit();

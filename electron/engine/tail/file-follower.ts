@@ -161,15 +161,16 @@ export class FileFollower {
       out.size = size;
       out.grewAt = Date.now();
     }
-    const last = finished || Date.now() - out.grewAt >= ROTATED_GRACE_MS;
+    const toEnd = finished || Date.now() - out.grewAt >= ROTATED_GRACE_MS;
     const events: FollowEvent[] = [];
+    // A read a poll (MAX_READ bounds its batch), all of it when finished.
     for (
-      let chunk = this.read(out.fd, out.cursor, last);
+      let chunk = this.read(out.fd, out.cursor, toEnd);
       chunk;
-      chunk = last ? this.read(out.fd, out.cursor, true) : undefined
+      chunk = finished ? this.read(out.fd, out.cursor, true) : undefined
     )
       events.push({ kind: 'chunk', chunk });
-    if (last) {
+    if (toEnd && out.cursor.offset >= fstatSync(out.fd).size) {
       closeSync(out.fd);
       this.rotatedOut = undefined;
     }

@@ -283,6 +283,31 @@ describe('tailing a file into a case', () => {
     expect(ids).toEqual(await batchIds('honey-tail.csv', [header, ...rows.slice(40)].join('')));
   }, 60_000);
 
+  it('keeps a CSV record whole when a quoted field spans lines written in different polls', async () => {
+    const [header, ...rows] = linesOf(HONEY_CSV);
+    // Request parameters pretty-printed over two lines, inside their quotes.
+    const multiLine = rows.slice(0, 20).map((row) => row.replace(", 'Host':", ",\n 'Host':"));
+    expect(multiLine.filter((row) => row.includes(",\n 'Host':")).length).toBeGreaterThan(10);
+    const log = temp.file('honey-multiline.csv');
+    writeFileSync(log, header as string);
+    const session = await CaseSession.open(temp.file('csv-multiline.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    for (const row of multiLine) {
+      // The record's first line (up to the break inside the quotes) in one poll, the rest in the next.
+      const cut = row.indexOf('\n') + 1;
+      appendFileSync(log, row.slice(0, cut));
+      await tail.step();
+      appendFileSync(log, row.slice(cut));
+      await tail.step();
+    }
+    const status = await tail.stop();
+    await session.close();
+    expect(status).toMatchObject({ rejected: 0, events: 20 });
+    expect(idsOf(session.path).ids).toEqual(
+      await batchIds('honey-multiline.csv', [header, ...multiLine].join('')),
+    );
+  }, 60_000);
+
   it('reads a CSV file rotated to a new header (a column added) with that header', async () => {
     const [header, ...rows] = linesOf(HONEY_CSV);
     const log = temp.file('honey-rotating.csv');

@@ -19,6 +19,7 @@ import { sniffStream, type ContainerInfo } from '../ingest/record-stream.ts';
 import { writeDurably } from './durable-write.ts';
 import { backoffDelay } from './backoff.ts';
 import { HashingFileReader } from '../ingest/read-file.ts';
+import { CsvRowSplitter } from '../ingest/containers/csv-row-splitter.ts';
 
 export type { TailStatus };
 
@@ -67,7 +68,11 @@ export class FileTail {
   private unrecognized: { files: string[]; bytes: number } = { files: [], bytes: 0 };
   /** Spooled batches the case could not store yet, in order: stored again before new ones. */
   private unstored: string[] = [];
-  /** auditd: the trailing lines of an event that may still be getting lines, held for the next poll. */
+  /**
+   * Trailing lines held for the next poll: auditd, an event that may still be getting lines
+   * (handed on when the file goes quiet); CSV, a record whose quoted field spans lines and is still
+   * open (handed on when it closes, or past HELD_BYTES).
+   */
   private held: { inode: number; from: number; bytes: Buffer } | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
@@ -237,15 +242,25 @@ export class FileTail {
           start = this.held.from;
           this.held = undefined;
         } else written.push(...this.flushHeld());
-        const keep = this.container?.kind === 'auditd' ? auditdTail(bytes) : 0;
+        const keep = this.heldTail(bytes);
         if (keep > 0) this.held = { inode, from: to - keep, bytes: bytes.subarray(bytes.length - keep) };
         if (bytes.length - keep > 0)
           written.push(this.spool(inode, start, to - keep, bytes.subarray(0, bytes.length - keep)));
       }
     }
-    // A quiet poll: the held event has all its lines.
-    if (idle) written.push(...this.flushHeld());
+    // A quiet poll: the held auditd event has all its lines (a CSV record, only once its quote closes).
+    if (idle && this.container?.kind === 'auditd') written.push(...this.flushHeld());
     return written;
+  }
+
+  /** How many trailing bytes of a batch to hold for the next poll (see `held`). */
+  private heldTail(bytes: Buffer): number {
+    if (this.container?.kind === 'auditd') return auditdTail(bytes);
+    if (this.container?.kind !== 'csv') return 0;
+    const open = openCsvRecordTail(bytes, this.container.delimiter ?? ',');
+    // A quote that never closes (a malformed line) must not hold the file back: past this, the
+    // bytes go on, and the import counts the record a reject.
+    return open > HELD_BYTES ? 0 : open;
   }
 
   private flushHeld(): string[] {
@@ -398,6 +413,18 @@ function readHead(file: string): Buffer {
 function firstLine(bytes: Buffer): Buffer | undefined {
   const end = bytes.indexOf(0x0a);
   return end < 0 ? undefined : bytes.subarray(0, end + 1);
+}
+
+/**
+ * How many trailing bytes belong to a CSV record still open: a quoted field with a line break
+ * inside (a pretty-printed value, a multi-line message) that the next lines will close.
+ */
+function openCsvRecordTail(bytes: Buffer, delimiter: string): number {
+  // Only where rows start matters here: rows are kept as their heads (every one "oversize").
+  const splitter = new CsvRowSplitter(0, 0, delimiter.charCodeAt(0));
+  for (const row of splitter.push(bytes)) void row;
+  for (const row of splitter.finish()) if (row.kind === 'unterminated') return bytes.length - row.offset;
+  return 0;
 }
 
 /** How many trailing bytes belong to the last auditd event (its lines may not all be there yet). */

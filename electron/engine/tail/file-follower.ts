@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import path from 'node:path';
 
 /** Where a follower is: which file (by inode) and the byte after the last complete line read. */
 export interface FileCursor {
@@ -50,10 +51,53 @@ export class FileFollower {
   /** The file the path named before the last rotation, still read (see ROTATED_GRACE_MS). */
   private rotatedOut: { fd: number; cursor: FileCursor; size: number; grewAt: number } | undefined;
 
-  /** `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now. */
-  constructor(path: string, options: { resume?: FileCursor; fromEnd?: boolean } = {}) {
-    this.path = path;
+  /**
+   * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
+   * `rotatedOut`: where a previous follower was in a file the path no longer names (see
+   * `reopenRotatedOut`).
+   */
+  constructor(
+    file: string,
+    options: { resume?: FileCursor; fromEnd?: boolean; rotatedOut?: FileCursor } = {},
+  ) {
+    this.path = file;
     this.open(options.resume, options.fromEnd ?? false);
+    if (options.rotatedOut) this.reopenRotatedOut(options.rotatedOut);
+  }
+
+  /**
+   * A file an earlier follower read, rotated out since (while no follower ran, or just before it
+   * stopped): read on from where that follower was, as after a rotation seen while following,
+   * if it is still beside the path under another name (logrotate's app.log.1, app.log-20261201…)
+   * and still holds the bytes read last before that place (an inode is reused once its file is
+   * deleted). Lines the application wrote to it meanwhile are not lost.
+   */
+  private reopenRotatedOut(cursor: FileCursor): void {
+    if (this.cursor?.inode === cursor.inode) return;
+    const dir = path.dirname(this.path);
+    const base = path.basename(this.path);
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      if (name === base || !name.startsWith(base)) continue;
+      let fd: number;
+      try {
+        fd = openSync(path.join(dir, name), 'r');
+      } catch {
+        continue;
+      }
+      const stat = fstatSync(fd);
+      if (stat.isFile() && stat.ino === cursor.inode && stat.size >= cursor.offset && holdsMark(fd, cursor)) {
+        const reopened = { inode: cursor.inode, offset: cursor.offset };
+        this.rotatedOut = { fd, cursor: reopened, size: stat.size, grewAt: Date.now() };
+        return;
+      }
+      closeSync(fd);
+    }
   }
 
   /** The position to resume from: every byte before it has been handed out. */
@@ -188,11 +232,7 @@ export class FileFollower {
    * bytes there: its size alone would not tell.
    */
   private markStillThere(fd: number, cursor: FileCursor): boolean {
-    const mark = this.mark;
-    if (!mark || mark.length === 0 || cursor.offset < mark.length) return true;
-    const now = Buffer.alloc(mark.length);
-    const read = readSync(fd, now, 0, mark.length, cursor.offset - mark.length);
-    return read === mark.length && now.equals(mark);
+    return holdsMark(fd, { ...cursor, ...(this.mark ? { mark: this.mark } : {}) });
   }
 
   close(): void {
@@ -201,4 +241,13 @@ export class FileFollower {
     if (this.rotatedOut) closeSync(this.rotatedOut.fd);
     this.rotatedOut = undefined;
   }
+}
+
+/** Whether the file holds the cursor's mark just before its offset (true without a mark). */
+function holdsMark(fd: number, cursor: FileCursor): boolean {
+  const mark = cursor.mark;
+  if (!mark || mark.length === 0 || cursor.offset < mark.length) return true;
+  const now = Buffer.alloc(mark.length);
+  const read = readSync(fd, now, 0, mark.length, cursor.offset - mark.length);
+  return read === mark.length && now.equals(mark);
 }

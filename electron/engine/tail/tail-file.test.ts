@@ -142,6 +142,32 @@ describe('tailing a file into a case', () => {
     );
   }, 60_000);
 
+  it('reads on, when followed again, a file rotated while no tail ran', async () => {
+    const lines = linesOf(OKTA);
+    const log = temp.file('okta-rotated-while-stopped.ndjson');
+    writeFileSync(log, lines.slice(0, 10).join(''));
+    const session = await CaseSession.open(temp.file('rotated-while-stopped.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    await tail.stop();
+    // While no tail runs: the application logs on, then its log is rotated, and it goes on in
+    // the new file (and, until it reopens its log, in the old one).
+    appendFileSync(log, lines.slice(10, 15).join(''));
+    renameSync(log, `${log}.1`);
+    writeFileSync(`${log}.2`, lines.slice(30, 35).join('')); // another file beside it, never followed
+    writeFileSync(log, lines.slice(15, 20).join(''));
+    const again = await FileTail.start(session, log, { pollMs: 0 });
+    await again.step();
+    appendFileSync(`${log}.1`, lines.slice(20, 22).join(''));
+    appendFileSync(log, lines.slice(22, 25).join(''));
+    await again.step();
+    expect(await again.stop()).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
+    await session.close();
+    expect(idsOf(session.path).ids).toEqual(
+      await batchIds('okta-rotated-while-stopped.ndjson', lines.slice(0, 25).join('')),
+    );
+  }, 60_000);
+
   it('resumes where it stopped, and stores a batch that was spooled but never imported', async () => {
     const lines = linesOf(OKTA);
     const log = temp.file('okta.ndjson');

@@ -84,14 +84,19 @@ export class FileTail {
   private constructor(
     session: CaseSession,
     file: string,
-    resume: FileCursor | undefined,
+    earlier: { resume: FileCursor | undefined; rotatedOut: FileCursor | undefined },
     options: TailOptions,
   ) {
     this.session = session;
     this.spoolDir = `${session.path}.tail`;
     this.pollMs = options.pollMs ?? 250;
     this.format = options.format;
-    this.follower = new FileFollower(file, { resume, fromEnd: options.fromEnd === true && !resume });
+    const { resume, rotatedOut } = earlier;
+    this.follower = new FileFollower(file, {
+      ...(resume ? { resume } : {}),
+      ...(rotatedOut ? { rotatedOut } : {}),
+      fromEnd: options.fromEnd === true && !resume,
+    });
     this.status = {
       path: file,
       kind: 'file',
@@ -115,7 +120,8 @@ export class FileTail {
     const spoolDir = `${session.path}.tail`;
     const imported = await session.importedPaths();
     let resume: FileCursor | undefined;
-    let last: string | undefined;
+    /** Where the earlier tail was in the last file it read that the path no longer names. */
+    let rotatedOut: FileCursor | undefined;
     const pending: string[] = [];
     // The file the path names now: where the earlier tail was in it (a file rotated out may
     // have been read after it), else where that tail stopped.
@@ -123,13 +129,13 @@ export class FileTail {
     // In the order written: the last one is where the file was when the earlier tail stopped.
     for (const spool of spoolsOf(spoolDir, absolute)) {
       if (!imported.has(spool.path)) pending.push(spool.path);
+      // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
+      const cursor = { inode: spool.inode, offset: spool.to, mark: spoolTail(spool) };
+      if (spool.inode !== current) rotatedOut = cursor;
       if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
-      resume = { inode: spool.inode, offset: spool.to };
-      last = spool.path;
+      resume = cursor;
     }
-    // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
-    if (resume && last) resume.mark = tailBytes(last);
-    const tail = new FileTail(session, absolute, resume, options);
+    const tail = new FileTail(session, absolute, { resume, rotatedOut }, options);
     await tail.learnLayout();
     if (pending.length > 0)
       await tail.importBatches(pending).catch((error: unknown) => tail.retryLater(error));
@@ -372,8 +378,16 @@ export function spoolName(file: string, sequence: number, inode: number, from: n
   return `${spoolPrefix(file)}${String(sequence).padStart(17, '0')}.${inode}.${from}-${to}${path.extname(file) || '.log'}`;
 }
 
+interface Spool {
+  path: string;
+  inode: number;
+  /** The bytes of the followed file it holds: [from, to). */
+  from: number;
+  to: number;
+}
+
 /** The spool files of one followed file, in the order they were written. */
-function spoolsOf(dir: string, file: string): { path: string; inode: number; to: number }[] {
+function spoolsOf(dir: string, file: string): Spool[] {
   if (!existsSync(dir)) return [];
   const prefix = spoolPrefix(file);
   return readdirSync(dir)
@@ -381,16 +395,28 @@ function spoolsOf(dir: string, file: string): { path: string; inode: number; to:
     .sort()
     .flatMap((name) => {
       const match = /^\d+\.(\d+)\.(\d+)-(\d+)/.exec(name.slice(prefix.length));
-      return match ? [{ path: path.join(dir, name), inode: Number(match[1]), to: Number(match[3]) }] : [];
+      return match
+        ? [
+            {
+              path: path.join(dir, name),
+              inode: Number(match[1]),
+              from: Number(match[2]),
+              to: Number(match[3]),
+            },
+          ]
+        : [];
     });
 }
 
-/** The last bytes of a file (a spool), to recognize the followed file's content at resume. */
-function tailBytes(file: string): Buffer {
-  const fd = openSync(file, 'r');
+/**
+ * The last bytes of a spool, to recognize the followed file's content at resume: of the file's
+ * own bytes only (a CSV spool starts with the header, which the file does not hold there).
+ */
+function spoolTail(spool: Spool): Buffer {
+  const fd = openSync(spool.path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(64, size);
+    const length = Math.min(64, size, spool.to - spool.from);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
     return buffer;

@@ -1,0 +1,47 @@
+import { appendFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../../../test/support/temp-case.ts';
+import { FileFollower, type FollowEvent } from './file-follower.ts';
+
+const temp = tempDir();
+afterAll(() => temp.cleanup());
+
+const chunkText = (events: FollowEvent[], inode: number): string =>
+  events
+    .flatMap((e) => (e.kind === 'chunk' && e.chunk.inode === inode ? [e.chunk.bytes.toString()] : []))
+    .join('');
+
+describe('a follower resuming after a rotation it did not see', () => {
+  it('reads on in the rotated file, found beside the path by inode, when it holds the bytes read last', () => {
+    const log = temp.file('app.log');
+    writeFileSync(log, 'one\ntwo\n');
+    const { ino } = statSync(log);
+    const offset = 'one\ntwo\n'.length;
+    appendFileSync(log, 'three\n');
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, 'four\n');
+    const follower = new FileFollower(log, {
+      resume: { inode: ino, offset },
+      rotatedOut: { inode: ino, offset, mark: Buffer.from('two\n') },
+    });
+    const events = follower.poll();
+    expect(chunkText(events, ino)).toBe('three\n');
+    expect(chunkText(events, statSync(log).ino)).toBe('four\n');
+    follower.close();
+  });
+
+  it('leaves alone a file with that inode whose bytes differ (the inode reused by another file)', () => {
+    const log = temp.file('other.log');
+    writeFileSync(log, 'alpha\nbeta\ngamma\n');
+    const { ino } = statSync(log);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, 'delta\n');
+    const follower = new FileFollower(log, {
+      rotatedOut: { inode: ino, offset: 'alpha\nbeta\n'.length, mark: Buffer.from('two\n') },
+    });
+    const events = follower.poll();
+    expect(chunkText(events, ino)).toBe('');
+    expect(chunkText(events, statSync(log).ino)).toBe('delta\n');
+    follower.close();
+  });
+});

@@ -149,6 +149,29 @@ describe('MySQL / MariaDB sources', () => {
     }
   });
 
+  it('pulls every row of a table without a key, identical rows too, across pages', async () => {
+    server.sql(
+      `CREATE TABLE sign_ins (at DATETIME NOT NULL, who VARCHAR(32), what VARCHAR(32));
+       INSERT INTO sign_ins SELECT '2024-05-03 08:00:00', 'alice', 'login' FROM seq_1_to_3;
+       INSERT INTO sign_ins SELECT '2024-05-03 08:00:00', CONCAT('user', seq), 'login' FROM seq_1_to_6000;`,
+      'app',
+    );
+    const session = await CaseSession.open(temp.file('keyless-pull.auditscope'));
+    try {
+      const pulled = await registry.pull(
+        session,
+        sourceId,
+        'sign_ins',
+        { time: 'at', actor: 'who', action: 'what' },
+        { limit: 10_000 },
+      );
+      expect(pulled.rows).toBe(6003);
+      expect(pulled.summary.totals).toMatchObject({ accepted: 6003, duplicates: 0 });
+    } finally {
+      await session.close();
+    }
+  });
+
   it('runs searches on the server: counts (or estimates), time buckets, top values and newest-first pages of exactly the matching rows', async () => {
     const reader = await registry.connector(sourceId).connect();
     try {

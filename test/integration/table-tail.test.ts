@@ -562,20 +562,35 @@ describe('following a PostgreSQL table', () => {
     server.psql(
       `CREATE TABLE keyless_audit (username text, action text, created_at timestamptz NOT NULL);
        INSERT INTO keyless_audit SELECT 'user' || g, 'login', '2024-01-01 12:00:00+00' FROM generate_series(1, 400) g;
-       INSERT INTO keyless_audit SELECT 'late' || g, 'login', '2024-01-01 12:00:01+00' FROM generate_series(1, 40) g`,
+       INSERT INTO keyless_audit SELECT 'late' || g, 'login', '2024-01-01 12:00:01+00' FROM generate_series(1, 40) g;
+       -- The same user doing the same thing twice within the clock's resolution: identical rows.
+       INSERT INTO keyless_audit SELECT 'twice', 'login', '2024-01-01 12:00:00+00' FROM generate_series(1, 9) g`,
       'app',
     );
-    const { tail, done } = await steppedTail('keyless_audit', {
+    const { tail, done, session } = await steppedTail('keyless_audit', {
       mapping: { time: 'created_at', actor: 'username', action: 'action' },
       pageRows: 7,
       from: '2024-01-01T11:59:00Z',
     });
     try {
       await tail.step();
-      expect(tail.status).toMatchObject({ state: 'live', events: 440 });
+      expect(tail.status).toMatchObject({ state: 'live', events: 449 });
+      // One more identical row commits: it is stored; the nine read again are not.
+      server.psql(`INSERT INTO keyless_audit VALUES ('twice', 'login', '2024-01-01 12:00:00+00')`, 'app');
+      await tail.step();
+      expect(tail.status).toMatchObject({ events: 450 });
     } finally {
       await done();
     }
+    const db = openCaseForReading(session.path);
+    const copies = db
+      .prepare(
+        `SELECT json_extract(raw, '$.auditscope_copy') FROM events WHERE actor_name = 'twice' ORDER BY 1`,
+      )
+      .pluck()
+      .all();
+    db.close();
+    expect(copies).toEqual([null, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   }, 30_000);
 
   it('reads again, and stores, pages the case failed to store: nothing lost, nothing twice', async () => {

@@ -6,6 +6,7 @@ import {
   listed,
   selected,
   parseJsonText,
+  COPY,
   offsetOf,
   perTable,
   timeWindow,
@@ -245,10 +246,17 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         : names
             .filter((n) => n !== options.timeColumn)
             .map((n) => `CAST(${quoteMysqlIdentifier(n)} AS CHAR)`);
+      // Numbered over all that matches (see the PostgreSQL reader). MySQL 8 and MariaDB 10.2 on.
+      const copies =
+        options.numberCopies && !key
+          ? [
+              `ROW_NUMBER() OVER (PARTITION BY ${[time, ...ties].join(', ')}) AS ${quoteMysqlIdentifier(COPY)}`,
+            ]
+          : [];
       values.push(options.limit, offsetOf(position));
       const rows = await readOnly<SourceRow>(
         connection,
-        `SELECT ${selected(options.columns, names).map(quoteMysqlIdentifier).join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
+        `SELECT ${[...selected(options.columns, names).map(quoteMysqlIdentifier), ...copies].join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
           ` WHERE ${where.join(' AND ')}` +
           ` ORDER BY ${[time, ...ties].map((t) => `${t}${direction}`).join(', ')} LIMIT ? OFFSET ?`,
         values,

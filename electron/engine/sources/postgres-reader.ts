@@ -5,6 +5,7 @@ import {
   listed,
   selected,
   groupsOf,
+  COPY,
   offsetOf,
   perTable,
   timeWindow,
@@ -206,8 +207,13 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       const ties = key
         ? [key]
         : names.filter((n) => n !== options.timeColumn).map((n) => `${quoteIdentifier(n)}::text`);
+      // Numbered over all that matches, not the page: a copy keeps its number whichever page reads it.
+      const copies =
+        options.numberCopies && !key
+          ? [`row_number() OVER (PARTITION BY ${[time, ...ties].join(', ')}) AS ${quoteIdentifier(COPY)}`]
+          : [];
       const sql =
-        `SELECT ${selected(options.columns, names).map(quoteIdentifier).join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
+        `SELECT ${[...selected(options.columns, names).map(quoteIdentifier), ...copies].join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
         ` WHERE ${where.join(' AND ')}` +
         ` ORDER BY ${[time, ...ties].map((t) => `${t}${direction}`).join(', ')} LIMIT ${bind(options.limit)} OFFSET ${bind(offsetOf(position))}`;
       // json and jsonb arrive as values already; text stays text, as the database holds it.

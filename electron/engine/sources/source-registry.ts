@@ -256,7 +256,8 @@ export class SourceRegistry {
           while (count < options.limit) {
             const page = await reader.rows(table, {
               timeColumn,
-              ...(key ? { key } : {}),
+              // Without a key, identical rows are told apart by their copy number (see `ownColumns`).
+              ...(key ? { key } : { numberCopies: true }),
               ...(options.from ? { from: options.from } : {}),
               ...(options.to ? { to: options.to } : {}),
               position,
@@ -266,7 +267,8 @@ export class SourceRegistry {
             if (page.length === 0) break;
             const last = page[page.length - 1] as SourceRow;
             position = key ? { time: last[timeColumn], key: last[key] } : { offset: count + page.length };
-            // SQLite's rowid was read only to page by; the record is the row's own columns.
+            // SQLite's rowid was read only to page by; the record is the row's own columns (and a
+            // copy's number).
             const text = page.map((row) => JSON.stringify(ownColumns(row))).join('\n') + '\n';
             hash.update(text);
             await write(text);

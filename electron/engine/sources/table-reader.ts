@@ -153,6 +153,11 @@ export interface TableReader {
       keys?: KeyFilter;
       /** Only these of the table's columns (a tail reading which keys its window holds). */
       columns?: readonly string[];
+      /**
+       * Without a key: each row also carries COPY, its number among the rows identical to it in
+       * all that matches (1, 2, …), so that identical rows are told apart (servers only).
+       */
+      numberCopies?: boolean;
     },
   ): Promise<SourceRow[]>;
   /** How many rows match `search`, counted by the server (within its statement timeout). */
@@ -190,11 +195,28 @@ export interface TableReader {
  */
 export const ROWID = '__auditscope_rowid';
 
-/** The row's own columns: without SQLite's rowid, when it was read (copied only then). */
+/**
+ * The key name under which a reader numbers identical rows of a table without a key (`numberCopies`):
+ * never written into a record as such (see `ownColumns`).
+ */
+export const COPY = '__auditscope_copy';
+
+/**
+ * What a record names the copy number of a row identical to others (2, 3, …) by: the first copy is
+ * the row alone, as before copies were numbered, so its event keeps its id.
+ */
+export const COPY_FIELD = 'auditscope_copy';
+
+/**
+ * The row's own columns: without SQLite's rowid, when it was read (copied only then); a row
+ * identical to others read before it in the same read gets its copy number (COPY_FIELD), without
+ * which it would be the same record, the same event, stored once.
+ */
 export function ownColumns(row: SourceRow): SourceRow {
-  if (!(ROWID in row)) return row;
-  const { [ROWID]: _rowid, ...own } = row;
-  return own;
+  if (!(ROWID in row) && !(COPY in row)) return row;
+  const { [ROWID]: _rowid, [COPY]: copy, ...own } = row;
+  const number = Number(copy ?? 1);
+  return number > 1 ? { ...own, [COPY_FIELD]: number } : own;
 }
 
 /** `"name"` with inner quotes doubled: PostgreSQL and SQLite quote identifiers alike. */

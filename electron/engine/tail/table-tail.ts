@@ -414,7 +414,8 @@ export class TableTail {
       this.answered(
         reader.rows(table, {
           timeColumn,
-          ...(key ? { key } : {}),
+          // Without a key, identical rows are told apart by their copy number (see `ownColumns`).
+          ...(key ? { key } : { numberCopies: true }),
           from,
           position,
           limit,

@@ -9,6 +9,7 @@ import {
   parseJsonText,
   quoteIdentifier,
   ROWID,
+  COPY,
   timeWindow,
   type SourceRow,
   type TableReader,
@@ -84,13 +85,19 @@ export function createSqliteSourceMethods() {
         where.push(`(${time}, ${key}) > (?, ?)`);
         values.push(position.time, position.key);
       }
+      // Without a key (a view), ties in time are ordered by every column, and identical rows
+      // numbered, as on the servers (see the PostgreSQL reader).
+      const ties = key ? [key] : columns.filter((c) => c !== options.timeColumn).map(quoteIdentifier);
       const select = [
         ...selected(options.columns, columns).map(quoteIdentifier),
         ...(key === 'rowid' ? [`rowid AS ${quoteIdentifier(ROWID)}`] : []),
+        ...(options.numberCopies && !key
+          ? [`row_number() OVER (PARTITION BY ${[time, ...ties].join(', ')}) AS ${quoteIdentifier(COPY)}`]
+          : []),
       ];
       const sql =
         `SELECT ${select.join(', ')} FROM ${quoteIdentifier(table)} WHERE ${where.join(' AND ')}` +
-        ` ORDER BY ${time}${key ? `, ${key}` : ''} LIMIT ? OFFSET ?`;
+        ` ORDER BY ${[time, ...ties].join(', ')} LIMIT ? OFFSET ?`;
       values.push(options.limit, offsetOf(position));
       return (
         open()

@@ -155,7 +155,7 @@ export interface TableReader {
       columns?: readonly string[];
       /**
        * Without a key: each row also carries COPY, its number among the rows identical to it in
-       * all that matches (1, 2, …), so that identical rows are told apart (servers only).
+       * all that matches (1, 2, …), so that identical rows are told apart.
        */
       numberCopies?: boolean;
     },

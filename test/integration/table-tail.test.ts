@@ -558,6 +558,50 @@ describe('following a PostgreSQL table', () => {
     expect(actors).toEqual(['after', 'before', 'future']);
   }, 30_000);
 
+  it('follows from now a time column without a zone, whatever zone the application writes it in', async () => {
+    // Wall-clock times in New York (behind UTC), in Tokyo (ahead of it) and in UTC, as an
+    // application whose sessions run in that zone writes them with `localtimestamp`.
+    for (const [table, zone] of [
+      ['behind_audit', 'America/New_York'],
+      ['ahead_audit', 'Asia/Tokyo'],
+      ['utc_audit', 'UTC'],
+    ] as const) {
+      const insert = (who: string, rows: number) =>
+        server.psql(
+          `SET TimeZone = '${zone}'; INSERT INTO ${table} (username) SELECT '${who}' || g FROM generate_series(1, ${rows}) g`,
+          'app',
+        );
+      server.psql(
+        `CREATE TABLE ${table} (id bigserial PRIMARY KEY, username text,
+           created_at timestamp NOT NULL DEFAULT localtimestamp)`,
+        'app',
+      );
+      insert('before', 5);
+      const { tail, done, session } = await steppedTail(table);
+      // In UTC, a row dated 5 hours ahead: the zone is known from the newest row when the tail
+      // starts, so it does not take the window along (the rows after it would never be read).
+      const future = zone === 'UTC' ? 1 : 0;
+      try {
+        await tail.step();
+        if (future)
+          server.psql(
+            `INSERT INTO ${table} (username, created_at) VALUES ('future', localtimestamp + interval '5 hours')`,
+            'app',
+          );
+        await tail.step();
+        insert('after', 20);
+        await tail.step();
+        expect(tail.status).toMatchObject({ state: 'live', events: 20 + future });
+      } finally {
+        await done();
+      }
+      const db = openCaseForReading(session.path);
+      const actors = db.prepare('SELECT actor_name FROM events').pluck().all() as string[];
+      db.close();
+      expect(actors.filter((a) => a.startsWith('after'))).toHaveLength(20);
+    }
+  }, 30_000);
+
   it('reads every row of a table without a key, many of one time, across small pages', async () => {
     server.psql(
       `CREATE TABLE keyless_audit (username text, action text, created_at timestamptz NOT NULL);

@@ -345,10 +345,12 @@ describe('MySQL / MariaDB sources', () => {
         db.close();
       }
     };
-    // Rows from an hour ago: before the tail starts (from the server's clock now), not for it.
+    // Rows from an hour ago are not for the tail; the newest row, written as it starts, is within
+    // the overlap it reads again (DATETIME has no zone: from now is from the newest row).
     server.sql(
       `INSERT INTO live_audit (username, action, created_at)
-         VALUES ('old', 'act', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR), ('old', 'act', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR)`,
+         VALUES ('old', 'act', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR), ('old', 'act', UTC_TIMESTAMP(6) - INTERVAL 1 HOUR),
+                ('recent', 'act', UTC_TIMESTAMP(6))`,
       'app',
     );
     try {
@@ -363,11 +365,11 @@ describe('MySQL / MariaDB sources', () => {
         server.sql(`INSERT INTO live_audit (username, action) VALUES ('u${i % 3}', 'act${i}')`, 'app');
         if (i % 10 === 9) await new Promise((r) => setTimeout(r, 300));
       }
-      for (let i = 0; i < 100 && count() < 30; i++) await new Promise((r) => setTimeout(r, 200));
+      for (let i = 0; i < 100 && count() < 31; i++) await new Promise((r) => setTimeout(r, 200));
     } finally {
       await session.close();
     }
-    expect(count()).toBe(30);
+    expect(count()).toBe(31);
   }, 60_000);
 });
 

@@ -204,6 +204,22 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       );
       return Number(row?.micros);
     },
+    newestTime: async (table, timeColumn, before) => {
+      const name = await named(table);
+      const time = quoteMysqlIdentifier(
+        listed(
+          timeColumn,
+          (await columns(table)).map((c) => c.name),
+          'column',
+        ),
+      );
+      const [row] = await readOnly<{ newest: unknown }>(
+        connection,
+        `SELECT MAX(${time}) AS newest FROM ${quoteMysqlIdentifier(name)} WHERE ${time} < ?`,
+        [before],
+      );
+      return row?.newest ?? undefined;
+    },
     rows: async (table, options) => {
       const name = await named(table);
       const listedColumns = await columns(table);

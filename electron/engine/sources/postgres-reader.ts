@@ -168,6 +168,22 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       );
       return Number(result.rows[0]?.micros);
     },
+    newestTime: async (table, timeColumn, before) => {
+      const [schema, name] = await qualified(table);
+      const time = quoteIdentifier(
+        listed(
+          timeColumn,
+          (await columns(table)).map((c) => c.name),
+          'column',
+        ),
+      );
+      const result = await readOnly<{ newest: unknown }>(
+        client,
+        `SELECT max(${time}) AS newest FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${time} < $1`,
+        [before],
+      );
+      return result.rows[0]?.newest ?? undefined;
+    },
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
       const listedColumns = await columns(table);

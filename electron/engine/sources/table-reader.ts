@@ -134,6 +134,11 @@ export interface TableReader {
    */
   serverMicros?(): Promise<number>;
   /**
+   * The newest time in `timeColumn` before `before` (the server's time text), as rows carry it;
+   * undefined when there is none. Servers only (one index search where the column has an index).
+   */
+  newestTime?(table: string, timeColumn: string, before: string): Promise<unknown>;
+  /**
    * Rows in (time, key) order (newest first with `order: 'desc'`), `limit` of them from
    * `position`, within [from, to) when given (the server's own time text), matching `search` when
    * given: compiled to the server's SQL (compile-server.ts), so only matching rows travel.

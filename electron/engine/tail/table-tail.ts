@@ -195,19 +195,12 @@ export class TableTail {
   private wake: () => void = () => undefined;
   private reader: TableReader | undefined;
   private cursorMicros: number | undefined;
-  /**
-   * The server's clock when the last poll began (µs), plus `zoneAhead` for a column without a
-   * zone: the cursor goes no further (see `poll`).
-   */
+  /** The server's clock when the last poll began (µs): the cursor goes no further (see `poll`). */
   private serverClock: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private spoolCount = 0;
-  /** This poll reads the rows that were there before the tail, to remember, not store (see `readNewestRow`). */
-  private priming = false;
-  /** How far the times of a column without a zone run ahead of the server's clock (µs; see `readNewestRow`). */
-  private zoneAhead: number | undefined;
   /** The rows read within the overlap (as stored, with their time): read again, stored once. */
   private readonly seen = new Map<string, number>();
   /** With a sequence key: the keys still expected, so polls read only those rows. */
@@ -335,9 +328,6 @@ export class TableTail {
       // Rows spooled but perhaps not stored (the poll failed storing, or before): read again,
       // they are stored then, and those the case has are counted duplicates by their event ids.
       this.seen.clear();
-      // A first poll that failed remembering what was there: the next one stores all it reads
-      // (a few rows from before the tail, rather than any committed meanwhile lost).
-      this.priming = false;
       this.status.lastError = (error as Error).message;
       if (error instanceof TailSetupError) {
         // Trying again cannot help: the table is not one a tail can follow.
@@ -390,16 +380,22 @@ export class TableTail {
     // would otherwise leave every row committed after it below the window, unread. So the next
     // window also starts no later than this poll began, less the overlap: a row that commits
     // behind where a long poll (catching up) reads is in it.
-    //   In a column without a zone, the server's clock may be hours off the rows' times, either
-    // way: the newest row tells where the application's clock stands (see `readNewestRow`).
-    const zoneless = ZONELESS_TIME.test(column.type);
+    //   A column without a zone holds wall-clock times in a zone the server does not tell (UTC,
+    // or the application's local time), so the server's clock may be hours off them: from now,
+    // such a table is read from the newest row dated before that clock (from its start if there
+    // is none), not from the clock, which would leave the rows of a zone west of UTC below the
+    // window, unread, for hours.
     const now = reader.serverMicros ? await this.answered(reader.serverMicros()) : Date.now() * 1000;
-    if (zoneless && this.zoneAhead === undefined) await this.readNewestRow(reader, table, timeColumn, now);
-    const latest = now + (zoneless ? (this.zoneAhead ?? 0) : 0);
-    this.serverClock = latest;
-    if (this.cursorMicros === undefined || this.cursorMicros > latest) {
-      this.cursorMicros = latest;
-      this.status.cursor = new Date(latest / 1000).toISOString();
+    this.serverClock = now;
+    if (this.cursorMicros === undefined && ZONELESS_TIME.test(column.type) && reader.newestTime) {
+      const before = new Date(now / 1000).toISOString();
+      const newest = timeOf(await this.answered(reader.newestTime(table, timeColumn, before))) ?? 0;
+      this.cursorMicros = newest;
+      this.status.cursor = new Date(newest / 1000).toISOString();
+    }
+    if (this.cursorMicros === undefined || this.cursorMicros > now) {
+      this.cursorMicros = now;
+      this.status.cursor = new Date(now / 1000).toISOString();
     }
     if (this.sequence === undefined) {
       if (key === undefined || reader.sequenceKey === undefined) this.sequence = false;
@@ -485,32 +481,6 @@ export class TableTail {
     for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
     for (const [row, time] of this.readKeys) if (time < horizon) this.readKeys.delete(row);
     if (this.sequence === true) this.gaps.settle(this.cursorMicros ?? 0);
-    this.priming = false;
-  }
-
-  /**
-   * A column without a zone holds wall-clock times in the application's zone (UTC, or its local
-   * time), which the server does not tell. Its newest row says how far they run ahead of the
-   * server's clock (`zoneAhead`: the cursor may go that far past it, no further; none when behind).
-   * A tail from now starts there, not at the server's clock (all of an empty table's rows are new),
-   * and this poll reads the overlap only to remember the rows there, which were there before the
-   * tail: each row that appears later is stored, whatever the zone.
-   */
-  private async readNewestRow(
-    reader: TableReader,
-    table: string,
-    timeColumn: string,
-    now: number,
-  ): Promise<void> {
-    const [newest] = await this.answered(
-      reader.rows(table, { timeColumn, order: 'desc', limit: 1, columns: [timeColumn] }),
-    );
-    const micros = newest ? timeOf(newest[timeColumn]) : undefined;
-    this.zoneAhead = Math.max(0, (micros ?? now) - now);
-    if (this.cursorMicros !== undefined) return;
-    this.cursorMicros = micros ?? 0;
-    this.status.cursor = new Date(this.cursorMicros / 1000).toISOString();
-    this.priming = micros !== undefined;
   }
 
   /**
@@ -599,7 +569,6 @@ export class TableTail {
       }
       // A row whose time is no instant (`infinity`) is in every window: remembered for good.
       this.seen.set(text, times[i] ?? Number.POSITIVE_INFINITY);
-      if (this.priming) continue;
       fresh.push(text);
       freshRows.push(row);
     }

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import mysql from 'mysql2/promise';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serverSearch } from '../../electron/engine/sources/browse-table.ts';
@@ -153,6 +153,8 @@ describe('MySQL / MariaDB sources', () => {
     server.sql(
       `CREATE TABLE sign_ins (at DATETIME NOT NULL, who VARCHAR(32), what VARCHAR(32));
        INSERT INTO sign_ins SELECT '2024-05-03 08:00:00', 'alice', 'login' FROM seq_1_to_3;
+       -- Equal to alice's in the table's collation, but not the same row: no copy of them.
+       INSERT INTO sign_ins VALUES ('2024-05-03 08:00:00', 'Alice', 'login'), ('2024-05-03 08:00:00', 'ALICE', 'login');
        INSERT INTO sign_ins SELECT '2024-05-03 08:00:00', CONCAT('user', seq), 'login' FROM seq_1_to_6000;`,
       'app',
     );
@@ -165,8 +167,13 @@ describe('MySQL / MariaDB sources', () => {
         { time: 'at', actor: 'who', action: 'what' },
         { limit: 10_000 },
       );
-      expect(pulled.rows).toBe(6003);
-      expect(pulled.summary.totals).toMatchObject({ accepted: 6003, duplicates: 0 });
+      expect(pulled.rows).toBe(6005);
+      expect(pulled.summary.totals).toMatchObject({ accepted: 6005, duplicates: 0 });
+      const copies = readFileSync(pulled.file, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"auditscope_copy"'))
+        .map((line) => JSON.parse(line) as { who: string; auditscope_copy: number });
+      expect(copies.map((row) => `${row.who} ${row.auditscope_copy}`).sort()).toEqual(['alice 2', 'alice 3']);
     } finally {
       await session.close();
     }

@@ -256,12 +256,14 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         values.push(...[position.time, position.time, position.key].map(String));
       }
       const direction = desc ? ' DESC' : '';
-      // Without a key, ties in time are ordered by every column (see the PostgreSQL reader).
+      // Without a key, ties in time are ordered by every column (see the PostgreSQL reader), as
+      // bytes: text compared in the usual collations is equal in another case or accent ('Bob',
+      // 'bob'), which would leave their order, and their copy numbers, to the server's whim.
       const ties = key
         ? [key]
         : names
             .filter((n) => n !== options.timeColumn)
-            .map((n) => `CAST(${quoteMysqlIdentifier(n)} AS CHAR)`);
+            .map((n) => `CAST(${quoteMysqlIdentifier(n)} AS BINARY)`);
       // Numbered over all that matches (see the PostgreSQL reader). MySQL 8 and MariaDB 10.2 on.
       const copies =
         options.numberCopies && !key

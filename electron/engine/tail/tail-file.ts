@@ -69,11 +69,14 @@ export class FileTail {
   /** Spooled batches the case could not store yet, in order: stored again before new ones. */
   private unstored: string[] = [];
   /**
-   * Trailing lines held for the next poll: auditd, an event that may still be getting lines
-   * (handed on when the file goes quiet); CSV, a record whose quoted field spans lines and is still
-   * open (handed on when it closes, or past HELD_BYTES).
+   * Trailing lines of each file (by inode) held for the next poll: auditd, an event that may
+   * still be getting lines; CSV, a record whose quoted field spans lines and is still open. Handed
+   * on when the next lines complete it, or when a poll finds nothing new (the application wrote
+   * it whole: a CSV quote still open then is a stray one, not to hold the file back), or past
+   * HELD_BYTES. A tail that stops keeps an open CSV record unspooled: followed again, it resumes
+   * at its start and reads it whole.
    */
-  private held: { inode: number; from: number; bytes: Buffer } | undefined;
+  private readonly held = new Map<number, { from: number; bytes: Buffer }>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -229,12 +232,12 @@ export class FileTail {
     let idle = true;
     for (const event of events) {
       if (event.kind === 'rotated') {
+        // The file rotated out is read on (see FileFollower): what it holds back stays held.
         this.status.rotations++;
-        written.push(...this.flushHeld());
       } else if (event.kind === 'truncated') {
         this.status.truncations++;
         // The held lines were read before the file was emptied: they are stored, not dropped.
-        written.push(...this.flushHeld());
+        written.push(...this.flushHeld(event.inode));
         // Written again from the start: its header too (an upgrade may have added a column).
         this.headers.delete(event.inode);
       } else if (event.kind === 'chunk') {
@@ -243,19 +246,20 @@ export class FileTail {
         let bytes = event.chunk.bytes;
         let start = from;
         this.status.bytes += bytes.length;
-        if (this.held && this.held.inode === inode && this.held.from + this.held.bytes.length === from) {
-          bytes = Buffer.concat([this.held.bytes, bytes]);
-          start = this.held.from;
-          this.held = undefined;
-        } else written.push(...this.flushHeld());
+        const held = this.held.get(inode);
+        if (held && held.from + held.bytes.length === from) {
+          bytes = Buffer.concat([held.bytes, bytes]);
+          start = held.from;
+          this.held.delete(inode);
+        } else written.push(...this.flushHeld(inode));
         const keep = this.heldTail(bytes);
-        if (keep > 0) this.held = { inode, from: to - keep, bytes: bytes.subarray(bytes.length - keep) };
+        if (keep > 0) this.held.set(inode, { from: to - keep, bytes: bytes.subarray(bytes.length - keep) });
         if (bytes.length - keep > 0)
           written.push(this.spool(inode, start, to - keep, bytes.subarray(0, bytes.length - keep)));
       }
     }
-    // A quiet poll: the held auditd event has all its lines (a CSV record, only once its quote closes).
-    if (idle && this.container?.kind === 'auditd') written.push(...this.flushHeld());
+    // A quiet poll: what is held is all there will be.
+    if (idle) written.push(...this.flushHeld());
     return written;
   }
 
@@ -269,10 +273,15 @@ export class FileTail {
     return open > HELD_BYTES ? 0 : open;
   }
 
-  private flushHeld(): string[] {
-    const held = this.held;
-    this.held = undefined;
-    return held ? [this.spool(held.inode, held.from, held.from + held.bytes.length, held.bytes)] : [];
+  /** Spools what is held, of one file or of all. */
+  private flushHeld(inode?: number): string[] {
+    const written: string[] = [];
+    for (const [file, held] of [...this.held]) {
+      if (inode !== undefined && file !== inode) continue;
+      this.held.delete(file);
+      written.push(this.spool(file, held.from, held.from + held.bytes.length, held.bytes));
+    }
+    return written;
   }
 
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
@@ -344,8 +353,13 @@ export class FileTail {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    // The rest of a file rotated out a moment ago, and the event held for its last lines.
-    const last = [...this.batches(this.follower.finish()), ...this.flushHeld()];
+    // The rest of a file rotated out a moment ago, and the event held for its last lines. An open
+    // CSV record stays unspooled: the next tail of the file resumes at its start (see `held`).
+    const finished = this.follower.finish();
+    const last = [
+      ...(finished.length > 0 ? this.batches(finished) : []),
+      ...(this.container?.kind === 'csv' ? [] : this.flushHeld()),
+    ];
     if (last.length > 0) await this.importBatches(last);
     this.follower.close();
     if (this.status.state !== 'failed') this.status.state = 'stopped';

@@ -21,7 +21,9 @@ export type FollowEvent =
   | { kind: 'chunk'; chunk: FollowedChunk }
   | { kind: 'rotated'; from: number; to: number }
   | { kind: 'truncated'; inode: number; was: number; now: number }
-  | { kind: 'missing' };
+  | { kind: 'missing' }
+  /** A file rotated out has been read to its end and closed: nothing more will come of it. */
+  | { kind: 'finished'; inode: number };
 
 /** Bytes before the cursor compared at each poll to notice a file rewritten from the start. */
 const MARK_BYTES = 64;
@@ -217,6 +219,7 @@ export class FileFollower {
     if (toEnd && out.cursor.offset >= fstatSync(out.fd).size) {
       closeSync(out.fd);
       this.rotatedOut = undefined;
+      events.push({ kind: 'finished', inode: out.cursor.inode });
     }
     return events;
   }

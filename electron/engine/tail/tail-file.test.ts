@@ -319,9 +319,11 @@ describe('tailing a file into a case', () => {
     const session = await CaseSession.open(temp.file('csv-multiline.auditscope'));
     const tail = await FileTail.start(session, log, { pollMs: 0 });
     for (const row of multiLine) {
-      // The record's first line (up to the break inside the quotes) in one poll, the rest in the next.
+      // The record's first line (up to the break inside the quotes) in one poll, the rest in the
+      // next, or after a poll that found nothing new (a writer that buffers stopped there).
       const cut = row.indexOf('\n') + 1;
       appendFileSync(log, row.slice(0, cut));
+      await tail.step();
       await tail.step();
       appendFileSync(log, row.slice(cut));
       await tail.step();
@@ -348,13 +350,16 @@ describe('tailing a file into a case', () => {
     const log = temp.file('honey-stray.csv');
     writeFileSync(log, [header, ...rows.slice(0, 5)].join(''));
     const session = await CaseSession.open(temp.file('csv-stray.auditscope'));
-    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    const tail = await FileTail.start(session, log, { pollMs: 0, openRecordMs: 300 });
     await tail.step();
     // A quote opens a field and never closes: what follows is held, as a record still open.
     appendFileSync(log, ['AwsApiCall,"broken\n', ...rows.slice(5, 8)].join(''));
     await tail.step();
+    await tail.step();
     expect(tail.status.events).toBe(5);
-    await tail.step(); // nothing new: what is held is all there is, stored as the import reads it
+    // Nothing new for longer than a record stays open: what is held goes on as the import reads it.
+    await new Promise((r) => setTimeout(r, 400));
+    await tail.step();
     const afterQuiet = tail.status.events + tail.status.rejected;
     expect(afterQuiet).toBeGreaterThan(5);
     // And what comes next is not held behind it.
@@ -363,6 +368,35 @@ describe('tailing a file into a case', () => {
     const status = await tail.stop();
     await session.close();
     expect(status.events + status.rejected).toBe(afterQuiet + 5);
+  }, 60_000);
+
+  it('stores what a CSV file rotated out still held once it is read to its end, and reads one rotated while stopped with its header', async () => {
+    const [header, ...rows] = linesOf(HONEY_CSV);
+    const multiLine = rows.map((row) => row.replace(", 'Host':", ",\n 'Host':"));
+    const log = temp.file('honey-rotated-open.csv');
+    writeFileSync(log, [header, ...rows.slice(0, 5)].join(''));
+    const session = await CaseSession.open(temp.file('csv-rotated-open.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    // Rotated with a record half written, whose rest never comes: once the old file is read to
+    // its end (here, at stop) the half is stored, a counted reject, not left to a file that
+    // logrotate may compress or delete.
+    const half = multiLine[5]?.slice(0, (multiLine[5] as string).indexOf('\n') + 1) as string;
+    appendFileSync(log, half);
+    await tail.step();
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, [header, ...rows.slice(6, 10)].join(''));
+    await tail.step();
+    expect(await tail.stop()).toMatchObject({ events: 9, rejected: 1 });
+    // Stopped, then more rows, and a rotation while no tail runs: the rotated file is read on
+    // with its own header, then the new one.
+    appendFileSync(log, rows.slice(10, 15).join(''));
+    renameSync(log, `${log}.2`);
+    writeFileSync(log, [header, ...rows.slice(15, 20)].join(''));
+    const again = await FileTail.start(session, log, { pollMs: 0 });
+    await again.step();
+    expect(await again.stop()).toMatchObject({ events: 10, rejected: 0 });
+    await session.close();
   }, 60_000);
 
   it('reads a CSV file rotated to a new header (a column added) with that header', async () => {

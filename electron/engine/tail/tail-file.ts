@@ -23,6 +23,12 @@ import { CsvRowSplitter } from '../ingest/containers/csv-row-splitter.ts';
 
 export type { TailStatus };
 
+/**
+ * How long a CSV record whose quote is still open waits for its next lines on a quiet file: a
+ * writer that buffers its output may stop inside the quotes for a moment, but not for seconds.
+ */
+const OPEN_RECORD_MS = 5000;
+
 /** Unrecognized lines held before the file's format is known, at most (see FileTail.unrecognized). */
 const HELD_BYTES = 1024 * 1024;
 
@@ -70,13 +76,18 @@ export class FileTail {
   private unstored: string[] = [];
   /**
    * Trailing lines of each file (by inode) held for the next poll: auditd, an event that may
-   * still be getting lines; CSV, a record whose quoted field spans lines and is still open. Handed
-   * on when the next lines complete it, or when a poll finds nothing new (the application wrote
-   * it whole: a CSV quote still open then is a stray one, not to hold the file back), or past
-   * HELD_BYTES. A tail that stops keeps an open CSV record unspooled: followed again, it resumes
-   * at its start and reads it whole.
+   * still be getting lines (handed on when a poll finds nothing new); CSV, a record whose quoted
+   * field spans lines and is still open (handed on when the next lines close it; past
+   * `openRecordMs` on a quiet file, or past HELD_BYTES, its quote is taken for a stray one that
+   * must not hold the file back). Both when their file is finished (rotated out, read to its
+   * end) or truncated. A tail that stops keeps an open CSV record unspooled when the file has a
+   * spool before it: followed again, it resumes at the record's start and reads it whole.
    */
-  private readonly held = new Map<number, { from: number; bytes: Buffer }>();
+  private readonly held = new Map<number, { from: number; bytes: Buffer; since: number }>();
+  /** How long an open CSV record waits on a quiet file (see `held`). */
+  private readonly openRecordMs: number;
+  /** Files (by inode) with a spool, this tail's or an earlier one's: a resume point in each. */
+  private readonly spooled = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -93,8 +104,10 @@ export class FileTail {
     this.session = session;
     this.spoolDir = `${session.path}.tail`;
     this.pollMs = options.pollMs ?? 250;
+    this.openRecordMs = options.openRecordMs ?? OPEN_RECORD_MS;
     this.format = options.format;
     const { resume, rotatedOut } = earlier;
+    for (const cursor of [resume, rotatedOut]) if (cursor) this.spooled.add(cursor.inode);
     this.follower = new FileFollower(file, {
       ...(resume ? { resume } : {}),
       ...(rotatedOut ? { rotatedOut } : {}),
@@ -125,21 +138,37 @@ export class FileTail {
     let resume: FileCursor | undefined;
     /** Where the earlier tail was in the last file it read that the path no longer names. */
     let rotatedOut: FileCursor | undefined;
+    let rotatedSpool: string | undefined;
     const pending: string[] = [];
     // The file the path names now: where the earlier tail was in it (a file rotated out may
     // have been read after it), else where that tail stopped.
     const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
     // In the order written: the last one is where the file was when the earlier tail stopped.
-    for (const spool of spoolsOf(spoolDir, absolute)) {
+    const spools = spoolsOf(spoolDir, absolute);
+    // The files in the order the earlier tails met them (each file's first spool).
+    const met = new Map<number, number>();
+    spools.forEach((spool, i) => met.has(spool.inode) || met.set(spool.inode, i));
+    for (const spool of spools) {
       if (!imported.has(spool.path)) pending.push(spool.path);
       // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
       const cursor = { inode: spool.inode, offset: spool.to, mark: spoolTail(spool) };
-      if (spool.inode !== current) rotatedOut = cursor;
+      // Of the files the path no longer names, the newest is read on where it was left: it may
+      // have been rotated out while no tail ran. An older one was read to its end at the last
+      // stop, and may have the last spool.
+      const newest = (met.get(spool.inode) ?? 0) >= (rotatedOut ? (met.get(rotatedOut.inode) ?? 0) : 0);
+      if (spool.inode !== current && newest) {
+        rotatedOut = cursor;
+        rotatedSpool = spool.path;
+      }
       if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
       resume = cursor;
     }
     const tail = new FileTail(session, absolute, { resume, rotatedOut }, options);
     await tail.learnLayout();
+    // A CSV file rotated out may be read on (see FileFollower): its header is its spools' first line.
+    const header =
+      tail.container?.kind === 'csv' && rotatedSpool ? firstLine(readHead(rotatedSpool)) : undefined;
+    if (rotatedOut && header) tail.headers.set(rotatedOut.inode, header);
     if (pending.length > 0)
       await tail.importBatches(pending).catch((error: unknown) => tail.retryLater(error));
     tail.schedule();
@@ -234,6 +263,8 @@ export class FileTail {
       if (event.kind === 'rotated') {
         // The file rotated out is read on (see FileFollower): what it holds back stays held.
         this.status.rotations++;
+      } else if (event.kind === 'finished') {
+        written.push(...this.flushHeld(event.inode));
       } else if (event.kind === 'truncated') {
         this.status.truncations++;
         // The held lines were read before the file was emptied: they are stored, not dropped.
@@ -247,19 +278,33 @@ export class FileTail {
         let start = from;
         this.status.bytes += bytes.length;
         const held = this.held.get(inode);
+        let since = Date.now();
         if (held && held.from + held.bytes.length === from) {
           bytes = Buffer.concat([held.bytes, bytes]);
           start = held.from;
+          since = held.since;
           this.held.delete(inode);
         } else written.push(...this.flushHeld(inode));
         const keep = this.heldTail(bytes);
-        if (keep > 0) this.held.set(inode, { from: to - keep, bytes: bytes.subarray(bytes.length - keep) });
+        // Still the same record when it began where the held one did.
+        if (keep > 0)
+          this.held.set(inode, {
+            from: to - keep,
+            bytes: bytes.subarray(bytes.length - keep),
+            since: to - keep === start ? since : Date.now(),
+          });
         if (bytes.length - keep > 0)
           written.push(this.spool(inode, start, to - keep, bytes.subarray(0, bytes.length - keep)));
       }
     }
-    // A quiet poll: what is held is all there will be.
-    if (idle) written.push(...this.flushHeld());
+    // A quiet poll: an auditd event held has all its lines; an open CSV record, once it waited
+    // `openRecordMs` (a writer that buffers may have stopped inside its quotes for a moment).
+    if (idle) {
+      const now = Date.now();
+      for (const [inode, held] of [...this.held])
+        if (this.container?.kind !== 'csv' || now - held.since >= this.openRecordMs)
+          written.push(...this.flushHeld(inode));
+    }
     return written;
   }
 
@@ -286,6 +331,7 @@ export class FileTail {
 
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
     mkdirSync(this.spoolDir, { recursive: true });
+    this.spooled.add(inode);
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     const first = from === 0 && !this.headers.has(inode) ? firstLine(bytes) : undefined;
     if (first) this.headers.set(inode, first);
@@ -353,13 +399,12 @@ export class FileTail {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    // The rest of a file rotated out a moment ago, and the event held for its last lines. An open
-    // CSV record stays unspooled: the next tail of the file resumes at its start (see `held`).
+    // The rest of a file rotated out a moment ago, and what is held: an open CSV record in a
+    // file with a spool before it stays unspooled, the next tail resumes at its start (see `held`).
     const finished = this.follower.finish();
-    const last = [
-      ...(finished.length > 0 ? this.batches(finished) : []),
-      ...(this.container?.kind === 'csv' ? [] : this.flushHeld()),
-    ];
+    const last = finished.length > 0 ? this.batches(finished) : [];
+    for (const inode of [...this.held.keys()])
+      if (this.container?.kind !== 'csv' || !this.spooled.has(inode)) last.push(...this.flushHeld(inode));
     if (last.length > 0) await this.importBatches(last);
     this.follower.close();
     if (this.status.state !== 'failed') this.status.state = 'stopped';
@@ -374,6 +419,8 @@ export interface TailOptions {
   /** Start at the file's current end (a fresh tail only; a resumed one continues where it was). */
   fromEnd?: boolean;
   format?: FormatId;
+  /** How long an open CSV record waits on a quiet file (default 5 s; see FileTail.held). */
+  openRecordMs?: number;
 }
 
 const SAFE_NAME = /[^A-Za-z0-9._-]/g;

@@ -80,14 +80,12 @@ export class FileTail {
    * field spans lines and is still open (handed on when the next lines close it; past
    * `openRecordMs` on a quiet file, or past HELD_BYTES, its quote is taken for a stray one that
    * must not hold the file back). Both when their file is finished (rotated out, read to its
-   * end) or truncated. A tail that stops keeps an open CSV record unspooled when the file has a
-   * spool before it: followed again, it resumes at the record's start and reads it whole.
+   * end) or truncated, and when the tail stops: what was read is stored, even half a record (a
+   * reject), rather than left to a file that may be gone when a tail follows it again.
    */
   private readonly held = new Map<number, { from: number; bytes: Buffer; since: number }>();
   /** How long an open CSV record waits on a quiet file (see `held`). */
   private readonly openRecordMs: number;
-  /** Files (by inode) with a spool, this tail's or an earlier one's: a resume point in each. */
-  private readonly spooled = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -107,7 +105,6 @@ export class FileTail {
     this.openRecordMs = options.openRecordMs ?? OPEN_RECORD_MS;
     this.format = options.format;
     const { resume, rotatedOut } = earlier;
-    for (const cursor of [resume, rotatedOut]) if (cursor) this.spooled.add(cursor.inode);
     this.follower = new FileFollower(file, {
       ...(resume ? { resume } : {}),
       ...(rotatedOut ? { rotatedOut } : {}),
@@ -135,36 +132,23 @@ export class FileTail {
     const absolute = path.resolve(file);
     const spoolDir = `${session.path}.tail`;
     const imported = await session.importedPaths();
-    let resume: FileCursor | undefined;
-    /** Where the earlier tail was in the last file it read that the path no longer names. */
-    let rotatedOut: FileCursor | undefined;
-    let rotatedSpool: string | undefined;
     const pending: string[] = [];
-    // The file the path names now: where the earlier tail was in it (a file rotated out may
-    // have been read after it), else where that tail stopped.
-    const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
-    // In the order written: the last one is where the file was when the earlier tail stopped.
     const spools = spoolsOf(spoolDir, absolute);
-    // The files in the order the earlier tails met them (each file's first spool).
-    const met = new Map<number, number>();
-    spools.forEach((spool, i) => met.has(spool.inode) || met.set(spool.inode, i));
-    for (const spool of spools) {
-      if (!imported.has(spool.path)) pending.push(spool.path);
-      // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
-      const cursor = { inode: spool.inode, offset: spool.to, mark: spoolTail(spool) };
-      // Of the files the path no longer names, the newest is read on where it was left: it may
-      // have been rotated out while no tail ran. An older one was read to its end at the last
-      // stop, and may have the last spool.
-      const newest = (met.get(spool.inode) ?? 0) >= (rotatedOut ? (met.get(rotatedOut.inode) ?? 0) : 0);
-      if (spool.inode !== current && newest) {
-        rotatedOut = cursor;
-        rotatedSpool = spool.path;
-      }
-      if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
-      resume = cursor;
-    }
+    for (const spool of spools) if (!imported.has(spool.path)) pending.push(spool.path);
+    const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
+    const points = resumePoints(spools, current);
+    // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
+    const cursorAt = (spool: Spool | undefined): FileCursor | undefined =>
+      spool && { inode: spool.inode, offset: spool.to, mark: spoolTail(spool) };
+    const resume = cursorAt(points.resume);
+    const rotatedOut = cursorAt(points.rotatedOut);
+    const rotatedSpool = points.rotatedOut?.path;
     const tail = new FileTail(session, absolute, { resume, rotatedOut }, options);
     await tail.learnLayout();
+    // The new file may be empty yet (or missing): the rotated one read on tells the layout then.
+    if (!tail.container && rotatedOut && rotatedSpool)
+      tail.container =
+        (await sniffStream(new HashingFileReader(rotatedSpool).chunks()).catch(() => null)) ?? undefined;
     // A CSV file rotated out may be read on (see FileFollower): its header is its spools' first line.
     const header =
       tail.container?.kind === 'csv' && rotatedSpool ? firstLine(readHead(rotatedSpool)) : undefined;
@@ -331,7 +315,6 @@ export class FileTail {
 
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
     mkdirSync(this.spoolDir, { recursive: true });
-    this.spooled.add(inode);
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     const first = from === 0 && !this.headers.has(inode) ? firstLine(bytes) : undefined;
     if (first) this.headers.set(inode, first);
@@ -399,12 +382,9 @@ export class FileTail {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    // The rest of a file rotated out a moment ago, and what is held: an open CSV record in a
-    // file with a spool before it stays unspooled, the next tail resumes at its start (see `held`).
+    // The rest of a file rotated out a moment ago, and what is held (see `held`).
     const finished = this.follower.finish();
-    const last = finished.length > 0 ? this.batches(finished) : [];
-    for (const inode of [...this.held.keys()])
-      if (this.container?.kind !== 'csv' || !this.spooled.has(inode)) last.push(...this.flushHeld(inode));
+    const last = [...(finished.length > 0 ? this.batches(finished) : []), ...this.flushHeld()];
     if (last.length > 0) await this.importBatches(last);
     this.follower.close();
     if (this.status.state !== 'failed') this.status.state = 'stopped';
@@ -439,12 +419,46 @@ export function spoolName(file: string, sequence: number, inode: number, from: n
   return `${spoolPrefix(file)}${String(sequence).padStart(17, '0')}.${inode}.${from}-${to}${path.extname(file) || '.log'}`;
 }
 
-interface Spool {
+export interface Spool {
   path: string;
   inode: number;
   /** The bytes of the followed file it holds: [from, to). */
   from: number;
   to: number;
+}
+
+/**
+ * Where a new tail of a file resumes, from the spools of earlier tails in the order written:
+ * `resume`, in the file the path names now (`current`) where they were in it, else where the last
+ * one stopped; `rotatedOut`, the newest file the path no longer names, read on where it was left
+ * (it may have been rotated out while no tail ran: see FileFollower). An older one was read to its
+ * end when a tail stopped, and that may have written the last spool.
+ */
+export function resumePoints(
+  spools: readonly Spool[],
+  current: number | undefined,
+): { resume?: Spool; rotatedOut?: Spool } {
+  // The files in the order the tails met them: a file's first spool, or the first after its
+  // inode was given to a new file (logrotate deletes a file, then creates one): a spool that
+  // starts below where the inode's last one ended is another file's (or the file truncated).
+  const met = new Map<Spool, number>();
+  const generation = new Map<number, number>();
+  const reached = new Map<number, number>();
+  spools.forEach((spool, i) => {
+    if (!generation.has(spool.inode) || spool.from < (reached.get(spool.inode) ?? 0))
+      generation.set(spool.inode, i);
+    reached.set(spool.inode, spool.to);
+    met.set(spool, generation.get(spool.inode) as number);
+  });
+  let resume: Spool | undefined;
+  let rotatedOut: Spool | undefined;
+  for (const spool of spools) {
+    if (spool.inode !== current && (!rotatedOut || (met.get(spool) ?? 0) >= (met.get(rotatedOut) ?? 0)))
+      rotatedOut = spool;
+    if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
+    resume = spool;
+  }
+  return { ...(resume ? { resume } : {}), ...(rotatedOut ? { rotatedOut } : {}) };
 }
 
 /** The spool files of one followed file, in the order they were written. */

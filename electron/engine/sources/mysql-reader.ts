@@ -220,6 +220,22 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       );
       return row?.newest ?? undefined;
     },
+    newestTimes: async (table, timeColumn, limit) => {
+      const name = await named(table);
+      const time = quoteMysqlIdentifier(
+        listed(
+          timeColumn,
+          (await columns(table)).map((c) => c.name),
+          'column',
+        ),
+      );
+      const rows = await readOnly<{ time: unknown }>(
+        connection,
+        `SELECT ${time} AS time FROM ${quoteMysqlIdentifier(name)} WHERE ${time} IS NOT NULL ORDER BY ${time} DESC LIMIT ?`,
+        [limit],
+      );
+      return rows.map((row) => row.time);
+    },
     rows: async (table, options) => {
       const name = await named(table);
       const listedColumns = await columns(table);

@@ -184,6 +184,22 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       );
       return result.rows[0]?.newest ?? undefined;
     },
+    newestTimes: async (table, timeColumn, limit) => {
+      const [schema, name] = await qualified(table);
+      const time = quoteIdentifier(
+        listed(
+          timeColumn,
+          (await columns(table)).map((c) => c.name),
+          'column',
+        ),
+      );
+      const result = await readOnly<{ time: unknown }>(
+        client,
+        `SELECT ${time} AS time FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${time} IS NOT NULL ORDER BY ${time} DESC LIMIT $1`,
+        [limit],
+      );
+      return result.rows.map((row) => row.time);
+    },
     rows: async (table, options) => {
       const [schema, name] = await qualified(table);
       const listedColumns = await columns(table);

@@ -160,6 +160,14 @@ function parsedLine(line: string): Record<string, unknown> | undefined {
  * the server does not tell (an application may write UTC there, or its local time).
  */
 const ZONELESS_TIME = /^datetime$|without time zone/i;
+/**
+ * How many of the newest rows tell where the application's clock stands in such a column: their
+ * median, so that a few rows dated ahead (a skewed server, a forged record) do not move it.
+ */
+const CLOCK_SAMPLE = 101;
+/** Zones are whole quarter hours off UTC, and at most 14 h ahead of it. */
+const ZONE_STEP = 15 * 60 * 1_000_000;
+const WIDEST_ZONE_AHEAD = 14 * 3600 * 1_000_000;
 
 /** A table a tail cannot follow (no time column, not a timestamp): trying again will not help. */
 export class TailSetupError extends Error {}
@@ -195,8 +203,13 @@ export class TableTail {
   private wake: () => void = () => undefined;
   private reader: TableReader | undefined;
   private cursorMicros: number | undefined;
-  /** The server's clock when the last poll began (µs): the cursor goes no further (see `poll`). */
+  /**
+   * The server's clock when the last poll began (µs), plus `zoneAhead` in a column without a
+   * zone: the cursor goes no further (see `poll`).
+   */
   private serverClock: number | undefined;
+  /** In a column without a zone, how far its times run ahead of the server's clock (see `zoneAheadOf`). */
+  private zoneAhead: number | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
@@ -381,21 +394,25 @@ export class TableTail {
     // window also starts no later than this poll began, less the overlap: a row that commits
     // behind where a long poll (catching up) reads is in it.
     //   A column without a zone holds wall-clock times in a zone the server does not tell (UTC,
-    // or the application's local time), so the server's clock may be hours off them: from now,
-    // such a table is read from the newest row dated before that clock (from its start if there
-    // is none), not from the clock, which would leave the rows of a zone west of UTC below the
-    // window, unread, for hours.
+    // or the application's local time), so the server's clock may be hours off them. East of
+    // UTC, the clock goes as far ahead as the rows run (see `zoneAhead`). From now, such a table
+    // is read from the newest row dated before that clock (from its start if there is none), not
+    // from the clock, which would leave the rows of a zone west of UTC below the window, unread.
+    const zoneless = ZONELESS_TIME.test(column.type);
     const now = reader.serverMicros ? await this.answered(reader.serverMicros()) : Date.now() * 1000;
-    this.serverClock = now;
-    if (this.cursorMicros === undefined && ZONELESS_TIME.test(column.type) && reader.newestTime) {
-      const before = new Date(now / 1000).toISOString();
+    if (zoneless && this.zoneAhead === undefined)
+      this.zoneAhead = await this.zoneAheadOf(reader, table, timeColumn, now);
+    const latest = now + (zoneless ? (this.zoneAhead ?? 0) : 0);
+    this.serverClock = latest;
+    if (this.cursorMicros === undefined && zoneless && reader.newestTime) {
+      const before = new Date(latest / 1000).toISOString();
       const newest = timeOf(await this.answered(reader.newestTime(table, timeColumn, before))) ?? 0;
       this.cursorMicros = newest;
       this.status.cursor = new Date(newest / 1000).toISOString();
     }
-    if (this.cursorMicros === undefined || this.cursorMicros > now) {
-      this.cursorMicros = now;
-      this.status.cursor = new Date(now / 1000).toISOString();
+    if (this.cursorMicros === undefined || this.cursorMicros > latest) {
+      this.cursorMicros = latest;
+      this.status.cursor = new Date(latest / 1000).toISOString();
     }
     if (this.sequence === undefined) {
       if (key === undefined || reader.sequenceKey === undefined) this.sequence = false;
@@ -481,6 +498,30 @@ export class TableTail {
     for (const [row, time] of this.seen) if (time < horizon) this.seen.delete(row);
     for (const [row, time] of this.readKeys) if (time < horizon) this.readKeys.delete(row);
     if (this.sequence === true) this.gaps.settle(this.cursorMicros ?? 0);
+  }
+
+  /**
+   * How far ahead of the server's clock the application's clock runs in a column without a zone
+   * (µs): the median of the newest rows' times less that clock, in whole quarter hours, from 0
+   * (UTC, a zone west of it, or a table idle for a while: the server's clock caps the cursor, as
+   * for any column) to 14 h. Without it, every poll read again all the hours a zone east of UTC
+   * runs ahead, and remembered every row of them.
+   */
+  private async zoneAheadOf(
+    reader: TableReader,
+    table: string,
+    timeColumn: string,
+    now: number,
+  ): Promise<number> {
+    if (!reader.newestTimes) return 0;
+    const times = (await this.answered(reader.newestTimes(table, timeColumn, CLOCK_SAMPLE)))
+      .map(timeOf)
+      .filter((time): time is number => time !== undefined)
+      .sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    if (median === undefined) return 0;
+    const ahead = Math.round((median - now) / ZONE_STEP) * ZONE_STEP;
+    return Math.min(WIDEST_ZONE_AHEAD, Math.max(0, ahead));
   }
 
   /**

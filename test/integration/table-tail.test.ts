@@ -572,6 +572,12 @@ describe('following a PostgreSQL table', () => {
         `CREATE TABLE ${table} (id bigserial PRIMARY KEY, username text, created_at timestamp NOT NULL)`,
         'app',
       );
+      // In UTC, a writer whose clock runs 2 hours ahead wrote 60 rows a while ago, before 100 by
+      // the others: the newest rows by time are all its own, but not the last inserted.
+      if (zone === 'UTC') {
+        insert(`SELECT 'drift' || g, localtimestamp + interval '2 hours' FROM generate_series(1, 60) g`);
+        insert(`SELECT 'busy' || g, localtimestamp FROM generate_series(1, 100) g`);
+      }
       insert(`VALUES ('old', localtimestamp - interval '1 hour'), ('recent', localtimestamp)`);
       // In UTC, a row dated 10 hours ahead is already there: the median of the newest rows, not
       // the newest, tells where the application's clock stands.
@@ -596,6 +602,7 @@ describe('following a PostgreSQL table', () => {
       expect(stored('after')).toBe(20);
       expect(stored('future')).toBe(zone === 'America/New_York' ? 0 : 1);
       expect(stored('skewed')).toBe(zone === 'UTC' ? 1 : 0);
+      expect([stored('drift'), stored('busy')]).toEqual(zone === 'UTC' ? [60, 100] : [0, 0]);
       // Within the overlap before the tail started, as with a column with a zone.
       expect(stored('recent')).toBe(1);
       // East of UTC every row is dated after the server's clock, an hour ago too: the newest

@@ -206,13 +206,8 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
     },
     newestTime: async (table, timeColumn, before) => {
       const name = await named(table);
-      const time = quoteMysqlIdentifier(
-        listed(
-          timeColumn,
-          (await columns(table)).map((c) => c.name),
-          'column',
-        ),
-      );
+      const names = (await columns(table)).map((c) => c.name);
+      const time = quoteMysqlIdentifier(listed(timeColumn, names, 'column'));
       const [row] = await readOnly<{ newest: unknown }>(
         connection,
         `SELECT MAX(${time}) AS newest FROM ${quoteMysqlIdentifier(name)} WHERE ${time} < ?`,
@@ -220,18 +215,14 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
       );
       return row?.newest ?? undefined;
     },
-    newestTimes: async (table, timeColumn, limit) => {
+    newestTimes: async (table, timeColumn, key, limit) => {
       const name = await named(table);
-      const time = quoteMysqlIdentifier(
-        listed(
-          timeColumn,
-          (await columns(table)).map((c) => c.name),
-          'column',
-        ),
-      );
+      const names = (await columns(table)).map((c) => c.name);
+      const time = quoteMysqlIdentifier(listed(timeColumn, names, 'column'));
+      const ordered = quoteMysqlIdentifier(listed(key, names, 'column'));
       const rows = await readOnly<{ time: unknown }>(
         connection,
-        `SELECT ${time} AS time FROM ${quoteMysqlIdentifier(name)} WHERE ${time} IS NOT NULL ORDER BY ${time} DESC LIMIT ?`,
+        `SELECT ${time} AS time FROM ${quoteMysqlIdentifier(name)} WHERE ${time} IS NOT NULL ORDER BY ${ordered} DESC LIMIT ?`,
         [limit],
       );
       return rows.map((row) => row.time);

@@ -170,13 +170,8 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
     },
     newestTime: async (table, timeColumn, before) => {
       const [schema, name] = await qualified(table);
-      const time = quoteIdentifier(
-        listed(
-          timeColumn,
-          (await columns(table)).map((c) => c.name),
-          'column',
-        ),
-      );
+      const names = (await columns(table)).map((c) => c.name);
+      const time = quoteIdentifier(listed(timeColumn, names, 'column'));
       const result = await readOnly<{ newest: unknown }>(
         client,
         `SELECT max(${time}) AS newest FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${time} < $1`,
@@ -184,18 +179,14 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
       );
       return result.rows[0]?.newest ?? undefined;
     },
-    newestTimes: async (table, timeColumn, limit) => {
+    newestTimes: async (table, timeColumn, key, limit) => {
       const [schema, name] = await qualified(table);
-      const time = quoteIdentifier(
-        listed(
-          timeColumn,
-          (await columns(table)).map((c) => c.name),
-          'column',
-        ),
-      );
+      const names = (await columns(table)).map((c) => c.name);
+      const time = quoteIdentifier(listed(timeColumn, names, 'column'));
+      const ordered = quoteIdentifier(listed(key, names, 'column'));
       const result = await readOnly<{ time: unknown }>(
         client,
-        `SELECT ${time} AS time FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${time} IS NOT NULL ORDER BY ${time} DESC LIMIT $1`,
+        `SELECT ${time} AS time FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)} WHERE ${time} IS NOT NULL ORDER BY ${ordered} DESC LIMIT $1`,
         [limit],
       );
       return result.rows.map((row) => row.time);

@@ -138,8 +138,11 @@ export interface TableReader {
    * undefined when there is none. Servers only (one index search where the column has an index).
    */
   newestTime?(table: string, timeColumn: string, before: string): Promise<unknown>;
-  /** The `limit` newest times in `timeColumn`, newest first, as rows carry them. Servers only. */
-  newestTimes?(table: string, timeColumn: string, limit: number): Promise<unknown[]>;
+  /**
+   * The times in `timeColumn` of the `limit` rows with the highest `key` (the last inserted, for a
+   * key the server hands out in order), as rows carry them. Servers only.
+   */
+  newestTimes?(table: string, timeColumn: string, key: string, limit: number): Promise<unknown[]>;
   /**
    * Rows in (time, key) order (newest first with `order: 'desc'`), `limit` of them from
    * `position`, within [from, to) when given (the server's own time text), matching `search` when

@@ -161,8 +161,8 @@ function parsedLine(line: string): Record<string, unknown> | undefined {
  */
 const ZONELESS_TIME = /^datetime$|without time zone/i;
 /**
- * How many of the newest rows tell where the application's clock stands in such a column: their
- * median, so that a few rows dated ahead (a skewed server, a forged record) do not move it.
+ * How many of the rows inserted last tell where the application's clock stands in such a column:
+ * their median, so that a few rows dated ahead (a skewed server, a forged record) do not move it.
  */
 const CLOCK_SAMPLE = 101;
 /** Zones are whole quarter hours off UTC, and at most 14 h ahead of it. */
@@ -388,6 +388,15 @@ export class TableTail {
         `${timeColumn} is ${column?.type ?? 'not a column'}: following a table needs a timestamp column`,
       );
     const key = await this.answered(reader.keyColumn(table));
+    if (this.sequence === undefined) {
+      if (key === undefined || reader.sequenceKey === undefined) this.sequence = false;
+      else {
+        // Unanswered (a dropped connection, a catalog the role may not read): the window is read
+        // this time, and the question asked again next time.
+        const known = await this.answered(reader.sequenceKey(table)).catch(() => undefined);
+        if (known !== undefined) this.sequence = known;
+      }
+    }
     // The server's clock, where the rows' times come from: a tail from now starts at it, and the
     // cursor never stays past it. A row dated in the future (a skewed clock, a forged record)
     // would otherwise leave every row committed after it below the window, unread. So the next
@@ -401,11 +410,12 @@ export class TableTail {
     const zoneless = ZONELESS_TIME.test(column.type);
     const now = reader.serverMicros ? await this.answered(reader.serverMicros()) : Date.now() * 1000;
     if (zoneless && this.zoneAhead === undefined)
-      this.zoneAhead = await this.zoneAheadOf(reader, table, timeColumn, now);
+      this.zoneAhead = await this.zoneAheadOf(reader, table, timeColumn, key, now);
     const latest = now + (zoneless ? (this.zoneAhead ?? 0) : 0);
     this.serverClock = latest;
     if (this.cursorMicros === undefined && zoneless && reader.newestTime) {
-      const before = new Date(latest / 1000).toISOString();
+      // `zoneAhead` is rounded down: the application's clock may be a quarter hour further.
+      const before = new Date((latest + ZONE_STEP) / 1000).toISOString();
       const newest = timeOf(await this.answered(reader.newestTime(table, timeColumn, before))) ?? 0;
       this.cursorMicros = newest;
       this.status.cursor = new Date(newest / 1000).toISOString();
@@ -413,15 +423,6 @@ export class TableTail {
     if (this.cursorMicros === undefined || this.cursorMicros > latest) {
       this.cursorMicros = latest;
       this.status.cursor = new Date(latest / 1000).toISOString();
-    }
-    if (this.sequence === undefined) {
-      if (key === undefined || reader.sequenceKey === undefined) this.sequence = false;
-      else {
-        // Unanswered (a dropped connection, a catalog the role may not read): the window is read
-        // this time, and the question asked again next time.
-        const known = await this.answered(reader.sequenceKey(table)).catch(() => undefined);
-        if (known !== undefined) this.sequence = known;
-      }
     }
     const from = new Date(this.windowStart() / 1000).toISOString();
     // New and late rows only, when the key tells them apart; else the whole overlap window. Every
@@ -502,25 +503,30 @@ export class TableTail {
 
   /**
    * How far ahead of the server's clock the application's clock runs in a column without a zone
-   * (µs): the median of the newest rows' times less that clock, in whole quarter hours, from 0
-   * (UTC, a zone west of it, or a table idle for a while: the server's clock caps the cursor, as
-   * for any column) to 14 h. Without it, every poll read again all the hours a zone east of UTC
-   * runs ahead, and remembered every row of them.
+   * (µs): the median time of the rows inserted last (by a key the server hands out in order)
+   * less that clock, in whole quarter hours down, from 0 (UTC, a zone west of it, a table idle for
+   * a while, or no such key: the server's clock caps the cursor, as for any column) to 14 h.
+   * Without it, every poll read again all the hours a zone east of UTC runs ahead, and remembered
+   * every row of them. The rows inserted last, not the newest by time: rows dated ahead stay the
+   * newest however few are written, but are few among the last inserted unless most writers skew
+   * (then the rows of the others, dated before theirs, are not read: the README names this).
+   * Unknown (asked again at the next poll) while the table is empty.
    */
   private async zoneAheadOf(
     reader: TableReader,
     table: string,
     timeColumn: string,
+    key: string | undefined,
     now: number,
-  ): Promise<number> {
-    if (!reader.newestTimes) return 0;
-    const times = (await this.answered(reader.newestTimes(table, timeColumn, CLOCK_SAMPLE)))
+  ): Promise<number | undefined> {
+    if (!reader.newestTimes || this.sequence !== true || key === undefined) return 0;
+    const times = (await this.answered(reader.newestTimes(table, timeColumn, key, CLOCK_SAMPLE)))
       .map(timeOf)
       .filter((time): time is number => time !== undefined)
       .sort((a, b) => a - b);
     const median = times[Math.floor(times.length / 2)];
-    if (median === undefined) return 0;
-    const ahead = Math.round((median - now) / ZONE_STEP) * ZONE_STEP;
+    if (median === undefined) return undefined;
+    const ahead = Math.floor((median - now) / ZONE_STEP) * ZONE_STEP;
     return Math.min(WIDEST_ZONE_AHEAD, Math.max(0, ahead));
   }
 

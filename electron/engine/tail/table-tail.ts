@@ -312,6 +312,12 @@ export class TableTail {
     }
   }
 
+  /** Puts the cursor at `micros`, back or forth (`setCursor` only moves it on, to a row's time). */
+  private placeCursor(micros: number): void {
+    this.cursorMicros = micros;
+    this.status.cursor = new Date(micros / 1000).toISOString();
+  }
+
   /** One poll: connect if needed (unless a retry is not due yet), read, store. */
   async step(): Promise<void> {
     if (this.stopped) return;
@@ -416,14 +422,9 @@ export class TableTail {
     if (this.cursorMicros === undefined && zoneless && reader.newestTime) {
       // `zoneAhead` is rounded down: the application's clock may be a quarter hour further.
       const before = new Date((latest + ZONE_STEP) / 1000).toISOString();
-      const newest = timeOf(await this.answered(reader.newestTime(table, timeColumn, before))) ?? 0;
-      this.cursorMicros = newest;
-      this.status.cursor = new Date(newest / 1000).toISOString();
+      this.placeCursor(timeOf(await this.answered(reader.newestTime(table, timeColumn, before))) ?? 0);
     }
-    if (this.cursorMicros === undefined || this.cursorMicros > latest) {
-      this.cursorMicros = latest;
-      this.status.cursor = new Date(latest / 1000).toISOString();
-    }
+    if (this.cursorMicros === undefined || this.cursorMicros > latest) this.placeCursor(latest);
     const from = new Date(this.windowStart() / 1000).toISOString();
     // New and late rows only, when the key tells them apart; else the whole overlap window. Every
     // twice the overlap the window is read even so, and a row in it the filter would have left

@@ -146,9 +146,7 @@ export class FileTail {
     const tail = new FileTail(session, absolute, { resume, rotatedOut }, options);
     await tail.learnLayout();
     // The new file may be empty yet (or missing): the rotated one read on tells the layout then.
-    if (!tail.container && rotatedOut && rotatedSpool)
-      tail.container =
-        (await sniffStream(new HashingFileReader(rotatedSpool).chunks()).catch(() => null)) ?? undefined;
+    if (!tail.container && rotatedOut && rotatedSpool) tail.container = await layoutOf(rotatedSpool);
     // A CSV file rotated out may be read on (see FileFollower): its header is its spools' first line.
     const header =
       tail.container?.kind === 'csv' && rotatedSpool ? firstLine(readHead(rotatedSpool)) : undefined;
@@ -166,10 +164,7 @@ export class FileTail {
    */
   private async learnLayout(): Promise<void> {
     if (!existsSync(this.status.path) || statSync(this.status.path).size === 0) return;
-    const container = await sniffStream(new HashingFileReader(this.status.path).chunks()).catch(
-      () => undefined,
-    );
-    this.container = container ?? undefined;
+    this.container = await layoutOf(this.status.path);
     const header = this.container?.kind === 'csv' ? firstLine(readHead(this.status.path)) : undefined;
     if (header) this.headers.set(statSync(this.status.path).ino, header);
   }
@@ -342,9 +337,7 @@ export class FileTail {
         this.format = result.format as FormatId;
         this.status.format = result.format;
       }
-      if (!this.container && result?.status === 'complete')
-        this.container =
-          (await sniffStream(new HashingFileReader(file).chunks()).catch(() => null)) ?? undefined;
+      if (!this.container && result?.status === 'complete') this.container = await layoutOf(file);
       this.status.events += summary.totals.accepted;
       this.status.duplicates += summary.totals.duplicates;
       this.status.rejected += summary.totals.rejected;
@@ -498,6 +491,11 @@ function spoolTail(spool: Spool): Buffer {
   } finally {
     closeSync(fd);
   }
+}
+
+/** A file's layout (container, CSV delimiter…) from its first bytes; undefined when none is known. */
+async function layoutOf(file: string): Promise<ContainerInfo | undefined> {
+  return (await sniffStream(new HashingFileReader(file).chunks()).catch(() => null)) ?? undefined;
 }
 
 /** The first 64 KiB of a file (its header line, if any). */

@@ -31,6 +31,11 @@ export const TailStatus = z.object({
   /** The format the first lines were recognized as (kept for the rest of the file). */
   format: z.string().optional(),
   error: z.string().optional(),
+  /**
+   * Something the tail could not read and will not (a file rotated out and compressed while no
+   * tail ran): shown until the tail stops, unlike `error`.
+   */
+  warning: z.string().optional(),
   /** A table's connection failed: the attempt, and when the next one starts (epoch ms). */
   attempt: z.number().int().optional(),
   retryAt: z.number().optional(),

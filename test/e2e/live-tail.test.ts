@@ -1,8 +1,10 @@
 // Following a log file from the workspace, in real Chromium against the real engine (serve mode):
 // Follow… a file while a writer appends real Okta events, the table keeping up; pause, and the
 // exact number of events that arrived meanwhile; scrolling away stops following; jump back to
-// live; a brute force written to the file raises a notification; stop. Screenshots 50–53.
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+// live; a brute force written to the file raises a notification; stop; followed again after two
+// rotations while stopped, the warning that what the file held then is gone. Screenshots 50–54.
+import { appendFileSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataset } from '../support/paths.ts';
 import { tempDir } from '../support/temp-case.ts';
@@ -120,6 +122,35 @@ describe('live tail in the workspace (serve mode, Chromium)', () => {
     await bar().getByRole('button', { name: 'Stop' }).click();
     await expect.poll(() => bar().textContent()).toContain('stopped');
     await w.shot('53-stopped');
+    expect(w.pageErrors).toEqual([]);
+  });
+
+  it('says, when followed again, that the file it stopped in was rotated and compressed meanwhile', async () => {
+    // While no tail runs: two rotations, the file the tail stopped in compressed at the second
+    // (logrotate's delaycompress). A link elsewhere keeps its inode from going to a new file.
+    write(2);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, '');
+    write(2);
+    linkSync(`${log}.1`, temp.file('okta-live-kept'));
+    writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
+    rmSync(`${log}.1`);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, '');
+    write(3);
+    const shown = await rowCount();
+    await page().getByRole('button', { name: 'Follow…' }).click();
+    const dialog = page().getByRole('dialog', { name: 'Follow a log file' });
+    await dialog.getByLabel('File path').fill(log);
+    await dialog.getByRole('button', { name: 'Follow' }).click();
+    await expect.poll(() => bar().textContent()).toContain('no longer beside it');
+    // The new file is read all the same; the warning stays while the tail follows.
+    await expect.poll(rowCount).toBe(shown + 3);
+    write(1);
+    await expect.poll(rowCount).toBe(shown + 4);
+    expect(await bar().textContent()).toContain('compressed or deleted');
+    await w.shot('54-rotated-while-stopped');
+    await bar().getByRole('button', { name: 'Stop' }).click();
     expect(w.pageErrors).toEqual([]);
   });
 });

@@ -173,6 +173,8 @@ async function followFile(
 ): Promise<Followed> {
   void kept;
   const tail = await FileTail.start(session, file, { fromEnd: !fromStart });
+  if (tail.status.warning)
+    console.error(`auditscope tail: warning: ${makeControlsVisible(tail.status.warning)}`);
   return {
     onUpdate: (listener) =>
       tail.onUpdate((status, batch) => (batch || status.state !== 'following' ? listener() : undefined)),

@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 
 /** Where a follower is: which file (by inode) and the byte after the last complete line read. */
@@ -37,6 +37,18 @@ const MAX_READ = 8 * 1024 * 1024;
  */
 const ROTATED_GRACE_MS = 5000;
 
+/** A file the path no longer names, read on until it is finished (see `readRotatedOut`). */
+interface RotatedFile {
+  fd: number;
+  cursor: FileCursor;
+  size: number;
+  /** When it last grew (epoch ms): its modification time when it was found beside the path. */
+  grewAt: number;
+}
+
+/** Suffixes of files a log rotation compressed: not read as lines (see `reopenRotatedOut`). */
+const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
+
 /**
  * `tail -F` over one path, in polls: appends are read up to the last complete line (a line still
  * being written waits for its newline); a rotation (the path now names another file) follows the
@@ -50,13 +62,18 @@ export class FileFollower {
   /** The last bytes read (see `markStillThere`). */
   private mark: Buffer | undefined;
   private readonly path: string;
-  /** The file the path named before the last rotation, still read (see ROTATED_GRACE_MS). */
-  private rotatedOut: { fd: number; cursor: FileCursor; size: number; grewAt: number } | undefined;
+  /**
+   * Files the path named before, oldest first, still read: the one before the last rotation (see
+   * ROTATED_GRACE_MS), and, when the follower starts, those rotated out while none ran.
+   */
+  private rotatedOut: RotatedFile[] = [];
+  /** Why lines written while no follower ran may not have been read (see `reopenRotatedOut`). */
+  warning: string | undefined;
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
    * `rotatedOut`: where a previous follower was in a file the path no longer names (see
-   * `reopenRotatedOut`).
+   * `reopenRotatedOut`), the same as `resume` when that follower stopped in it.
    */
   constructor(
     file: string,
@@ -64,7 +81,8 @@ export class FileFollower {
   ) {
     this.path = file;
     this.open(options.resume, options.fromEnd ?? false);
-    if (options.rotatedOut) this.reopenRotatedOut(options.rotatedOut);
+    if (options.rotatedOut)
+      this.reopenRotatedOut(options.rotatedOut, options.resume?.inode === options.rotatedOut.inode);
   }
 
   /**
@@ -73,33 +91,67 @@ export class FileFollower {
    * if it is still beside the path under another name (logrotate's app.log.1, app.log-20261201…)
    * and still holds the bytes read last before that place (an inode is reused once its file is
    * deleted). Lines the application wrote to it meanwhile are not lost.
+   *   `stoppedInIt`: the earlier follower stopped in that file, so the path was rotated while none
+   * ran, perhaps more than once: the files rotated out after it (app.log.2 was ours, app.log.1
+   * came next) are read too, from their start. Without that file (compressed, deleted) there is no
+   * knowing where those lines are: `warning` says so.
    */
-  private reopenRotatedOut(cursor: FileCursor): void {
+  private reopenRotatedOut(cursor: FileCursor, stoppedInIt: boolean): void {
     if (this.cursor?.inode === cursor.inode) return;
     const dir = path.dirname(this.path);
     const base = path.basename(this.path);
+    const siblings = this.siblings(dir, base);
+    const ours = siblings.find(
+      (s) => s.stat.isFile() && s.stat.ino === cursor.inode && s.stat.size >= cursor.offset,
+    );
+    const fd = ours && openIfHolds(path.join(dir, ours.name), cursor);
+    if (!ours || fd === undefined) {
+      if (stoppedInIt)
+        this.warning =
+          `${base} was rotated while no tail followed it, and the file the last tail stopped in is no ` +
+          `longer beside it (compressed or deleted): lines written to it after that tail stopped, if ` +
+          `any, and the files rotated out after it were not read (import them to add their events)`;
+      return;
+    }
+    this.rotatedOut.push(rotatedFile(fd, { inode: cursor.inode, offset: cursor.offset }, ours.stat));
+    if (!stoppedInIt) return;
+    const later = rotatedAfter(ours.name.slice(base.length), siblings, base).filter(
+      (s) =>
+        s.stat.ino !== cursor.inode &&
+        s.stat.ino !== this.cursor?.inode &&
+        s.stat.mtimeMs >= ours.stat.mtimeMs,
+    );
+    const compressed: string[] = [];
+    for (const file of later) {
+      if (COMPRESSED.test(file.name)) {
+        compressed.push(file.name);
+        continue;
+      }
+      const laterFd = openIfHolds(path.join(dir, file.name), { inode: file.stat.ino, offset: 0 });
+      if (laterFd !== undefined)
+        this.rotatedOut.push(rotatedFile(laterFd, { inode: file.stat.ino, offset: 0 }, file.stat));
+    }
+    if (compressed.length > 0)
+      this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (import them to add their events)`;
+  }
+
+  /** The regular files beside the path whose names begin with its name (its rotated-out ones). */
+  private siblings(dir: string, base: string): Sibling[] {
     let names: string[];
     try {
       names = readdirSync(dir);
     } catch {
-      return;
+      return [];
     }
-    for (const name of names) {
-      if (name === base || !name.startsWith(base)) continue;
-      let fd: number;
+    return names.flatMap((name) => {
+      if (name === base || !name.startsWith(base)) return [];
       try {
-        fd = openSync(path.join(dir, name), 'r');
+        const stat = statSync(path.join(dir, name));
+        return stat.isFile() ? [{ name, stat }] : [];
       } catch {
-        continue;
+        return [];
       }
-      const stat = fstatSync(fd);
-      if (stat.isFile() && stat.ino === cursor.inode && stat.size >= cursor.offset && holdsMark(fd, cursor)) {
-        const reopened = { inode: cursor.inode, offset: cursor.offset };
-        this.rotatedOut = { fd, cursor: reopened, size: stat.size, grewAt: Date.now() };
-        return;
-      }
-      closeSync(fd);
-    }
+    });
   }
 
   /** The position to resume from: every byte before it has been handed out. */
@@ -148,9 +200,9 @@ export class FileFollower {
       this.mark = Buffer.from(chunk.bytes.subarray(Math.max(0, chunk.bytes.length - MARK_BYTES)));
     }
     if (rotated) {
-      // Read on while the application may still write to it; an earlier one is finished now.
+      // Read on while the application may still write to it; earlier ones are finished now.
       events.push(...this.readRotatedOut(true));
-      this.rotatedOut = { fd, cursor, size: fstatSync(fd).size, grewAt: Date.now() };
+      this.rotatedOut.push({ fd, cursor, size: fstatSync(fd).size, grewAt: Date.now() });
       this.fd = undefined;
       const from = cursor.inode;
       if (this.open(undefined, false)) {
@@ -196,35 +248,37 @@ export class FileFollower {
   }
 
   /**
-   * The lines a rotated file gained; all it holds, last line included, once it has been quiet
-   * for ROTATED_GRACE_MS or when `finished` (then it is closed).
+   * The lines the rotated files gained, oldest file first: a read a poll of the oldest (MAX_READ
+   * bounds its batch); all it holds, last line included, once it has been quiet for
+   * ROTATED_GRACE_MS (then it is closed, and the next one is read), or all of every one when
+   * `finished`.
    */
   private readRotatedOut(finished: boolean): FollowEvent[] {
-    const out = this.rotatedOut;
-    if (!out) return [];
-    const size = fstatSync(out.fd).size;
-    if (size > out.size) {
-      out.size = size;
-      out.grewAt = Date.now();
-    }
-    const toEnd = finished || Date.now() - out.grewAt >= ROTATED_GRACE_MS;
     const events: FollowEvent[] = [];
-    // A read a poll (MAX_READ bounds its batch), all of it when finished.
-    for (
-      let chunk = this.read(out.fd, out.cursor, toEnd);
-      chunk;
-      chunk = finished ? this.read(out.fd, out.cursor, true) : undefined
-    )
-      events.push({ kind: 'chunk', chunk });
-    if (toEnd && out.cursor.offset >= fstatSync(out.fd).size) {
+    for (let out = this.rotatedOut[0]; out; out = this.rotatedOut[0]) {
+      const size = fstatSync(out.fd).size;
+      if (size > out.size) {
+        out.size = size;
+        out.grewAt = Date.now();
+      }
+      const toEnd = finished || Date.now() - out.grewAt >= ROTATED_GRACE_MS;
+      for (
+        let chunk = this.read(out.fd, out.cursor, toEnd);
+        chunk;
+        chunk = finished ? this.read(out.fd, out.cursor, true) : undefined
+      )
+        events.push({ kind: 'chunk', chunk });
+      if (!(toEnd && out.cursor.offset >= fstatSync(out.fd).size)) break;
       closeSync(out.fd);
-      this.rotatedOut = undefined;
+      this.rotatedOut.shift();
       events.push({ kind: 'finished', inode: out.cursor.inode });
+      // A read a poll: the next file waits for the next poll, unless all are read now.
+      if (!finished) break;
     }
     return events;
   }
 
-  /** What is left to read of a rotated file, read to its end now (the tail stops). */
+  /** What is left to read of the rotated files, read to their ends now (the tail stops). */
   finish(): FollowEvent[] {
     return this.readRotatedOut(true);
   }
@@ -241,8 +295,8 @@ export class FileFollower {
   close(): void {
     if (this.fd !== undefined) closeSync(this.fd);
     this.fd = undefined;
-    if (this.rotatedOut) closeSync(this.rotatedOut.fd);
-    this.rotatedOut = undefined;
+    for (const out of this.rotatedOut) closeSync(out.fd);
+    this.rotatedOut = [];
   }
 }
 
@@ -253,4 +307,52 @@ function holdsMark(fd: number, cursor: FileCursor): boolean {
   const now = Buffer.alloc(mark.length);
   const read = readSync(fd, now, 0, mark.length, cursor.offset - mark.length);
   return read === mark.length && now.equals(mark);
+}
+
+interface Sibling {
+  name: string;
+  stat: Stats;
+}
+
+function rotatedFile(fd: number, cursor: FileCursor, stat: Stats): RotatedFile {
+  // Quiet since long before this follower started: read to its end at once, not after a grace.
+  return { fd, cursor, size: stat.size, grewAt: Math.min(Date.now(), stat.mtimeMs) };
+}
+
+/** The file opened, if it still holds the cursor's mark (else undefined). */
+function openIfHolds(file: string, cursor: FileCursor): number | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  if (fstatSync(fd).ino === cursor.inode && holdsMark(fd, cursor)) return fd;
+  closeSync(fd);
+  return undefined;
+}
+
+/**
+ * The files rotated out after the one with this suffix, oldest first, by the names log rotation
+ * gives: numbered (app.log.2 is older than app.log.1: those numbered below it), else dated
+ * (app.log-20261201: those of the same shape sorting after it). Other names beside the path (a
+ * copy, a backup) are not rotations of it.
+ */
+function rotatedAfter(suffix: string, siblings: readonly Sibling[], base: string): Sibling[] {
+  const stripped = (name: string): string => name.slice(base.length).replace(COMPRESSED, '');
+  // Numbers past three digits are dates or times (app.log-20261201, app.log-1796154533).
+  const numbered = /^([.\-_])(\d{1,3})$/.exec(suffix);
+  if (numbered) {
+    const [, separator, number] = numbered;
+    return siblings
+      .map((s) => ({ s, match: /^([.\-_])(\d{1,3})$/.exec(stripped(s.name)) }))
+      .filter(({ match }) => match && match[1] === separator && Number(match[2]) < Number(number))
+      .sort((a, b) => Number(b.match?.[2]) - Number(a.match?.[2]))
+      .map(({ s }) => s);
+  }
+  if (!/^[.\-_]\d[\d.\-_T:]*$/.test(suffix)) return [];
+  const shape = (text: string): string => text.replace(/\d/g, '0');
+  return siblings
+    .filter((s) => shape(stripped(s.name)) === shape(suffix) && stripped(s.name) > suffix)
+    .sort((a, b) => (stripped(a.name) < stripped(b.name) ? -1 : 1));
 }

@@ -120,6 +120,7 @@ export class FileTail {
       bytes: 0,
       rotations: 0,
       truncations: 0,
+      ...(this.follower.warning ? { warning: this.follower.warning } : {}),
     };
   }
 

@@ -63,6 +63,7 @@ export function LiveBar({ newEvents }: { newEvents: number }) {
               </span>
             )}
             {t.error && <span className="failure-text"> · {cellText(t.error)}</span>}
+            {t.warning && <span className="failure-text"> · {cellText(t.warning)}</span>}
             {(t.state === 'following' ||
               t.state === 'waiting for the file' ||
               t.state === 'reconnecting' ||

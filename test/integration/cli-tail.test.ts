@@ -1,8 +1,10 @@
 // `auditscope tail`: a real process following a real file while lines are appended, printing
 // events as they arrive, reporting the alerts they raise, stopping cleanly on Ctrl-C (SIGINT) and
-// resuming later from where it stopped.
+// resuming later from where it stopped, and warning when the file it stopped in was rotated and
+// compressed meanwhile.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataset, REPO_ROOT } from '../support/paths.ts';
@@ -71,6 +73,23 @@ describe('auditscope tail', () => {
     expect(await second.exit).toBe(0);
     expect(lines(second.out()).map((l) => (JSON.parse(l) as { raw: string }).raw)).toEqual(successes);
     expect(second.err()).toContain('8 events stored');
+
+    // Rotated twice while nothing followed it, the file it stopped in compressed at the second
+    // rotation (a link elsewhere keeps its inode from going to the new file): said so.
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, '');
+    linkSync(`${log}.1`, temp.file('signins-inode-kept'));
+    writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
+    rmSync(`${log}.1`);
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, `${okta.slice(20, 22).join('\n')}\n`);
+    const third = start('--file', log, '--case', casePath, '--format', 'ndjson');
+    await until(() => lines(third.out()).length === 2, "the new file's events");
+    third.child.kill('SIGINT');
+    expect(await third.exit).toBe(0);
+    expect(third.err()).toMatch(
+      /auditscope tail: warning: signins\.ndjson was rotated while no tail followed it.*\(compressed or deleted\)/,
+    );
   }, 90_000);
 
   it('raises a high alert for a burst of failed sign-ins as it is written', async () => {

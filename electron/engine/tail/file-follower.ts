@@ -28,6 +28,9 @@ export type FollowEvent =
 /** Bytes before the cursor compared at each poll to notice a file rewritten from the start. */
 const MARK_BYTES = 64;
 
+/** The fewest bytes read last that identify a copy of the file by themselves (see `contentOf`). */
+const MIN_MARK_BYTES = 16;
+
 /** Reads at most this much per poll, so one poll's batch stays bounded however far behind. */
 const MAX_READ = 8 * 1024 * 1024;
 
@@ -45,6 +48,9 @@ interface RotatedFile {
   /** When it last grew (epoch ms): its modification time when it was found beside the path. */
   grewAt: number;
 }
+
+/** What log rotation appends to a file's name: a number, or a date or time. */
+const ROTATION_NAME = /^[.\-_]\d[\d.\-_T:]*$/;
 
 /** Suffixes of files a log rotation compressed: not read as lines (see `reopenRotatedOut`). */
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
@@ -69,6 +75,8 @@ export class FileFollower {
   private rotatedOut: RotatedFile[] = [];
   /** Why lines written while no follower ran may not have been read (see `reopenRotatedOut`). */
   warning: string | undefined;
+  /** What the follower found when it started (a truncation while none ran), told at the first poll. */
+  private seenAtStart: FollowEvent[] = [];
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
@@ -81,8 +89,24 @@ export class FileFollower {
   ) {
     this.path = file;
     this.open(options.resume, options.fromEnd ?? false);
-    if (options.rotatedOut)
-      this.reopenRotatedOut(options.rotatedOut, options.resume?.inode === options.rotatedOut.inode);
+    const { resume, rotatedOut } = options;
+    if (rotatedOut)
+      this.reopenRotatedOut(rotatedOut, resume?.inode === rotatedOut.inode ? 'rotated' : undefined);
+    if (resume && this.cursor && this.fd !== undefined && resume.inode === this.cursor.inode) {
+      if (resume.offset <= fstatSync(this.fd).size && holdsMark(this.fd, resume)) return;
+      // Truncated (logrotate's copytruncate) or replaced by a file given the same inode while no
+      // follower ran: read from its start, and on from where the last follower was in the copy
+      // beside it, if there is one.
+      this.cursor.offset = 0;
+      this.mark = undefined;
+      this.reopenRotatedOut(resume, 'rewritten');
+      this.seenAtStart.push({
+        kind: 'truncated',
+        inode: resume.inode,
+        was: resume.offset,
+        now: fstatSync(this.fd).size,
+      });
+    }
   }
 
   /**
@@ -91,33 +115,34 @@ export class FileFollower {
    * if it is still beside the path under another name (logrotate's app.log.1, app.log-20261201…)
    * and still holds the bytes read last before that place (an inode is reused once its file is
    * deleted). Lines the application wrote to it meanwhile are not lost.
-   *   `stoppedInIt`: the earlier follower stopped in that file, so the path was rotated while none
-   * ran, perhaps more than once: the files rotated out after it (app.log.2 was ours, app.log.1
-   * came next) are read too, from their start. Without that file (compressed, deleted) there is no
-   * knowing where those lines are: `warning` says so.
+   *   `stoppedIn`: the earlier follower stopped in that file, and since then the path was
+   * `rotated` (perhaps more than once), or the file `rewritten` in place (truncated by
+   * copytruncate, or a new file given its inode). Its content then is looked for beside the path
+   * (by the bytes read last, when the inode no longer tells), and the files rotated out after it
+   * (app.log.2 was ours, app.log.1 came next) are read too, from their start. Without it
+   * (compressed, deleted) there is no knowing where those lines are: `warning` says so.
    */
-  private reopenRotatedOut(cursor: FileCursor, stoppedInIt: boolean): void {
-    if (this.cursor?.inode === cursor.inode) return;
+  private reopenRotatedOut(cursor: FileCursor, stoppedIn?: 'rotated' | 'rewritten'): void {
+    if (stoppedIn === undefined && this.cursor?.inode === cursor.inode) return;
     const dir = path.dirname(this.path);
     const base = path.basename(this.path);
     const siblings = this.siblings(dir, base);
-    const ours = siblings.find(
-      (s) => s.stat.isFile() && s.stat.ino === cursor.inode && s.stat.size >= cursor.offset,
-    );
-    const fd = ours && openIfHolds(path.join(dir, ours.name), cursor);
-    if (!ours || fd === undefined) {
-      if (stoppedInIt)
+    const found = this.contentOf(cursor, siblings, dir, stoppedIn !== undefined);
+    if (!found) {
+      if (stoppedIn)
         this.warning =
-          `${base} was rotated while no tail followed it, and the file the last tail stopped in is no ` +
-          `longer beside it (compressed or deleted): lines written to it after that tail stopped, if ` +
-          `any, and the files rotated out after it were not read (import them to add their events)`;
+          `${base} was ${stoppedIn === 'rotated' ? 'rotated' : 'truncated or replaced'} while no tail followed ` +
+          `it, and what it held when the last tail stopped is no longer beside it (compressed or deleted): ` +
+          `lines written to it after that tail stopped, if any, and the files rotated out after it were ` +
+          `not read (import them to add their events)`;
       return;
     }
-    this.rotatedOut.push(rotatedFile(fd, { inode: cursor.inode, offset: cursor.offset }, ours.stat));
-    if (!stoppedInIt) return;
+    const { file: ours, fd } = found;
+    this.rotatedOut.push(rotatedFile(fd, { inode: ours.stat.ino, offset: cursor.offset }, ours.stat));
+    if (!stoppedIn) return;
     const later = rotatedAfter(ours.name.slice(base.length), siblings, base).filter(
       (s) =>
-        s.stat.ino !== cursor.inode &&
+        s.stat.ino !== ours.stat.ino &&
         s.stat.ino !== this.cursor?.inode &&
         s.stat.mtimeMs >= ours.stat.mtimeMs,
     );
@@ -133,6 +158,34 @@ export class FileFollower {
     }
     if (compressed.length > 0)
       this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (import them to add their events)`;
+  }
+
+  /**
+   * The file beside the path holding what the cursor's file held at the cursor, opened: by its
+   * inode and the bytes read last; else, when `byMark`, by those bytes alone (a copy: copytruncate,
+   * or a file given the old one's inode), in a file named as log rotation names them first.
+   */
+  private contentOf(
+    cursor: FileCursor,
+    siblings: readonly Sibling[],
+    dir: string,
+    byMark: boolean,
+  ): { file: Sibling; fd: number } | undefined {
+    const fits = (s: Sibling): boolean => s.stat.size >= cursor.offset && s.stat.ino !== this.cursor?.inode;
+    const byInode = siblings.find((s) => fits(s) && s.stat.ino === cursor.inode);
+    const byInodeFd = byInode && openIfHolds(path.join(dir, byInode.name), cursor);
+    if (byInode && byInodeFd !== undefined) return { file: byInode, fd: byInodeFd };
+    // A few bytes alone (a spool of one short line) could be anywhere.
+    if (!byMark || !cursor.mark || cursor.mark.length < MIN_MARK_BYTES) return undefined;
+    const rotationNamed = (s: Sibling): number =>
+      ROTATION_NAME.test(s.name.slice(path.basename(this.path).length)) ? 0 : 1;
+    for (const s of [...siblings]
+      .filter((s) => fits(s) && !COMPRESSED.test(s.name))
+      .sort((a, b) => rotationNamed(a) - rotationNamed(b))) {
+      const fd = openIfHolds(path.join(dir, s.name), { ...cursor, inode: s.stat.ino });
+      if (fd !== undefined) return { file: s, fd };
+    }
+    return undefined;
   }
 
   /** The regular files beside the path whose names begin with its name (its rotated-out ones). */
@@ -183,7 +236,8 @@ export class FileFollower {
 
   /** What happened since the last poll, in order. */
   poll(): FollowEvent[] {
-    const events: FollowEvent[] = this.readRotatedOut(false);
+    const events: FollowEvent[] = [...this.seenAtStart, ...this.readRotatedOut(false)];
+    this.seenAtStart = [];
     if (this.fd === undefined && !this.open(undefined, false)) return [...events, { kind: 'missing' }];
     const fd = this.fd as number;
     const cursor = this.cursor as FileCursor;
@@ -350,7 +404,7 @@ function rotatedAfter(suffix: string, siblings: readonly Sibling[], base: string
       .sort((a, b) => Number(b.match?.[2]) - Number(a.match?.[2]))
       .map(({ s }) => s);
   }
-  if (!/^[.\-_]\d[\d.\-_T:]*$/.test(suffix)) return [];
+  if (!ROTATION_NAME.test(suffix)) return [];
   const shape = (text: string): string => text.replace(/\d/g, '0');
   return siblings
     .filter((s) => shape(stripped(s.name)) === shape(suffix) && stripped(s.name) > suffix)

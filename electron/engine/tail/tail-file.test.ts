@@ -5,6 +5,7 @@
 // stores: nothing lost, nothing twice. And the rules find the same alerts as over the batch import.
 import {
   appendFileSync,
+  copyFileSync,
   mkdirSync,
   readFileSync,
   linkSync,
@@ -223,6 +224,37 @@ describe('tailing a file into a case', () => {
     );
   }, 60_000);
 
+  it('reads on in the copy of a file truncated while no tail ran (copytruncate), and the copies after it', async () => {
+    // Twice: the log copied to app.log.1 (the older copy moved to app.log.2 first), then emptied.
+    const copied = await rotatedTwiceWhileStopped('okta-copytruncate.ndjson', (log, lines) => {
+      copyFileSync(log, `${log}.1`);
+      writeFileSync(log, lines.slice(15, 20).join(''));
+      renameSync(`${log}.1`, `${log}.2`);
+      copyFileSync(log, `${log}.1`);
+    });
+    expect(copied.again.status.warning).toBeUndefined();
+    expect(await copied.again.stop()).toMatchObject({
+      events: 15,
+      duplicates: 0,
+      rejected: 0,
+      truncations: 1,
+    });
+    await copied.session.close();
+    expect(idsOf(copied.session.path).ids).toEqual(
+      await batchIds('okta-copytruncate.ndjson', copied.lines.slice(0, 25).join('')),
+    );
+    // The copy compressed at once (logrotate's compress without delaycompress): said so.
+    const compressed = await rotatedTwiceWhileStopped('okta-copytruncate-gz.ndjson', (log, lines) => {
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+      writeFileSync(log, lines.slice(15, 20).join(''));
+      renameSync(`${log}.1.gz`, `${log}.2.gz`);
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+    });
+    expect(compressed.again.status.warning).toMatch(/truncated or replaced while no tail followed it/);
+    expect(await compressed.again.stop()).toMatchObject({ events: 5 });
+    await compressed.session.close();
+  }, 60_000);
+
   it('says so when the file it stopped in was rotated out and compressed while no tail ran', async () => {
     const { lines, session, again } = await rotatedTwiceWhileStopped(
       'okta-compressed.ndjson',
@@ -230,8 +262,8 @@ describe('tailing a file into a case', () => {
         renameSync(log, `${log}.1`);
         writeFileSync(log, lines.slice(15, 20).join(''));
         // logrotate's delaycompress: the older file compressed at the second rotation. (A link
-        // elsewhere keeps its inode from going to the new file, which would read as the same file
-        // rewritten: see the README's limits.)
+        // elsewhere keeps its inode from going to the new file, which would read as the file
+        // replaced, and be warned of as such.)
         linkSync(`${log}.1`, temp.file('okta-compressed-inode-kept'));
         writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
         rmSync(`${log}.1`);

@@ -217,6 +217,30 @@ describe('following a PostgreSQL table', () => {
     );
   }, 60_000);
 
+  it('reads by key the rows dated before its window: a clock set back an hour, a backdated insert', async () => {
+    const { tail, write, stored } = await keyedTail('setback_audit');
+    await write(30, 'before');
+    await expect.poll(() => tail.status.keyedPolls, { timeout: 10_000 }).toBeGreaterThan(0);
+    // The application's clock falls back an hour (as a column without a zone does when daylight
+    // saving ends), and a job inserts a record dated last year: both before the overlap window.
+    for (let i = 0; i < 10; i++)
+      server.psql(
+        `INSERT INTO setback_audit (username, action, created_at)
+           VALUES ('setback${i}', 'login', clock_timestamp() - interval '1 hour')`,
+        'app',
+      );
+    server.psql(
+      `INSERT INTO setback_audit (username, action, created_at) VALUES ('backdated', 'login', '2025-06-01 00:00:00+00')`,
+      'app',
+    );
+    await write(5, 'after');
+    await expect.poll(() => tail.status.events, { timeout: 10_000 }).toBe(46);
+    const { actors } = await stored();
+    expect(actors.filter((a) => a.startsWith('setback'))).toHaveLength(10);
+    expect(actors.filter((a) => a === 'backdated' || a.startsWith('after'))).toHaveLength(6);
+    expect(new Set(actors).size).toBe(46);
+  }, 60_000);
+
   it('never polls by key a sequence that hands out cached blocks of keys (out of order)', async () => {
     server.psql('CREATE SEQUENCE cached_ids CACHE 10', 'app');
     const { write, stored } = await keyedTail('cached_audit', 'cached_ids');

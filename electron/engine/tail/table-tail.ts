@@ -452,10 +452,12 @@ export class TableTail {
           timeColumn,
           // Without a key, identical rows are told apart by their copy number (see `ownColumns`).
           ...(key ? { key } : { numberCopies: true }),
-          from,
+          // By key, new rows are read whatever their time: a clock set back (the hour a zone
+          // without daylight saving repeats, a skewed writer, a backdated insert) dates them
+          // before the window, where a time bound would leave them unread.
+          ...(keys ? { keys } : { from }),
           position,
           limit,
-          ...(keys ? { keys } : {}),
         }),
       );
     let read = 0;
@@ -486,7 +488,8 @@ export class TableTail {
       if (this.sequence === true)
         page.rows.forEach((row, i) => {
           const time = times[i] ?? 0;
-          this.gaps.note(row[key as string], time);
+          // A row dated before the cursor (see above) shows keys missing now, not at its time.
+          this.gaps.note(row[key as string], Math.max(time, this.cursorMicros ?? time));
           this.noteRead(row[key as string], row[timeColumn], time);
         });
       read += page.rows.length;

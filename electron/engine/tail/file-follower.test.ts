@@ -22,7 +22,8 @@ describe('a follower resuming after a rotation it did not see', () => {
     writeFileSync(log, 'four\n');
     const follower = new FileFollower(log, {
       resume: { inode: ino, offset },
-      rotatedOut: { inode: ino, offset, mark: Buffer.from('two\n') },
+      rotatedOut: [{ inode: ino, offset, mark: Buffer.from('two\n') }],
+      rotatedWhileStopped: true,
     });
     const events = follower.poll();
     expect(chunkText(events, ino)).toBe('three\n');
@@ -37,7 +38,7 @@ describe('a follower resuming after a rotation it did not see', () => {
     renameSync(log, `${log}.1`);
     writeFileSync(log, 'delta\n');
     const follower = new FileFollower(log, {
-      rotatedOut: { inode: ino, offset: 'alpha\nbeta\n'.length, mark: Buffer.from('two\n') },
+      rotatedOut: [{ inode: ino, offset: 'alpha\nbeta\n'.length, mark: Buffer.from('two\n') }],
     });
     const events = follower.poll();
     expect(chunkText(events, ino)).toBe('');

@@ -42,6 +42,8 @@ const ROTATED_GRACE_MS = 5000;
 
 /** A file the path no longer names, read on until it is finished (see `readRotatedOut`). */
 interface RotatedFile {
+  /** Its name when the follower found it, for a file it found when it started. */
+  path?: string;
   fd: number;
   cursor: FileCursor;
   size: number;
@@ -69,10 +71,12 @@ export class FileFollower {
   private mark: Buffer | undefined;
   private readonly path: string;
   /**
-   * Files the path named before, oldest first, still read: the one before the last rotation (see
-   * ROTATED_GRACE_MS), and, when the follower starts, those rotated out while none ran.
+   * Files the path named before, oldest first, still read: those rotated out while this follower
+   * ran (see ROTATED_GRACE_MS), and those found when it started (see `reopenRotatedOut`).
    */
   private rotatedOut: RotatedFile[] = [];
+  /** The files found beside the path when the follower started, and where it reads them from. */
+  readonly foundAtStart: { inode: number; path: string; offset: number }[] = [];
   /** Why lines written while no follower ran may not have been read (see `reopenRotatedOut`). */
   warning: string | undefined;
   /** What the follower found when it started (a truncation while none ran), told at the first poll. */
@@ -80,18 +84,28 @@ export class FileFollower {
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
-   * `rotatedOut`: where a previous follower was in a file the path no longer names (see
-   * `reopenRotatedOut`), the same as `resume` when that follower stopped in it.
+   * `rotatedOut`: where previous followers were in files the path no longer names, in the order
+   * they met them, read on if still beside it (see `reopenRotatedOut`); `rotatedWhileStopped`: the
+   * last of them is the file the last follower followed, rotated out while none ran.
    */
   constructor(
     file: string,
-    options: { resume?: FileCursor; fromEnd?: boolean; rotatedOut?: FileCursor } = {},
+    options: {
+      resume?: FileCursor;
+      fromEnd?: boolean;
+      rotatedOut?: readonly FileCursor[];
+      rotatedWhileStopped?: boolean;
+    } = {},
   ) {
     this.path = file;
     this.open(options.resume, options.fromEnd ?? false);
-    const { resume, rotatedOut } = options;
-    if (rotatedOut)
-      this.reopenRotatedOut(rotatedOut, resume?.inode === rotatedOut.inode ? 'rotated' : undefined);
+    const { resume, rotatedOut = [] } = options;
+    rotatedOut.forEach((cursor, i) =>
+      this.reopenRotatedOut(
+        cursor,
+        options.rotatedWhileStopped && i === rotatedOut.length - 1 ? 'rotated' : undefined,
+      ),
+    );
     if (resume && this.cursor && this.fd !== undefined && resume.inode === this.cursor.inode) {
       if (resume.offset <= fstatSync(this.fd).size && holdsMark(this.fd, resume)) return;
       // Truncated (logrotate's copytruncate) or replaced by a file given the same inode while no
@@ -128,6 +142,7 @@ export class FileFollower {
     const base = path.basename(this.path);
     const siblings = this.siblings(dir, base);
     const found = this.contentOf(cursor, siblings, dir, stoppedIn !== undefined);
+    const queued = (inode: number): boolean => this.rotatedOut.some((out) => out.cursor.inode === inode);
     if (!found) {
       if (stoppedIn)
         this.warning =
@@ -138,13 +153,20 @@ export class FileFollower {
       return;
     }
     const { file: ours, fd } = found;
-    this.rotatedOut.push(rotatedFile(fd, { inode: ours.stat.ino, offset: cursor.offset }, ours.stat));
+    // Found already (a copy found by its bytes, then by its inode as a file read before): once.
+    if (queued(ours.stat.ino)) closeSync(fd);
+    else
+      this.queueFound(
+        fd,
+        path.join(dir, ours.name),
+        { inode: ours.stat.ino, offset: cursor.offset },
+        ours.stat,
+      );
     if (!stoppedIn) return;
+    // By their names alone: the order of their modification times need not be theirs (an
+    // application may write to a file for a moment after it was rotated out).
     const later = rotatedAfter(ours.name.slice(base.length), siblings, base).filter(
-      (s) =>
-        s.stat.ino !== ours.stat.ino &&
-        s.stat.ino !== this.cursor?.inode &&
-        s.stat.mtimeMs >= ours.stat.mtimeMs,
+      (s) => s.stat.ino !== ours.stat.ino && s.stat.ino !== this.cursor?.inode && !queued(s.stat.ino),
     );
     const compressed: string[] = [];
     for (const file of later) {
@@ -154,10 +176,22 @@ export class FileFollower {
       }
       const laterFd = openIfHolds(path.join(dir, file.name), { inode: file.stat.ino, offset: 0 });
       if (laterFd !== undefined)
-        this.rotatedOut.push(rotatedFile(laterFd, { inode: file.stat.ino, offset: 0 }, file.stat));
+        this.queueFound(laterFd, path.join(dir, file.name), { inode: file.stat.ino, offset: 0 }, file.stat);
     }
     if (compressed.length > 0)
       this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (import them to add their events)`;
+  }
+
+  private queueFound(fd: number, file: string, cursor: FileCursor, stat: Stats): void {
+    // Quiet since long before this follower started: read to its end at once, not after a grace.
+    this.rotatedOut.push({
+      path: file,
+      fd,
+      cursor,
+      size: stat.size,
+      grewAt: Math.min(Date.now(), stat.mtimeMs),
+    });
+    this.foundAtStart.push({ inode: cursor.inode, path: file, offset: cursor.offset });
   }
 
   /**
@@ -177,11 +211,12 @@ export class FileFollower {
     if (byInode && byInodeFd !== undefined) return { file: byInode, fd: byInodeFd };
     // A few bytes alone (a spool of one short line) could be anywhere.
     if (!byMark || !cursor.mark || cursor.mark.length < MIN_MARK_BYTES) return undefined;
+    // Named as rotation names them first, the newest first (a later copy holds other bytes there).
     const rotationNamed = (s: Sibling): number =>
       ROTATION_NAME.test(s.name.slice(path.basename(this.path).length)) ? 0 : 1;
     for (const s of [...siblings]
       .filter((s) => fits(s) && !COMPRESSED.test(s.name))
-      .sort((a, b) => rotationNamed(a) - rotationNamed(b))) {
+      .sort((a, b) => rotationNamed(a) - rotationNamed(b) || b.stat.mtimeMs - a.stat.mtimeMs)) {
       const fd = openIfHolds(path.join(dir, s.name), { ...cursor, inode: s.stat.ino });
       if (fd !== undefined) return { file: s, fd };
     }
@@ -254,8 +289,7 @@ export class FileFollower {
       this.mark = Buffer.from(chunk.bytes.subarray(Math.max(0, chunk.bytes.length - MARK_BYTES)));
     }
     if (rotated) {
-      // Read on while the application may still write to it; earlier ones are finished now.
-      events.push(...this.readRotatedOut(true));
+      // Read on while the application may still write to it.
       this.rotatedOut.push({ fd, cursor, size: fstatSync(fd).size, grewAt: Date.now() });
       this.fd = undefined;
       const from = cursor.inode;
@@ -302,14 +336,14 @@ export class FileFollower {
   }
 
   /**
-   * The lines the rotated files gained, oldest file first: a read a poll of the oldest (MAX_READ
-   * bounds its batch); all it holds, last line included, once it has been quiet for
-   * ROTATED_GRACE_MS (then it is closed, and the next one is read), or all of every one when
-   * `finished`.
+   * The lines the rotated files gained, oldest file first, a read a poll of each (MAX_READ bounds
+   * its batch): each one's first lines come before those of a later one (see `resumePoints`); all
+   * a file holds, last line included, once it has been quiet for ROTATED_GRACE_MS (then it is
+   * closed), or all of every one when `finished`.
    */
   private readRotatedOut(finished: boolean): FollowEvent[] {
     const events: FollowEvent[] = [];
-    for (let out = this.rotatedOut[0]; out; out = this.rotatedOut[0]) {
+    for (const out of [...this.rotatedOut]) {
       const size = fstatSync(out.fd).size;
       if (size > out.size) {
         out.size = size;
@@ -322,12 +356,10 @@ export class FileFollower {
         chunk = finished ? this.read(out.fd, out.cursor, true) : undefined
       )
         events.push({ kind: 'chunk', chunk });
-      if (!(toEnd && out.cursor.offset >= fstatSync(out.fd).size)) break;
+      if (!(toEnd && out.cursor.offset >= fstatSync(out.fd).size)) continue;
       closeSync(out.fd);
-      this.rotatedOut.shift();
+      this.rotatedOut.splice(this.rotatedOut.indexOf(out), 1);
       events.push({ kind: 'finished', inode: out.cursor.inode });
-      // A read a poll: the next file waits for the next poll, unless all are read now.
-      if (!finished) break;
     }
     return events;
   }
@@ -366,11 +398,6 @@ function holdsMark(fd: number, cursor: FileCursor): boolean {
 interface Sibling {
   name: string;
   stat: Stats;
-}
-
-function rotatedFile(fd: number, cursor: FileCursor, stat: Stats): RotatedFile {
-  // Quiet since long before this follower started: read to its end at once, not after a grace.
-  return { fd, cursor, size: stat.size, grewAt: Math.min(Date.now(), stat.mtimeMs) };
 }
 
 /** The file opened, if it still holds the cursor's mark (else undefined). */

@@ -279,6 +279,121 @@ describe('tailing a file into a case', () => {
     );
   }, 60_000);
 
+  describe('restarted after rotations while no tail ran, then again', () => {
+    /** One tail of `log` into `session`: started, polled `polls` times, stopped unless it "crashes". */
+    async function follow(session: CaseSession, log: string, polls = 1, crash = false) {
+      const tail = await FileTail.start(session, log, { pollMs: 0 });
+      for (let i = 0; i < polls; i++) await tail.step();
+      return crash ? tail.status : tail.stop();
+    }
+    /** Okta lines [from, to) written (appended) to `file`. */
+    const okta = linesOf(OKTA);
+    const put = (file: string, from: number, to: number): void =>
+      appendFileSync(file, okta.slice(from, to).join(''));
+    /** Stopped in app.log, then two rotations: app.log.2 is where it stopped, app.log.1 the next. */
+    async function twiceRotated(name: string) {
+      const log = temp.file(name);
+      put(log, 0, 10);
+      const session = await CaseSession.open(temp.file(`${name}.auditscope`));
+      await follow(session, log);
+      put(log, 10, 15);
+      renameSync(log, `${log}.1`);
+      put(log, 15, 20);
+      renameSync(`${log}.1`, `${log}.2`);
+      renameSync(log, `${log}.1`);
+      put(log, 20, 25);
+      return { log, session };
+    }
+    const expectAll = async (session: CaseSession, name: string, to: number) => {
+      await session.close();
+      expect(idsOf(session.path).ids).toEqual(await batchIds(name, okta.slice(0, to).join('')));
+    };
+
+    it('reads on in the file the last tail followed, not one it read to its end later', async () => {
+      for (const compress of [false, true]) {
+        const name = `okta-again-${compress}.ndjson`;
+        const { log, session } = await twiceRotated(name);
+        await follow(session, log);
+        put(log, 25, 30);
+        // Another rotation (with compress and delaycompress: the older files compressed).
+        if (compress)
+          for (const n of [2, 1]) {
+            linkSync(`${log}.${n}`, temp.file(`${name}-kept-${n}`));
+            writeFileSync(`${log}.${n + 1}.gz`, gzipSync(readFileSync(`${log}.${n}`)));
+            rmSync(`${log}.${n}`);
+          }
+        else for (const n of [2, 1]) renameSync(`${log}.${n}`, `${log}.${n + 1}`);
+        renameSync(log, `${log}.1`);
+        put(log, 30, 35);
+        expect(await follow(session, log)).toMatchObject({ events: 10, duplicates: 0 });
+        await expectAll(session, name, 35);
+      }
+    }, 60_000);
+
+    it('reads on in every file found when the tail that found them stopped before their end (a crash)', async () => {
+      const name = 'okta-crashed.ndjson';
+      const { log, session } = await twiceRotated(name);
+      await follow(session, log, 1, true);
+      await follow(session, log);
+      await expectAll(session, name, 25);
+    }, 60_000);
+
+    it('reads the files rotated while stopped after the one it followed when it stopped, even when an older one has the last spool', async () => {
+      const name = 'okta-live-then-stopped.ndjson';
+      const log = temp.file(name);
+      put(log, 0, 10);
+      const session = await CaseSession.open(temp.file(`${name}.auditscope`));
+      const tail = await FileTail.start(session, log, { pollMs: 0 });
+      await tail.step();
+      // Rotated while it follows; the application writes to the old file a moment longer.
+      renameSync(log, `${log}.1`);
+      put(log, 10, 15);
+      await tail.step();
+      put(`${log}.1`, 15, 17);
+      await tail.stop();
+      put(log, 17, 20);
+      renameSync(`${log}.1`, `${log}.2`);
+      renameSync(log, `${log}.1`);
+      put(log, 20, 25);
+      renameSync(`${log}.2`, `${log}.3`);
+      renameSync(`${log}.1`, `${log}.2`);
+      renameSync(log, `${log}.1`);
+      put(log, 25, 30);
+      await follow(session, log);
+      await expectAll(session, name, 30);
+    }, 60_000);
+
+    it('does not read a copy twice when its file stays empty after copytruncate', async () => {
+      const name = 'okta-copied-empty.ndjson';
+      const log = temp.file(name);
+      put(log, 0, 10);
+      const session = await CaseSession.open(temp.file(`${name}.auditscope`));
+      await follow(session, log);
+      put(log, 10, 15);
+      copyFileSync(log, `${log}.1`);
+      truncateSync(log, 0);
+      expect(await follow(session, log)).toMatchObject({ events: 5, duplicates: 0 });
+      expect(await follow(session, log)).toMatchObject({ events: 0, duplicates: 0 });
+      await expectAll(session, name, 15);
+    }, 60_000);
+
+    it('reads a CSV copy (copytruncate) on with its header', async () => {
+      const [header, ...rows] = linesOf(HONEY_CSV);
+      const log = temp.file('honey-copied.csv');
+      writeFileSync(log, [header, ...rows.slice(0, 10)].join(''));
+      const session = await CaseSession.open(temp.file('honey-copied.auditscope'));
+      await follow(session, log);
+      appendFileSync(log, rows.slice(10, 15).join(''));
+      copyFileSync(log, `${log}.1`);
+      writeFileSync(log, [header, ...rows.slice(15, 20)].join(''));
+      expect(await follow(session, log)).toMatchObject({ events: 10, rejected: 0 });
+      await session.close();
+      expect(idsOf(session.path).ids).toEqual(
+        await batchIds('honey-copied.csv', [header, ...rows.slice(0, 20)].join('')),
+      );
+    }, 60_000);
+  });
+
   it('resumes where it stopped, and stores a batch that was spooled but never imported', async () => {
     const lines = linesOf(OKTA);
     const log = temp.file('okta.ndjson');
@@ -615,17 +730,39 @@ describe('where a tail resumes, from the spools of earlier tails', () => {
     to,
   });
 
-  it('reads on in the newest file the path no longer names, even when an older one has the last spool', () => {
+  it('tells the file the last tail followed from one it read to its end later (the last spool)', () => {
     // Files 1 then 2; at the last stop the tail read file 1 (rotated out) to its end.
     const spools = [spool(1, 0, 100), spool(2, 0, 50), spool(1, 100, 120)];
-    expect(resumePoints(spools, 3)).toEqual({ resume: spools[2], rotatedOut: spools[1] });
-    expect(resumePoints(spools, 2)).toEqual({ resume: spools[1], rotatedOut: spools[2] });
+    // Then the path was rotated to file 3: file 2 is the one the tail followed.
+    expect(resumePoints(spools, 3)).toEqual({
+      resume: spools[2],
+      rotatedOut: [spools[2], spools[1]],
+      rotatedWhileStopped: true,
+    });
+    expect(resumePoints(spools, 2)).toEqual({
+      resume: spools[1],
+      rotatedOut: [spools[2]],
+      rotatedWhileStopped: false,
+    });
   });
 
   it('counts an inode given to a new file (logrotate deleted the old one) as a new file', () => {
     // File 7, then file 8, then a new file that got inode 7 again (its spools start over at 0).
     const spools = [spool(7, 0, 100), spool(8, 0, 50), spool(7, 0, 30), spool(7, 30, 60)];
-    expect(resumePoints(spools, 9).rotatedOut).toEqual(spools[3]);
-    expect(resumePoints(spools, 8)).toEqual({ resume: spools[1], rotatedOut: spools[3] });
+    expect(resumePoints(spools, 9)).toMatchObject({
+      rotatedOut: [spools[0], spools[1], spools[3]],
+      rotatedWhileStopped: true,
+    });
+    // The path names file 8 again: not the file the last tail followed (the new file 7).
+    expect(resumePoints(spools, 8)).toEqual({
+      resume: spools[1],
+      rotatedOut: [spools[0], spools[3]],
+      rotatedWhileStopped: true,
+    });
+  });
+
+  it('looks for the last eight files met, in the order met', () => {
+    const spools = Array.from({ length: 12 }, (_, i) => spool(i + 1, 0, 10));
+    expect(resumePoints(spools, 99).rotatedOut.map((s) => s.inode)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
   });
 });

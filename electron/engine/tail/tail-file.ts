@@ -96,7 +96,7 @@ export class FileTail {
   private constructor(
     session: CaseSession,
     file: string,
-    earlier: { resume: FileCursor | undefined; rotatedOut: FileCursor | undefined },
+    earlier: { resume: FileCursor | undefined; rotatedOut: FileCursor[]; rotatedWhileStopped: boolean },
     options: TailOptions,
   ) {
     this.session = session;
@@ -104,10 +104,11 @@ export class FileTail {
     this.pollMs = options.pollMs ?? 250;
     this.openRecordMs = options.openRecordMs ?? OPEN_RECORD_MS;
     this.format = options.format;
-    const { resume, rotatedOut } = earlier;
+    const { resume, rotatedOut, rotatedWhileStopped } = earlier;
     this.follower = new FileFollower(file, {
       ...(resume ? { resume } : {}),
-      ...(rotatedOut ? { rotatedOut } : {}),
+      rotatedOut,
+      rotatedWhileStopped,
       fromEnd: options.fromEnd === true && !resume,
     });
     this.status = {
@@ -139,19 +140,36 @@ export class FileTail {
     const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
     const points = resumePoints(spools, current);
     // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
-    const cursorAt = (spool: Spool | undefined): FileCursor | undefined =>
-      spool && { inode: spool.inode, offset: spool.to, mark: spoolTail(spool) };
-    const resume = cursorAt(points.resume);
-    const rotatedOut = cursorAt(points.rotatedOut);
-    const rotatedSpool = points.rotatedOut?.path;
-    const tail = new FileTail(session, absolute, { resume, rotatedOut }, options);
-    await tail.learnLayout();
-    // The new file may be empty yet (or missing): the rotated one read on tells the layout then.
-    if (!tail.container && rotatedOut && rotatedSpool) tail.container = await layoutOf(rotatedSpool);
-    // A CSV file rotated out may be read on (see FileFollower): its header is its spools' first line.
-    const header =
-      tail.container?.kind === 'csv' && rotatedSpool ? firstLine(readHead(rotatedSpool)) : undefined;
-    if (rotatedOut && header) tail.headers.set(rotatedOut.inode, header);
+    const cursorAt = (spool: Spool): FileCursor => ({
+      inode: spool.inode,
+      offset: spool.to,
+      mark: spoolTail(spool),
+    });
+    const tail = new FileTail(
+      session,
+      absolute,
+      {
+        resume: points.resume && cursorAt(points.resume),
+        rotatedOut: points.rotatedOut.map(cursorAt),
+        rotatedWhileStopped: points.rotatedWhileStopped,
+      },
+      options,
+    );
+    try {
+      await tail.learnLayout();
+      // The new file may be empty yet (or missing): the last file it followed tells the layout then.
+      const lastSpool = points.rotatedOut.at(-1)?.path ?? points.resume?.path;
+      if (!tail.container && lastSpool) tail.container = await layoutOf(lastSpool);
+      // CSV files found beside the path, read on past their header (see FileFollower): theirs.
+      if (tail.container?.kind === 'csv')
+        for (const found of tail.follower.foundAtStart) {
+          const header = found.offset > 0 ? firstLine(readHead(found.path)) : undefined;
+          if (header) tail.headers.set(found.inode, header);
+        }
+    } catch (error) {
+      tail.follower.close();
+      throw error;
+    }
     if (pending.length > 0)
       await tail.importBatches(pending).catch((error: unknown) => tail.retryLater(error));
     tail.schedule();
@@ -421,17 +439,23 @@ export interface Spool {
   to: number;
 }
 
+/** How many of the files the path no longer names a new tail looks for (the last met). */
+const ROTATED_LOOKED_FOR = 8;
+
 /**
  * Where a new tail of a file resumes, from the spools of earlier tails in the order written:
  * `resume`, in the file the path names now (`current`) where they were in it, else where the last
- * one stopped; `rotatedOut`, the newest file the path no longer names, read on where it was left
- * (it may have been rotated out while no tail ran: see FileFollower). An older one was read to its
- * end when a tail stopped, and that may have written the last spool.
+ * one stopped; `rotatedOut`, where they were in each file the path no longer names (the last
+ * spool of each), in the order they met those files (at most ROTATED_LOOKED_FOR, the last met),
+ * each read on if still beside the path and grown since (see FileFollower); `rotatedWhileStopped`:
+ * the last of them is the file the last tail followed, rotated out while no tail ran (no file was
+ * met after it: a tail meets the file a rotation brings after the one it rotated out, and reads
+ * the files it finds rotated out when it starts before the path's file).
  */
 export function resumePoints(
   spools: readonly Spool[],
   current: number | undefined,
-): { resume?: Spool; rotatedOut?: Spool } {
+): { resume?: Spool; rotatedOut: Spool[]; rotatedWhileStopped: boolean } {
   // The files in the order the tails met them: a file's first spool, or the first after its
   // inode was given to a new file (logrotate deletes a file, then creates one): a spool that
   // starts below where the inode's last one ended is another file's (or the file truncated).
@@ -445,14 +469,21 @@ export function resumePoints(
     met.set(spool, generation.get(spool.inode) as number);
   });
   let resume: Spool | undefined;
-  let rotatedOut: Spool | undefined;
+  /** The last spool of each file met, by when it was met. */
+  const files = new Map<number, Spool>();
   for (const spool of spools) {
-    if (spool.inode !== current && (!rotatedOut || (met.get(spool) ?? 0) >= (met.get(rotatedOut) ?? 0)))
-      rotatedOut = spool;
+    files.set(met.get(spool) as number, spool);
     if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
     resume = spool;
   }
-  return { ...(resume ? { resume } : {}), ...(rotatedOut ? { rotatedOut } : {}) };
+  const byMeeting = [...files].sort(([a], [b]) => a - b).map(([, spool]) => spool);
+  const rotatedOut = byMeeting.filter((spool) => spool.inode !== current).slice(-ROTATED_LOOKED_FOR);
+  const last = byMeeting.at(-1);
+  return {
+    ...(resume ? { resume } : {}),
+    rotatedOut,
+    rotatedWhileStopped: last !== undefined && last.inode !== current,
+  };
 }
 
 /** The spool files of one followed file, in the order they were written. */
@@ -478,6 +509,12 @@ function spoolsOf(dir: string, file: string): Spool[] {
 }
 
 /**
+ * How many of a file's last bytes read tell it is still the same file (or a copy of it) when a
+ * tail starts: enough for a copy to be recognized by them alone (see FileFollower.contentOf).
+ */
+const RESUME_MARK_BYTES = 4096;
+
+/**
  * The last bytes of a spool, to recognize the followed file's content at resume: of the file's
  * own bytes only (a CSV spool starts with the header, which the file does not hold there).
  */
@@ -485,7 +522,7 @@ function spoolTail(spool: Spool): Buffer {
   const fd = openSync(spool.path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(64, size, spool.to - spool.from);
+    const length = Math.min(RESUME_MARK_BYTES, size, spool.to - spool.from);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
     return buffer;

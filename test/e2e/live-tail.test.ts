@@ -33,6 +33,16 @@ const write = (n: number): void => {
   next += n;
 };
 
+/** Follow… the log file from the workspace (read from its start, or on from the last tail). */
+async function follow(options: { fromStart: boolean; shot?: string }): Promise<void> {
+  await page().getByRole('button', { name: 'Follow…' }).click();
+  const dialog = page().getByRole('dialog', { name: 'Follow a log file' });
+  await dialog.getByLabel('File path').fill(log);
+  if (options.fromStart) await dialog.getByRole('checkbox').check();
+  if (options.shot) await w.shot(options.shot);
+  await dialog.getByRole('button', { name: 'Follow' }).click();
+}
+
 beforeAll(async () => {
   process.env.CHROMIUM_PATH ??= '/usr/bin/chromium';
   w = await serveWorkspace(temp.file('live.auditscope'), [dataset('github-audit')]);
@@ -52,12 +62,7 @@ describe('live tail in the workspace (serve mode, Chromium)', () => {
     writeFileSync(log, '');
     write(3);
     const base = await engineTotal();
-    await page().getByRole('button', { name: 'Follow…' }).click();
-    const dialog = page().getByRole('dialog', { name: 'Follow a log file' });
-    await dialog.getByLabel('File path').fill(log);
-    await dialog.getByRole('checkbox').check();
-    await w.shot('50-follow-dialog');
-    await dialog.getByRole('button', { name: 'Follow' }).click();
+    await follow({ fromStart: true, shot: '50-follow-dialog' });
     await expect.poll(() => bar().textContent()).toContain('following');
     await expect.poll(rowCount).toBe(base + 3);
     for (let i = 0; i < 5; i++) {
@@ -139,10 +144,7 @@ describe('live tail in the workspace (serve mode, Chromium)', () => {
     writeFileSync(log, '');
     write(3);
     const shown = await rowCount();
-    await page().getByRole('button', { name: 'Follow…' }).click();
-    const dialog = page().getByRole('dialog', { name: 'Follow a log file' });
-    await dialog.getByLabel('File path').fill(log);
-    await dialog.getByRole('button', { name: 'Follow' }).click();
+    await follow({ fromStart: false });
     await expect.poll(() => bar().textContent()).toContain('no longer beside it');
     // The new file is read all the same; the warning stays while the tail follows.
     await expect.poll(rowCount).toBe(shown + 3);

@@ -31,6 +31,9 @@ const MARK_BYTES = 64;
 /** The fewest bytes read last that identify a copy of the file by themselves (see `contentOf`). */
 const MIN_MARK_BYTES = 16;
 
+/** How much a follower that stops reads of the rotated files (see `finish`). */
+const STOP_READ = 64 * 1024 * 1024;
+
 /** Reads at most this much per poll, so one poll's batch stays bounded however far behind. */
 const MAX_READ = 8 * 1024 * 1024;
 
@@ -51,8 +54,8 @@ interface RotatedFile {
   grewAt: number;
 }
 
-/** What log rotation appends to a file's name: a number, or a date or time. */
-const ROTATION_NAME = /^[.\-_]\d[\d.\-_T:]*$/;
+/** What log rotation appends to a file's name: a number, or a date or time (app.log-20261201T000000Z). */
+const ROTATION_NAME = /^[.\-_]\d[\d.\-_:TZ]*$/;
 
 /** Suffixes of files a log rotation compressed: not read as lines (see `reopenRotatedOut`). */
 const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
@@ -100,9 +103,13 @@ export class FileFollower {
     this.path = file;
     this.open(options.resume, options.fromEnd ?? false);
     const { resume, rotatedOut = [] } = options;
+    // Listed once: a case's tails may have met thousands of files over time.
+    let listed: Sibling[] | undefined;
+    const siblings = (): Sibling[] => (listed ??= this.siblings());
     rotatedOut.forEach((cursor, i) =>
       this.reopenRotatedOut(
         cursor,
+        siblings,
         options.rotatedWhileStopped && i === rotatedOut.length - 1 ? 'rotated' : undefined,
       ),
     );
@@ -113,7 +120,7 @@ export class FileFollower {
       // beside it, if there is one.
       this.cursor.offset = 0;
       this.mark = undefined;
-      this.reopenRotatedOut(resume, 'rewritten');
+      this.reopenRotatedOut(resume, siblings, 'rewritten');
       this.seenAtStart.push({
         kind: 'truncated',
         inode: resume.inode,
@@ -136,11 +143,17 @@ export class FileFollower {
    * (app.log.2 was ours, app.log.1 came next) are read too, from their start. Without it
    * (compressed, deleted) there is no knowing where those lines are: `warning` says so.
    */
-  private reopenRotatedOut(cursor: FileCursor, stoppedIn?: 'rotated' | 'rewritten'): void {
+  private reopenRotatedOut(
+    cursor: FileCursor,
+    listSiblings: () => Sibling[],
+    stoppedIn?: 'rotated' | 'rewritten',
+  ): void {
     if (stoppedIn === undefined && this.cursor?.inode === cursor.inode) return;
     const dir = path.dirname(this.path);
     const base = path.basename(this.path);
-    const siblings = this.siblings(dir, base);
+    const siblings = listSiblings();
+    // Gone (compressed, deleted) and not looked for by its bytes: nothing to open.
+    if (stoppedIn === undefined && !siblings.some((s) => s.stat.ino === cursor.inode)) return;
     const found = this.contentOf(cursor, siblings, dir, stoppedIn !== undefined);
     const queued = (inode: number): boolean => this.rotatedOut.some((out) => out.cursor.inode === inode);
     if (!found) {
@@ -224,7 +237,9 @@ export class FileFollower {
   }
 
   /** The regular files beside the path whose names begin with its name (its rotated-out ones). */
-  private siblings(dir: string, base: string): Sibling[] {
+  private siblings(): Sibling[] {
+    const dir = path.dirname(this.path);
+    const base = path.basename(this.path);
     let names: string[];
     try {
       names = readdirSync(dir);
@@ -343,7 +358,9 @@ export class FileFollower {
    */
   private readRotatedOut(finished: boolean): FollowEvent[] {
     const events: FollowEvent[] = [];
+    let budget = STOP_READ;
     for (const out of [...this.rotatedOut]) {
+      if (finished && budget <= 0) break;
       const size = fstatSync(out.fd).size;
       if (size > out.size) {
         out.size = size;
@@ -353,9 +370,11 @@ export class FileFollower {
       for (
         let chunk = this.read(out.fd, out.cursor, toEnd);
         chunk;
-        chunk = finished ? this.read(out.fd, out.cursor, true) : undefined
-      )
+        chunk = finished && budget > 0 ? this.read(out.fd, out.cursor, true) : undefined
+      ) {
         events.push({ kind: 'chunk', chunk });
+        budget -= chunk.bytes.length;
+      }
       if (!(toEnd && out.cursor.offset >= fstatSync(out.fd).size)) continue;
       closeSync(out.fd);
       this.rotatedOut.splice(this.rotatedOut.indexOf(out), 1);
@@ -364,7 +383,10 @@ export class FileFollower {
     return events;
   }
 
-  /** What is left to read of the rotated files, read to their ends now (the tail stops). */
+  /**
+   * What is left to read of the rotated files, read to their ends now (the tail stops), up to
+   * STOP_READ: past that the next follower reads them on, if they are still there.
+   */
   finish(): FollowEvent[] {
     return this.readRotatedOut(true);
   }

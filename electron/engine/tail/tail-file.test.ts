@@ -6,7 +6,9 @@
 import {
   appendFileSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   linkSync,
   renameSync,
@@ -290,17 +292,26 @@ describe('tailing a file into a case', () => {
     const okta = linesOf(OKTA);
     const put = (file: string, from: number, to: number): void =>
       appendFileSync(file, okta.slice(from, to).join(''));
-    /** Stopped in app.log, then two rotations: app.log.2 is where it stopped, app.log.1 the next. */
-    async function twiceRotated(name: string) {
+    /** logrotate's numbered rotation: app.log.N becomes app.log.N+1, app.log becomes app.log.1. */
+    const rotate = (log: string, keep = 3): void => {
+      for (let n = keep; n >= 1; n--)
+        if (existsSync(`${log}.${n}`)) renameSync(`${log}.${n}`, `${log}.${n + 1}`);
+      renameSync(log, `${log}.1`);
+    };
+    /** A log of ten lines, and a case to follow it into. */
+    async function tenLines(name: string) {
       const log = temp.file(name);
       put(log, 0, 10);
-      const session = await CaseSession.open(temp.file(`${name}.auditscope`));
+      return { log, session: await CaseSession.open(temp.file(`${name}.auditscope`)) };
+    }
+    /** Stopped in app.log, then two rotations: app.log.2 is where it stopped, app.log.1 the next. */
+    async function twiceRotated(name: string) {
+      const { log, session } = await tenLines(name);
       await follow(session, log);
       put(log, 10, 15);
-      renameSync(log, `${log}.1`);
+      rotate(log);
       put(log, 15, 20);
-      renameSync(`${log}.1`, `${log}.2`);
-      renameSync(log, `${log}.1`);
+      rotate(log);
       put(log, 20, 25);
       return { log, session };
     }
@@ -340,34 +351,119 @@ describe('tailing a file into a case', () => {
 
     it('reads the files rotated while stopped after the one it followed when it stopped, even when an older one has the last spool', async () => {
       const name = 'okta-live-then-stopped.ndjson';
-      const log = temp.file(name);
-      put(log, 0, 10);
-      const session = await CaseSession.open(temp.file(`${name}.auditscope`));
+      const { log, session } = await tenLines(name);
       const tail = await FileTail.start(session, log, { pollMs: 0 });
       await tail.step();
       // Rotated while it follows; the application writes to the old file a moment longer.
-      renameSync(log, `${log}.1`);
+      rotate(log);
       put(log, 10, 15);
       await tail.step();
       put(`${log}.1`, 15, 17);
       await tail.stop();
       put(log, 17, 20);
-      renameSync(`${log}.1`, `${log}.2`);
-      renameSync(log, `${log}.1`);
+      rotate(log);
       put(log, 20, 25);
-      renameSync(`${log}.2`, `${log}.3`);
-      renameSync(`${log}.1`, `${log}.2`);
-      renameSync(log, `${log}.1`);
+      rotate(log);
       put(log, 25, 30);
       await follow(session, log);
       await expectAll(session, name, 30);
     }, 60_000);
 
+    it('knows the file it followed while that was still empty, and what came after it', async () => {
+      // Rotated while it follows, and stopped while the new file is still empty; while stopped,
+      // that file gets lines, then is rotated with compress + delaycompress (the older one
+      // compressed: gone by its name), or with the older one deleted (its inode free again).
+      for (const older of ['compressed', 'deleted', 'started after the rotation']) {
+        const name = `okta-met-empty-${older.replace(/ /g, '-')}.ndjson`;
+        const { log, session } = await tenLines(name);
+        const tail = await FileTail.start(session, log, { pollMs: 0 });
+        await tail.step();
+        rotate(log);
+        writeFileSync(log, '');
+        if (older === 'started after the rotation') {
+          await tail.stop();
+          await follow(session, log);
+        } else {
+          await tail.step();
+          await tail.stop();
+        }
+        put(log, 10, 15);
+        if (older === 'deleted') rmSync(`${log}.1`);
+        else {
+          linkSync(`${log}.1`, temp.file(`${name}-kept`));
+          writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
+          rmSync(`${log}.1`);
+        }
+        renameSync(log, `${log}.1`);
+        put(log, 15, 20);
+        const again = await FileTail.start(session, log, { pollMs: 0 });
+        await again.step();
+        expect(again.status.warning).toBeUndefined();
+        expect(await again.stop()).toMatchObject({ events: 10, truncations: 0 });
+        await expectAll(session, name, 20);
+      }
+    }, 60_000);
+
+    it('reads on in the file it stopped in ten rotations later, after a tail that found it crashed', async () => {
+      const name = 'okta-ten-rotations.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      // A half-written line when the file was rotated out: the tail after the crash reads it whole.
+      put(log, 10, 12);
+      appendFileSync(log, (okta[12] as string).trimEnd());
+      for (let n = 0; n < 10; n++) {
+        rotate(log, 10);
+        put(log, 13 + 2 * n, 15 + 2 * n);
+      }
+      await follow(session, log, 1, true);
+      appendFileSync(`${log}.10`, '\n');
+      await follow(session, log);
+      await expectAll(session, name, 33);
+    }, 60_000);
+
+    it('reads, without a warning, a new file given the inode of one rotated out and deleted', async () => {
+      const name = 'okta-inode-reused.ndjson';
+      const { log, session } = await tenLines(name);
+      const tail = await FileTail.start(session, log, { pollMs: 0 });
+      await tail.step();
+      const rotatedOut = statSync(log).ino;
+      rotate(log);
+      put(log, 10, 15);
+      await tail.step();
+      await tail.stop();
+      put(log, 15, 20);
+      rmSync(`${log}.1`);
+      rotate(log);
+      put(log, 20, 25);
+      // The file system gives the new file the deleted one's inode (as ext4 does, at times): the
+      // spools of the old one are made to name the new one's.
+      const reused = statSync(log).ino;
+      const dir = `${session.path}.tail`;
+      for (const spool of readdirSync(dir))
+        if (spool.includes(`.${rotatedOut}.`))
+          renameSync(path.join(dir, spool), path.join(dir, spool.replace(`.${rotatedOut}.`, `.${reused}.`)));
+      const status = await follow(session, log);
+      expect(status.warning).toBeUndefined();
+      expect(status).toMatchObject({ truncations: 0, events: 10 });
+      await expectAll(session, name, 25);
+    }, 60_000);
+
+    it('reads the files rotated after it by names with a time zone letter (app.log.20261130T000000Z)', async () => {
+      const name = 'okta-rotated-zulu.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      renameSync(log, `${log}.20261130T000000Z`);
+      put(log, 15, 20);
+      renameSync(log, `${log}.20261201T000000Z`);
+      put(log, 20, 25);
+      await follow(session, log);
+      await expectAll(session, name, 25);
+    }, 60_000);
+
     it('does not read a copy twice when its file stays empty after copytruncate', async () => {
       const name = 'okta-copied-empty.ndjson';
-      const log = temp.file(name);
-      put(log, 0, 10);
-      const session = await CaseSession.open(temp.file(`${name}.auditscope`));
+      const { log, session } = await tenLines(name);
       await follow(session, log);
       put(log, 10, 15);
       copyFileSync(log, `${log}.1`);
@@ -730,12 +826,12 @@ describe('where a tail resumes, from the spools of earlier tails', () => {
     to,
   });
 
-  it('tells the file the last tail followed from one it read to its end later (the last spool)', () => {
+  it('resumes in the file met last, not in one read to its end later (the last spool)', () => {
     // Files 1 then 2; at the last stop the tail read file 1 (rotated out) to its end.
     const spools = [spool(1, 0, 100), spool(2, 0, 50), spool(1, 100, 120)];
     // Then the path was rotated to file 3: file 2 is the one the tail followed.
     expect(resumePoints(spools, 3)).toEqual({
-      resume: spools[2],
+      resume: spools[1],
       rotatedOut: [spools[2], spools[1]],
       rotatedWhileStopped: true,
     });
@@ -749,20 +845,22 @@ describe('where a tail resumes, from the spools of earlier tails', () => {
   it('counts an inode given to a new file (logrotate deleted the old one) as a new file', () => {
     // File 7, then file 8, then a new file that got inode 7 again (its spools start over at 0).
     const spools = [spool(7, 0, 100), spool(8, 0, 50), spool(7, 0, 30), spool(7, 30, 60)];
-    expect(resumePoints(spools, 9)).toMatchObject({
+    expect(resumePoints(spools, 9)).toEqual({
+      resume: spools[3],
       rotatedOut: [spools[0], spools[1], spools[3]],
       rotatedWhileStopped: true,
     });
-    // The path names file 8 again: not the file the last tail followed (the new file 7).
+    // The path names file 8 again: not the file met last (the new file 7), so read from its start.
     expect(resumePoints(spools, 8)).toEqual({
-      resume: spools[1],
+      resume: spools[3],
       rotatedOut: [spools[0], spools[3]],
       rotatedWhileStopped: true,
     });
   });
 
-  it('looks for the last eight files met, in the order met', () => {
-    const spools = Array.from({ length: 12 }, (_, i) => spool(i + 1, 0, 10));
-    expect(resumePoints(spools, 99).rotatedOut.map((s) => s.inode)).toEqual([5, 6, 7, 8, 9, 10, 11, 12]);
+  it('knows a file met but still empty (its empty spool) as the one followed last', () => {
+    const spools = [spool(1, 0, 100), spool(2, 0, 0)];
+    expect(resumePoints(spools, 3)).toMatchObject({ resume: spools[1], rotatedWhileStopped: true });
+    expect(resumePoints(spools, 2)).toMatchObject({ resume: spools[1], rotatedWhileStopped: false });
   });
 });

@@ -90,6 +90,8 @@ export class FileTail {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly listeners = new Set<(status: TailStatus, batch?: ImportSummary) => void>();
+  /** The files (by inode) the spools name: met by this tail or an earlier one (see `markMet`). */
+  private readonly met = new Set<number>();
   /** Orders the spool files of this tail after those of earlier tails of the same file. */
   private spoolSequence = Date.now() * 1000;
 
@@ -136,7 +138,9 @@ export class FileTail {
     const imported = await session.importedPaths();
     const pending: string[] = [];
     const spools = spoolsOf(spoolDir, absolute);
-    for (const spool of spools) if (!imported.has(spool.path)) pending.push(spool.path);
+    // Empty ones only say a file was met (see `markMet`): nothing to store.
+    for (const spool of spools)
+      if (spool.to > spool.from && !imported.has(spool.path)) pending.push(spool.path);
     const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
     const points = resumePoints(spools, current);
     // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
@@ -157,8 +161,8 @@ export class FileTail {
     );
     try {
       await tail.learnLayout();
-      // The new file may be empty yet (or missing): the last file it followed tells the layout then.
-      const lastSpool = points.rotatedOut.at(-1)?.path ?? points.resume?.path;
+      // The new file may be empty yet (or missing): the last batch read tells the layout then.
+      const lastSpool = spools.findLast((spool) => spool.to > spool.from)?.path;
       if (!tail.container && lastSpool) tail.container = await layoutOf(lastSpool);
       // CSV files found beside the path, read on past their header (see FileFollower): theirs.
       if (tail.container?.kind === 'csv')
@@ -166,6 +170,11 @@ export class FileTail {
           const header = found.offset > 0 ? firstLine(readHead(found.path)) : undefined;
           if (header) tail.headers.set(found.inode, header);
         }
+      for (const spool of spools) tail.met.add(spool.inode);
+      // Met now, before any of them is read: found beside the path (older), then the path's file.
+      for (const found of tail.follower.foundAtStart) tail.markMet(found.inode, found.offset);
+      const position = tail.follower.position();
+      if (position) tail.markMet(position.inode, position.offset);
     } catch (error) {
       tail.follower.close();
       throw error;
@@ -261,6 +270,7 @@ export class FileTail {
       if (event.kind === 'rotated') {
         // The file rotated out is read on (see FileFollower): what it holds back stays held.
         this.status.rotations++;
+        this.markMet(event.to, 0);
       } else if (event.kind === 'finished') {
         written.push(...this.flushHeld(event.inode));
       } else if (event.kind === 'truncated') {
@@ -327,7 +337,22 @@ export class FileTail {
     return written;
   }
 
+  /**
+   * Says in an empty spool that a file was met, before anything of it is stored: a file still
+   * empty when the tail stops is then known as the one it followed (see `resumePoints`).
+   */
+  private markMet(inode: number, offset: number): void {
+    if (this.met.has(inode)) return;
+    this.met.add(inode);
+    mkdirSync(this.spoolDir, { recursive: true });
+    writeDurably(
+      path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, offset, offset)),
+      Buffer.alloc(0),
+    );
+  }
+
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
+    this.met.add(inode);
     mkdirSync(this.spoolDir, { recursive: true });
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     const first = from === 0 && !this.headers.has(inode) ? firstLine(bytes) : undefined;
@@ -439,18 +464,14 @@ export interface Spool {
   to: number;
 }
 
-/** How many of the files the path no longer names a new tail looks for (the last met). */
-const ROTATED_LOOKED_FOR = 8;
-
 /**
- * Where a new tail of a file resumes, from the spools of earlier tails in the order written:
- * `resume`, in the file the path names now (`current`) where they were in it, else where the last
- * one stopped; `rotatedOut`, where they were in each file the path no longer names (the last
- * spool of each), in the order they met those files (at most ROTATED_LOOKED_FOR, the last met),
- * each read on if still beside the path and grown since (see FileFollower); `rotatedWhileStopped`:
- * the last of them is the file the last tail followed, rotated out while no tail ran (no file was
- * met after it: a tail meets the file a rotation brings after the one it rotated out, and reads
- * the files it finds rotated out when it starts before the path's file).
+ * Where a new tail of a file resumes, from the spools of earlier tails in the order written (a
+ * tail writes an empty one for each file it meets, before reading it: see `markMet`): `resume`,
+ * where they were in the file they met last (the path's file when the last one stopped);
+ * `rotatedOut`, where they were in each file the path no longer names (the last spool of each),
+ * in the order they met them, each read on if still beside the path and grown since (see
+ * FileFollower); `rotatedWhileStopped`: the file met last is not the path's now, so the path was
+ * rotated while no tail ran.
  */
 export function resumePoints(
   spools: readonly Spool[],
@@ -468,21 +489,15 @@ export function resumePoints(
     reached.set(spool.inode, spool.to);
     met.set(spool, generation.get(spool.inode) as number);
   });
-  let resume: Spool | undefined;
   /** The last spool of each file met, by when it was met. */
   const files = new Map<number, Spool>();
-  for (const spool of spools) {
-    files.set(met.get(spool) as number, spool);
-    if (resume !== undefined && resume.inode === current && spool.inode !== current) continue;
-    resume = spool;
-  }
+  for (const spool of spools) files.set(met.get(spool) as number, spool);
   const byMeeting = [...files].sort(([a], [b]) => a - b).map(([, spool]) => spool);
-  const rotatedOut = byMeeting.filter((spool) => spool.inode !== current).slice(-ROTATED_LOOKED_FOR);
-  const last = byMeeting.at(-1);
+  const resume = byMeeting.at(-1);
   return {
     ...(resume ? { resume } : {}),
-    rotatedOut,
-    rotatedWhileStopped: last !== undefined && last.inode !== current,
+    rotatedOut: byMeeting.filter((spool) => spool.inode !== current),
+    rotatedWhileStopped: resume !== undefined && resume.inode !== current,
   };
 }
 

@@ -22,6 +22,8 @@ export type FollowEvent =
   | { kind: 'rotated'; from: number; to: number }
   | { kind: 'truncated'; inode: number; was: number; now: number }
   | { kind: 'missing' }
+  /** The path names a file again after it was missing (or when the follower started without it). */
+  | { kind: 'appeared'; inode: number }
   /** A file rotated out has been read to its end and closed: nothing more will come of it. */
   | { kind: 'finished'; inode: number };
 
@@ -31,7 +33,7 @@ const MARK_BYTES = 64;
 /** The fewest bytes read last that identify a copy of the file by themselves (see `contentOf`). */
 const MIN_MARK_BYTES = 16;
 
-/** How much a follower that stops reads of the rotated files (see `finish`). */
+/** How much of the rotated files a follower that stops reads at a time (see `finish`). */
 const STOP_READ = 64 * 1024 * 1024;
 
 /** Reads at most this much per poll, so one poll's batch stays bounded however far behind. */
@@ -78,8 +80,12 @@ export class FileFollower {
    * ran (see ROTATED_GRACE_MS), and those found when it started (see `reopenRotatedOut`).
    */
   private rotatedOut: RotatedFile[] = [];
-  /** The files found beside the path when the follower started, and where it reads them from. */
-  readonly foundAtStart: { inode: number; path: string; offset: number }[] = [];
+  /**
+   * The files found beside the path when the follower started, and where it reads them from;
+   * `known`: found by the inode and bytes of a file an earlier follower read (not a copy, nor a
+   * file found by its name).
+   */
+  readonly foundAtStart: { inode: number; path: string; offset: number; known: boolean }[] = [];
   /** Why lines written while no follower ran may not have been read (see `reopenRotatedOut`). */
   warning: string | undefined;
   /** What the follower found when it started (a truncation while none ran), told at the first poll. */
@@ -165,7 +171,7 @@ export class FileFollower {
           `not read (import them to add their events)`;
       return;
     }
-    const { file: ours, fd } = found;
+    const { file: ours, fd, byInode } = found;
     // Found already (a copy found by its bytes, then by its inode as a file read before): once.
     if (queued(ours.stat.ino)) closeSync(fd);
     else
@@ -174,6 +180,7 @@ export class FileFollower {
         path.join(dir, ours.name),
         { inode: ours.stat.ino, offset: cursor.offset },
         ours.stat,
+        byInode,
       );
     if (!stoppedIn) return;
     // By their names alone: the order of their modification times need not be theirs (an
@@ -189,13 +196,19 @@ export class FileFollower {
       }
       const laterFd = openIfHolds(path.join(dir, file.name), { inode: file.stat.ino, offset: 0 });
       if (laterFd !== undefined)
-        this.queueFound(laterFd, path.join(dir, file.name), { inode: file.stat.ino, offset: 0 }, file.stat);
+        this.queueFound(
+          laterFd,
+          path.join(dir, file.name),
+          { inode: file.stat.ino, offset: 0 },
+          file.stat,
+          false,
+        );
     }
     if (compressed.length > 0)
       this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (import them to add their events)`;
   }
 
-  private queueFound(fd: number, file: string, cursor: FileCursor, stat: Stats): void {
+  private queueFound(fd: number, file: string, cursor: FileCursor, stat: Stats, known: boolean): void {
     // Quiet since long before this follower started: read to its end at once, not after a grace.
     this.rotatedOut.push({
       path: file,
@@ -204,7 +217,7 @@ export class FileFollower {
       size: stat.size,
       grewAt: Math.min(Date.now(), stat.mtimeMs),
     });
-    this.foundAtStart.push({ inode: cursor.inode, path: file, offset: cursor.offset });
+    this.foundAtStart.push({ inode: cursor.inode, path: file, offset: cursor.offset, known });
   }
 
   /**
@@ -217,11 +230,11 @@ export class FileFollower {
     siblings: readonly Sibling[],
     dir: string,
     byMark: boolean,
-  ): { file: Sibling; fd: number } | undefined {
+  ): { file: Sibling; fd: number; byInode: boolean } | undefined {
     const fits = (s: Sibling): boolean => s.stat.size >= cursor.offset && s.stat.ino !== this.cursor?.inode;
     const byInode = siblings.find((s) => fits(s) && s.stat.ino === cursor.inode);
     const byInodeFd = byInode && openIfHolds(path.join(dir, byInode.name), cursor);
-    if (byInode && byInodeFd !== undefined) return { file: byInode, fd: byInodeFd };
+    if (byInode && byInodeFd !== undefined) return { file: byInode, fd: byInodeFd, byInode: true };
     // A few bytes alone (a spool of one short line) could be anywhere.
     if (!byMark || !cursor.mark || cursor.mark.length < MIN_MARK_BYTES) return undefined;
     // Named as rotation names them first, the newest first (a later copy holds other bytes there).
@@ -231,7 +244,7 @@ export class FileFollower {
       .filter((s) => fits(s) && !COMPRESSED.test(s.name))
       .sort((a, b) => rotationNamed(a) - rotationNamed(b) || b.stat.mtimeMs - a.stat.mtimeMs)) {
       const fd = openIfHolds(path.join(dir, s.name), { ...cursor, inode: s.stat.ino });
-      if (fd !== undefined) return { file: s, fd };
+      if (fd !== undefined) return { file: s, fd, byInode: false };
     }
     return undefined;
   }
@@ -288,7 +301,10 @@ export class FileFollower {
   poll(): FollowEvent[] {
     const events: FollowEvent[] = [...this.seenAtStart, ...this.readRotatedOut(false)];
     this.seenAtStart = [];
-    if (this.fd === undefined && !this.open(undefined, false)) return [...events, { kind: 'missing' }];
+    if (this.fd === undefined) {
+      if (!this.open(undefined, false)) return [...events, { kind: 'missing' }];
+      events.push({ kind: 'appeared', inode: (this.cursor as FileCursor).inode });
+    }
     const fd = this.fd as number;
     const cursor = this.cursor as FileCursor;
     const size = fstatSync(fd).size;
@@ -384,11 +400,16 @@ export class FileFollower {
   }
 
   /**
-   * What is left to read of the rotated files, read to their ends now (the tail stops), up to
-   * STOP_READ: past that the next follower reads them on, if they are still there.
+   * What is left to read of the rotated files, read to their ends (the tail stops): STOP_READ at a
+   * time, to be stored before the next, until `rotatedOutLeft` is false.
    */
   finish(): FollowEvent[] {
     return this.readRotatedOut(true);
+  }
+
+  /** Whether a rotated file is still being read (see `finish`). */
+  rotatedOutLeft(): boolean {
+    return this.rotatedOut.length > 0;
   }
 
   /**

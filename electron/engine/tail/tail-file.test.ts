@@ -461,6 +461,70 @@ describe('tailing a file into a case', () => {
       await expectAll(session, name, 25);
     }, 60_000);
 
+    /** logrotate's delaycompress: app.log.1 compressed to app.log.2.gz, the path to app.log.1. */
+    const rotateCompressing = (log: string): void => {
+      // A link elsewhere keeps its inode from going to a new file (see the inode tests).
+      linkSync(`${log}.1`, temp.file(`${path.basename(log)}-kept-${Date.now()}`));
+      writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
+      rmSync(`${log}.1`);
+      renameSync(log, `${log}.1`);
+    };
+
+    it('knows a file that appeared after the path was missing, still empty at stop', async () => {
+      const name = 'okta-reappeared.ndjson';
+      const { log, session } = await tenLines(name);
+      const tail = await FileTail.start(session, log, { pollMs: 0 });
+      await tail.step();
+      renameSync(log, `${log}.1`);
+      await tail.step(); // waiting for the file
+      writeFileSync(log, '');
+      await tail.step();
+      await tail.stop();
+      put(log, 10, 15);
+      rotateCompressing(log);
+      put(log, 15, 20);
+      const status = await follow(session, log);
+      expect(status.warning).toBeUndefined();
+      await expectAll(session, name, 20);
+    }, 60_000);
+
+    it('knows a new file given the inode of a file met long ago, still empty at stop', async () => {
+      const name = 'okta-old-inode.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      renameSync(log, `${log}.1`);
+      writeFileSync(log, '');
+      // A file the tails met long ago (deleted since) had the new file's inode: its spool.
+      const old = okta.slice(0, 2).join('');
+      const spool = spoolName(log, 1, statSync(log).ino, 0, Buffer.byteLength(old));
+      writeFileSync(path.join(`${session.path}.tail`, spool), old);
+      await follow(session, log);
+      put(log, 15, 20);
+      rotateCompressing(log);
+      put(log, 20, 25);
+      const status = await follow(session, log);
+      expect(status.warning).toBeUndefined();
+      await expectAll(session, name, 25);
+    }, 60_000);
+
+    it('tells a file copied and truncated while stopped from the one a tail from its end was in', async () => {
+      const name = 'okta-from-end-copied.ndjson';
+      const { log, session } = await tenLines(name);
+      const first = await FileTail.start(session, log, { pollMs: 0, fromEnd: true });
+      await first.step();
+      await first.stop();
+      put(log, 10, 15);
+      copyFileSync(log, `${log}.1`);
+      truncateSync(log, 0);
+      put(log, 15, 35);
+      const again = await FileTail.start(session, log, { pollMs: 0, fromEnd: true });
+      await again.step();
+      expect(await again.stop()).toMatchObject({ events: 25, rejected: 0, truncations: 1 });
+      await session.close();
+      expect(idsOf(session.path).ids).toEqual(await batchIds(name, okta.slice(10, 35).join('')));
+    }, 60_000);
+
     it('does not read a copy twice when its file stays empty after copytruncate', async () => {
       const name = 'okta-copied-empty.ndjson';
       const { log, session } = await tenLines(name);

@@ -90,8 +90,6 @@ export class FileTail {
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly listeners = new Set<(status: TailStatus, batch?: ImportSummary) => void>();
-  /** The files (by inode) the spools name: met by this tail or an earlier one (see `markMet`). */
-  private readonly met = new Set<number>();
   /** Orders the spool files of this tail after those of earlier tails of the same file. */
   private spoolSequence = Date.now() * 1000;
 
@@ -170,11 +168,13 @@ export class FileTail {
           const header = found.offset > 0 ? firstLine(readHead(found.path)) : undefined;
           if (header) tail.headers.set(found.inode, header);
         }
-      for (const spool of spools) tail.met.add(spool.inode);
-      // Met now, before any of them is read: found beside the path (older), then the path's file.
-      for (const found of tail.follower.foundAtStart) tail.markMet(found.inode, found.offset);
+      // Met now, before any of them is read: the files found beside the path (older) that no tail
+      // read before, then the path's file unless the last tail was in it and it is read on.
+      for (const found of tail.follower.foundAtStart)
+        if (!found.known) tail.markMet(found.inode, found.offset, found.path);
       const position = tail.follower.position();
-      if (position) tail.markMet(position.inode, position.offset);
+      const readOn = points.resume?.inode === position?.inode && points.resume?.to === position?.offset;
+      if (position && !readOn) tail.markMet(position.inode, position.offset, absolute);
     } catch (error) {
       tail.follower.close();
       throw error;
@@ -271,6 +271,8 @@ export class FileTail {
         // The file rotated out is read on (see FileFollower): what it holds back stays held.
         this.status.rotations++;
         this.markMet(event.to, 0);
+      } else if (event.kind === 'appeared') {
+        this.markMet(event.inode, 0);
       } else if (event.kind === 'finished') {
         written.push(...this.flushHeld(event.inode));
       } else if (event.kind === 'truncated') {
@@ -341,18 +343,17 @@ export class FileTail {
    * Says in an empty spool that a file was met, before anything of it is stored: a file still
    * empty when the tail stops is then known as the one it followed (see `resumePoints`).
    */
-  private markMet(inode: number, offset: number): void {
-    if (this.met.has(inode)) return;
-    this.met.add(inode);
+  private markMet(inode: number, offset: number, file?: string): void {
     mkdirSync(this.spoolDir, { recursive: true });
     writeDurably(
       path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, offset, offset)),
-      Buffer.alloc(0),
+      // Met past its start (a tail from the end, a copy read on): the bytes before that place, so
+      // that a tail resuming there can tell the file is still the same (see `spoolTail`).
+      file && offset > 0 ? bytesBefore(file, offset) : Buffer.alloc(0),
     );
   }
 
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
-    this.met.add(inode);
     mkdirSync(this.spoolDir, { recursive: true });
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     const first = from === 0 && !this.headers.has(inode) ? firstLine(bytes) : undefined;
@@ -419,10 +420,12 @@ export class FileTail {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    // The rest of a file rotated out a moment ago, and what is held (see `held`).
-    const finished = this.follower.finish();
-    const last = [...(finished.length > 0 ? this.batches(finished) : []), ...this.flushHeld()];
-    if (last.length > 0) await this.importBatches(last);
+    // The rest of the files rotated out, a slice at a time, and what is held (see `held`).
+    do {
+      const finished = this.follower.finish();
+      const last = [...(finished.length > 0 ? this.batches(finished) : []), ...this.flushHeld()];
+      if (last.length > 0) await this.importBatches(last);
+    } while (this.follower.rotatedOutLeft() && this.status.state !== 'failed');
     this.follower.close();
     if (this.status.state !== 'failed') this.status.state = 'stopped';
     this.emit();
@@ -484,7 +487,12 @@ export function resumePoints(
   const generation = new Map<number, number>();
   const reached = new Map<number, number>();
   spools.forEach((spool, i) => {
-    if (!generation.has(spool.inode) || spool.from < (reached.get(spool.inode) ?? 0))
+    // An empty spool says a tail met a file (see FileTail.markMet): always a new one.
+    if (
+      !generation.has(spool.inode) ||
+      spool.from < (reached.get(spool.inode) ?? 0) ||
+      spool.from === spool.to
+    )
       generation.set(spool.inode, i);
     reached.set(spool.inode, spool.to);
     met.set(spool, generation.get(spool.inode) as number);
@@ -537,10 +545,23 @@ function spoolTail(spool: Spool): Buffer {
   const fd = openSync(spool.path, 'r');
   try {
     const size = fstatSync(fd).size;
-    const length = Math.min(RESUME_MARK_BYTES, size, spool.to - spool.from);
+    // An empty spool (a file met) holds the bytes before its place, if any (see markMet).
+    const length = Math.min(RESUME_MARK_BYTES, size, spool.to > spool.from ? spool.to - spool.from : size);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);
     return buffer;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The file's last RESUME_MARK_BYTES before `offset` (fewer when it holds fewer). */
+function bytesBefore(file: string, offset: number): Buffer {
+  const fd = openSync(file, 'r');
+  try {
+    const length = Math.min(RESUME_MARK_BYTES, offset);
+    const buffer = Buffer.alloc(length);
+    return buffer.subarray(0, readSync(fd, buffer, 0, length, offset - length));
   } finally {
     closeSync(fd);
   }

@@ -47,8 +47,6 @@ const ROTATED_GRACE_MS = 5000;
 
 /** A file the path no longer names, read on until it is finished (see `readRotatedOut`). */
 interface RotatedFile {
-  /** Its name when the follower found it, for a file it found when it started. */
-  path?: string;
   fd: number;
   cursor: FileCursor;
   size: number;
@@ -211,7 +209,6 @@ export class FileFollower {
   private queueFound(fd: number, file: string, cursor: FileCursor, stat: Stats, known: boolean): void {
     // Quiet since long before this follower started: read to its end at once, not after a grace.
     this.rotatedOut.push({
-      path: file,
       fd,
       cursor,
       size: stat.size,

@@ -136,7 +136,7 @@ export class FileTail {
     const imported = await session.importedPaths();
     const pending: string[] = [];
     const spools = spoolsOf(spoolDir, absolute);
-    // Empty ones only say a file was met (see `markMet`): nothing to store.
+    // Those of no range (from = to) only say a file was met (see `markMet`): nothing to store.
     for (const spool of spools)
       if (spool.to > spool.from && !imported.has(spool.path)) pending.push(spool.path);
     const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
@@ -340,8 +340,9 @@ export class FileTail {
   }
 
   /**
-   * Says in an empty spool that a file was met, before anything of it is stored: a file still
-   * empty when the tail stops is then known as the one it followed (see `resumePoints`).
+   * Says in a spool of no range (from = to) that a file was met, before anything of it is stored:
+   * a file still empty when the tail stops is then known as the one it followed (see
+   * `resumePoints`).
    */
   private markMet(inode: number, offset: number, file?: string): void {
     mkdirSync(this.spoolDir, { recursive: true });
@@ -469,7 +470,7 @@ export interface Spool {
 
 /**
  * Where a new tail of a file resumes, from the spools of earlier tails in the order written (a
- * tail writes an empty one for each file it meets, before reading it: see `markMet`): `resume`,
+ * tail writes one of no range for each file it meets, before reading it: see `markMet`): `resume`,
  * where they were in the file they met last (the path's file when the last one stopped);
  * `rotatedOut`, where they were in each file the path no longer names (the last spool of each),
  * in the order they met them, each read on if still beside the path and grown since (see
@@ -487,7 +488,7 @@ export function resumePoints(
   const generation = new Map<number, number>();
   const reached = new Map<number, number>();
   spools.forEach((spool, i) => {
-    // An empty spool says a tail met a file (see FileTail.markMet): always a new one.
+    // A spool of no range says a tail met a file (see FileTail.markMet): always a new one.
     if (
       !generation.has(spool.inode) ||
       spool.from < (reached.get(spool.inode) ?? 0) ||
@@ -545,7 +546,7 @@ function spoolTail(spool: Spool): Buffer {
   const fd = openSync(spool.path, 'r');
   try {
     const size = fstatSync(fd).size;
-    // An empty spool (a file met) holds the bytes before its place, if any (see markMet).
+    // A spool of no range (a file met) holds the bytes before its place, if any (see markMet).
     const length = Math.min(RESUME_MARK_BYTES, size, spool.to > spool.from ? spool.to - spool.from : size);
     const buffer = Buffer.alloc(length);
     readSync(fd, buffer, 0, length, size - length);

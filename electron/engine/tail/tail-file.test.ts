@@ -652,6 +652,32 @@ describe('tailing a file into a case', () => {
     expect(idsOf(session.path).ids).toEqual(await batchIds('okta-25.ndjson', lines.slice(0, 25).join('')));
   }, 60_000);
 
+  it('stops even when the case cannot store what the stop reads, and a later tail stores it', async () => {
+    const lines = linesOf(OKTA);
+    const log = temp.file('okta-full-at-stop.ndjson');
+    writeFileSync(log, lines.slice(0, 10).join(''));
+    const session = await CaseSession.open(temp.file('full-at-stop.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    // Rotated; the application writes to the old file a moment longer: the stop reads it to its end.
+    renameSync(log, `${log}.1`);
+    writeFileSync(log, '');
+    await tail.step();
+    appendFileSync(`${log}.1`, lines.slice(10, 15).join(''));
+    const other = new Database(session.path);
+    other.exec(`CREATE TRIGGER refuse BEFORE INSERT ON events
+      BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`);
+    await expect(tail.stop()).rejects.toThrow(/disk is full/);
+    expect(tail.status.state).toBe('stopped');
+    other.exec('DROP TRIGGER refuse');
+    other.close();
+    await (await FileTail.start(session, log, { pollMs: 0 })).stop();
+    await session.close();
+    expect(idsOf(session.path).ids).toEqual(
+      await batchIds('okta-full-at-stop.ndjson', lines.slice(0, 15).join('')),
+    );
+  }, 60_000);
+
   it('keeps an auditd event whole when its lines arrive in different polls', async () => {
     const lines = linesOf(AUDITD);
     const log = temp.file('audit.log');
@@ -783,6 +809,42 @@ describe('tailing a file into a case', () => {
     await again.step();
     expect(await again.stop()).toMatchObject({ events: 10, rejected: 0 });
     await session.close();
+  }, 60_000);
+
+  it('reads a CSV file that comes back with the inode of the one read before under its own header', async () => {
+    const [header, ...rows] = linesOf(HONEY_CSV);
+    const log = temp.file('honey-back.csv');
+    writeFileSync(log, [header, ...rows.slice(0, 30)].join(''));
+    const inode = statSync(log).ino;
+    const session = await CaseSession.open(temp.file('csv-back.auditscope'));
+    const tail = await FileTail.start(session, log, { pollMs: 0 });
+    await tail.step();
+    // The path goes missing; the file that comes back has the same inode (as a new file may be
+    // given the old one's) and a new header, a column added.
+    renameSync(log, `${log}.away`);
+    await tail.step();
+    const withColumn = (line: string, value: string): string => `${line.trimEnd()},${value}\n`;
+    writeFileSync(`${log}.away`, withColumn(header as string, 'Region'));
+    renameSync(`${log}.away`, log);
+    expect(statSync(log).ino).toBe(inode);
+    await tail.step();
+    appendFileSync(
+      log,
+      rows
+        .slice(30, 40)
+        .map((row) => withColumn(row, 'eu-west-1'))
+        .join(''),
+    );
+    await tail.step();
+    expect(await tail.stop()).toMatchObject({ events: 40, rejected: 0 });
+    await session.close();
+    const db = openCaseForReading(session.path);
+    const regions = db
+      .prepare(`SELECT count(*) FROM events WHERE json_extract(document, '$.Region') = 'eu-west-1'`)
+      .pluck()
+      .get();
+    db.close();
+    expect(regions).toBe(10);
   }, 60_000);
 
   it('reads a CSV file rotated to a new header (a column added) with that header', async () => {

@@ -270,8 +270,11 @@ export class FileTail {
       if (event.kind === 'rotated') {
         // The file rotated out is read on (see FileFollower): what it holds back stays held.
         this.status.rotations++;
+        // A new file, though its inode may be one a file met before had: its own header.
+        this.headers.delete(event.to);
         this.markMet(event.to, 0);
       } else if (event.kind === 'appeared') {
+        this.headers.delete(event.inode);
         this.markMet(event.inode, 0);
       } else if (event.kind === 'finished') {
         written.push(...this.flushHeld(event.inode));
@@ -421,15 +424,21 @@ export class FileTail {
     this.stopped = true;
     clearTimeout(this.timer);
     await this.running;
-    // The rest of the files rotated out, a slice at a time, and what is held (see `held`).
-    do {
-      const finished = this.follower.finish();
-      const last = [...(finished.length > 0 ? this.batches(finished) : []), ...this.flushHeld()];
-      if (last.length > 0) await this.importBatches(last);
-    } while (this.follower.rotatedOutLeft() && this.status.state !== 'failed');
-    this.follower.close();
-    if (this.status.state !== 'failed') this.status.state = 'stopped';
-    this.emit();
+    try {
+      // The rest of the files rotated out, a slice at a time (what a file holds back is stored
+      // when it is finished, not at a slice's edge), then what is held (see `held`).
+      do {
+        const finished = this.follower.finish();
+        if (finished.length > 0) await this.importBatches(this.batches(finished));
+      } while (this.follower.rotatedOutLeft());
+      const held = this.flushHeld();
+      if (held.length > 0) await this.importBatches(held);
+    } finally {
+      // Stopped even when a batch could not be stored: it stays spooled, for the next tail.
+      this.follower.close();
+      if (this.status.state !== 'failed') this.status.state = 'stopped';
+      this.emit();
+    }
     return { ...this.status };
   }
 }

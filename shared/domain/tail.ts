@@ -33,7 +33,7 @@ export const TailStatus = z.object({
   error: z.string().optional(),
   /**
    * Something the tail could not read and will not (a file rotated out and compressed while no
-   * tail ran): shown until the tail stops, unlike `error`.
+   * tail ran): kept while the tail runs, and in its last status, unlike `error`.
    */
   warning: z.string().optional(),
   /** A table's connection failed: the attempt, and when the next one starts (epoch ms). */

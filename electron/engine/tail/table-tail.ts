@@ -452,9 +452,10 @@ export class TableTail {
           timeColumn,
           // Without a key, identical rows are told apart by their copy number (see `ownColumns`).
           ...(key ? { key } : { numberCopies: true }),
-          // By key, new rows are read whatever their time: a clock set back (the hour a zone
-          // without daylight saving repeats, a skewed writer, a backdated insert) dates them
-          // before the window, where a time bound would leave them unread.
+          // By key, new rows are read whatever their time: a clock set back (the hour repeated
+          // when daylight saving ends, in a column without a zone), a writer whose clock runs
+          // behind, a backdated insert: all date rows before the window, where a time bound
+          // would leave them unread.
           ...(keys ? { keys } : { from }),
           position,
           limit,

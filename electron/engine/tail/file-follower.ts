@@ -153,12 +153,11 @@ export class FileFollower {
     stoppedIn?: 'rotated' | 'rewritten',
   ): void {
     if (stoppedIn === undefined && this.cursor?.inode === cursor.inode) return;
-    const dir = path.dirname(this.path);
     const base = path.basename(this.path);
     const siblings = listSiblings();
     // Gone (compressed, deleted) and not looked for by its bytes: nothing to open.
     if (stoppedIn === undefined && !siblings.some((s) => s.stat.ino === cursor.inode)) return;
-    const found = this.contentOf(cursor, siblings, dir, stoppedIn !== undefined);
+    const found = this.contentOf(cursor, siblings, stoppedIn !== undefined);
     const queued = (inode: number): boolean => this.rotatedOut.some((out) => out.cursor.inode === inode);
     if (!found) {
       if (stoppedIn)
@@ -172,18 +171,11 @@ export class FileFollower {
     const { file: ours, fd, byInode } = found;
     // Found already (a copy found by its bytes, then by its inode as a file read before): once.
     if (queued(ours.stat.ino)) closeSync(fd);
-    else
-      this.queueFound(
-        fd,
-        path.join(dir, ours.name),
-        { inode: ours.stat.ino, offset: cursor.offset },
-        ours.stat,
-        byInode,
-      );
+    else this.queueFound(ours, fd, cursor.offset, byInode);
     if (!stoppedIn) return;
     // By their names alone: the order of their modification times need not be theirs (an
     // application may write to a file for a moment after it was rotated out).
-    const later = rotatedAfter(ours.name.slice(base.length), siblings, base).filter(
+    const later = rotatedAfter(ours.suffix, siblings).filter(
       (s) => s.stat.ino !== ours.stat.ino && s.stat.ino !== this.cursor?.inode && !queued(s.stat.ino),
     );
     const compressed: string[] = [];
@@ -192,29 +184,18 @@ export class FileFollower {
         compressed.push(file.name);
         continue;
       }
-      const laterFd = openIfHolds(path.join(dir, file.name), { inode: file.stat.ino, offset: 0 });
-      if (laterFd !== undefined)
-        this.queueFound(
-          laterFd,
-          path.join(dir, file.name),
-          { inode: file.stat.ino, offset: 0 },
-          file.stat,
-          false,
-        );
+      const laterFd = openIfHolds(file.path, { inode: file.stat.ino, offset: 0 });
+      if (laterFd !== undefined) this.queueFound(file, laterFd, 0, false);
     }
     if (compressed.length > 0)
       this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (import them to add their events)`;
   }
 
-  private queueFound(fd: number, file: string, cursor: FileCursor, stat: Stats, known: boolean): void {
+  private queueFound(file: Sibling, fd: number, offset: number, known: boolean): void {
+    const { ino: inode, size, mtimeMs } = file.stat;
     // Quiet since long before this follower started: read to its end at once, not after a grace.
-    this.rotatedOut.push({
-      fd,
-      cursor,
-      size: stat.size,
-      grewAt: Math.min(Date.now(), stat.mtimeMs),
-    });
-    this.foundAtStart.push({ inode: cursor.inode, path: file, offset: cursor.offset, known });
+    this.rotatedOut.push({ fd, cursor: { inode, offset }, size, grewAt: Math.min(Date.now(), mtimeMs) });
+    this.foundAtStart.push({ inode, path: file.path, offset, known });
   }
 
   /**
@@ -225,22 +206,20 @@ export class FileFollower {
   private contentOf(
     cursor: FileCursor,
     siblings: readonly Sibling[],
-    dir: string,
     byMark: boolean,
   ): { file: Sibling; fd: number; byInode: boolean } | undefined {
     const fits = (s: Sibling): boolean => s.stat.size >= cursor.offset && s.stat.ino !== this.cursor?.inode;
     const byInode = siblings.find((s) => fits(s) && s.stat.ino === cursor.inode);
-    const byInodeFd = byInode && openIfHolds(path.join(dir, byInode.name), cursor);
+    const byInodeFd = byInode && openIfHolds(byInode.path, cursor);
     if (byInode && byInodeFd !== undefined) return { file: byInode, fd: byInodeFd, byInode: true };
     // A few bytes alone (a spool of one short line) could be anywhere.
     if (!byMark || !cursor.mark || cursor.mark.length < MIN_MARK_BYTES) return undefined;
     // Named as rotation names them first, the newest first (a later copy holds other bytes there).
-    const rotationNamed = (s: Sibling): number =>
-      ROTATION_NAME.test(s.name.slice(path.basename(this.path).length)) ? 0 : 1;
+    const rotationNamed = (s: Sibling): number => (ROTATION_NAME.test(s.suffix) ? 0 : 1);
     for (const s of [...siblings]
       .filter((s) => fits(s) && !COMPRESSED.test(s.name))
       .sort((a, b) => rotationNamed(a) - rotationNamed(b) || b.stat.mtimeMs - a.stat.mtimeMs)) {
-      const fd = openIfHolds(path.join(dir, s.name), { ...cursor, inode: s.stat.ino });
+      const fd = openIfHolds(s.path, { ...cursor, inode: s.stat.ino });
       if (fd !== undefined) return { file: s, fd, byInode: false };
     }
     return undefined;
@@ -259,8 +238,9 @@ export class FileFollower {
     return names.flatMap((name) => {
       if (name === base || !name.startsWith(base)) return [];
       try {
-        const stat = statSync(path.join(dir, name));
-        return stat.isFile() ? [{ name, stat }] : [];
+        const file = path.join(dir, name);
+        const stat = statSync(file);
+        return stat.isFile() ? [{ name, path: file, suffix: name.slice(base.length), stat }] : [];
       } catch {
         return [];
       }
@@ -435,8 +415,12 @@ function holdsMark(fd: number, cursor: FileCursor): boolean {
   return read === mark.length && now.equals(mark);
 }
 
+/** A file beside the followed path whose name begins with the path's (app.log.1 beside app.log). */
 interface Sibling {
   name: string;
+  path: string;
+  /** What its name adds to the path's (`.1`, `-20261201.gz`). */
+  suffix: string;
   stat: Stats;
 }
 
@@ -459,14 +443,14 @@ function openIfHolds(file: string, cursor: FileCursor): number | undefined {
  * (app.log-20261201: those of the same shape sorting after it). Other names beside the path (a
  * copy, a backup) are not rotations of it.
  */
-function rotatedAfter(suffix: string, siblings: readonly Sibling[], base: string): Sibling[] {
-  const stripped = (name: string): string => name.slice(base.length).replace(COMPRESSED, '');
+function rotatedAfter(suffix: string, siblings: readonly Sibling[]): Sibling[] {
+  const stripped = (s: Sibling): string => s.suffix.replace(COMPRESSED, '');
   // Numbers past three digits are dates or times (app.log-20261201, app.log-1796154533).
   const numbered = /^([.\-_])(\d{1,3})$/.exec(suffix);
   if (numbered) {
     const [, separator, number] = numbered;
     return siblings
-      .map((s) => ({ s, match: /^([.\-_])(\d{1,3})$/.exec(stripped(s.name)) }))
+      .map((s) => ({ s, match: /^([.\-_])(\d{1,3})$/.exec(stripped(s)) }))
       .filter(({ match }) => match && match[1] === separator && Number(match[2]) < Number(number))
       .sort((a, b) => Number(b.match?.[2]) - Number(a.match?.[2]))
       .map(({ s }) => s);
@@ -474,6 +458,6 @@ function rotatedAfter(suffix: string, siblings: readonly Sibling[], base: string
   if (!ROTATION_NAME.test(suffix)) return [];
   const shape = (text: string): string => text.replace(/\d/g, '0');
   return siblings
-    .filter((s) => shape(stripped(s.name)) === shape(suffix) && stripped(s.name) > suffix)
-    .sort((a, b) => (stripped(a.name) < stripped(b.name) ? -1 : 1));
+    .filter((s) => shape(stripped(s)) === shape(suffix) && stripped(s) > suffix)
+    .sort((a, b) => (stripped(a) < stripped(b) ? -1 : 1));
 }

@@ -1,14 +1,5 @@
 import { createHash } from 'node:crypto';
-import {
-  closeSync,
-  existsSync,
-  fstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  readSync,
-  statSync,
-} from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { ImportSummary } from '../../../shared/domain/import.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
@@ -552,24 +543,16 @@ const RESUME_MARK_BYTES = 4096;
  * own bytes only (a CSV spool starts with the header, which the file does not hold there).
  */
 function spoolTail(spool: Spool): Buffer {
-  const fd = openSync(spool.path, 'r');
-  try {
-    const size = fstatSync(fd).size;
-    // A spool of no range (a file met) holds the bytes before its place, if any (see markMet).
-    const length = Math.min(RESUME_MARK_BYTES, size, spool.to > spool.from ? spool.to - spool.from : size);
-    const buffer = Buffer.alloc(length);
-    readSync(fd, buffer, 0, length, size - length);
-    return buffer;
-  } finally {
-    closeSync(fd);
-  }
+  const size = statSync(spool.path).size;
+  // A spool of no range (a file met) holds the bytes before its place, if any (see markMet).
+  return bytesBefore(spool.path, size, spool.to > spool.from ? spool.to - spool.from : size);
 }
 
-/** The file's last RESUME_MARK_BYTES before `offset` (fewer when it holds fewer). */
-function bytesBefore(file: string, offset: number): Buffer {
+/** A file's last bytes before `offset`: at most `most` (RESUME_MARK_BYTES), fewer when it holds fewer. */
+function bytesBefore(file: string, offset: number, most = RESUME_MARK_BYTES): Buffer {
   const fd = openSync(file, 'r');
   try {
-    const length = Math.min(RESUME_MARK_BYTES, offset);
+    const length = Math.min(RESUME_MARK_BYTES, most, offset);
     const buffer = Buffer.alloc(length);
     return buffer.subarray(0, readSync(fd, buffer, 0, length, offset - length));
   } finally {

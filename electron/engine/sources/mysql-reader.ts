@@ -6,7 +6,7 @@ import {
   listed,
   selected,
   parseJsonText,
-  COPY,
+  copyColumn,
   offsetOf,
   perTable,
   timeWindow,
@@ -272,12 +272,7 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
             .filter((n) => n !== options.timeColumn)
             .map((n) => `CAST(${quoteMysqlIdentifier(n)} AS BINARY)`);
       // Numbered over all that matches (see the PostgreSQL reader). MySQL 8 and MariaDB 10.2 on.
-      const copies =
-        options.numberCopies && !key
-          ? [
-              `ROW_NUMBER() OVER (PARTITION BY ${[time, ...ties].join(', ')}) AS ${quoteMysqlIdentifier(COPY)}`,
-            ]
-          : [];
+      const copies = copyColumn(options.numberCopies && !key, [time, ...ties], quoteMysqlIdentifier);
       values.push(options.limit, offsetOf(position));
       const rows = await readOnly<SourceRow>(
         connection,

@@ -5,7 +5,7 @@ import {
   listed,
   selected,
   groupsOf,
-  COPY,
+  copyColumn,
   offsetOf,
   perTable,
   timeWindow,
@@ -231,10 +231,7 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
         ? [key]
         : names.filter((n) => n !== options.timeColumn).map((n) => `${quoteIdentifier(n)}::text`);
       // Numbered over all that matches, not the page: a copy keeps its number whichever page reads it.
-      const copies =
-        options.numberCopies && !key
-          ? [`row_number() OVER (PARTITION BY ${[time, ...ties].join(', ')}) AS ${quoteIdentifier(COPY)}`]
-          : [];
+      const copies = copyColumn(options.numberCopies && !key, [time, ...ties], quoteIdentifier);
       const sql =
         `SELECT ${[...selected(options.columns, names).map(quoteIdentifier), ...copies].join(', ')} FROM ${quoteIdentifier(schema)}.${quoteIdentifier(name)}` +
         ` WHERE ${where.join(' AND ')}` +

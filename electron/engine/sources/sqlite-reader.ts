@@ -9,7 +9,7 @@ import {
   parseJsonText,
   quoteIdentifier,
   ROWID,
-  COPY,
+  copyColumn,
   timeWindow,
   type SourceRow,
   type TableReader,
@@ -91,9 +91,7 @@ export function createSqliteSourceMethods() {
       const select = [
         ...selected(options.columns, columns).map(quoteIdentifier),
         ...(key === 'rowid' ? [`rowid AS ${quoteIdentifier(ROWID)}`] : []),
-        ...(options.numberCopies && !key
-          ? [`row_number() OVER (PARTITION BY ${[time, ...ties].join(', ')}) AS ${quoteIdentifier(COPY)}`]
-          : []),
+        ...copyColumn(options.numberCopies && !key, [time, ...ties], quoteIdentifier),
       ];
       const sql =
         `SELECT ${select.join(', ')} FROM ${quoteIdentifier(table)} WHERE ${where.join(' AND ')}` +

@@ -212,6 +212,19 @@ export const ROWID = '__auditscope_rowid';
 export const COPY = '__auditscope_copy';
 
 /**
+ * The column numbering identical rows (COPY), when `wanted`: a row's number among those with the
+ * same values in `partition` (its time and every other column), over all that the read matches
+ * (window functions: PostgreSQL, SQLite, MySQL 8, MariaDB 10.2 on).
+ */
+export function copyColumn(
+  wanted: boolean | undefined,
+  partition: readonly string[],
+  quote: (name: string) => string,
+): string[] {
+  return wanted ? [`ROW_NUMBER() OVER (PARTITION BY ${partition.join(', ')}) AS ${quote(COPY)}`] : [];
+}
+
+/**
  * What a record names the copy number of a row identical to others (2, 3, …) by: the first copy is
  * the row alone, as before copies were numbered, so its event keeps its id.
  */

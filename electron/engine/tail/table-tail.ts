@@ -514,7 +514,8 @@ export class TableTail {
    * Without it, every poll read again all the hours a zone east of UTC runs ahead, and remembered
    * every row of them. The rows inserted last, not the newest by time: rows dated ahead stay the
    * newest however few are written, but are few among the last inserted unless most writers skew
-   * (then the rows of the others, dated before theirs, are not read: the README names this).
+   * (then the rows of the others, dated before theirs, are not read until the tail polls by key,
+   * which reads new keys whatever their time: the README names this).
    * Unknown (asked again at the next poll) while the table is empty.
    */
   private async zoneAheadOf(

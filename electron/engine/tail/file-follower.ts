@@ -55,10 +55,20 @@ interface RotatedFile {
 }
 
 /** What log rotation appends to a file's name: a number, or a date or time (app.log-20261201T000000Z). */
-const ROTATION_NAME = /^[.\-_]\d[\d.\-_:TZ]*$/;
+export const ROTATION_NAME = /^[.\-_]\d[\d.\-_:TZ]*$/;
 
-/** Suffixes of files a log rotation compressed: not read as lines (see `reopenRotatedOut`). */
-const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
+/**
+ * Suffixes of files a log rotation compressed: not read as lines (see `reopenRotatedOut`), unless
+ * a decompressed copy of the file is given to stand in for it (gzip: see decompressed-copies.ts).
+ */
+export const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
+
+/** A compressed file beside the path, decompressed to `copy`: read as if it were that file. */
+export interface DecompressedCopy {
+  /** The compressed file (app.log.2.gz). */
+  of: string;
+  copy: string;
+}
 
 /**
  * `tail -F` over one path, in polls: appends are read up to the last complete line (a line still
@@ -88,12 +98,14 @@ export class FileFollower {
   warning: string | undefined;
   /** What the follower found when it started (a truncation while none ran), told at the first poll. */
   private seenAtStart: FollowEvent[] = [];
+  private readonly copies: readonly DecompressedCopy[];
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
    * `rotatedOut`: where previous followers were in files the path no longer names, in the order
    * they met them, read on if still beside it (see `reopenRotatedOut`); `rotatedWhileStopped`: the
-   * last of them is the file the last follower followed, rotated out while none ran.
+   * last of them is the file the last follower followed, rotated out while none ran; `copies`:
+   * decompressed copies of compressed files beside the path, each standing in for its file.
    */
   constructor(
     file: string,
@@ -102,9 +114,11 @@ export class FileFollower {
       fromEnd?: boolean;
       rotatedOut?: readonly FileCursor[];
       rotatedWhileStopped?: boolean;
+      copies?: readonly DecompressedCopy[];
     } = {},
   ) {
     this.path = file;
+    this.copies = options.copies ?? [];
     this.open(options.resume, options.fromEnd ?? false);
     const { resume, rotatedOut = [] } = options;
     // Listed once: a case's tails may have met thousands of files over time.
@@ -144,8 +158,9 @@ export class FileFollower {
    * `rotated` (perhaps more than once), or the file `rewritten` in place (truncated by
    * copytruncate, or a new file given its inode). Its content then is looked for beside the path
    * (by the bytes read last, when the inode no longer tells), and the files rotated out after it
-   * (app.log.2 was ours, app.log.1 came next) are read too, from their start. Without it
-   * (compressed, deleted) there is no knowing where those lines are: `warning` says so.
+   * (app.log.2 was ours, app.log.1 came next) are read too, from their start. A file gzip
+   * compressed is looked at through its decompressed copy, if given (see `copies`). Without it
+   * (deleted, compressed otherwise) there is no knowing where those lines are: `warning` says so.
    */
   private reopenRotatedOut(
     cursor: FileCursor,
@@ -155,7 +170,7 @@ export class FileFollower {
     if (stoppedIn === undefined && this.cursor?.inode === cursor.inode) return;
     const base = path.basename(this.path);
     const siblings = listSiblings();
-    // Gone (compressed, deleted) and not looked for by its bytes: nothing to open.
+    // Gone (deleted, compressed without a copy) and not looked for by its bytes: nothing to open.
     if (stoppedIn === undefined && !siblings.some((s) => s.stat.ino === cursor.inode)) return;
     const found = this.contentOf(cursor, siblings, stoppedIn !== undefined);
     const queued = (inode: number): boolean => this.rotatedOut.some((out) => out.cursor.inode === inode);
@@ -163,7 +178,7 @@ export class FileFollower {
       if (stoppedIn)
         this.warning =
           `${base} was ${stoppedIn === 'rotated' ? 'rotated' : 'truncated or replaced'} while no tail followed ` +
-          `it, and what it held when the last tail stopped is no longer beside it (compressed or deleted): ` +
+          `it, and what it held when the last tail stopped is no longer beside it (deleted, or compressed other than by gzip): ` +
           `lines written to it after that tail stopped, if any, and the files rotated out after it were ` +
           `not read (import them to add their events)`;
       return;
@@ -188,7 +203,7 @@ export class FileFollower {
       if (laterFd !== undefined) this.queueFound(file, laterFd, 0, false);
     }
     if (compressed.length > 0)
-      this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (import them to add their events)`;
+      this.warning = `rotated out while no tail followed ${base}, and compressed: ${compressed.join(', ')} not read (decompress and import them to add their events)`;
   }
 
   private queueFound(file: Sibling, fd: number, offset: number, known: boolean): void {
@@ -225,8 +240,29 @@ export class FileFollower {
     return undefined;
   }
 
-  /** The regular files beside the path whose names begin with its name (its rotated-out ones). */
+  /**
+   * The regular files beside the path whose names begin with its name (its rotated-out ones); a
+   * compressed one with a decompressed copy given is that copy, named as before it was compressed.
+   */
   private siblings(): Sibling[] {
+    return this.filesBeside().map((sibling) => {
+      const copy = this.copies.find((c) => c.of === sibling.path);
+      if (!copy) return sibling;
+      try {
+        const strip = (name: string): string => name.replace(COMPRESSED, '');
+        return {
+          name: strip(sibling.name),
+          path: copy.copy,
+          suffix: strip(sibling.suffix),
+          stat: statSync(copy.copy),
+        };
+      } catch {
+        return sibling;
+      }
+    });
+  }
+
+  private filesBeside(): Sibling[] {
     const dir = path.dirname(this.path);
     const base = path.basename(this.path);
     let names: string[];
@@ -422,6 +458,17 @@ interface Sibling {
   /** What its name adds to the path's (`.1`, `-20261201.gz`). */
   suffix: string;
   stat: Stats;
+}
+
+/** Whether `file` is still the cursor's file (by inode), holding the cursor's mark before its offset. */
+export function stillHolds(file: string, cursor: FileCursor): boolean {
+  const fd = openIfHolds(file, cursor);
+  if (fd === undefined) return false;
+  try {
+    return fstatSync(fd).size >= cursor.offset;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The file opened, if it still holds the cursor's mark (else undefined). */

@@ -14,6 +14,7 @@ import {
   renameSync,
   rmSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
   statSync,
 } from 'node:fs';
@@ -245,40 +246,80 @@ describe('tailing a file into a case', () => {
     expect(idsOf(copied.session.path).ids).toEqual(
       await batchIds('okta-copytruncate.ndjson', copied.lines.slice(0, 25).join('')),
     );
-    // The copy compressed at once (logrotate's compress without delaycompress): said so.
+    // The copies compressed at once (logrotate's compress without delaycompress): read through
+    // decompressed copies, found by the bytes read last as the uncompressed ones are.
     const compressed = await rotatedTwiceWhileStopped('okta-copytruncate-gz.ndjson', (log, lines) => {
       writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
       writeFileSync(log, lines.slice(15, 20).join(''));
       renameSync(`${log}.1.gz`, `${log}.2.gz`);
       writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
     });
-    expect(compressed.again.status.warning).toMatch(/truncated or replaced while no tail followed it/);
-    expect(await compressed.again.stop()).toMatchObject({ events: 5 });
+    expect(compressed.again.status.warning).toBeUndefined();
+    expect(await compressed.again.stop()).toMatchObject({ events: 15, duplicates: 0, truncations: 1 });
     await compressed.session.close();
+    expect(idsOf(compressed.session.path).ids).toEqual(
+      await batchIds('okta-copytruncate-gz.ndjson', compressed.lines.slice(0, 25).join('')),
+    );
+    expect(copiesLeft(compressed.session)).toEqual([]);
   }, 60_000);
 
-  it('says so when the file it stopped in was rotated out and compressed while no tail ran', async () => {
+  /** Decompressed copies a tail left in the case's spool folder (none once each is read). */
+  const copiesLeft = (session: CaseSession): string[] =>
+    readdirSync(`${session.path}.tail`, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.parentPath.includes(`${path.sep}decompressed`))
+      .map((entry) => entry.name);
+
+  it('reads on in the file it stopped in when it was rotated out and compressed while no tail ran', async () => {
+    let older = '';
     const { lines, session, again } = await rotatedTwiceWhileStopped(
       'okta-compressed.ndjson',
       (log, lines) => {
+        // Compressed long before: an archive that tail never followed, not read.
+        older = `${log}.3.gz`;
+        writeFileSync(older, gzipSync(lines.slice(40, 45).join('')));
+        utimesSync(older, new Date('2026-01-01'), new Date('2026-01-01'));
         renameSync(log, `${log}.1`);
         writeFileSync(log, lines.slice(15, 20).join(''));
         // logrotate's delaycompress: the older file compressed at the second rotation. (A link
         // elsewhere keeps its inode from going to the new file, which would read as the file
-        // replaced, and be warned of as such.)
+        // replaced.)
         linkSync(`${log}.1`, temp.file('okta-compressed-inode-kept'));
         writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
         rmSync(`${log}.1`);
         renameSync(log, `${log}.1`);
       },
     );
-    expect(again.status.warning).toMatch(/rotated while no tail followed it.*no longer beside it/);
-    // The new file is read all the same.
-    expect(await again.stop()).toMatchObject({ events: 5, warning: again.status.warning });
+    expect(again.status.warning).toBeUndefined();
+    expect(await again.stop()).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('okta-compressed.ndjson', [...lines.slice(0, 10), ...lines.slice(20, 25)].join('')),
+      await batchIds('okta-compressed.ndjson', lines.slice(0, 25).join('')),
     );
+    expect(copiesLeft(session)).toEqual([]);
+    expect(existsSync(older)).toBe(true);
+  }, 60_000);
+
+  it('says so when it cannot decompress a file rotated out while no tail ran, or knows no way to', async () => {
+    // The file it stopped in compressed at once, but cut short (a full disk while compressing);
+    // the one after it compressed with bzip2.
+    const { lines, session, again } = await rotatedTwiceWhileStopped(
+      'okta-compressed-bad.ndjson',
+      (log, lines) => {
+        const gzip = gzipSync(readFileSync(log));
+        writeFileSync(`${log}.2.gz`, gzip.subarray(0, gzip.length - 20));
+        writeFileSync(log, lines.slice(15, 20).join(''));
+        writeFileSync(`${log}.1.bz2`, 'BZh9 not really');
+      },
+    );
+    expect(again.status.warning).toMatch(/could not decompress okta-compressed-bad\.ndjson\.2\.gz \(/);
+    expect(again.status.warning).toMatch(/no longer beside it/);
+    // The path's file is read all the same.
+    expect(await again.stop()).toMatchObject({ events: 5 });
+    await session.close();
+    expect(idsOf(session.path).ids).toEqual(
+      await batchIds('okta-compressed-bad.ndjson', [...lines.slice(0, 10), ...lines.slice(20, 25)].join('')),
+    );
+    expect(copiesLeft(session)).toEqual([]);
   }, 60_000);
 
   describe('restarted after rotations while no tail ran, then again', () => {
@@ -319,6 +360,43 @@ describe('tailing a file into a case', () => {
       await session.close();
       expect(idsOf(session.path).ids).toEqual(await batchIds(name, okta.slice(0, to).join('')));
     };
+
+    it('reads the gzip files rotated out after the one it stopped in, and names those it cannot read', async () => {
+      const name = 'okta-later-gz.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      // logrotate's dateext: the file it stopped in kept as it was, the later ones compressed
+      // (one with bzip2, which Node cannot read).
+      renameSync(log, `${log}-20261130`);
+      put(log, 15, 20);
+      writeFileSync(`${log}-20261201.gz`, gzipSync(readFileSync(log)));
+      rmSync(log);
+      writeFileSync(`${log}-20261202.bz2`, 'BZh9 not really');
+      put(log, 20, 25);
+      const status = await follow(session, log);
+      expect(status).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
+      expect(status.warning).toMatch(/and compressed: okta-later-gz\.ndjson-20261202\.bz2 not read/);
+      await expectAll(session, name, 25);
+      expect(copiesLeft(session)).toEqual([]);
+    }, 60_000);
+
+    it('reads on in a decompressed copy after a tail that made it crashed, and deletes it once read', async () => {
+      const name = 'okta-copy-crash.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      // compress without delaycompress: the file it stopped in is app.log.1.gz at once.
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+      rmSync(log);
+      put(log, 15, 20);
+      // Started (the copy made, and noted as met), then gone before its first poll.
+      await follow(session, log, 0, true);
+      expect(copiesLeft(session)).toHaveLength(1);
+      expect(await follow(session, log)).toMatchObject({ events: 10, duplicates: 0 });
+      await expectAll(session, name, 20);
+      expect(copiesLeft(session)).toEqual([]);
+    }, 60_000);
 
     it('reads on in the file the last tail followed, not one it read to its end later', async () => {
       for (const compress of [false, true]) {

@@ -5,7 +5,14 @@ import type { ImportSummary } from '../../../shared/domain/import.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
-import { FileFollower, type FileCursor, type FollowEvent } from './file-follower.ts';
+import {
+  FileFollower,
+  stillHolds,
+  type DecompressedCopy,
+  type FileCursor,
+  type FollowEvent,
+} from './file-follower.ts';
+import { decompressedCopies, removeCopy } from './decompressed-copies.ts';
 import { sniffStream, type ContainerInfo } from '../ingest/record-stream.ts';
 import { writeDurably } from './durable-write.ts';
 import { backoffDelay } from './backoff.ts';
@@ -83,11 +90,18 @@ export class FileTail {
   private readonly listeners = new Set<(status: TailStatus, batch?: ImportSummary) => void>();
   /** Orders the spool files of this tail after those of earlier tails of the same file. */
   private spoolSequence = Date.now() * 1000;
+  /** Decompressed copies being read, by inode: deleted once read to their end. */
+  private readonly copies = new Map<number, string>();
 
   private constructor(
     session: CaseSession,
     file: string,
-    earlier: { resume: FileCursor | undefined; rotatedOut: FileCursor[]; rotatedWhileStopped: boolean },
+    earlier: {
+      resume: FileCursor | undefined;
+      rotatedOut: FileCursor[];
+      rotatedWhileStopped: boolean;
+      copies: DecompressedCopy[];
+    },
     options: TailOptions,
   ) {
     this.session = session;
@@ -95,13 +109,20 @@ export class FileTail {
     this.pollMs = options.pollMs ?? 250;
     this.openRecordMs = options.openRecordMs ?? OPEN_RECORD_MS;
     this.format = options.format;
-    const { resume, rotatedOut, rotatedWhileStopped } = earlier;
+    const { resume, rotatedOut, rotatedWhileStopped, copies } = earlier;
     this.follower = new FileFollower(file, {
       ...(resume ? { resume } : {}),
       rotatedOut,
       rotatedWhileStopped,
+      copies,
       fromEnd: options.fromEnd === true && !resume,
     });
+    // Copies the follower reads are deleted once read; the others are of no use.
+    for (const { copy } of copies) {
+      const found = this.follower.foundAtStart.find((f) => f.path === copy);
+      if (found) this.copies.set(found.inode, copy);
+      else removeCopy(copy);
+    }
     this.status = {
       path: file,
       kind: 'file',
@@ -138,16 +159,30 @@ export class FileTail {
       offset: spool.to,
       mark: spoolTail(spool),
     });
+    // Rotated or rewritten while no tail ran: the files logrotate compressed since may hold lines
+    // no tail read (see decompressedCopies).
+    const resume = points.resume && cursorAt(points.resume);
+    const rewritten = resume !== undefined && resume.inode === current && !stillHolds(absolute, resume);
+    const { copies, failed } = await decompressedCopies(
+      absolute,
+      path.join(spoolDir, 'decompressed', spoolPrefix(absolute).slice(0, -1)),
+      points.rotatedWhileStopped || rewritten ? lastWritten(spools) : undefined,
+    );
     const tail = new FileTail(
       session,
       absolute,
       {
-        resume: points.resume && cursorAt(points.resume),
+        resume,
         rotatedOut: points.rotatedOut.map(cursorAt),
         rotatedWhileStopped: points.rotatedWhileStopped,
+        copies,
       },
       options,
     );
+    if (failed.length > 0)
+      tail.status.warning = [tail.status.warning, `could not decompress ${failed.join(', ')}`]
+        .filter(Boolean)
+        .join('; ');
     try {
       await tail.learnLayout();
       // The new file may be empty yet (or missing): the last batch read tells the layout then.
@@ -269,6 +304,12 @@ export class FileTail {
         this.markMet(event.inode, 0);
       } else if (event.kind === 'finished') {
         written.push(...this.flushHeld(event.inode));
+        // Its lines are in spool files now (written before this poll's import).
+        const copy = this.copies.get(event.inode);
+        if (copy !== undefined) {
+          removeCopy(copy);
+          this.copies.delete(event.inode);
+        }
       } else if (event.kind === 'truncated') {
         this.status.truncations++;
         // The held lines were read before the file was emptied: they are stored, not dropped.
@@ -508,6 +549,19 @@ export function resumePoints(
     rotatedOut: byMeeting.filter((spool) => spool.inode !== current),
     rotatedWhileStopped: resume !== undefined && resume.inode !== current,
   };
+}
+
+/** When the last tail of the file wrote its last spool (epoch ms): about when it stopped. */
+function lastWritten(spools: readonly Spool[]): number | undefined {
+  let last: number | undefined;
+  for (const spool of spools) {
+    try {
+      last = Math.max(last ?? 0, statSync(spool.path).mtimeMs);
+    } catch {
+      // Deleted meanwhile: the others tell.
+    }
+  }
+  return last;
 }
 
 /** The spool files of one followed file, in the order they were written. */

@@ -46,3 +46,28 @@ describe('a follower resuming after a rotation it did not see', () => {
     follower.close();
   });
 });
+
+describe('a follower whose path goes missing', () => {
+  it('counts a new file given the name later as a rotation, and the same file back as the file again', () => {
+    const log = temp.file('gone.log');
+    writeFileSync(log, 'one\n');
+    const follower = new FileFollower(log);
+    const first = statSync(log).ino;
+    expect(chunkText(follower.poll(), first)).toBe('one\n');
+    // Renamed away; the new file comes a poll later (an application that creates its log lazily).
+    renameSync(log, `${log}.1`);
+    expect(follower.poll().map((e) => e.kind)).toContain('missing');
+    writeFileSync(log, 'two\n');
+    const second = statSync(log).ino;
+    const events = follower.poll();
+    expect(events).toContainEqual({ kind: 'rotated', from: first, to: second });
+    expect(events.some((e) => e.kind === 'appeared')).toBe(false);
+    expect(chunkText(events, second)).toBe('two\n');
+    // Moved away and back: the same file, not a rotation.
+    renameSync(log, `${log}.away`);
+    expect(follower.poll().map((e) => e.kind)).toContain('missing');
+    renameSync(`${log}.away`, log);
+    expect(follower.poll()).toContainEqual({ kind: 'appeared', inode: second });
+    follower.close();
+  });
+});

@@ -22,7 +22,7 @@ export type FollowEvent =
   | { kind: 'rotated'; from: number; to: number }
   | { kind: 'truncated'; inode: number; was: number; now: number }
   | { kind: 'missing' }
-  /** The path names a file again after it was missing (or when the follower started without it). */
+  /** The path names a file again after it was missing, the same one (or the first, when the follower started without it); a new one after the old was renamed away is 'rotated'. */
   | { kind: 'appeared'; inode: number }
   /** A file rotated out has been read to its end and closed: nothing more will come of it. */
   | { kind: 'finished'; inode: number };
@@ -99,6 +99,8 @@ export class FileFollower {
   /** What the follower found when it started (a truncation while none ran), told at the first poll. */
   private seenAtStart: FollowEvent[] = [];
   private readonly copies: readonly DecompressedCopy[];
+  /** The file the path named until it went missing (see `poll`). */
+  private rotatedAway: number | undefined;
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
@@ -316,7 +318,12 @@ export class FileFollower {
     this.seenAtStart = [];
     if (this.fd === undefined) {
       if (!this.open(undefined, false)) return [...events, { kind: 'missing' }];
-      events.push({ kind: 'appeared', inode: (this.cursor as FileCursor).inode });
+      const inode = (this.cursor as FileCursor).inode;
+      // Renamed away, and a new file given the name later: a rotation all the same.
+      if (this.rotatedAway !== undefined && this.rotatedAway !== inode)
+        events.push({ kind: 'rotated', from: this.rotatedAway, to: inode });
+      else events.push({ kind: 'appeared', inode });
+      this.rotatedAway = undefined;
     }
     const fd = this.fd as number;
     const cursor = this.cursor as FileCursor;
@@ -340,7 +347,10 @@ export class FileFollower {
       if (this.open(undefined, false)) {
         events.push({ kind: 'rotated', from, to: (this.cursor as FileCursor).inode });
         events.push(...this.poll());
-      } else events.push({ kind: 'missing' });
+      } else {
+        this.rotatedAway = from;
+        events.push({ kind: 'missing' });
+      }
     }
     return events;
   }

@@ -8,20 +8,44 @@ import {
   statSync,
 } from 'node:fs';
 import path from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { ROTATION_NAME, type DecompressedCopy } from './file-follower.ts';
+import { COMPRESSED, filesBeside, ROTATION_NAME, type DecompressedCopy } from './file-follower.ts';
 
-/** How much older than the last tail's last spool a compressed file may look and still be looked in. */
-const CLOCK_SLACK_MS = 2000;
+/**
+ * How much older than the last tail's last spool a compressed file may look and still be looked
+ * in: the log folder may be a network share whose clock runs behind this machine's.
+ */
+const CLOCK_SLACK_MS = 10 * 60 * 1000;
+
+/** Past this many bytes decompressed, a file is not copied (a gzip bomb would fill the case's disk). */
+export const MAX_COPY_BYTES = 4 * 1024 ** 3;
 
 /** A gzip file beside the path, as log rotation names them (app.log.2.gz, app.log-20261201.gz). */
 interface RotatedGzip {
   path: string;
   name: string;
-  /** The copy's name: the file's identity (an inode is given again once its file is deleted). */
+  /** The copy's name: the file's identity (an inode is given again once its file is deleted), and its name. */
   key: string;
   mtimeMs: number;
+}
+
+export interface CopiesWanted {
+  /**
+   * When the last tail stopped (epoch ms), given when the path was rotated or rewritten since:
+   * the files compressed since then are copied. Older ones were read while a tail ran, or
+   * before any did: a restart does not decompress years of archives.
+   */
+  since?: number;
+  /**
+   * The file the last tail stopped in is not beside the path uncompressed: the newest file
+   * compressed before `since` is copied too (it, if nothing was written to it after the stop
+   * and gzip kept its time).
+   */
+  stoppedInMissing?: boolean;
+  /** Inodes earlier tails noted (their spools): a copy one of them was reading is kept. */
+  met: ReadonlySet<number>;
 }
 
 /**
@@ -30,93 +54,118 @@ interface RotatedGzip {
  * `delaycompress`) may compress the file a tail stopped in, or files rotated out after it, before
  * another tail starts; their lines were then lost.
  *
- * `since` (epoch ms): when the last tail stopped, given when the path was rotated or rewritten
- * since; the files compressed since then are copied, and the newest one compressed before (the
- * one the tail stopped in, if nothing was written to it after the stop and gzip kept its time).
- * Older files were read while a tail ran, or before any did: a restart does not decompress years
- * of archives. Without `since`, only copies made already (by a tail that crashed before reading
- * them to their end) are given again.
- *
- * A copy is named by its file's inode, size and time: made once, and found again after a crash.
- * Copies whose file is gone are deleted; the others are deleted once read (`removeCopy`).
+ * A copy is named by its file's inode, size, time and name: made once, and found again after a
+ * crash, even once its file was renamed or deleted (then kept only if a tail was reading it).
+ * Copies no tail needs are deleted; the others once read (`removeCopy`). A gzip file beside one
+ * of the same name uncompressed is logrotate at work: the uncompressed one is read.
  */
 export async function decompressedCopies(
   file: string,
   dir: string,
-  since: number | undefined,
+  wanted: CopiesWanted,
 ): Promise<{ copies: DecompressedCopy[]; failed: string[] }> {
   const gzips = rotatedGzips(file);
-  const made = new Set(listCopies(dir));
-  // Cut short (a crash while decompressing), or of a file gone: of no use.
-  for (const name of made)
-    if (name.endsWith('.partial') || !gzips.some((gzip) => gzip.key === name)) {
-      rmSync(path.join(dir, name), { force: true });
-      made.delete(name);
-    }
-  const wanted = new Set(gzips.filter((gzip) => made.has(gzip.key)));
-  if (since !== undefined) {
-    const after = since - CLOCK_SLACK_MS;
-    for (const gzip of gzips) if (gzip.mtimeMs >= after) wanted.add(gzip);
+  const copies: DecompressedCopy[] = [];
+  const made = new Set<string>();
+  for (const name of listCopies(dir)) {
+    const gzip = gzips.find((g) => g.key === name);
+    const copy = path.join(dir, name);
+    if (gzip) made.add(name);
+    else if (!name.endsWith('.partial') && wanted.met.has(inodeOf(copy))) {
+      // Its file deleted (logrotate's rotate count) while a tail that had read part of it was down.
+      copies.push({ of: path.join(path.dirname(file), nameIn(name)), name: nameIn(name), copy });
+    } else removeCopy(copy);
+  }
+  const chosen = new Set(gzips.filter((gzip) => made.has(gzip.key)));
+  if (wanted.since !== undefined) {
+    const after = wanted.since - CLOCK_SLACK_MS;
+    for (const gzip of gzips) if (gzip.mtimeMs >= after) chosen.add(gzip);
     const newestBefore = gzips
       .filter((gzip) => gzip.mtimeMs < after)
       .sort((a, b) => b.mtimeMs - a.mtimeMs)[0];
-    if (newestBefore) wanted.add(newestBefore);
+    if (newestBefore && wanted.stoppedInMissing) chosen.add(newestBefore);
   }
-  const copies: DecompressedCopy[] = [];
   const failed: string[] = [];
-  for (const gzip of wanted) {
+  for (const gzip of chosen) {
     const copy = path.join(dir, gzip.key);
     if (!made.has(gzip.key)) {
       const partial = `${copy}.partial`;
       try {
         mkdirSync(dir, { recursive: true });
-        await pipeline(createReadStream(gzip.path), createGunzip(), createWriteStream(partial));
+        await pipeline(
+          createReadStream(gzip.path),
+          createGunzip(),
+          new AtMost(MAX_COPY_BYTES),
+          createWriteStream(partial),
+        );
         renameSync(partial, copy);
       } catch (error) {
-        rmSync(partial, { force: true });
+        removeCopy(partial);
         failed.push(`${gzip.name} (${(error as Error).message})`);
         continue;
       }
     }
-    copies.push({ of: gzip.path, copy });
+    copies.push({ of: gzip.path, name: gzip.name, copy });
   }
   return { copies, failed };
 }
 
-/** A copy read to its end: its lines are in spool files now. */
+/**
+ * A copy read to its end (its lines are in spool files now), or not needed. Best effort: one a
+ * scanner holds open is found again by the next tail, at its end, and deleted then.
+ */
 export function removeCopy(copy: string): void {
-  rmSync(copy, { force: true });
+  try {
+    rmSync(copy, { force: true });
+  } catch {
+    // Left for the next tail (see above).
+  }
+}
+
+/** Passes bytes on, failing past `most` of them. */
+class AtMost extends Transform {
+  private left: number;
+  constructor(most: number) {
+    super();
+    this.left = most;
+  }
+  override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+    this.left -= chunk.length;
+    if (this.left < 0) done(new Error(`more than ${MAX_COPY_BYTES / 1024 ** 3} GiB decompressed`));
+    else done(null, chunk);
+  }
 }
 
 function rotatedGzips(file: string): RotatedGzip[] {
-  const dir = path.dirname(file);
-  const base = path.basename(file);
-  let names: string[];
+  const beside = filesBeside(file);
+  const names = new Set(beside.map((s) => s.name));
+  return beside.flatMap(({ name, path: full, suffix, stat }) =>
+    /\.gz$/i.test(suffix) &&
+    ROTATION_NAME.test(suffix.replace(COMPRESSED, '')) &&
+    !names.has(name.replace(COMPRESSED, ''))
+      ? [
+          {
+            path: full,
+            name,
+            key: `${stat.ino}-${stat.size}-${Math.trunc(stat.mtimeMs)}-${name}`,
+            mtimeMs: stat.mtimeMs,
+          },
+        ]
+      : [],
+  );
+}
+
+/** The name of the file a copy was made of (see `RotatedGzip.key`). */
+function nameIn(key: string): string {
+  return key.split('-').slice(3).join('-');
+}
+
+function inodeOf(file: string): number {
   try {
-    names = readdirSync(dir);
+    return statSync(file).ino;
   } catch {
-    return [];
+    return -1;
   }
-  return names.flatMap((name) => {
-    const suffix = name.slice(base.length);
-    if (!name.startsWith(base) || !/\.gz$/i.test(suffix) || !ROTATION_NAME.test(suffix.slice(0, -3)))
-      return [];
-    try {
-      const full = path.join(dir, name);
-      const stat = statSync(full);
-      if (!stat.isFile()) return [];
-      return [
-        {
-          path: full,
-          name,
-          key: `${stat.ino}-${stat.size}-${Math.trunc(stat.mtimeMs)}`,
-          mtimeMs: stat.mtimeMs,
-        },
-      ];
-    } catch {
-      return [];
-    }
-  });
 }
 
 function listCopies(dir: string): string[] {

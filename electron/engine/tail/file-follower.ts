@@ -65,8 +65,9 @@ export const COMPRESSED = /\.(gz|bz2|xz|zst|lz4|z|zip)$/i;
 
 /** A compressed file beside the path, decompressed to `copy`: read as if it were that file. */
 export interface DecompressedCopy {
-  /** The compressed file (app.log.2.gz). */
+  /** The compressed file (app.log.2.gz), and its name (it may be gone: a copy a tail was reading). */
   of: string;
+  name: string;
   copy: string;
 }
 
@@ -198,7 +199,8 @@ export class FileFollower {
     const compressed: string[] = [];
     for (const file of later) {
       if (COMPRESSED.test(file.name)) {
-        compressed.push(file.name);
+        // Beside itself uncompressed (logrotate compressing it): that one is read.
+        if (!siblings.some((s) => s.name === file.name.replace(COMPRESSED, ''))) compressed.push(file.name);
         continue;
       }
       const laterFd = openIfHolds(file.path, { inode: file.stat.ino, offset: 0 });
@@ -247,42 +249,25 @@ export class FileFollower {
    * compressed one with a decompressed copy given is that copy, named as before it was compressed.
    */
   private siblings(): Sibling[] {
-    return this.filesBeside().map((sibling) => {
-      const copy = this.copies.find((c) => c.of === sibling.path);
-      if (!copy) return sibling;
-      try {
-        const strip = (name: string): string => name.replace(COMPRESSED, '');
-        return {
-          name: strip(sibling.name),
-          path: copy.copy,
-          suffix: strip(sibling.suffix),
-          stat: statSync(copy.copy),
-        };
-      } catch {
-        return sibling;
-      }
-    });
-  }
-
-  private filesBeside(): Sibling[] {
-    const dir = path.dirname(this.path);
     const base = path.basename(this.path);
-    let names: string[];
-    try {
-      names = readdirSync(dir);
-    } catch {
-      return [];
-    }
-    return names.flatMap((name) => {
-      if (name === base || !name.startsWith(base)) return [];
+    const listed = filesBeside(this.path);
+    const strip = (name: string): string => name.replace(COMPRESSED, '');
+    const asCopy = (copy: DecompressedCopy): Sibling[] => {
       try {
-        const file = path.join(dir, name);
-        const stat = statSync(file);
-        return stat.isFile() ? [{ name, path: file, suffix: name.slice(base.length), stat }] : [];
+        const name = strip(copy.name);
+        return [{ name, path: copy.copy, suffix: name.slice(base.length), stat: statSync(copy.copy) }];
       } catch {
         return [];
       }
-    });
+    };
+    return [
+      ...listed.flatMap((sibling) => {
+        const copy = this.copies.find((c) => c.of === sibling.path);
+        return copy ? asCopy(copy) : [sibling];
+      }),
+      // Its file gone since: still read on where a tail left it.
+      ...this.copies.filter((c) => !listed.some((s) => s.path === c.of)).flatMap(asCopy),
+    ];
   }
 
   /** The position to resume from: every byte before it has been handed out. */
@@ -462,7 +447,7 @@ function holdsMark(fd: number, cursor: FileCursor): boolean {
 }
 
 /** A file beside the followed path whose name begins with the path's (app.log.1 beside app.log). */
-interface Sibling {
+export interface Sibling {
   name: string;
   path: string;
   /** What its name adds to the path's (`.1`, `-20261201.gz`). */
@@ -479,6 +464,28 @@ export function stillHolds(file: string, cursor: FileCursor): boolean {
   } finally {
     closeSync(fd);
   }
+}
+
+/** The regular files beside `file` whose names begin with its name (its rotated-out ones). */
+export function filesBeside(file: string): Sibling[] {
+  const dir = path.dirname(file);
+  const base = path.basename(file);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    if (name === base || !name.startsWith(base)) return [];
+    try {
+      const full = path.join(dir, name);
+      const stat = statSync(full);
+      return stat.isFile() ? [{ name, path: full, suffix: name.slice(base.length), stat }] : [];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /** The file opened, if it still holds the cursor's mark (else undefined). */

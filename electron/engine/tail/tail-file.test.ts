@@ -398,6 +398,66 @@ describe('tailing a file into a case', () => {
       expect(copiesLeft(session)).toEqual([]);
     }, 60_000);
 
+    it('reads a copy on once after a crash mid-read, its file renamed and the path rotated since', async () => {
+      const name = 'okta-copy-crash-mid.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 14);
+      // Its last line unfinished: held by the poll that reads the copy, and the tail crashes.
+      appendFileSync(log, (okta[14] as string).trimEnd());
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+      rmSync(log);
+      put(log, 15, 20);
+      await follow(session, log, 1, true);
+      renameSync(`${log}.1.gz`, `${log}.2.gz`);
+      renameSync(log, `${log}.1`);
+      put(log, 20, 25);
+      expect(await follow(session, log)).toMatchObject({ duplicates: 0 });
+      await session.close();
+      const expected = await batchIds(
+        name,
+        [...okta.slice(0, 14), (okta[14] as string).trimEnd() + '\n', ...okta.slice(15, 25)].join(''),
+      );
+      expect(idsOf(session.path).ids).toEqual(expected);
+      expect(copiesLeft(session)).toEqual([]);
+    }, 60_000);
+
+    it('reads a copy a crashed tail began on even after its gzip file was deleted', async () => {
+      const name = 'okta-copy-orphan.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+      rmSync(log);
+      put(log, 15, 20);
+      await follow(session, log, 0, true);
+      // logrotate's rotate count (or maxage) deletes it before the next tail.
+      rmSync(`${log}.1.gz`);
+      expect(await follow(session, log)).toMatchObject({ events: 10, duplicates: 0 });
+      await expectAll(session, name, 20);
+      expect(copiesLeft(session)).toEqual([]);
+    }, 60_000);
+
+    it('reads a file logrotate is compressing (both beside the path) once, and warns of nothing', async () => {
+      for (const done of [true, false]) {
+        const name = `okta-compressing-${done}.ndjson`;
+        const { log, session } = await tenLines(name);
+        await follow(session, log);
+        put(log, 10, 15);
+        renameSync(log, `${log}.2`);
+        put(log, 15, 20);
+        renameSync(log, `${log}.1`);
+        // Compressed (done: not deleted yet; else still being written).
+        const gzip = gzipSync(readFileSync(`${log}.1`));
+        writeFileSync(`${log}.1.gz`, done ? gzip : gzip.subarray(0, gzip.length >> 1));
+        put(log, 20, 25);
+        const status = await follow(session, log);
+        expect(status).toMatchObject({ events: 15, duplicates: 0 });
+        expect(status.warning).toBeUndefined();
+        await expectAll(session, name, 25);
+      }
+    }, 60_000);
+
     it('reads on in the file the last tail followed, not one it read to its end later', async () => {
       for (const compress of [false, true]) {
         const name = `okta-again-${compress}.ndjson`;

@@ -7,6 +7,7 @@ import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
 import {
   FileFollower,
+  filesBeside,
   stillHolds,
   type DecompressedCopy,
   type FileCursor,
@@ -90,6 +91,8 @@ export class FileTail {
   private readonly listeners = new Set<(status: TailStatus, batch?: ImportSummary) => void>();
   /** Orders the spool files of this tail after those of earlier tails of the same file. */
   private spoolSequence = Date.now() * 1000;
+  /** The last spool written was the note of this file met (see `markMet`). */
+  private lastNoted: { inode: number; offset: number } | undefined;
   /** Decompressed copies being read, by inode: deleted once read to their end. */
   private readonly copies = new Map<number, string>();
 
@@ -151,23 +154,42 @@ export class FileTail {
     // Those of no range (from = to) only say a file was met (see `markMet`): nothing to store.
     for (const spool of spools)
       if (spool.to > spool.from && !imported.has(spool.path)) pending.push(spool.path);
-    const current = existsSync(absolute) ? statSync(absolute).ino : undefined;
-    const points = resumePoints(spools, current);
     // The last bytes stored: if the file no longer has them there, it was rewritten meanwhile.
     const cursorAt = (spool: Spool): FileCursor => ({
       inode: spool.inode,
       offset: spool.to,
       mark: spoolTail(spool),
     });
+    const copiesDir = path.join(spoolDir, 'decompressed', spoolPrefix(absolute).slice(0, -1));
+    const met = new Set(spools.map((spool) => spool.inode));
     // Rotated or rewritten while no tail ran: the files logrotate compressed since may hold lines
-    // no tail read (see decompressedCopies).
-    const resume = points.resume && cursorAt(points.resume);
-    const rewritten = resume !== undefined && resume.inode === current && !stillHolds(absolute, resume);
-    const { copies, failed } = await decompressedCopies(
-      absolute,
-      path.join(spoolDir, 'decompressed', spoolPrefix(absolute).slice(0, -1)),
-      points.rotatedWhileStopped || rewritten ? lastWritten(spools) : undefined,
-    );
+    // no tail read (see decompressedCopies). Looked at again if the path is rotated meanwhile
+    // (decompressing takes a while): what the follower is given must be what the path is then.
+    let current: number | undefined;
+    let points: ReturnType<typeof resumePoints>;
+    let resume: FileCursor | undefined;
+    let decompressed: Awaited<ReturnType<typeof decompressedCopies>>;
+    for (let look = 0; ; look++) {
+      current = inodeOf(absolute);
+      points = resumePoints(spools, current);
+      resume = points.resume && cursorAt(points.resume);
+      const rewritten = resume !== undefined && resume.inode === current && !stillHolds(absolute, resume);
+      const stoppedIn = resume;
+      decompressed = await decompressedCopies(
+        absolute,
+        copiesDir,
+        points.rotatedWhileStopped || rewritten
+          ? {
+              since: lastWritten(spools),
+              stoppedInMissing:
+                stoppedIn === undefined || !filesBeside(absolute).some((s) => stillHolds(s.path, stoppedIn)),
+              met,
+            }
+          : { met },
+      );
+      if (inodeOf(absolute) === current || look === 2) break;
+    }
+    const { copies, failed } = decompressed;
     const tail = new FileTail(
       session,
       absolute,
@@ -203,6 +225,7 @@ export class FileTail {
       if (position && !readOn) tail.markMet(position.inode, position.offset, absolute);
     } catch (error) {
       tail.follower.close();
+      for (const copy of tail.copies.values()) removeCopy(copy);
       throw error;
     }
     if (pending.length > 0)
@@ -383,6 +406,10 @@ export class FileTail {
    * `resumePoints`).
    */
   private markMet(inode: number, offset: number, file?: string): void {
+    // Noted just before (a tail that found the file rewritten, then at its first poll the
+    // truncation): a second note would read as another file met, with nothing read of it.
+    if (this.lastNoted?.inode === inode && this.lastNoted.offset === offset) return;
+    this.lastNoted = { inode, offset };
     mkdirSync(this.spoolDir, { recursive: true });
     writeDurably(
       path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, offset, offset)),
@@ -393,6 +420,7 @@ export class FileTail {
   }
 
   private spool(inode: number, from: number, to: number, bytes: Buffer): string {
+    this.lastNoted = undefined;
     mkdirSync(this.spoolDir, { recursive: true });
     const file = path.join(this.spoolDir, spoolName(this.status.path, this.spoolSequence++, inode, from, to));
     const first = from === 0 && !this.headers.has(inode) ? firstLine(bytes) : undefined;
@@ -552,6 +580,15 @@ export function resumePoints(
     rotatedOut: byMeeting.filter((spool) => spool.inode !== current),
     rotatedWhileStopped: resume !== undefined && resume.inode !== current,
   };
+}
+
+/** The inode of the file at `file`, if there is one. */
+function inodeOf(file: string): number | undefined {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return undefined;
+  }
 }
 
 /** When the last tail of the file wrote its last spool (epoch ms): about when it stopped. */

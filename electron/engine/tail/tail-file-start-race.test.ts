@@ -1,0 +1,80 @@
+// A file tail's start decompresses the gzip files logrotate made while no tail ran (see
+// decompressed-copies.ts), which takes a while: the path may be rotated meanwhile. Here the
+// rotation happens exactly then (decompressedCopies is wrapped to run it on return), with real
+// Okta lines: nothing may be lost, nothing read twice.
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { afterAll, expect, it, vi } from 'vitest';
+import { dataset } from '../../../test/support/paths.ts';
+import { tempDir } from '../../../test/support/temp-case.ts';
+import { CaseSession } from '../case-session.ts';
+import { openCaseForReading } from '../store/case-db.ts';
+import { FileTail } from './tail-file.ts';
+
+const meanwhile: { rotate?: () => void } = {};
+vi.mock('./decompressed-copies.ts', async (importOriginal) => {
+  const original = await importOriginal<typeof import('./decompressed-copies.ts')>();
+  return {
+    ...original,
+    decompressedCopies: async (...args: Parameters<typeof original.decompressedCopies>) => {
+      const made = await original.decompressedCopies(...args);
+      const rotate = meanwhile.rotate;
+      meanwhile.rotate = undefined;
+      rotate?.();
+      return made;
+    },
+  };
+});
+
+const temp = tempDir();
+afterAll(() => temp.cleanup());
+
+const okta = readFileSync(
+  dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson'),
+  'utf8',
+)
+  .split('\n')
+  .filter((line) => line.trim() !== '')
+  .map((line) => `${line}\n`);
+const put = (file: string, from: number, to: number): void =>
+  appendFileSync(file, okta.slice(from, to).join(''));
+
+function idsOf(casePath: string): string[] {
+  const db = openCaseForReading(casePath);
+  try {
+    return db.prepare('SELECT event_id FROM events ORDER BY event_id').pluck().all() as string[];
+  } finally {
+    db.close();
+  }
+}
+
+it('reads on in the file it stopped in when the path is rotated while the start decompresses', async () => {
+  const log = temp.file('okta-race.ndjson');
+  put(log, 0, 10);
+  const session = await CaseSession.open(temp.file('okta-race.auditscope'));
+  const first = await FileTail.start(session, log, { pollMs: 0 });
+  await first.step();
+  await first.stop();
+  // While stopped: copytruncate with compress (the copy app.log.1.gz), lines written after it;
+  // then, while the next tail's start decompresses, the path rotated again (app.log.1.gz to
+  // app.log.2.gz, app.log to app.log.1, a new app.log).
+  put(log, 10, 15);
+  writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+  writeFileSync(log, okta.slice(15, 20).join(''));
+  meanwhile.rotate = () => {
+    renameSync(`${log}.1.gz`, `${log}.2.gz`);
+    renameSync(log, `${log}.1`);
+    put(log, 20, 25);
+  };
+  const again = await FileTail.start(session, log, { pollMs: 0 });
+  await again.step();
+  expect(await again.stop()).toMatchObject({ events: 15, duplicates: 0 });
+  await session.close();
+
+  const all = temp.file('okta-race-all.ndjson');
+  writeFileSync(all, okta.slice(0, 25).join(''));
+  const batch = await CaseSession.open(temp.file('okta-race-batch.auditscope'));
+  await batch.import([all]);
+  await batch.close();
+  expect(idsOf(session.path)).toEqual(idsOf(batch.path));
+}, 60_000);

@@ -173,9 +173,16 @@ export class FileFollower {
     if (stoppedIn === undefined && this.cursor?.inode === cursor.inode) return;
     const base = path.basename(this.path);
     const siblings = listSiblings();
-    // Gone (deleted, compressed without a copy) and not looked for by its bytes: nothing to open.
-    if (stoppedIn === undefined && !siblings.some((s) => s.stat.ino === cursor.inode)) return;
-    const found = this.contentOf(cursor, siblings, stoppedIn !== undefined);
+    // Gone by its inode: a file a crash left half read (in its grace), compressed since, is in a
+    // copy, found by the bytes read last; else (deleted) there is nothing to open.
+    const gone = stoppedIn === undefined && !siblings.some((s) => s.stat.ino === cursor.inode);
+    const found = gone
+      ? this.contentOf(
+          cursor,
+          siblings.filter((s) => this.copies.some((c) => c.copy === s.path)),
+          true,
+        )
+      : this.contentOf(cursor, siblings, stoppedIn !== undefined);
     const queued = (inode: number): boolean => this.rotatedOut.some((out) => out.cursor.inode === inode);
     if (!found) {
       if (stoppedIn)

@@ -422,6 +422,26 @@ describe('tailing a file into a case', () => {
       expect(copiesLeft(session)).toEqual([]);
     }, 60_000);
 
+    it('reads on in a file rotated out, left half read by a crash, then compressed', async () => {
+      const name = 'okta-half-read-gz.ndjson';
+      const { log, session } = await tenLines(name);
+      const tail = await FileTail.start(session, log, { pollMs: 0 });
+      await tail.step();
+      renameSync(log, `${log}.1`);
+      put(log, 10, 12);
+      await tail.step();
+      // The application writes to the old file a moment longer; the tail crashes meanwhile (no
+      // stop), and logrotate compresses the old file (a link elsewhere keeps its inode).
+      put(`${log}.1`, 12, 15);
+      linkSync(`${log}.1`, temp.file(`kept-${name}`));
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(`${log}.1`)));
+      rmSync(`${log}.1`);
+      put(log, 15, 20);
+      expect(await follow(session, log)).toMatchObject({ events: 8, duplicates: 0 });
+      await expectAll(session, name, 20);
+      expect(copiesLeft(session)).toEqual([]);
+    }, 60_000);
+
     it('reads a copy a crashed tail began on even after its gzip file was deleted', async () => {
       const name = 'okta-copy-orphan.ndjson';
       const { log, session } = await tenLines(name);
@@ -528,7 +548,7 @@ describe('tailing a file into a case', () => {
         put(log, 10, 15);
         if (older === 'deleted') rmSync(`${log}.1`);
         else {
-          linkSync(`${log}.1`, temp.file(`${name}-kept`));
+          linkSync(`${log}.1`, temp.file(`kept-${name}`));
           writeFileSync(`${log}.2.gz`, gzipSync(readFileSync(`${log}.1`)));
           rmSync(`${log}.1`);
         }

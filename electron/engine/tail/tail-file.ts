@@ -175,12 +175,22 @@ export class FileTail {
       resume = points.resume && cursorAt(points.resume);
       const rewritten = resume !== undefined && resume.inode === current && !stillHolds(absolute, resume);
       const stoppedIn = resume;
+      const stoppedAt = lastWritten(spools);
+      // A file rotated out that the last tail may not have read to its end (read from near its
+      // stop: a crash within the file's grace), gone by its name since.
+      const beside = new Set(filesBeside(absolute).map((s) => s.stat.ino));
+      const halfReadGone = points.rotatedOut.some(
+        (spool) =>
+          !beside.has(spool.inode) &&
+          stoppedAt !== undefined &&
+          (lastWritten([spool]) ?? 0) >= stoppedAt - HALF_READ_MS,
+      );
       decompressed = await decompressedCopies(
         absolute,
         copiesDir,
-        points.rotatedWhileStopped || rewritten
+        points.rotatedWhileStopped || rewritten || halfReadGone
           ? {
-              since: lastWritten(spools),
+              since: stoppedAt,
               stoppedInMissing:
                 stoppedIn === undefined || !filesBeside(absolute).some((s) => stillHolds(s.path, stoppedIn)),
               met,
@@ -581,6 +591,12 @@ export function resumePoints(
     rotatedWhileStopped: resume !== undefined && resume.inode !== current,
   };
 }
+
+/**
+ * A file rotated out whose last spool is this close to the last tail's last one may have been
+ * read only in part (a crash while it was still being read; see FileFollower).
+ */
+const HALF_READ_MS = 10 * 60 * 1000;
 
 /** The inode of the file at `file`, if there is one. */
 function inodeOf(file: string): number | undefined {

@@ -349,9 +349,6 @@ export class FileTail {
         written.push(...this.flushHeld(event.inode));
         // Written again from the start: its header too (an upgrade may have added a column).
         this.headers.delete(event.inode);
-        // Noted, so that a tail resuming in it reads it from its start, not from where it was
-        // before the truncation (counted again, when it is still shorter than that).
-        this.markMet(event.inode, 0);
       } else if (event.kind === 'chunk') {
         idle = false;
         const { inode, from, to } = event.chunk;

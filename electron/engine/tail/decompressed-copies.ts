@@ -68,12 +68,18 @@ export async function decompressedCopies(
   const copies: DecompressedCopy[] = [];
   const made = new Set<string>();
   for (const name of listCopies(dir)) {
-    const gzip = gzips.find((g) => g.key === name);
     const copy = path.join(dir, name);
-    if (gzip) made.add(name);
-    else if (!name.endsWith('.partial') && wanted.met.has(inodeOf(copy))) {
-      // Its file deleted (logrotate's rotate count) while a tail that had read part of it was down.
-      copies.push({ of: path.join(path.dirname(file), nameIn(name)), name: nameIn(name), copy });
+    const partial = name.endsWith('.partial');
+    // Its gzip file renamed since (app.log.1.gz is app.log.2.gz now): the same file, the copy
+    // renamed after it.
+    const gzip =
+      gzips.find((g) => g.key === name) ??
+      (partial ? undefined : gzips.find((g) => identity(g.key) === identity(name)));
+    if (gzip && (gzip.key === name || renamed(copy, path.join(dir, gzip.key)))) made.add(gzip.key);
+    else if (!partial && wanted.met.has(inodeOf(copy))) {
+      // Its file deleted (logrotate's rotate count) while a tail that had read part of it was
+      // down. It stands for no file beside the path: another may have its name by now.
+      copies.push({ of: copy, name: nameIn(name), copy });
     } else removeCopy(copy);
   }
   const chosen = new Set(gzips.filter((gzip) => made.has(gzip.key)));
@@ -153,6 +159,20 @@ function rotatedGzips(file: string): RotatedGzip[] {
         ]
       : [],
   );
+}
+
+/** A copy's name less the name of its file: the file's inode, size and time (see `RotatedGzip.key`). */
+function identity(key: string): string {
+  return key.split('-').slice(0, 3).join('-');
+}
+
+function renamed(from: string, to: string): boolean {
+  try {
+    renameSync(from, to);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The name of the file a copy was made of (see `RotatedGzip.key`). */

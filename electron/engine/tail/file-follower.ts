@@ -31,7 +31,7 @@ export type FollowEvent =
 const MARK_BYTES = 64;
 
 /** The fewest bytes read last that identify a copy of the file by themselves (see `contentOf`). */
-const MIN_MARK_BYTES = 16;
+export const MIN_MARK_BYTES = 16;
 
 /** How much of the rotated files a follower that stops reads at a time (see `finish`). */
 const STOP_READ = 64 * 1024 * 1024;
@@ -100,8 +100,11 @@ export class FileFollower {
   /** What the follower found when it started (a truncation while none ran), told at the first poll. */
   private seenAtStart: FollowEvent[] = [];
   private readonly copies: readonly DecompressedCopy[];
-  /** The file the path named until it went missing (see `poll`). */
-  private rotatedAway: number | undefined;
+  /**
+   * The file the path named until it went missing: its cursor (read on among the rotated files
+   * meanwhile), and where it was then, with the bytes before (see `poll`).
+   */
+  private away: { cursor: FileCursor; offset: number; mark: Buffer | undefined } | undefined;
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
@@ -194,9 +197,20 @@ export class FileFollower {
       return;
     }
     const { file: ours, fd, byInode } = found;
-    // Found already (a copy found by its bytes, then by its inode as a file read before): once.
-    if (queued(ours.stat.ino)) closeSync(fd);
-    else this.queueFound(ours, fd, cursor.offset, byInode);
+    // Found already (a copy found by its bytes, then by its inode as a file read before): once,
+    // from the furthest place a tail reached in it (a later tail read on in the copy).
+    const already = this.rotatedOut.find((out) => out.cursor.inode === ours.stat.ino);
+    if (already) {
+      if (cursor.offset > already.cursor.offset) {
+        already.cursor.offset = cursor.offset;
+        const entry = this.foundAtStart.find((f) => f.inode === ours.stat.ino);
+        if (entry) {
+          entry.offset = cursor.offset;
+          entry.known ||= byInode;
+        }
+      }
+      closeSync(fd);
+    } else this.queueFound(ours, fd, cursor.offset, byInode);
     if (!stoppedIn) return;
     // By their names alone: the order of their modification times need not be theirs (an
     // application may write to a file for a moment after it was rotated out).
@@ -310,12 +324,20 @@ export class FileFollower {
     this.seenAtStart = [];
     if (this.fd === undefined) {
       if (!this.open(undefined, false)) return [...events, { kind: 'missing' }];
-      const inode = (this.cursor as FileCursor).inode;
+      const cursor = this.cursor as FileCursor;
+      const away = this.away;
+      this.away = undefined;
       // Renamed away, and a new file given the name later: a rotation all the same.
-      if (this.rotatedAway !== undefined && this.rotatedAway !== inode)
-        events.push({ kind: 'rotated', from: this.rotatedAway, to: inode });
-      else events.push({ kind: 'appeared', inode });
-      this.rotatedAway = undefined;
+      if (away && away.cursor.inode !== cursor.inode)
+        events.push({ kind: 'rotated', from: away.cursor.inode, to: cursor.inode });
+      else if (away && this.isStill(away)) {
+        // The same file back (moved away and back), as it was: read on where it was read to,
+        // here rather than among the rotated files.
+        const out = this.rotatedOut.findIndex((o) => o.cursor === away.cursor);
+        if (out >= 0) closeSync((this.rotatedOut.splice(out, 1)[0] as RotatedFile).fd);
+        cursor.offset = away.cursor.offset;
+        this.mark = away.cursor.offset === away.offset ? away.mark : undefined;
+      } else events.push({ kind: 'appeared', inode: cursor.inode });
     }
     const fd = this.fd as number;
     const cursor = this.cursor as FileCursor;
@@ -340,11 +362,24 @@ export class FileFollower {
         events.push({ kind: 'rotated', from, to: (this.cursor as FileCursor).inode });
         events.push(...this.poll());
       } else {
-        this.rotatedAway = from;
+        this.away = { cursor, offset: cursor.offset, mark: this.mark };
         events.push({ kind: 'missing' });
       }
     }
     return events;
+  }
+
+  /** Whether the path's file still holds what it held when it went missing, and all read of it since. */
+  private isStill(away: { cursor: FileCursor; offset: number; mark: Buffer | undefined }): boolean {
+    const fd = this.fd as number;
+    return (
+      fstatSync(fd).size >= away.cursor.offset &&
+      holdsMark(fd, {
+        inode: away.cursor.inode,
+        offset: away.offset,
+        ...(away.mark ? { mark: away.mark } : {}),
+      })
+    );
   }
 
   private rotated(inode: number): boolean {

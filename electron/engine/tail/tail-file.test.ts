@@ -442,6 +442,67 @@ describe('tailing a file into a case', () => {
       expect(copiesLeft(session)).toEqual([]);
     }, 60_000);
 
+    /** logrotate's `compress` without delaycompress: app.log.1.gz on to .2.gz, app.log to .1.gz. */
+    const rotateCompressed = (log: string): void => {
+      if (existsSync(`${log}.1.gz`)) renameSync(`${log}.1.gz`, `${log}.2.gz`);
+      // A link elsewhere keeps its inode from going to the next file.
+      linkSync(log, temp.file(`kept-${path.basename(log)}-${Date.now()}-${Math.random()}`));
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+      rmSync(log);
+    };
+
+    it('does not take a copy a crashed tail kept for the gzip file now named as its file was', async () => {
+      const name = 'okta-kept-renamed.ndjson';
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      rotateCompressed(log);
+      put(log, 15, 20);
+      // Reads the copy and the new file, then crashes while the copy may still grow: kept.
+      expect(await follow(session, log, 1, true)).toMatchObject({ events: 10 });
+      put(log, 20, 25);
+      rotateCompressed(log);
+      put(log, 25, 30);
+      const third = await follow(session, log);
+      expect(third).toMatchObject({ events: 10, duplicates: 0 });
+      expect(third.warning).toBeUndefined();
+      await expectAll(session, name, 30);
+    }, 60_000);
+
+    it('does not read a copy again after the tail that read it stopped, or crashed', async () => {
+      for (const crash of [false, true]) {
+        const name = `okta-copy-once-${crash}.ndjson`;
+        const { log, session } = await tenLines(name);
+        await follow(session, log);
+        put(log, 10, 15);
+        rotateCompressed(log);
+        put(log, 15, 20);
+        expect(await follow(session, log, 1, crash)).toMatchObject({ events: 10, duplicates: 0 });
+        expect(await follow(session, log)).toMatchObject({ events: 0, duplicates: 0 });
+        await expectAll(session, name, 20);
+      }
+    }, 60_000);
+
+    it('reads the copy of a file truncated while it followed, then written and truncated again while stopped', async () => {
+      const name = 'okta-truncated-twice.ndjson';
+      const { log, session } = await tenLines(name);
+      const copytruncate = (): void => {
+        if (existsSync(`${log}.1`)) renameSync(`${log}.1`, `${log}.2`);
+        copyFileSync(log, `${log}.1`);
+        truncateSync(log, 0);
+      };
+      const tail = await FileTail.start(session, log, { pollMs: 0 });
+      await tail.step();
+      copytruncate();
+      await tail.step();
+      expect(await tail.stop()).toMatchObject({ truncations: 1 });
+      put(log, 10, 15);
+      copytruncate();
+      put(log, 15, 20);
+      expect(await follow(session, log)).toMatchObject({ events: 10, duplicates: 0 });
+      await expectAll(session, name, 20);
+    }, 60_000);
+
     it('reads a copy a crashed tail began on even after its gzip file was deleted', async () => {
       const name = 'okta-copy-orphan.ndjson';
       const { log, session } = await tenLines(name);

@@ -6,8 +6,10 @@ import type { TailStatus } from '../../../shared/domain/tail.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { FormatId } from '../ingest/types.ts';
 import {
+  COMPRESSED,
   FileFollower,
   filesBeside,
+  MIN_MARK_BYTES,
   stillHolds,
   type DecompressedCopy,
   type FileCursor,
@@ -191,8 +193,7 @@ export class FileTail {
         points.rotatedWhileStopped || rewritten || halfReadGone
           ? {
               since: stoppedAt,
-              stoppedInMissing:
-                stoppedIn === undefined || !filesBeside(absolute).some((s) => stillHolds(s.path, stoppedIn)),
+              stoppedInMissing: stoppedIn === undefined || !stoppedInBeside(absolute, stoppedIn, rewritten),
               met,
             }
           : { met },
@@ -413,8 +414,8 @@ export class FileTail {
    * `resumePoints`).
    */
   private markMet(inode: number, offset: number, file?: string): void {
-    // Noted just before (a tail that found the file rewritten, then at its first poll the
-    // truncation): a second note would read as another file met, with nothing read of it.
+    // Noted just before, nothing spooled since: a second note would read as another file met
+    // there, with nothing read of it, which a later tail would read again from that place.
     if (this.lastNoted?.inode === inode && this.lastNoted.offset === offset) return;
     this.lastNoted = { inode, offset };
     mkdirSync(this.spoolDir, { recursive: true });
@@ -594,6 +595,22 @@ export function resumePoints(
  * read only in part (a crash while it was still being read; see FileFollower).
  */
 const HALF_READ_MS = 10 * 60 * 1000;
+
+/**
+ * Whether the file a tail stopped in is still beside the path uncompressed: the path's file, not
+ * rewritten; or a file beside it holding the bytes read last there (itself rotated out, or a
+ * copy: copytruncate), found by its inode or by enough such bytes to tell.
+ */
+function stoppedInBeside(file: string, stoppedIn: FileCursor, rewritten: boolean): boolean {
+  if (stoppedIn.inode === inodeOf(file) && !rewritten) return true;
+  const telling = (stoppedIn.mark?.length ?? 0) >= MIN_MARK_BYTES;
+  return filesBeside(file).some(
+    (s) =>
+      !COMPRESSED.test(s.name) &&
+      (s.stat.ino === stoppedIn.inode || telling) &&
+      stillHolds(s.path, { ...stoppedIn, inode: s.stat.ino }),
+  );
+}
 
 /** The inode of the file at `file`, if there is one. */
 function inodeOf(file: string): number | undefined {

@@ -339,6 +339,15 @@ describe('tailing a file into a case', () => {
         if (existsSync(`${log}.${n}`)) renameSync(`${log}.${n}`, `${log}.${n + 1}`);
       renameSync(log, `${log}.1`);
     };
+    /** logrotate's `compress` without delaycompress: app.log.1.gz on to .2.gz, app.log to .1.gz. */
+    const rotateCompressed = (log: string): void => {
+      if (existsSync(`${log}.1.gz`)) renameSync(`${log}.1.gz`, `${log}.2.gz`);
+      // A link elsewhere keeps its inode from going to the next file.
+      linkSync(log, temp.file(`kept-${path.basename(log)}-${Date.now()}-${Math.random()}`));
+      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
+      rmSync(log);
+    };
+
     /** A log of ten lines, and a case to follow it into. */
     async function tenLines(name: string) {
       const log = temp.file(name);
@@ -354,6 +363,15 @@ describe('tailing a file into a case', () => {
       put(log, 15, 20);
       rotate(log);
       put(log, 20, 25);
+      return { log, session };
+    }
+    /** Stopped in app.log (lines 0–10), which gets 10–15 and is compressed at once; the new one has 15–20. */
+    async function stoppedThenCompressed(name: string) {
+      const { log, session } = await tenLines(name);
+      await follow(session, log);
+      put(log, 10, 15);
+      rotateCompressed(log);
+      put(log, 15, 20);
       return { log, session };
     }
     const expectAll = async (session: CaseSession, name: string, to: number) => {
@@ -383,13 +401,7 @@ describe('tailing a file into a case', () => {
 
     it('reads on in a decompressed copy after a tail that made it crashed, and deletes it once read', async () => {
       const name = 'okta-copy-crash.ndjson';
-      const { log, session } = await tenLines(name);
-      await follow(session, log);
-      put(log, 10, 15);
-      // compress without delaycompress: the file it stopped in is app.log.1.gz at once.
-      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
-      rmSync(log);
-      put(log, 15, 20);
+      const { log, session } = await stoppedThenCompressed(name);
       // Started (the copy made, and noted as met), then gone before its first poll.
       await follow(session, log, 0, true);
       expect(copiesLeft(session)).toHaveLength(1);
@@ -442,22 +454,9 @@ describe('tailing a file into a case', () => {
       expect(copiesLeft(session)).toEqual([]);
     }, 60_000);
 
-    /** logrotate's `compress` without delaycompress: app.log.1.gz on to .2.gz, app.log to .1.gz. */
-    const rotateCompressed = (log: string): void => {
-      if (existsSync(`${log}.1.gz`)) renameSync(`${log}.1.gz`, `${log}.2.gz`);
-      // A link elsewhere keeps its inode from going to the next file.
-      linkSync(log, temp.file(`kept-${path.basename(log)}-${Date.now()}-${Math.random()}`));
-      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
-      rmSync(log);
-    };
-
     it('does not take a copy a crashed tail kept for the gzip file now named as its file was', async () => {
       const name = 'okta-kept-renamed.ndjson';
-      const { log, session } = await tenLines(name);
-      await follow(session, log);
-      put(log, 10, 15);
-      rotateCompressed(log);
-      put(log, 15, 20);
+      const { log, session } = await stoppedThenCompressed(name);
       // Reads the copy and the new file, then crashes while the copy may still grow: kept.
       expect(await follow(session, log, 1, true)).toMatchObject({ events: 10 });
       put(log, 20, 25);
@@ -472,11 +471,7 @@ describe('tailing a file into a case', () => {
     it('does not read a copy again after the tail that read it stopped, or crashed', async () => {
       for (const crash of [false, true]) {
         const name = `okta-copy-once-${crash}.ndjson`;
-        const { log, session } = await tenLines(name);
-        await follow(session, log);
-        put(log, 10, 15);
-        rotateCompressed(log);
-        put(log, 15, 20);
+        const { log, session } = await stoppedThenCompressed(name);
         expect(await follow(session, log, 1, crash)).toMatchObject({ events: 10, duplicates: 0 });
         expect(await follow(session, log)).toMatchObject({ events: 0, duplicates: 0 });
         await expectAll(session, name, 20);
@@ -505,12 +500,7 @@ describe('tailing a file into a case', () => {
 
     it('reads a copy a crashed tail began on even after its gzip file was deleted', async () => {
       const name = 'okta-copy-orphan.ndjson';
-      const { log, session } = await tenLines(name);
-      await follow(session, log);
-      put(log, 10, 15);
-      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(log)));
-      rmSync(log);
-      put(log, 15, 20);
+      const { log, session } = await stoppedThenCompressed(name);
       await follow(session, log, 0, true);
       // logrotate's rotate count (or maxage) deletes it before the next tail.
       rmSync(`${log}.1.gz`);

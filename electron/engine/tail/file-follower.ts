@@ -22,7 +22,11 @@ export type FollowEvent =
   | { kind: 'rotated'; from: number; to: number }
   | { kind: 'truncated'; inode: number; was: number; now: number }
   | { kind: 'missing' }
-  /** The path names a file again after it was missing, the same one (or the first, when the follower started without it); a new one after the old was renamed away is 'rotated'. */
+  /**
+   * The path names a file again after it was missing (the first, when the follower started
+   * without it; the same one, rewritten meanwhile). A new file after the old one was renamed away
+   * is 'rotated'; the same one back unchanged is read on with no event.
+   */
   | { kind: 'appeared'; inode: number }
   /** A file rotated out has been read to its end and closed: nothing more will come of it. */
   | { kind: 'finished'; inode: number };

@@ -1,6 +1,7 @@
 import {
   createReadStream,
   createWriteStream,
+  existsSync,
   mkdirSync,
   readdirSync,
   renameSync,
@@ -166,7 +167,9 @@ function identity(key: string): string {
   return key.split('-').slice(0, 3).join('-');
 }
 
+/** Renamed, unless a copy has that name already (made after the file was renamed). */
 function renamed(from: string, to: string): boolean {
+  if (existsSync(to)) return false;
   try {
     renameSync(from, to);
     return true;

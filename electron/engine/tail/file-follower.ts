@@ -23,9 +23,8 @@ export type FollowEvent =
   | { kind: 'truncated'; inode: number; was: number; now: number }
   | { kind: 'missing' }
   /**
-   * The path names a file again after it was missing (the first, when the follower started
-   * without it; the same one, rewritten meanwhile). A new file after the old one was renamed away
-   * is 'rotated'; the same one back unchanged is read on with no event.
+   * The path names a file again after it was missing: the first, when the follower started
+   * without it, or the same one back. A new file after the old one was renamed away is 'rotated'.
    */
   | { kind: 'appeared'; inode: number }
   /** A file rotated out has been read to its end and closed: nothing more will come of it. */
@@ -104,11 +103,8 @@ export class FileFollower {
   /** What the follower found when it started (a truncation while none ran), told at the first poll. */
   private seenAtStart: FollowEvent[] = [];
   private readonly copies: readonly DecompressedCopy[];
-  /**
-   * The file the path named until it went missing: its cursor (read on among the rotated files
-   * meanwhile), and where it was then, with the bytes before (see `poll`).
-   */
-  private away: { cursor: FileCursor; offset: number; mark: Buffer | undefined } | undefined;
+  /** The file the path named until it went missing (see `poll`). */
+  private away: number | undefined;
 
   /**
    * `resume`: where a previous follower stopped; `fromEnd`: skip what the file holds now;
@@ -331,17 +327,11 @@ export class FileFollower {
       const cursor = this.cursor as FileCursor;
       const away = this.away;
       this.away = undefined;
-      // Renamed away, and a new file given the name later: a rotation all the same.
-      if (away && away.cursor.inode !== cursor.inode)
-        events.push({ kind: 'rotated', from: away.cursor.inode, to: cursor.inode });
-      else if (away && this.isStill(away)) {
-        // The same file back (moved away and back), as it was: read on where it was read to,
-        // here rather than among the rotated files.
-        const out = this.rotatedOut.findIndex((o) => o.cursor === away.cursor);
-        if (out >= 0) closeSync((this.rotatedOut.splice(out, 1)[0] as RotatedFile).fd);
-        cursor.offset = away.cursor.offset;
-        this.mark = away.cursor.offset === away.offset ? away.mark : undefined;
-      } else events.push({ kind: 'appeared', inode: cursor.inode });
+      // Renamed away, and a new file given the name later: a rotation all the same. (The same
+      // file back is read again from its start: the case keeps each event once.)
+      if (away !== undefined && away !== cursor.inode)
+        events.push({ kind: 'rotated', from: away, to: cursor.inode });
+      else events.push({ kind: 'appeared', inode: cursor.inode });
     }
     const fd = this.fd as number;
     const cursor = this.cursor as FileCursor;
@@ -366,24 +356,11 @@ export class FileFollower {
         events.push({ kind: 'rotated', from, to: (this.cursor as FileCursor).inode });
         events.push(...this.poll());
       } else {
-        this.away = { cursor, offset: cursor.offset, mark: this.mark };
+        this.away = from;
         events.push({ kind: 'missing' });
       }
     }
     return events;
-  }
-
-  /** Whether the path's file still holds what it held when it went missing, and all read of it since. */
-  private isStill(away: { cursor: FileCursor; offset: number; mark: Buffer | undefined }): boolean {
-    const fd = this.fd as number;
-    return (
-      fstatSync(fd).size >= away.cursor.offset &&
-      holdsMark(fd, {
-        inode: away.cursor.inode,
-        offset: away.offset,
-        ...(away.mark ? { mark: away.mark } : {}),
-      })
-    );
   }
 
   private rotated(inode: number): boolean {

@@ -435,23 +435,30 @@ describe('tailing a file into a case', () => {
     }, 60_000);
 
     it('reads on in a file rotated out, left half read by a crash, then compressed', async () => {
-      const name = 'okta-half-read-gz.ndjson';
-      const { log, session } = await tenLines(name);
-      const tail = await FileTail.start(session, log, { pollMs: 0 });
-      await tail.step();
-      renameSync(log, `${log}.1`);
-      put(log, 10, 12);
-      await tail.step();
-      // The application writes to the old file a moment longer; the tail crashes meanwhile (no
-      // stop), and logrotate compresses the old file (a link elsewhere keeps its inode).
-      put(`${log}.1`, 12, 15);
-      linkSync(`${log}.1`, temp.file(`kept-${name}`));
-      writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(`${log}.1`)));
-      rmSync(`${log}.1`);
-      put(log, 15, 20);
-      expect(await follow(session, log)).toMatchObject({ events: 8, duplicates: 0 });
-      await expectAll(session, name, 20);
-      expect(copiesLeft(session)).toEqual([]);
+      // The gzip file dated now, or as gzip keeps a file's time: an hour back (a backlog).
+      for (const dated of ['now', 'an hour back']) {
+        const name = `okta-half-read-gz-${dated.replace(/ /g, '-')}.ndjson`;
+        const { log, session } = await tenLines(name);
+        const tail = await FileTail.start(session, log, { pollMs: 0 });
+        await tail.step();
+        renameSync(log, `${log}.1`);
+        put(log, 10, 12);
+        await tail.step();
+        // The application writes to the old file a moment longer; the tail crashes meanwhile (no
+        // stop), and logrotate compresses the old file (a link elsewhere keeps its inode).
+        put(`${log}.1`, 12, 15);
+        linkSync(`${log}.1`, temp.file(`kept-${name}`));
+        writeFileSync(`${log}.1.gz`, gzipSync(readFileSync(`${log}.1`)));
+        if (dated !== 'now') {
+          const hourBack = new Date(Date.now() - 3600_000);
+          utimesSync(`${log}.1.gz`, hourBack, hourBack);
+        }
+        rmSync(`${log}.1`);
+        put(log, 15, 20);
+        expect(await follow(session, log)).toMatchObject({ events: 8, duplicates: 0 });
+        await expectAll(session, name, 20);
+        expect(copiesLeft(session)).toEqual([]);
+      }
     }, 60_000);
 
     it('does not take a copy a crashed tail kept for the gzip file now named as its file was', async () => {

@@ -193,7 +193,9 @@ export class FileTail {
         points.rotatedWhileStopped || rewritten || halfReadGone
           ? {
               since: stoppedAt,
-              stoppedInMissing: stoppedIn === undefined || !stoppedInBeside(absolute, stoppedIn, rewritten),
+              // A half-read file gone is looked for in the newest gzip from before too.
+              stoppedInMissing:
+                halfReadGone || stoppedIn === undefined || !stoppedInBeside(absolute, stoppedIn, rewritten),
               met,
             }
           : { met },

@@ -71,3 +71,27 @@ describe('a follower whose path goes missing', () => {
     follower.close();
   });
 });
+
+describe('a follower whose file is moved away and back', () => {
+  it('reads it again from its start, and no longer from its old place among the rotated files', () => {
+    for (const rewritten of [false, true]) {
+      const log = temp.file(`back-${rewritten}.log`);
+      writeFileSync(log, 'one\ntwo\n');
+      const follower = new FileFollower(log);
+      const inode = statSync(log).ino;
+      expect(chunkText(follower.poll(), inode)).toBe('one\ntwo\n');
+      renameSync(log, `${log}.away`);
+      expect(follower.poll().map((e) => e.kind)).toContain('missing');
+      // Rewritten in place meanwhile (the same inode), longer than what was read: no half line
+      // read from the old place.
+      if (rewritten) writeFileSync(`${log}.away`, 'alpha-line\nbeta-line\n');
+      renameSync(`${log}.away`, log);
+      const back = follower.poll();
+      expect(back.filter((e) => e.kind === 'chunk')).toHaveLength(1);
+      expect(chunkText(back, inode)).toBe(rewritten ? 'alpha-line\nbeta-line\n' : 'one\ntwo\n');
+      appendFileSync(log, 'three\n');
+      expect(chunkText(follower.poll(), inode)).toBe('three\n');
+      follower.close();
+    }
+  });
+});

@@ -320,6 +320,13 @@ export class FileFollower {
 
   /** What happened since the last poll, in order. */
   poll(): FollowEvent[] {
+    // The file that went missing is back under the path (moved away and back, perhaps rewritten
+    // in place meanwhile): read again from its start below, no longer among the rotated files,
+    // whose reader would read its new bytes from the old place.
+    if (this.fd === undefined && this.away !== undefined && inodeAt(this.path) === this.away) {
+      const back = this.rotatedOut.findIndex((out) => out.cursor.inode === this.away);
+      if (back >= 0) closeSync((this.rotatedOut.splice(back, 1)[0] as RotatedFile).fd);
+    }
     const events: FollowEvent[] = [...this.seenAtStart, ...this.readRotatedOut(false)];
     this.seenAtStart = [];
     if (this.fd === undefined) {
@@ -328,7 +335,7 @@ export class FileFollower {
       const away = this.away;
       this.away = undefined;
       // Renamed away, and a new file given the name later: a rotation all the same. (The same
-      // file back is read again from its start: the case keeps each event once.)
+      // file back is read again from its start, see above: the case keeps each event once.)
       if (away !== undefined && away !== cursor.inode)
         events.push({ kind: 'rotated', from: away, to: cursor.inode });
       else events.push({ kind: 'appeared', inode: cursor.inode });
@@ -476,6 +483,14 @@ export interface Sibling {
   /** What its name adds to the path's (`.1`, `-20261201.gz`). */
   suffix: string;
   stat: Stats;
+}
+
+function inodeAt(file: string): number | undefined {
+  try {
+    return statSync(file).ino;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Whether `file` is still the cursor's file (by inode), holding the cursor's mark before its offset. */

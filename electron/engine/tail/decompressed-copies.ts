@@ -6,13 +6,12 @@ import {
   readdirSync,
   renameSync,
   rmSync,
-  statSync,
 } from 'node:fs';
 import path from 'node:path';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import { COMPRESSED, filesBeside, ROTATION_NAME, type DecompressedCopy } from './file-follower.ts';
+import { COMPRESSED, filesBeside, inodeAt, ROTATION_NAME, type DecompressedCopy } from './file-follower.ts';
 
 /**
  * How much older than the last tail's last spool a compressed file may look and still be looked
@@ -77,7 +76,7 @@ export async function decompressedCopies(
       gzips.find((g) => g.key === name) ??
       (partial ? undefined : gzips.find((g) => identity(g.key) === identity(name)));
     if (gzip && (gzip.key === name || renamed(copy, path.join(dir, gzip.key)))) made.add(gzip.key);
-    else if (!partial && wanted.met.has(inodeOf(copy))) {
+    else if (!partial && wanted.met.has(inodeAt(copy) ?? -1)) {
       // Its file deleted (logrotate's rotate count) while a tail that had read part of it was
       // down. It stands for no file beside the path: another may have its name by now.
       copies.push({ of: copy, name: nameIn(name), copy });
@@ -181,14 +180,6 @@ function renamed(from: string, to: string): boolean {
 /** The name of the file a copy was made of (see `RotatedGzip.key`). */
 function nameIn(key: string): string {
   return key.split('-').slice(3).join('-');
-}
-
-function inodeOf(file: string): number {
-  try {
-    return statSync(file).ino;
-  } catch {
-    return -1;
-  }
 }
 
 function listCopies(dir: string): string[] {

@@ -485,7 +485,8 @@ export interface Sibling {
   stat: Stats;
 }
 
-function inodeAt(file: string): number | undefined {
+/** The inode of the file at `file`, if there is one. */
+export function inodeAt(file: string): number | undefined {
   try {
     return statSync(file).ino;
   } catch {

@@ -9,11 +9,13 @@ import {
   COMPRESSED,
   FileFollower,
   filesBeside,
+  inodeAt,
   MIN_MARK_BYTES,
   stillHolds,
   type DecompressedCopy,
   type FileCursor,
   type FollowEvent,
+  type Sibling,
 } from './file-follower.ts';
 import { decompressedCopies, removeCopy } from './decompressed-copies.ts';
 import { sniffStream, type ContainerInfo } from '../ingest/record-stream.ts';
@@ -164,6 +166,7 @@ export class FileTail {
     });
     const copiesDir = path.join(spoolDir, 'decompressed', spoolPrefix(absolute).slice(0, -1));
     const met = new Set(spools.map((spool) => spool.inode));
+    const stoppedAt = lastWritten(spools);
     // Rotated or rewritten while no tail ran: the files logrotate compressed since may hold lines
     // no tail read (see decompressedCopies). Looked at again if the path is rotated meanwhile
     // (decompressing takes a while): what the follower is given must be what the path is then.
@@ -172,15 +175,15 @@ export class FileTail {
     let resume: FileCursor | undefined;
     let decompressed: Awaited<ReturnType<typeof decompressedCopies>>;
     for (let look = 0; ; look++) {
-      current = inodeOf(absolute);
+      current = inodeAt(absolute);
       points = resumePoints(spools, current);
       resume = points.resume && cursorAt(points.resume);
       const rewritten = resume !== undefined && resume.inode === current && !stillHolds(absolute, resume);
       const stoppedIn = resume;
-      const stoppedAt = lastWritten(spools);
+      const siblings = filesBeside(absolute);
       // A file rotated out that the last tail may not have read to its end (read from near its
       // stop: a crash within the file's grace), gone by its name since.
-      const beside = new Set(filesBeside(absolute).map((s) => s.stat.ino));
+      const beside = new Set(siblings.map((s) => s.stat.ino));
       const halfReadGone = points.rotatedOut.some(
         (spool) =>
           !beside.has(spool.inode) &&
@@ -195,12 +198,14 @@ export class FileTail {
               since: stoppedAt,
               // A half-read file gone is looked for in the newest gzip from before too.
               stoppedInMissing:
-                halfReadGone || stoppedIn === undefined || !stoppedInBeside(absolute, stoppedIn, rewritten),
+                halfReadGone ||
+                stoppedIn === undefined ||
+                !stoppedInBeside(current, siblings, stoppedIn, rewritten),
               met,
             }
           : { met },
       );
-      if (inodeOf(absolute) === current || look === 2) break;
+      if (inodeAt(absolute) === current || look === 2) break;
     }
     const { copies, failed } = decompressed;
     const tail = new FileTail(
@@ -603,10 +608,15 @@ const HALF_READ_MS = 10 * 60 * 1000;
  * rewritten; or a file beside it holding the bytes read last there (itself rotated out, or a
  * copy: copytruncate), found by its inode or by enough such bytes to tell.
  */
-function stoppedInBeside(file: string, stoppedIn: FileCursor, rewritten: boolean): boolean {
-  if (stoppedIn.inode === inodeOf(file) && !rewritten) return true;
+function stoppedInBeside(
+  current: number | undefined,
+  siblings: readonly Sibling[],
+  stoppedIn: FileCursor,
+  rewritten: boolean,
+): boolean {
+  if (stoppedIn.inode === current && !rewritten) return true;
   const telling = (stoppedIn.mark?.length ?? 0) >= MIN_MARK_BYTES;
-  return filesBeside(file).some(
+  return siblings.some(
     (s) =>
       !COMPRESSED.test(s.name) &&
       (s.stat.ino === stoppedIn.inode || telling) &&
@@ -614,26 +624,19 @@ function stoppedInBeside(file: string, stoppedIn: FileCursor, rewritten: boolean
   );
 }
 
-/** The inode of the file at `file`, if there is one. */
-function inodeOf(file: string): number | undefined {
-  try {
-    return statSync(file).ino;
-  } catch {
-    return undefined;
-  }
-}
-
-/** When the last tail of the file wrote its last spool (epoch ms): about when it stopped. */
+/**
+ * When the last of these spools was written (epoch ms; for a file's spools, about when its last
+ * tail stopped): the last in the order written, or the one before if it was deleted meanwhile.
+ */
 function lastWritten(spools: readonly Spool[]): number | undefined {
-  let last: number | undefined;
-  for (const spool of spools) {
+  for (let i = spools.length - 1; i >= 0; i--) {
     try {
-      last = Math.max(last ?? 0, statSync(spool.path).mtimeMs);
+      return statSync((spools[i] as Spool).path).mtimeMs;
     } catch {
-      // Deleted meanwhile: the others tell.
+      // Deleted meanwhile: the one before tells.
     }
   }
-  return last;
+  return undefined;
 }
 
 /** The spool files of one followed file, in the order they were written. */

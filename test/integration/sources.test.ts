@@ -17,6 +17,7 @@ import { postgresMissing, startPostgres, type TestPostgres } from '../support/po
 import { tempDir } from '../support/temp-case.ts';
 import { otherCertificate } from '../support/certificates.ts';
 import type { TlsMode } from '../../shared/domain/source.ts';
+import type { SourceRow } from '../../electron/engine/sources/table-reader.ts';
 import {
   expectCountEstimate,
   expectKeyFilter,
@@ -218,6 +219,46 @@ describe('database sources', () => {
     } finally {
       await reader.close();
     }
+  });
+
+  it('reads a followed table’s new rows through its key’s index, even before the server has analyzed the table', async () => {
+    // A table created minutes ago has no statistics until autovacuum gets to it (kept off here).
+    // `key > x OR key = ANY(…)` is no index range: from ~600,000 rows the planner then scanned the
+    // whole table, in parallel, at every poll.
+    server.psql(
+      `CREATE TABLE fresh_audit (id bigserial PRIMARY KEY, username text,
+         created_at timestamptz NOT NULL DEFAULT clock_timestamp()) WITH (autovacuum_enabled = false);
+       INSERT INTO fresh_audit (username) SELECT 'user' || (g % 500) FROM generate_series(1, 600000) g;`,
+      'app',
+    );
+    const scans = () =>
+      server
+        .psql(
+          `SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_user_tables WHERE relname = 'fresh_audit'`,
+          'app',
+        )
+        .trim()
+        .split('|')
+        .map(Number) as [number, number];
+    const [seqBefore, indexBefore] = scans();
+    const reader = await registry.connector(postgresId).connect();
+    let rows: SourceRow[];
+    try {
+      rows = await reader.rows('public.fresh_audit', {
+        timeColumn: 'created_at',
+        key: 'id',
+        limit: 30_000,
+        keys: { above: '599997', missing: ['17', '42'] },
+      });
+    } finally {
+      await reader.close();
+    }
+    expect(rows.map((row) => Number(row.id))).toEqual([17, 42, 599998, 599999, 600000]);
+    // The reader's session reports its scans as it ends: once they show, none was sequential.
+    await expect
+      .poll(() => scans().reduce((a, b) => a + b), { timeout: 15_000 })
+      .toBeGreaterThan(seqBefore + indexBefore);
+    expect(scans()[0]).toBe(seqBefore);
   });
 
   it('browses a table in place page after page through the registry, as the workspace does', async () => {

@@ -227,6 +227,29 @@ export async function expectKeyFilter(reader: TableReader, table: string, rows: 
     rows - 1,
     rows,
   ]);
+  // Page after page, in key order: each page from after the last key read.
+  const firstPage = await reader.rows(table, {
+    timeColumn: 'created_at',
+    key,
+    limit: 3,
+    keys: { above: String(rows - 5), missing: ['7', '4242', '99999999999999999'] },
+  });
+  const last = firstPage.at(-1) as SourceRow;
+  const nextPage = await reader.rows(table, {
+    timeColumn: 'created_at',
+    key,
+    limit: 3,
+    position: { time: last.created_at, key: last[key] },
+    keys: { above: String(rows - 5), missing: ['7', '4242', '99999999999999999'] },
+  });
+  expect([...firstPage, ...nextPage].map((row) => (row.details as { record: number }).record)).toEqual([
+    7,
+    4242,
+    rows - 4,
+    rows - 3,
+    rows - 2,
+    rows - 1,
+  ]);
 }
 
 /**

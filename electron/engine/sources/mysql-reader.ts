@@ -250,15 +250,20 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         );
         values.push(above, ...missing);
       }
-      const desc = options.order === 'desc';
+      // By key, new and late rows come in key order: a range of the primary key, no sort.
+      const byKey = options.keys !== undefined && key !== undefined;
+      const desc = options.order === 'desc' && !byKey;
       const after = desc ? '<' : '>';
       const position = options.position;
-      if (position !== undefined && 'time' in position && key !== undefined) {
+      const integerKey = /int$/i.test(listedColumns.find((c) => c.name === options.key)?.type ?? '');
+      const keyValue = integerKey ? 'CAST(? AS DECIMAL(65, 0))' : '?';
+      if (byKey && position !== undefined && 'key' in position) {
+        where.push(`${key} > ${keyValue}`);
+        values.push(String(position.key));
+      } else if (position !== undefined && 'time' in position && key !== undefined) {
         // Spelled out rather than `(a, b) > (?, ?)`, which MySQL does not use an index for. An
         // integer key is bound as a DECIMAL: a BIGINT compared with text is compared as a double,
         // which cannot tell apart ids that differ in their low bits.
-        const integerKey = /int$/i.test(listedColumns.find((c) => c.name === options.key)?.type ?? '');
-        const keyValue = integerKey ? 'CAST(? AS DECIMAL(65, 0))' : '?';
         where.push(`(${time} ${after} ? OR (${time} = ? AND ${key} ${after} ${keyValue}))`);
         values.push(...[position.time, position.time, position.key].map(String));
       }
@@ -278,7 +283,7 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         connection,
         `SELECT ${[...selected(options.columns, names).map(quoteMysqlIdentifier), ...copies].join(', ')} FROM ${quoteMysqlIdentifier(name)}` +
           ` WHERE ${where.join(' AND ')}` +
-          ` ORDER BY ${[time, ...ties].map((t) => `${t}${direction}`).join(', ')} LIMIT ? OFFSET ?`,
+          ` ORDER BY ${(byKey ? [key] : [time, ...ties]).map((t) => `${t}${direction}`).join(', ')} LIMIT ? OFFSET ?`,
         values,
       );
       return rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, readValue(v)])));

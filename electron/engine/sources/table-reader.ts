@@ -146,7 +146,8 @@ export interface TableReader {
   /**
    * Rows in (time, key) order (newest first with `order: 'desc'`), `limit` of them from
    * `position`, within [from, to) when given (the server's own time text), matching `search` when
-   * given: compiled to the server's SQL (compile-server.ts), so only matching rows travel.
+   * given: compiled to the server's SQL (compile-server.ts), so only matching rows travel. With
+   * `keys`, in key order (ascending), from after `position`'s key: ranges of the key's index.
    */
   rows(
     table: string,

@@ -227,6 +227,15 @@ export async function expectKeyFilter(reader: TableReader, table: string, rows: 
     rows - 1,
     rows,
   ]);
+  // A window's keys up to the highest a tail read (the rows above it are read by key anyway).
+  const upTo = await reader.rows(table, {
+    timeColumn: 'created_at',
+    key,
+    limit: rows,
+    keyAtMost: '3',
+    columns: [key, 'created_at'],
+  });
+  expect(upTo.map((row) => Number(row[key]))).toEqual([1, 2, 3]);
   // Page after page, in key order: each page from after the last key read.
   const firstPage = await reader.rows(table, {
     timeColumn: 'created_at',

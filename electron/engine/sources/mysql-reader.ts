@@ -250,6 +250,10 @@ export async function openMysqlReader(target: ServerTarget): Promise<TableReader
         );
         values.push(above, ...missing);
       }
+      if (options.keyAtMost !== undefined && key !== undefined) {
+        where.push(`${key} <= CAST(? AS DECIMAL(65, 0))`);
+        values.push(options.keyAtMost);
+      }
       // By key, new and late rows come in key order: a range of the primary key, no sort.
       const byKey = options.keys !== undefined && key !== undefined;
       const desc = options.order === 'desc' && !byKey;

@@ -247,6 +247,8 @@ export async function openPostgresReader(target: PostgresTarget): Promise<TableR
             bind,
           }),
         );
+      if (options.keyAtMost !== undefined && key !== undefined)
+        where.push(`${key} <= CAST(${bind(options.keyAtMost)} AS bigint)`);
       const position = options.position;
       const from = `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
       if (options.keys && key !== undefined) {

@@ -134,7 +134,8 @@ export async function openSqliteReader(file: string): Promise<TableReader> {
     keyColumn: (table) => call.keyColumn(table),
     rows: (table, { search, order, keys, ...options }) => {
       // Key filters serve live tails, which follow servers only (see tail.followTable).
-      if (search || order === 'desc' || keys) throw new PushDownError(IN_PLACE);
+      if (search || order === 'desc' || keys || options.keyAtMost !== undefined)
+        throw new PushDownError(IN_PLACE);
       return call.rows(table, options);
     },
     count: () => Promise.reject(new PushDownError(IN_PLACE)),

@@ -162,6 +162,8 @@ export interface TableReader {
       order?: 'asc' | 'desc';
       /** Only rows whose (integer) `key` passes this filter. */
       keys?: KeyFilter;
+      /** Only rows whose (integer) `key` is at most this (decimal text). */
+      keyAtMost?: string;
       /** Only these of the table's columns (a tail reading which keys its window holds). */
       columns?: readonly string[];
       /**

@@ -2,12 +2,19 @@
 // server cannot be made to do on cue, a row committing behind where a long poll is reading.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { parseTimestamp } from '../../../shared/lib/parse-time.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import type { CaseSession } from '../case-session.ts';
 import type { SourceRow, TableReader } from '../sources/table-reader.ts';
+import { writeDurably } from './durable-write.ts';
 import { lastStoredTime, TableTail } from './table-tail.ts';
+
+// Counted: how often a spool waits for the disk.
+vi.mock('./durable-write.ts', async (original) => {
+  const actual = await original<typeof import('./durable-write.ts')>();
+  return { writeDurably: vi.fn(actual.writeDurably) };
+});
 
 const temp = tempDir();
 afterAll(() => temp.cleanup());
@@ -142,5 +149,37 @@ describe('a table tail over a scripted server', () => {
     expect(lastStoredTime(session.path, 'app · audit', 'at', imported)).toBe(iso(START - 30_000_000));
     writeFileSync(path.join(dir, spools[1] as string), '');
     expect(lastStoredTime(session.path, 'app · audit', 'at', imported)).toBe(iso(START - 30_000_000));
+  });
+
+  it('waits for the disk with its first spool, then with one at most every few seconds', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      const durable = vi.mocked(writeDurably);
+      durable.mockClear();
+      const table = new ScriptedTable();
+      const { session } = recordingCase('spool-syncs');
+      const tail = new TableTail(session, {
+        label: 'app · audit',
+        connect: async () => table.reader(),
+        table: 'audit',
+        mapping: { time: 'at', actor: 'id' },
+        pollMs: 0,
+        from: iso(START - 60_000_000),
+      });
+      for (let i = 0; i < 3; i++) {
+        table.add(`row${i}`, START - 30_000_000 + i * 1_000_000);
+        await tail.step();
+      }
+      expect(durable).toHaveBeenCalledTimes(1);
+      vi.setSystemTime(Date.now() + 5000);
+      table.add('later', START - 20_000_000);
+      await tail.step();
+      expect(durable).toHaveBeenCalledTimes(2);
+      await tail.stop();
+      expect(readdirSync(`${session.path}.tail`)).toHaveLength(4);
+      expect(tail.status.events).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

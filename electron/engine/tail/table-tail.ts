@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { SourceMapping } from '../../../shared/domain/source.ts';
 import type { TailStatus } from '../../../shared/domain/tail.ts';
@@ -200,6 +200,15 @@ function keyOf(key: unknown): unknown {
 /** A row's time (µs) as `readKeys` holds it: one that is no instant (`infinity`) in every window. */
 const heldTime = (micros: number | undefined): number => micros ?? Number.POSITIVE_INFINITY;
 
+/**
+ * How often a spool file waits for the disk (fsync), the first always: a restart resumes from the
+ * newest spool the case imported that tells a time, and one a power cut left empty or cut short
+ * gives way to the one before (see lastStoredTime), whose rows after are read from the table
+ * again, stored once. So a resume point at most this old loses nothing; an fsync a page (16 ms a
+ * page, up to 115, at 20k rows/s while the case's log is written) delayed each poll's store.
+ */
+const SPOOL_SYNC_EVERY_MS = 5000;
+
 /** How often the rows before the window are forgotten (each look goes through every row held). */
 const FORGET_EVERY_MS = 1000;
 
@@ -259,6 +268,8 @@ export class TableTail {
    */
   private readonly readKeys = new Map<unknown, number>();
   private highestRead: bigint | undefined;
+  /** When a spool file last waited for the disk (epoch ms; see SPOOL_SYNC_EVERY_MS). */
+  private syncedAt = 0;
   /** When the rows before the window were last forgotten (epoch ms; see FORGET_EVERY_MS). */
   private forgotAt = 0;
   private readonly listeners = new Set<(status: TableTailStatus) => void>();
@@ -681,7 +692,11 @@ export class TableTail {
     mkdirSync(dir, { recursive: true });
     const sequence = String(Date.now() * 1000 + (this.spoolCount++ % 1000)).padStart(17, '0');
     const file = path.join(dir, `${tableSpoolPrefix(this.label)}${sequence}.ndjson`);
-    writeDurably(file, fresh.join('\n') + '\n');
+    const text = fresh.join('\n') + '\n';
+    if (Date.now() - this.syncedAt >= SPOOL_SYNC_EVERY_MS) {
+      writeDurably(file, text);
+      this.syncedAt = Date.now();
+    } else writeFileSync(file, text);
     return { rows, times, fresh: freshRows, file };
   }
 

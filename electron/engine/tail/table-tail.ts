@@ -468,24 +468,67 @@ export class TableTail {
     if (this.cursorMicros === undefined || this.cursorMicros > latest) this.placeCursor(latest);
     const from = new Date(this.windowStart() / 1000).toISOString();
     // New and late rows only, when the key tells them apart; else the whole overlap window. Every
-    // twice the overlap the window is read even so, and a row in it the filter would have left
-    // out ends polling by key. Keys reset (TRUNCATE … RESTART IDENTITY) lose nothing: no row
-    // moves the cursor until one is read. Ids the application wrote below the highest are found
-    // by that check while still within the overlap; any older by then are not read.
+    // twice the overlap the window's keys are looked at even so, and a row in it the filter would
+    // have left out ends polling by key. Keys reset (TRUNCATE … RESTART IDENTITY) lose nothing: no
+    // row moves the cursor until one is read. Ids the application wrote below the highest are
+    // found by that look while still within the overlap; any older by then are not read.
     const filter = this.sequence === true ? this.gaps.filter(this.cursorMicros ?? 0) : undefined;
     const checking = filter !== undefined && Date.now() - this.windowReadAt >= 2 * this.options.overlapMs;
-    let keys = checking ? undefined : filter;
-    const wouldRead = checking ? readsKey(filter) : undefined;
+    let keys = filter;
     this.keyed = keys !== undefined;
     if (this.keyed) this.status.keyedPolls++;
     else {
       this.windowReadAt = Date.now();
       if (this.sequence === true && key !== undefined) {
-        keys = await this.unreadInWindow(reader, key, from, wouldRead);
+        keys = this.unreadOf(key, await this.windowKeys(reader, key, from), undefined);
         // Read by key all the same: the next poll may come as soon.
         this.keyed = keys !== undefined;
       }
     }
+    if (!checking || key === undefined) await this.readAndStore(reader, key, keys, from);
+    else await this.check(reader, key, keys, from, readsKey(filter));
+    this.forgetBeforeWindow();
+  }
+
+  /**
+   * A check poll: reads by the key filter as any keyed poll, and looks at the window's keys while
+   * its last page is stored (before, the look came first: ~1 s of a table scanned whole at 20k
+   * rows/s, the writer waiting). What the look then finds unread is read at once (the next poll's
+   * window may start after it); a row the filter would have left out (`wouldRead`) ends polling
+   * by key.
+   */
+  private async check(
+    reader: TableReader,
+    key: string,
+    keys: KeyFilter | undefined,
+    from: string,
+    wouldRead: (key: unknown) => boolean,
+  ): Promise<void> {
+    this.windowReadAt = Date.now();
+    let look: Promise<SourceRow[] | undefined> | undefined;
+    await this.readAndStore(reader, key, keys, from, (last) => {
+      look = this.windowKeys(reader, key, from, last?.[key]);
+      // Awaited below, unless storing the page fails first (then the poll ends with that error).
+      look.catch(() => undefined);
+    });
+    const unread = this.unreadOf(key, await look, wouldRead);
+    if (unread === undefined || unread.missing.length > 0) await this.readAndStore(reader, key, unread, from);
+  }
+
+  /**
+   * Reads pages (by `keys`, else the window from `from`) and stores each page's new rows; the
+   * next page is read while one is stored. `onLastPage`: called with the last row of the last page
+   * (none when it is empty) once that page is read.
+   */
+  private async readAndStore(
+    reader: TableReader,
+    key: string | undefined,
+    keys: KeyFilter | undefined,
+    from: string,
+    onLastPage?: (last: SourceRow | undefined) => void,
+  ): Promise<void> {
+    const { table, mapping } = this.options;
+    const timeColumn = mapping.time as string;
     const limit = this.pageRows();
     const readPage = (position: PagePosition | undefined): Promise<SourceRow[]> =>
       this.answered(
@@ -523,12 +566,11 @@ export class TableTail {
         });
         // Awaited below, unless storing this page fails first (then the poll ends with that error).
         next.catch(() => undefined);
-      }
-      const { fresh, times } = await this.store(page).catch((error: unknown) => {
+      } else onLastPage?.(page.rows.at(-1));
+      const { times } = await this.store(page).catch((error: unknown) => {
         failed = true;
         throw error;
       });
-      if (wouldRead && fresh.some((row) => !wouldRead(row[key as string]))) this.gaps.abandon();
       if (this.sequence === true)
         page.rows.forEach((row, i) => {
           const time = times[i] ?? 0;
@@ -542,7 +584,10 @@ export class TableTail {
       this.emit();
       page = await next;
     }
-    // Rows before the next poll's window will not be read again: they need not be remembered.
+  }
+
+  /** Rows before the next poll's window will not be read again: they need not be remembered. */
+  private forgetBeforeWindow(): void {
     // Once a second, not at every poll (every 150 ms by key): each look goes through every row
     // held, 200,000 at 20k rows/s. Rows held a little longer are never read again either.
     if (Date.now() - this.forgotAt >= FORGET_EVERY_MS) {
@@ -610,25 +655,25 @@ export class TableTail {
   }
 
   /**
-   * Which rows of the window this tail has not read, from the window's keys and times alone (a
-   * fraction of its rows' bytes: at 20k rows/s a 10 s overlap is 200,000 rows read again), as a
-   * filter that reads those rows and every one above the highest key read. Rows that commit
-   * after this look and below that key are found by the next poll's look, within the overlap as
-   * before. Undefined (read the whole window) before any row was read, or when too many keys
-   * would have to be named. `wouldRead`: the key filter being checked; an unread row it would
-   * have left out ends polling by key.
+   * The window's keys and times alone (a fraction of its rows' bytes: at 20k rows/s a 10 s
+   * overlap is 200,000 rows read again), up to the highest key read (or `last`, a key read and not
+   * yet stored, when higher); undefined before any row was read.
    */
-  private async unreadInWindow(
+  private async windowKeys(
     reader: TableReader,
     key: string,
     from: string,
-    wouldRead: ((key: unknown) => boolean) | undefined,
-  ): Promise<KeyFilter | undefined> {
+    last?: unknown,
+  ): Promise<SourceRow[] | undefined> {
     const { table, mapping } = this.options;
     const timeColumn = mapping.time as string;
-    const highest = this.highestRead;
+    const lastKey = last === undefined ? undefined : integer(last);
+    const highest =
+      lastKey !== undefined && (this.highestRead === undefined || lastKey > this.highestRead)
+        ? lastKey
+        : this.highestRead;
     if (highest === undefined) return undefined;
-    const missing: string[] = [];
+    const pairs: SourceRow[] = [];
     let position: PagePosition | undefined;
     for (;;) {
       const page = await this.answered(
@@ -644,16 +689,35 @@ export class TableTail {
           keyAtMost: String(highest),
         }),
       );
-      for (const row of page) {
-        if (this.readKeys.get(keyOf(row[key])) === heldTime(timeOf(row[timeColumn]))) continue;
-        if (wouldRead && !wouldRead(row[key])) this.gaps.abandon();
-        const value = integer(row[key]);
-        if (value === undefined) return undefined;
-        if (value <= highest) missing.push(String(value));
-      }
-      if (page.length < KEY_PAGE) break;
-      const last = page[page.length - 1] as SourceRow;
-      position = { time: last[timeColumn], key: last[key] };
+      for (const row of page) pairs.push(row);
+      if (page.length < KEY_PAGE) return pairs;
+      const end = page[page.length - 1] as SourceRow;
+      position = { time: end[timeColumn], key: end[key] };
+    }
+  }
+
+  /**
+   * Which of the window's rows (`pairs`, see windowKeys) this tail has not read, as a filter that
+   * reads those rows and every one above the highest key read. Rows that commit after the look
+   * and below that key are found by the next look, within the overlap as before. Undefined (read
+   * the whole window) without pairs, or when too many keys would have to be named. `wouldRead`:
+   * the key filter being checked; an unread row it would have left out ends polling by key.
+   */
+  private unreadOf(
+    key: string,
+    pairs: SourceRow[] | undefined,
+    wouldRead: ((key: unknown) => boolean) | undefined,
+  ): KeyFilter | undefined {
+    const timeColumn = this.options.mapping.time as string;
+    const highest = this.highestRead;
+    if (pairs === undefined || highest === undefined) return undefined;
+    const missing: string[] = [];
+    for (const row of pairs) {
+      if (this.readKeys.get(keyOf(row[key])) === heldTime(timeOf(row[timeColumn]))) continue;
+      if (wouldRead && !wouldRead(row[key])) this.gaps.abandon();
+      const value = integer(row[key]);
+      if (value === undefined) return undefined;
+      if (value <= highest) missing.push(String(value));
     }
     return missing.length > MAX_NAMED_KEYS ? undefined : { above: String(highest), missing };
   }

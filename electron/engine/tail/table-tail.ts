@@ -495,7 +495,11 @@ export class TableTail {
    * its last page is stored (before, the look came first: ~1 s of a table scanned whole at 20k
    * rows/s, the writer waiting). What the look then finds unread is read at once (the next poll's
    * window may start after it); a row the filter would have left out (`wouldRead`) ends polling
-   * by key.
+   * by key. A poll catching up (more than one page) puts the look off to the next poll: after a
+   * long poll the window holds all it read (the cursor stays at the server's clock when it began),
+   * and looking at all those keys made the tail fall further behind, on two cores for good. Rows
+   * of a reset table stay in the window meanwhile: no new key moves the cursor (and a poll then
+   * reads one page, empty).
    */
   private async check(
     reader: TableReader,
@@ -504,13 +508,15 @@ export class TableTail {
     from: string,
     wouldRead: (key: unknown) => boolean,
   ): Promise<void> {
-    this.windowReadAt = Date.now();
     let look: Promise<SourceRow[] | undefined> | undefined;
-    await this.readAndStore(reader, key, keys, from, (last) => {
+    await this.readAndStore(reader, key, keys, from, (last, pages) => {
+      if (pages > 1) return;
+      this.windowReadAt = Date.now();
       look = this.windowKeys(reader, key, from, last?.[key]);
       // Awaited below, unless storing the page fails first (then the poll ends with that error).
       look.catch(() => undefined);
     });
+    if (!look) return;
     const unread = this.unreadOf(key, await look, wouldRead);
     if (unread === undefined || unread.missing.length > 0) await this.readAndStore(reader, key, unread, from);
   }
@@ -518,14 +524,14 @@ export class TableTail {
   /**
    * Reads pages (by `keys`, else the window from `from`) and stores each page's new rows; the
    * next page is read while one is stored. `onLastPage`: called with the last row of the last page
-   * (none when it is empty) once that page is read.
+   * (none when it is empty) and how many pages were read, once that page is read.
    */
   private async readAndStore(
     reader: TableReader,
     key: string | undefined,
     keys: KeyFilter | undefined,
     from: string,
-    onLastPage?: (last: SourceRow | undefined) => void,
+    onLastPage?: (last: SourceRow | undefined, pages: number) => void,
   ): Promise<void> {
     const { table, mapping } = this.options;
     const timeColumn = mapping.time as string;
@@ -546,6 +552,7 @@ export class TableTail {
         }),
       );
     let read = 0;
+    let pages = 1;
     // With a sequence key, a page's rows read before are told by `readKeys`, else by `seen`.
     const spoolKey = this.sequence === true ? key : undefined;
     let page = this.spool(await readPage(undefined), spoolKey);
@@ -566,7 +573,7 @@ export class TableTail {
         });
         // Awaited below, unless storing this page fails first (then the poll ends with that error).
         next.catch(() => undefined);
-      } else onLastPage?.(page.rows.at(-1));
+      } else onLastPage?.(page.rows.at(-1), pages);
       const { times } = await this.store(page).catch((error: unknown) => {
         failed = true;
         throw error;
@@ -583,6 +590,7 @@ export class TableTail {
       // The workspace sees each page stored, not the poll's end.
       this.emit();
       page = await next;
+      pages++;
     }
   }
 

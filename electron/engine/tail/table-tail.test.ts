@@ -124,9 +124,10 @@ describe('a table tail over a scripted server', () => {
     await tail.stop();
   });
 
-  it('resumes from the spool before one a power cut left empty or cut short', async () => {
+  /** A tail polled by the test (`step`) of a scripted table, from a minute before START. */
+  function steppedTail(name: string): { table: ScriptedTable; session: CaseSession; tail: TableTail } {
     const table = new ScriptedTable();
-    const { session } = recordingCase('torn-spool');
+    const { session } = recordingCase(name);
     const tail = new TableTail(session, {
       label: 'app · audit',
       connect: async () => table.reader(),
@@ -135,6 +136,11 @@ describe('a table tail over a scripted server', () => {
       pollMs: 0,
       from: iso(START - 60_000_000),
     });
+    return { table, session, tail };
+  }
+
+  it('resumes from the spool before one a power cut left empty or cut short', async () => {
+    const { table, session, tail } = steppedTail('torn-spool');
     table.add('first', START - 30_000_000);
     await tail.step();
     table.add('second', START - 20_000_000);
@@ -156,16 +162,7 @@ describe('a table tail over a scripted server', () => {
     try {
       const durable = vi.mocked(writeDurably);
       durable.mockClear();
-      const table = new ScriptedTable();
-      const { session } = recordingCase('spool-syncs');
-      const tail = new TableTail(session, {
-        label: 'app · audit',
-        connect: async () => table.reader(),
-        table: 'audit',
-        mapping: { time: 'at', actor: 'id' },
-        pollMs: 0,
-        from: iso(START - 60_000_000),
-      });
+      const { table, session, tail } = steppedTail('spool-syncs');
       for (let i = 0; i < 3; i++) {
         table.add(`row${i}`, START - 30_000_000 + i * 1_000_000);
         await tail.step();

@@ -212,13 +212,14 @@ export async function expectKeyFilter(reader: TableReader, table: string, rows: 
   // Its key is handed out by the server in order (bigserial, AUTO_INCREMENT): a tail may poll by it.
   expect(await reader.sequenceKey?.(table)).toBe(true);
   const key = (await reader.keyColumn(table)) as string;
-  const page = await reader.rows(table, {
+  const byKeys = {
     timeColumn: 'created_at',
     key,
-    limit: rows,
     keys: { above: String(rows - 5), missing: ['7', '4242', '99999999999999999'] },
-  });
-  expect(page.map((row) => (row.details as { record: number }).record)).toEqual([
+  };
+  const records = (page: SourceRow[]): number[] =>
+    page.map((row) => (row.details as { record: number }).record);
+  expect(records(await reader.rows(table, { ...byKeys, limit: rows }))).toEqual([
     7,
     4242,
     rows - 4,
@@ -237,28 +238,14 @@ export async function expectKeyFilter(reader: TableReader, table: string, rows: 
   });
   expect(upTo.map((row) => Number(row[key]))).toEqual([1, 2, 3]);
   // Page after page, in key order: each page from after the last key read.
-  const firstPage = await reader.rows(table, {
-    timeColumn: 'created_at',
-    key,
-    limit: 3,
-    keys: { above: String(rows - 5), missing: ['7', '4242', '99999999999999999'] },
-  });
+  const firstPage = await reader.rows(table, { ...byKeys, limit: 3 });
   const last = firstPage.at(-1) as SourceRow;
   const nextPage = await reader.rows(table, {
-    timeColumn: 'created_at',
-    key,
+    ...byKeys,
     limit: 3,
     position: { time: last.created_at, key: last[key] },
-    keys: { above: String(rows - 5), missing: ['7', '4242', '99999999999999999'] },
   });
-  expect([...firstPage, ...nextPage].map((row) => (row.details as { record: number }).record)).toEqual([
-    7,
-    4242,
-    rows - 4,
-    rows - 3,
-    rows - 2,
-    rows - 1,
-  ]);
+  expect(records([...firstPage, ...nextPage])).toEqual([7, 4242, rows - 4, rows - 3, rows - 2, rows - 1]);
 }
 
 /**

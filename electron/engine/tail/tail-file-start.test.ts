@@ -16,7 +16,7 @@ import { afterAll, expect, it, vi } from 'vitest';
 import { dataset } from '../../../test/support/paths.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
 import { CaseSession } from '../case-session.ts';
-import { openCaseForReading } from '../store/case-db.ts';
+import { batchIds, idsOf, linesOf } from '../../../test/support/case-ids.ts';
 import { FileTail } from './tail-file.ts';
 
 const meanwhile: { rotate?: () => void; made: string[][] } = { made: [] };
@@ -38,24 +38,9 @@ vi.mock('./decompressed-copies.ts', async (importOriginal) => {
 const temp = tempDir();
 afterAll(() => temp.cleanup());
 
-const okta = readFileSync(
-  dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson'),
-  'utf8',
-)
-  .split('\n')
-  .filter((line) => line.trim() !== '')
-  .map((line) => `${line}\n`);
+const okta = linesOf(dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson'));
 const put = (file: string, from: number, to: number): void =>
   appendFileSync(file, okta.slice(from, to).join(''));
-
-function idsOf(casePath: string): string[] {
-  const db = openCaseForReading(casePath);
-  try {
-    return db.prepare('SELECT event_id FROM events ORDER BY event_id').pluck().all() as string[];
-  } finally {
-    db.close();
-  }
-}
 
 it('reads on in the file it stopped in when the path is rotated while the start decompresses', async () => {
   const log = temp.file('okta-race.ndjson');
@@ -80,12 +65,9 @@ it('reads on in the file it stopped in when the path is rotated while the start 
   expect(await again.stop()).toMatchObject({ events: 15, duplicates: 0 });
   await session.close();
 
-  const all = temp.file('okta-race-all.ndjson');
-  writeFileSync(all, okta.slice(0, 25).join(''));
-  const batch = await CaseSession.open(temp.file('okta-race-batch.auditscope'));
-  await batch.import([all]);
-  await batch.close();
-  expect(idsOf(session.path)).toEqual(idsOf(batch.path));
+  expect(idsOf(session.path).ids).toEqual(
+    await batchIds(temp, 'okta-race.ndjson', okta.slice(0, 25).join('')),
+  );
 }, 60_000);
 
 it('decompresses no old archive when the file it stopped in is beside the path, copied and truncated', async () => {

@@ -24,6 +24,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataset } from '../../../test/support/paths.ts';
 import { tempDir } from '../../../test/support/temp-case.ts';
+import { batchIds, idsOf, linesOf } from '../../../test/support/case-ids.ts';
 import { CaseSession } from '../case-session.ts';
 import { openCaseForReading } from '../store/case-db.ts';
 import { AlertEngine } from '../detect/alert-rules.ts';
@@ -37,33 +38,6 @@ const GITHUB = dataset('github-audit', 'azure-sentinel-sample', 'Github_sample_l
 const OKTA = dataset('okta-system-log', 'cribl-okta-rest', 'okta_system_log.part1.ndjson');
 const AUDITD = dataset('linux-auditd', 'go-libaudit', 'audit-rhel6.log');
 const HONEY_CSV = dataset('aws-cloudtrail', 'otrf', 'AWS_S3_HoneyBucketLogs.part1.csv');
-
-const linesOf = (file: string): string[] =>
-  readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => `${l}\n`);
-
-/** Event ids of a case, and how many rows hold them. */
-function idsOf(casePath: string): { ids: string[]; rows: number } {
-  const db = openCaseForReading(casePath);
-  try {
-    const ids = db.prepare('SELECT event_id FROM events ORDER BY event_id').pluck().all() as string[];
-    return { ids, rows: ids.length };
-  } finally {
-    db.close();
-  }
-}
-
-/** What a one-shot import of these bytes stores. */
-async function batchIds(name: string, text: string): Promise<string[]> {
-  const file = temp.file(`${name}-all${path.extname(name) || '.log'}`);
-  writeFileSync(file, text);
-  const session = await CaseSession.open(temp.file(`${name}-batch.auditscope`));
-  await session.import([file]);
-  await session.close();
-  return idsOf(session.path).ids;
-}
 
 describe('tailing a file into a case', () => {
   it('reads appends in pieces, across a rotation and a truncation, losing and repeating nothing', async () => {
@@ -115,7 +89,7 @@ describe('tailing a file into a case', () => {
 
     const { ids, rows } = idsOf(session.path);
     expect(new Set(ids).size).toBe(rows);
-    expect(ids).toEqual(await batchIds('audit.ndjson', written));
+    expect(ids).toEqual(await batchIds(temp, 'audit.ndjson', written));
     expect(status).toMatchObject({ state: 'stopped', rejected: 0, format: 'github' });
   }, 120_000);
 
@@ -145,7 +119,7 @@ describe('tailing a file into a case', () => {
     expect(await again.stop()).toMatchObject({ events: 5, duplicates: 0 });
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('okta-rotating.ndjson', lines.slice(0, 30).join('')),
+      await batchIds(temp, 'okta-rotating.ndjson', lines.slice(0, 30).join('')),
     );
   }, 60_000);
 
@@ -171,7 +145,7 @@ describe('tailing a file into a case', () => {
     expect(await again.stop()).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('okta-rotated-while-stopped.ndjson', lines.slice(0, 25).join('')),
+      await batchIds(temp, 'okta-rotated-while-stopped.ndjson', lines.slice(0, 25).join('')),
     );
   }, 60_000);
 
@@ -211,7 +185,7 @@ describe('tailing a file into a case', () => {
     expect(await numbered.again.stop()).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
     await numbered.session.close();
     expect(idsOf(numbered.session.path).ids).toEqual(
-      await batchIds('okta-rotated-twice.ndjson', numbered.lines.slice(0, 25).join('')),
+      await batchIds(temp, 'okta-rotated-twice.ndjson', numbered.lines.slice(0, 25).join('')),
     );
     // Dated names (logrotate's dateext): the later date is the later file.
     const dated = await rotatedTwiceWhileStopped('okta-rotated-dated.ndjson', (log, lines) => {
@@ -223,7 +197,7 @@ describe('tailing a file into a case', () => {
     expect(await dated.again.stop()).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
     await dated.session.close();
     expect(idsOf(dated.session.path).ids).toEqual(
-      await batchIds('okta-rotated-dated.ndjson', dated.lines.slice(0, 25).join('')),
+      await batchIds(temp, 'okta-rotated-dated.ndjson', dated.lines.slice(0, 25).join('')),
     );
   }, 60_000);
 
@@ -244,7 +218,7 @@ describe('tailing a file into a case', () => {
     });
     await copied.session.close();
     expect(idsOf(copied.session.path).ids).toEqual(
-      await batchIds('okta-copytruncate.ndjson', copied.lines.slice(0, 25).join('')),
+      await batchIds(temp, 'okta-copytruncate.ndjson', copied.lines.slice(0, 25).join('')),
     );
     // The copies compressed at once (logrotate's compress without delaycompress): read through
     // decompressed copies, found by the bytes read last as the uncompressed ones are.
@@ -258,7 +232,7 @@ describe('tailing a file into a case', () => {
     expect(await compressed.again.stop()).toMatchObject({ events: 15, duplicates: 0, truncations: 1 });
     await compressed.session.close();
     expect(idsOf(compressed.session.path).ids).toEqual(
-      await batchIds('okta-copytruncate-gz.ndjson', compressed.lines.slice(0, 25).join('')),
+      await batchIds(temp, 'okta-copytruncate-gz.ndjson', compressed.lines.slice(0, 25).join('')),
     );
     expect(copiesLeft(compressed.session)).toEqual([]);
   }, 60_000);
@@ -293,7 +267,7 @@ describe('tailing a file into a case', () => {
     expect(await again.stop()).toMatchObject({ events: 15, duplicates: 0, rejected: 0 });
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('okta-compressed.ndjson', lines.slice(0, 25).join('')),
+      await batchIds(temp, 'okta-compressed.ndjson', lines.slice(0, 25).join('')),
     );
     expect(copiesLeft(session)).toEqual([]);
     expect(existsSync(older)).toBe(true);
@@ -317,7 +291,11 @@ describe('tailing a file into a case', () => {
     expect(await again.stop()).toMatchObject({ events: 5 });
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('okta-compressed-bad.ndjson', [...lines.slice(0, 10), ...lines.slice(20, 25)].join('')),
+      await batchIds(
+        temp,
+        'okta-compressed-bad.ndjson',
+        [...lines.slice(0, 10), ...lines.slice(20, 25)].join(''),
+      ),
     );
     expect(copiesLeft(session)).toEqual([]);
   }, 60_000);
@@ -376,7 +354,7 @@ describe('tailing a file into a case', () => {
     }
     const expectAll = async (session: CaseSession, name: string, to: number) => {
       await session.close();
-      expect(idsOf(session.path).ids).toEqual(await batchIds(name, okta.slice(0, to).join('')));
+      expect(idsOf(session.path).ids).toEqual(await batchIds(temp, name, okta.slice(0, to).join('')));
     };
 
     it('reads the gzip files rotated out after the one it stopped in, and names those it cannot read', async () => {
@@ -427,6 +405,7 @@ describe('tailing a file into a case', () => {
       expect(await follow(session, log)).toMatchObject({ duplicates: 0 });
       await session.close();
       const expected = await batchIds(
+        temp,
         name,
         [...okta.slice(0, 14), (okta[14] as string).trimEnd() + '\n', ...okta.slice(15, 25)].join(''),
       );
@@ -739,7 +718,7 @@ describe('tailing a file into a case', () => {
       await again.step();
       expect(await again.stop()).toMatchObject({ events: 25, rejected: 0, truncations: 1 });
       await session.close();
-      expect(idsOf(session.path).ids).toEqual(await batchIds(name, okta.slice(10, 35).join('')));
+      expect(idsOf(session.path).ids).toEqual(await batchIds(temp, name, okta.slice(10, 35).join('')));
     }, 60_000);
 
     it('does not read a copy twice when its file stays empty after copytruncate', async () => {
@@ -766,7 +745,7 @@ describe('tailing a file into a case', () => {
       expect(await follow(session, log)).toMatchObject({ events: 10, rejected: 0 });
       await session.close();
       expect(idsOf(session.path).ids).toEqual(
-        await batchIds('honey-copied.csv', [header, ...rows.slice(0, 20)].join('')),
+        await batchIds(temp, 'honey-copied.csv', [header, ...rows.slice(0, 20)].join('')),
       );
     }, 60_000);
   });
@@ -800,7 +779,7 @@ describe('tailing a file into a case', () => {
     const { ids, rows } = idsOf(casePath);
     expect(new Set(ids).size).toBe(rows);
     expect(rows).toBe(lines.length);
-    expect(ids).toEqual(await batchIds('okta.ndjson', lines.join('')));
+    expect(ids).toEqual(await batchIds(temp, 'okta.ndjson', lines.join('')));
   }, 60_000);
 
   it('counts the lines that are no audit record as rejects and keeps following, a banner first', async () => {
@@ -838,7 +817,7 @@ describe('tailing a file into a case', () => {
     const rejects = db.prepare('SELECT reason FROM rejects').pluck().all() as string[];
     db.close();
     expect(rejects).toHaveLength(2);
-    expect(idsOf(casePath).ids).toEqual(await batchIds('okta-30.ndjson', lines.slice(0, 30).join('')));
+    expect(idsOf(casePath).ids).toEqual(await batchIds(temp, 'okta-30.ndjson', lines.slice(0, 30).join('')));
   }, 60_000);
 
   it('stores again, after a delay, a batch the case could not store, and goes on', async () => {
@@ -866,7 +845,9 @@ describe('tailing a file into a case', () => {
     await session.close();
     expect(status).toMatchObject({ state: 'stopped', events: 25, rejected: 0 });
     expect(status.error).toBeUndefined();
-    expect(idsOf(session.path).ids).toEqual(await batchIds('okta-25.ndjson', lines.slice(0, 25).join('')));
+    expect(idsOf(session.path).ids).toEqual(
+      await batchIds(temp, 'okta-25.ndjson', lines.slice(0, 25).join('')),
+    );
   }, 60_000);
 
   it('stops even when the case cannot store what the stop reads, and a later tail stores it', async () => {
@@ -891,7 +872,7 @@ describe('tailing a file into a case', () => {
     await (await FileTail.start(session, log, { pollMs: 0 })).stop();
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('okta-full-at-stop.ndjson', lines.slice(0, 15).join('')),
+      await batchIds(temp, 'okta-full-at-stop.ndjson', lines.slice(0, 15).join('')),
     );
   }, 60_000);
 
@@ -911,7 +892,7 @@ describe('tailing a file into a case', () => {
     await session.close();
     const { ids, rows } = idsOf(session.path);
     expect(new Set(ids).size).toBe(rows);
-    expect(ids).toEqual(await batchIds('audit.log', lines.join('')));
+    expect(ids).toEqual(await batchIds(temp, 'audit.log', lines.join('')));
   }, 60_000);
 
   it('reads every CSV batch with the header, from the end of the file and when resumed', async () => {
@@ -935,7 +916,7 @@ describe('tailing a file into a case', () => {
     expect(status).toMatchObject({ rejected: 0, state: 'stopped' });
     const { ids, rows: stored } = idsOf(casePath);
     expect(new Set(ids).size).toBe(stored);
-    expect(ids).toEqual(await batchIds('honey-tail.csv', [header, ...rows.slice(40)].join('')));
+    expect(ids).toEqual(await batchIds(temp, 'honey-tail.csv', [header, ...rows.slice(40)].join('')));
   }, 60_000);
 
   it('keeps a CSV record whole when a quoted field spans lines written in different polls', async () => {
@@ -965,7 +946,7 @@ describe('tailing a file into a case', () => {
     expect(await tail.stop()).toMatchObject({ events: 20, rejected: 1 });
     await session.close();
     expect(idsOf(session.path).ids).toEqual(
-      await batchIds('honey-multiline.csv', [header, ...multiLine].join('')),
+      await batchIds(temp, 'honey-multiline.csv', [header, ...multiLine].join('')),
     );
   }, 60_000);
 
@@ -1086,8 +1067,8 @@ describe('tailing a file into a case', () => {
     await session.close();
     expect(status).toMatchObject({ rotations: 1, rejected: 0, events: 60 });
     const expected = [
-      ...(await batchIds('honey-before.csv', [header, ...rows.slice(0, 30)].join(''))),
-      ...(await batchIds('honey-after.csv', upgraded.join(''))),
+      ...(await batchIds(temp, 'honey-before.csv', [header, ...rows.slice(0, 30)].join(''))),
+      ...(await batchIds(temp, 'honey-after.csv', upgraded.join(''))),
     ].sort();
     expect(idsOf(session.path).ids).toEqual(expected);
     // Read with the new header: the new column is a field of each new event.
